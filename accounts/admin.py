@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+
+from .models import User
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ["username", "email", "role", "is_active", "date_joined"]
+    list_filter = ["role", "is_active"]
+    fieldsets = BaseUserAdmin.fieldsets[:1] + (
+        ("Role", {"fields": ["role", "time_zone"]}),
+    ) + tuple(
+        (name, opts) if name != "Permissions" else (name, {"fields": ["is_active", "is_superuser", "groups", "user_permissions"]})
+        for name, opts in BaseUserAdmin.fieldsets[1:]
+    )
+    add_fieldsets = (
+        (None, {"classes": ["wide"], "fields": ["username", "email", "role", "password1", "password2"]}),
+    )

@@ -1,0 +1,249 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class TaskAssignQuerySet(models.QuerySet):
+    def for_user(self, user):
+        if user.is_platform_staff:
+            return self
+        if user.is_reseller:
+            return self.filter(reseller=user)
+        return self.filter(user=user)
+
+
+class TaskAssign(models.Model):
+    """A reseller's assignment to work for a client. A reseller writes only for clients they have a task with."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="tasks",
+        limit_choices_to={"role": "client"},
+        help_text="The client who owns the X accounts.",
+    )
+    reseller = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="reseller_tasks",
+        limit_choices_to={"role": "reseller"},
+    )
+    title = models.CharField(max_length=200)
+    brief = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TaskAssignQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "pk"]
+        verbose_name = "task"
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class PostQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """Posts a person may see: their tasks' (reseller), written for them (client), all (staff)."""
+        if user.is_platform_staff:
+            return self
+        if user.is_reseller:
+            return self.filter(task__reseller=user)
+        return self.filter(task__user=user)
+
+    def for_reseller(self, user):
+        return self.filter(task__reseller=user)
+
+    def for_client(self, user):
+        return self.filter(task__user=user)
+
+    def pending(self):
+        return self.filter(status=Post.Status.PENDING)
+
+    def published(self):
+        return self.filter(status=Post.Status.PUBLISHED)
+
+    def due(self, now=None):
+        """Approved posts whose time has come."""
+        now = now or timezone.now()
+        return self.filter(status=Post.Status.APPROVED).filter(
+            Q(schedule_at__isnull=True) | Q(schedule_at__lte=now)
+        )
+
+    def with_relations(self):
+        return self.select_related("task__user", "task__reseller", "created_by").prefetch_related(
+            "channels__account", "media"
+        )
+
+
+class Post(models.Model):
+    """A post a reseller writes for a client. Status codes are part of the public API."""
+
+    class Status(models.IntegerChoices):
+        PENDING = 0, "Pending approval"
+        APPROVED = 1, "Approved"
+        PROCESSING = 2, "Processing"
+        PUBLISHED = 3, "Published"
+        FAILED = 4, "Failed"
+        REJECTED = 5, "Rejected"
+
+    EDITABLE = (Status.PENDING, Status.REJECTED)
+
+    task = models.ForeignKey(TaskAssign, on_delete=models.CASCADE, related_name="posts")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="authored_posts"
+    )
+    content = models.TextField(blank=True)
+    # A list of hashtags without "#". JSONField works the same on SQLite and PostgreSQL.
+    hashtags = models.JSONField(default=list, blank=True)
+    status = models.PositiveSmallIntegerField(choices=Status.choices, default=Status.PENDING)
+    schedule_at = models.DateTimeField(null=True, blank=True, help_text="Stored in UTC.")
+    feedback = models.TextField(blank=True, help_text="The last review's feedback.")
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reviewed_posts",
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PostQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "schedule_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=[0, 1, 2, 3, 4, 5]), name="post_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=3) | Q(published_at__isnull=False),
+                name="post_published_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        text = self.content or "(no text)"
+        return text if len(text) <= 60 else text[:57] + "..."
+
+    @property
+    def client(self):
+        return self.task.user
+
+    @property
+    def reseller(self):
+        return self.task.reseller
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in self.EDITABLE
+
+    @property
+    def full_text(self) -> str:
+        from .text import compose_text
+
+        return compose_text(self.content, self.hashtags)
+
+
+class PostChannel(models.Model):
+    """One X account a post goes to (the seed's post_channels), with its own publish state."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        SENDING = "sending", "Sending"
+        UNKNOWN = "unknown", "Outcome unknown"  # sent, no answer: reconcile before re-sending
+        RETRY = "retry", "Waiting to retry"
+        PUBLISHED = "published", "Published"
+        FAILED = "failed", "Failed"
+        HELD = "held", "Held"
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="channels")
+    account = models.ForeignKey(
+        "socials.Account", on_delete=models.PROTECT, related_name="post_channels"
+    )
+    state = models.CharField(max_length=16, choices=State.choices, default=State.QUEUED)
+    remote_id = models.CharField(max_length=64, blank=True)
+    remote_url = models.URLField(blank=True)
+    sent_text = models.TextField(blank=True, help_text="The exact text sent to X.")
+    media_ids = models.JSONField(default=list, blank=True, help_text="X media ids uploaded.")
+    last_error = models.TextField(blank=True)
+    error_kind = models.CharField(max_length=32, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    metrics = models.JSONField(default=dict, blank=True)
+    metrics_updated_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = "channel"
+        constraints = [
+            models.UniqueConstraint(fields=["post", "account"], name="channel_unique_per_post"),
+            models.CheckConstraint(
+                condition=~Q(state="published") | ~Q(remote_id=""),
+                name="channel_published_has_remote_id",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.post_id} -> {self.account}"
+
+
+def post_media_path(instance: "PostMedia", filename: str) -> str:
+    return f"posts/{timezone.now():%Y/%m}/{filename}"
+
+
+class PostMedia(models.Model):
+    """An image, GIF or video attached to a post, kept through Django's storage API."""
+
+    class Kind(models.TextChoices):
+        IMAGE = "image", "Image"
+        GIF = "gif", "GIF"
+        VIDEO = "video", "Video"
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="media")
+    file = models.FileField(upload_to=post_media_path)
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    mime_type = models.CharField(max_length=64)
+    size = models.PositiveBigIntegerField()
+    alt_text = models.CharField(max_length=1000, blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name_plural = "media"
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.order + 1}"
+
+
+class ReviewEvent(models.Model):
+    """The review history: who approved or rejected what, when, with which feedback."""
+
+    class Action(models.IntegerChoices):
+        APPROVE = 1, "Approved"
+        REJECT = 2, "Rejected"
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="reviews")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="review_events"
+    )
+    action = models.PositiveSmallIntegerField(choices=Action.choices)
+    feedback = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} by {self.actor} at {self.created_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,232 @@
+"""Actions on posts: one place each. Pages, the REST API, the admin and tasks all call these.
+
+Services take keyword-only arguments, write inside a transaction, and raise domain errors
+(ValidationError, NotAllowed, InvalidState), never HTTP responses.
+"""
+
+import logging
+from collections.abc import Sequence
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from socials.models import Account
+
+from . import errors, publishing
+from .media import CheckedMedia, check_media
+from .models import Post, PostChannel, PostMedia, ReviewEvent, TaskAssign
+from .text import MAX_WEIGHTED_LENGTH, HashtagError, compose_text, normalize_hashtags, weighted_length
+
+log = logging.getLogger(__name__)
+
+
+# --- Who may do what. Views use these too, so every door checks the same way.
+
+
+def can_write_for(user: User, task: TaskAssign) -> bool:
+    """Resellers write for the clients of their own tasks; staff for anyone."""
+    if not user.is_authenticated:
+        return False
+    return user.is_platform_staff or (user.is_reseller and task.reseller_id == user.pk)
+
+
+def can_edit(user: User, post: Post) -> bool:
+    return can_write_for(user, post.task)
+
+
+def can_review(user: User, post: Post) -> bool:
+    """The client the post was written for, or staff; never the person who wrote it."""
+    if not user.is_authenticated or post.created_by_id == user.pk:
+        return False
+    return user.is_platform_staff or (user.is_client and post.task.user_id == user.pk)
+
+
+# --- Validation shared by create and edit.
+
+
+def _clean_text(content: str, hashtags) -> tuple[str, list[str]]:
+    try:
+        tags = normalize_hashtags(hashtags)
+    except HashtagError as exc:
+        raise ValidationError({"hashtags": [str(exc)]}) from exc
+    content = (content or "").strip()
+    if weighted_length(compose_text(content, tags)) > MAX_WEIGHTED_LENGTH:
+        raise ValidationError({"content": [errors.TOO_LONG]}, code="too_long")
+    return content, tags
+
+
+def _clean_accounts(task: TaskAssign, account_ids: Sequence) -> list[Account]:
+    ids = []
+    for raw in account_ids or []:
+        try:
+            ids.append(int(raw))
+        except (TypeError, ValueError):
+            raise ValidationError({"post_channels": [f"{raw!r} is not an X account id."]}) from None
+    if not ids:
+        raise ValidationError({"post_channels": ["Pick at least one X account to post to."]})
+    accounts = list(Account.objects.filter(pk__in=set(ids), user_id=task.user_id))
+    if len(accounts) != len(set(ids)):
+        raise ValidationError({"post_channels": [errors.NOT_CONNECTED]}, code="not_connected")
+    if not any(a.can_post for a in accounts) or any(
+        a.state == Account.State.DISCONNECTED for a in accounts
+    ):
+        raise ValidationError({"post_channels": [errors.NOT_CONNECTED]}, code="not_connected")
+    return accounts
+
+
+def _clean_schedule(schedule_at: datetime | None) -> datetime | None:
+    if schedule_at is None:
+        return None
+    if timezone.is_naive(schedule_at):
+        raise ValidationError({"schedule_at": ["Give the time with its time zone."]})
+    if schedule_at < timezone.now():
+        raise ValidationError({"schedule_at": ["The scheduled time is in the past."]})
+    return schedule_at
+
+
+def _clean_media(media_files, alt_texts) -> list[CheckedMedia]:
+    try:
+        return check_media(list(media_files or []), alt_texts)
+    except ValidationError as exc:
+        raise ValidationError({"media": exc.messages}) from exc
+
+
+def _save_media(post: Post, media: list[CheckedMedia]) -> None:
+    for order, item in enumerate(media):
+        PostMedia.objects.create(
+            post=post,
+            file=item.file,
+            kind=item.kind,
+            mime_type=item.mime_type,
+            size=item.size,
+            alt_text=item.alt_text,
+            order=order,
+        )
+
+
+def _set_channels(post: Post, accounts: list[Account]) -> None:
+    wanted = {a.pk for a in accounts}
+    post.channels.exclude(account_id__in=wanted).delete()
+    have = set(post.channels.values_list("account_id", flat=True))
+    PostChannel.objects.bulk_create(
+        PostChannel(post=post, account=a) for a in accounts if a.pk not in have
+    )
+
+
+# --- Actions.
+
+
+@transaction.atomic
+def create_post(
+    *,
+    author: User,
+    task: TaskAssign,
+    content: str,
+    hashtags=None,
+    account_ids: Sequence = (),
+    schedule_at: datetime | None = None,
+    media_files: Sequence = (),
+    alt_texts: Sequence[str] = (),
+) -> Post:
+    """Create a pending post for the task's client. Raises NotAllowed or ValidationError."""
+    if not can_write_for(author, task):
+        raise errors.NotAllowed("You can write posts only for the clients of your own tasks.")
+    content, tags = _clean_text(content, hashtags)
+    media = _clean_media(media_files, alt_texts)
+    if not content and not tags and not media:
+        raise ValidationError({"content": ["Write some text or attach media."]})
+    accounts = _clean_accounts(task, account_ids)
+    schedule_at = _clean_schedule(schedule_at)
+    post = Post.objects.create(
+        task=task, created_by=author, content=content, hashtags=tags, schedule_at=schedule_at
+    )
+    _set_channels(post, accounts)
+    _save_media(post, media)
+    log.info("Post %s created by %s for client %s", post.pk, author.pk, task.user_id)
+    return post
+
+
+_UNSET = object()
+
+
+@transaction.atomic
+def edit_post(
+    *,
+    actor: User,
+    post: Post,
+    content=_UNSET,
+    hashtags=_UNSET,
+    account_ids=_UNSET,
+    schedule_at=_UNSET,
+    media_files=None,
+    alt_texts: Sequence[str] = (),
+    remove_media_ids: Sequence[int] = (),
+) -> Post:
+    """Change a pending or rejected post; a rejected post goes back to pending review.
+
+    Only the given fields change. New media files are added after the kept ones.
+    Raises NotAllowed, InvalidState or ValidationError.
+    """
+    post = Post.objects.select_for_update().select_related("task").get(pk=post.pk)
+    if not can_edit(actor, post):
+        raise errors.NotAllowed("You cannot edit this post.")
+    if not post.is_editable:
+        raise errors.InvalidState(
+            f"A post that is {post.get_status_display().lower()} cannot be edited."
+        )
+    new_content = post.content if content is _UNSET else content
+    new_tags = post.hashtags if hashtags is _UNSET else hashtags
+    post.content, post.hashtags = _clean_text(new_content, new_tags)
+    if account_ids is not _UNSET:
+        _set_channels(post, _clean_accounts(post.task, account_ids))
+    if schedule_at is not _UNSET:
+        post.schedule_at = _clean_schedule(schedule_at)
+    if remove_media_ids:
+        post.media.filter(pk__in=remove_media_ids).delete()
+    kept = list(post.media.all())
+    new_media = _clean_media(media_files, alt_texts)
+    if new_media:
+        check_media([m.file for m in kept] + [m.file for m in new_media])  # the mix as a whole
+        _save_media(post, new_media)
+        for order, item in enumerate(post.media.all()):
+            PostMedia.objects.filter(pk=item.pk).update(order=order)
+    if not post.content and not post.hashtags and not post.media.exists():
+        raise ValidationError({"content": ["Write some text or attach media."]})
+    if post.status == Post.Status.REJECTED:
+        post.status = Post.Status.PENDING
+    post.save()
+    return post
+
+
+@transaction.atomic
+def review_post(*, actor: User, post: Post, action: int, feedback: str = "") -> Post:
+    """Approve (1) or reject (2) a pending post. Approving hands it to publishing after commit.
+
+    Raises NotAllowed, InvalidState or ValidationError.
+    """
+    post = Post.objects.select_for_update().select_related("task").get(pk=post.pk)
+    if not can_review(actor, post):
+        raise errors.NotAllowed("Only the client or staff can review this post, not its author.")
+    try:
+        action = ReviewEvent.Action(int(action))
+    except (TypeError, ValueError):
+        raise ValidationError({"action": ["Use 1 to approve or 2 to reject."]}) from None
+    feedback = (feedback or "").strip()
+    if post.status != Post.Status.PENDING:
+        raise errors.InvalidState(
+            f"Only posts pending approval can be reviewed; this one is {post.get_status_display().lower()}."
+        )
+    if action == ReviewEvent.Action.REJECT and not feedback:
+        raise ValidationError({"feedback": ["Say why the post is rejected, so it can be fixed."]})
+    now = timezone.now()
+    post.status = Post.Status.APPROVED if action == ReviewEvent.Action.APPROVE else Post.Status.REJECTED
+    post.feedback, post.reviewed_by, post.reviewed_at = feedback, actor, now
+    post.save(update_fields=["status", "feedback", "reviewed_by", "reviewed_at", "updated_at"])
+    ReviewEvent.objects.create(post=post, actor=actor, action=action, feedback=feedback)
+    log.info("Post %s %s by %s", post.pk, action.label.lower(), actor.pk)
+    if action == ReviewEvent.Action.APPROVE:
+        publishing.hand_over(post)
+    return post

@@ -1,0 +1,98 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from .fields import EncryptedTextField
+
+
+class AccountQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """The accounts a person may see: their own (client), their clients' (reseller), all (staff)."""
+        if user.is_platform_staff:
+            return self
+        if user.is_reseller:
+            return self.filter(user__tasks__reseller=user).distinct()
+        return self.filter(user=user)
+
+    def connected(self):
+        return self.filter(state=Account.State.CONNECTED)
+
+    def can_post(self):
+        return self.connected().exclude(token_type=Account.TokenType.BEARER)
+
+
+class Account(models.Model):
+    """A client's connected X account: the seed's Account model, with its tokens encrypted.
+
+    Token fields hold secrets: they are never displayed (admin and API treat them as write-only).
+    """
+
+    class TokenType(models.TextChoices):
+        BEARER = "bearer", "App bearer token (read only)"
+        OAUTH1 = "oauth1", "OAuth 1.0a user context"
+        OAUTH2_USER = "oauth2_user", "OAuth 2.0 user context"
+
+    class State(models.TextChoices):
+        CONNECTED = "connected", "Working"
+        RECONNECT_NEEDED = "reconnect_needed", "Reconnect needed"
+        DISCONNECTED = "disconnected", "Disconnected"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="x_accounts"
+    )
+    provider = models.CharField(max_length=32, default="twitter")
+    provider_account_id = models.CharField(max_length=64, blank=True)
+    username = models.CharField(max_length=64, blank=True)
+    name = models.CharField(max_length=128, blank=True)
+
+    # OAuth 2.0 application-only bearer token: reading only.
+    access_token = EncryptedTextField(blank=True)
+    # OAuth 1.0a user context. Consumer key/secret: the account's own app, else settings'.
+    oauth1_access_token = EncryptedTextField(blank=True)
+    oauth1_access_token_secret = EncryptedTextField(blank=True)
+    oauth1_consumer_key = EncryptedTextField(blank=True)
+    oauth1_consumer_secret = EncryptedTextField(blank=True)
+    # OAuth 2.0 user context. Client id/secret: the account's own app, else settings'.
+    oauth2_access_token = EncryptedTextField(blank=True)
+    oauth2_refresh_token = EncryptedTextField(blank=True)
+    oauth2_client_id = models.CharField(max_length=128, blank=True)
+    oauth2_client_secret = EncryptedTextField(blank=True)
+
+    token_type = models.CharField(max_length=16, choices=TokenType.choices)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    scope = models.CharField(max_length=255, blank=True)
+
+    state = models.CharField(max_length=20, choices=State.choices, default=State.CONNECTED)
+    state_message = models.CharField(max_length=255, blank=True)
+    last_refreshed_at = models.DateTimeField(null=True, blank=True)
+    last_checked_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = AccountQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["username", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "provider", "provider_account_id"],
+                condition=~Q(provider_account_id=""),
+                name="account_unique_per_user",
+            ),
+            models.CheckConstraint(
+                condition=Q(token_type__in=["bearer", "oauth1", "oauth2_user"]),
+                name="account_token_type_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"@{self.username}" if self.username else f"X account {self.pk}"
+
+    @property
+    def can_post(self) -> bool:
+        return self.state == self.State.CONNECTED and self.token_type != self.TokenType.BEARER
+
+    @property
+    def is_oauth2_expired(self) -> bool:
+        return bool(self.expires_at and self.expires_at <= timezone.now())

@@ -1,0 +1,133 @@
+"""Shared fixtures: named people and the objects they own.
+
+alice is a client, rita her reseller; bob is another client with his own reseller rex; sam is
+staff; mallory is a client with no tasks and no accounts.
+"""
+
+import datetime as dt
+import io
+
+import pytest
+from django.utils import timezone
+
+from accounts.models import User
+from posts import services
+from posts.models import TaskAssign
+from socials.models import Account
+
+
+def make_user(username: str, role: str) -> User:
+    return User.objects.create_user(
+        username=username, email=f"{username}@example.com", password="pw-" + username, role=role
+    )
+
+
+@pytest.fixture
+def alice(db):
+    return make_user("alice", User.Role.CLIENT)
+
+
+@pytest.fixture
+def bob(db):
+    return make_user("bob", User.Role.CLIENT)
+
+
+@pytest.fixture
+def rita(db):
+    return make_user("rita", User.Role.RESELLER)
+
+
+@pytest.fixture
+def rex(db):
+    return make_user("rex", User.Role.RESELLER)
+
+
+@pytest.fixture
+def sam(db):
+    return make_user("sam", User.Role.STAFF)
+
+
+@pytest.fixture
+def mallory(db):
+    return make_user("mallory", User.Role.CLIENT)
+
+
+@pytest.fixture
+def task(alice, rita):
+    return TaskAssign.objects.create(user=alice, reseller=rita, title="Spring launch")
+
+
+@pytest.fixture
+def bob_task(bob, rex):
+    return TaskAssign.objects.create(user=bob, reseller=rex, title="Bob's bakery")
+
+
+def make_account(user: User, username: str, **fields) -> Account:
+    defaults = {
+        "provider_account_id": str(abs(hash(username)) % 10**12),
+        "username": username,
+        "token_type": Account.TokenType.OAUTH2_USER,
+        "oauth2_access_token": f"access-{username}",
+        "oauth2_refresh_token": f"refresh-{username}",
+        "expires_at": timezone.now() + dt.timedelta(hours=2),
+    }
+    defaults.update(fields)
+    return Account.objects.create(user=user, **defaults)
+
+
+@pytest.fixture
+def alice_account(alice):
+    return make_account(alice, "alice_x")
+
+
+@pytest.fixture
+def bob_account(bob):
+    return make_account(bob, "bob_x")
+
+
+@pytest.fixture
+def make_post(task, rita, alice_account):
+    """Create a post through the service, as rita for alice unless told otherwise."""
+
+    def _make(**overrides):
+        kwargs = {
+            "author": rita,
+            "task": task,
+            "content": "Spring is here",
+            "hashtags": ["spring"],
+            "account_ids": [alice_account.pk],
+        }
+        kwargs.update(overrides)
+        return services.create_post(**kwargs)
+
+    return _make
+
+
+# Smallest valid files of each kind, recognised by their magic bytes.
+PNG_BYTES = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
+    b"\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\xa7\x35\x81\x84\x00\x00\x00\x00IEND\xaeB`\x82"
+)
+GIF_BYTES = b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;"
+MP4_BYTES = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + b"\x00" * 64
+
+
+def upload(name: str, data: bytes, content_type: str = "application/octet-stream"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, data, content_type=content_type)
+
+
+@pytest.fixture
+def png():
+    return upload("photo.png", PNG_BYTES, "image/png")
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
+@pytest.fixture
+def bytes_io():
+    return io.BytesIO

@@ -1,0 +1,69 @@
+import pytest
+from django.core.exceptions import ValidationError
+
+from posts import errors, services
+from posts.models import Post, ReviewEvent
+
+
+def test_client_approves_and_publication_is_queued_after_commit(
+    make_post, alice, django_capture_on_commit_callbacks
+):
+    post = make_post()
+    with django_capture_on_commit_callbacks() as callbacks:
+        services.review_post(actor=alice, post=post, action=1, feedback="Great post!")
+    post.refresh_from_db()
+    assert post.status == Post.Status.APPROVED == 1
+    assert post.feedback == "Great post!"
+    assert post.reviewed_by == alice
+    assert len(callbacks) == 1  # the publish task is enqueued only once the approval is committed
+
+
+def test_scheduled_post_is_not_enqueued_at_approval(make_post, alice, django_capture_on_commit_callbacks):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    post = make_post(schedule_at=timezone.now() + dt.timedelta(hours=3))
+    with django_capture_on_commit_callbacks() as callbacks:
+        services.review_post(actor=alice, post=post, action=1)
+    assert callbacks == []  # the due-post dispatcher publishes it at its time
+
+
+def test_reject_needs_feedback_and_records_history(make_post, alice):
+    post = make_post()
+    with pytest.raises(ValidationError) as exc:
+        services.review_post(actor=alice, post=post, action=2, feedback="  ")
+    assert "feedback" in exc.value.message_dict
+
+    services.review_post(actor=alice, post=post, action=2, feedback="Too salesy")
+    post.refresh_from_db()
+    assert post.status == Post.Status.REJECTED == 5
+    event = post.reviews.get()
+    assert (event.actor, event.action, event.feedback) == (alice, ReviewEvent.Action.REJECT, "Too salesy")
+
+
+def test_unknown_action_is_refused(make_post, alice):
+    with pytest.raises(ValidationError) as exc:
+        services.review_post(actor=alice, post=make_post(), action=3)
+    assert "action" in exc.value.message_dict
+
+
+def test_only_pending_posts_can_be_reviewed(make_post, alice, sam):
+    post = make_post()
+    services.review_post(actor=alice, post=post, action=1)
+    with pytest.raises(errors.InvalidState):
+        services.review_post(actor=sam, post=post, action=2, feedback="changed my mind")
+
+
+def test_history_keeps_every_review(make_post, alice, rita):
+    post = make_post()
+    services.review_post(actor=alice, post=post, action=2, feedback="Add a link")
+    services.edit_post(actor=rita, post=post, content="Spring is here: example.com")
+    services.review_post(actor=alice, post=post, action=1, feedback="Thanks")
+    assert [(e.action, e.feedback) for e in post.reviews.all()] == [(2, "Add a link"), (1, "Thanks")]
+
+
+def test_staff_cannot_approve_a_post_they_wrote(task, sam, alice_account):
+    post = services.create_post(author=sam, task=task, content="From staff", account_ids=[alice_account.pk])
+    with pytest.raises(errors.NotAllowed):
+        services.review_post(actor=sam, post=post, action=1)

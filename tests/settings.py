@@ -1,0 +1,18 @@
+"""Test settings: the project's one settings module, with the environment a test run needs.
+
+The X sandbox speaks plain http on 127.0.0.1, which oauthlib refuses without
+OAUTHLIB_INSECURE_TRANSPORT; it is set here and in the demo script only, never in production.
+"""
+
+import os
+
+os.environ.setdefault("DEBUG", "1")
+os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz")
+os.environ.setdefault("OAUTHLIB_INSECURE_TRANSPORT", "1")
+os.environ.setdefault("LOG_LEVEL", "WARNING")
+
+from socialhub.settings import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast logins in tests
+MEDIA_ROOT = os.environ.get("TEST_MEDIA_ROOT", "/tmp/socialhub-test-media")
+STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405

@@ -1,0 +1,102 @@
+from posts.models import Post
+from socials.models import Account
+from tests.conftest import make_account
+
+
+def test_staff_bulk_approves_through_the_review_service(client, sam, make_post):
+    posts = [make_post(content=f"Post {i}") for i in range(3)]
+    client.force_login(sam)
+    response = client.post(
+        "/admin/posts/post/",
+        {"action": "approve_posts", "_selected_action": [p.pk for p in posts]},
+        follow=True,
+    )
+    assert "3 post(s) approved." in response.content.decode()
+    assert set(Post.objects.values_list("status", flat=True)) == {Post.Status.APPROVED}
+    assert all(p.reviews.get().actor == sam for p in posts)
+
+
+def test_bulk_reject_asks_for_feedback_first(client, sam, make_post):
+    post = make_post()
+    client.force_login(sam)
+    ask = client.post("/admin/posts/post/", {"action": "reject_posts", "_selected_action": [post.pk]})
+    assert ask.status_code == 200 and "Feedback for the reseller" in ask.content.decode()
+    post.refresh_from_db()
+    assert post.status == Post.Status.PENDING
+
+    client.post(
+        "/admin/posts/post/",
+        {"action": "reject_posts", "_selected_action": [post.pk], "apply": "1", "feedback": "Off brand"},
+    )
+    post.refresh_from_db()
+    assert (post.status, post.feedback) == (Post.Status.REJECTED, "Off brand")
+
+
+def test_staff_cannot_approve_their_own_post_in_bulk(client, sam, task, alice_account):
+    from posts import services
+
+    post = services.create_post(author=sam, task=task, content="mine", account_ids=[alice_account.pk])
+    client.force_login(sam)
+    response = client.post(
+        "/admin/posts/post/", {"action": "approve_posts", "_selected_action": [post.pk]}, follow=True
+    )
+    assert "not its author" in response.content.decode()
+    post.refresh_from_db()
+    assert post.status == Post.Status.PENDING
+
+
+def test_post_list_filters_and_search_work(client, sam, make_post, rita, alice):
+    make_post(content="Findable needle")
+    client.force_login(sam)
+    for query in ("?status__exact=0", f"?task__reseller__id__exact={rita.pk}",
+                  f"?task__user__id__exact={alice.pk}", "?scheduled=yes", "?q=needle"):
+        response = client.get("/admin/posts/post/" + query)
+        assert response.status_code == 200, query
+    assert "Findable needle" in client.get("/admin/posts/post/?q=needle").content.decode()
+
+
+def test_post_page_shows_channels_media_and_history(client, sam, make_post, alice):
+    from posts import services
+
+    post = make_post()
+    services.review_post(actor=alice, post=post, action=2, feedback="Needs a photo")
+    client.force_login(sam)
+    page = client.get(f"/admin/posts/post/{post.pk}/change/").content.decode()
+    assert "alice_x" in page and "Needs a photo" in page and "Media" in page
+
+
+def test_account_admin_never_shows_a_token_and_keeps_it_when_left_blank(client, sam, alice):
+    account = make_account(alice, "alice_x", oauth2_access_token="very-secret-token-123")
+    client.force_login(sam)
+    page = client.get(f"/admin/socials/account/{account.pk}/change/").content.decode()
+    assert "very-secret-token-123" not in page
+    assert "Stored (hidden)" in page
+
+    form = {
+        "user": alice.pk, "provider": "twitter", "provider_account_id": account.provider_account_id,
+        "username": "alice_renamed", "name": "", "token_type": "oauth2_user", "state": "connected",
+        "state_message": "", "scope": "", "oauth2_client_id": "", "expires_at_0": "", "expires_at_1": "",
+    }
+    response = client.post(f"/admin/socials/account/{account.pk}/change/", form)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    account.refresh_from_db()
+    assert account.username == "alice_renamed"
+    assert account.oauth2_access_token == "very-secret-token-123"
+
+
+def test_staff_registers_an_account_with_tokens_in_the_admin(client, sam, alice):
+    client.force_login(sam)
+    form = {
+        "user": alice.pk, "provider": "twitter", "provider_account_id": "42", "username": "alice_o1",
+        "name": "", "token_type": "oauth1", "state": "connected", "state_message": "", "scope": "",
+        "oauth2_client_id": "", "expires_at_0": "", "expires_at_1": "",
+        "oauth1_access_token": "tok", "oauth1_access_token_secret": "sec",
+    }
+    assert client.post("/admin/socials/account/add/", form).status_code == 302
+    account = Account.objects.get(username="alice_o1")
+    assert (account.oauth1_access_token, account.oauth1_access_token_secret) == ("tok", "sec")
+
+
+def test_non_staff_cannot_open_the_admin(client, rita):
+    client.force_login(rita)
+    assert client.get("/admin/").status_code == 302
