@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime, timedelta, timezone
-from typing import IO, Any, Union
+from typing import IO, Any
 
 import requests
 from requests_oauthlib import OAuth1Session, OAuth2Session
@@ -103,7 +103,7 @@ class AppBearerCredentials(_HiddenRepr):
     bearer_token: str
 
 
-Credentials = Union[OAuth1Credentials, OAuth2Credentials, AppBearerCredentials]
+Credentials = OAuth1Credentials | OAuth2Credentials | AppBearerCredentials
 
 
 @dataclass(frozen=True, repr=False)
@@ -327,7 +327,9 @@ def _int_or_none(value: str | None) -> int | None:
         return None
 
 
-def _send(session: requests.Session, method: str, url: str, *, path: str, timeout: Timeout, **kwargs: Any) -> requests.Response:
+def _send(
+    session: requests.Session, method: str, url: str, *, path: str, timeout: Timeout, **kwargs: Any
+) -> requests.Response:
     """Send one request and log one line about it. Raises XError on network failures only."""
     started = time.monotonic()
     try:
@@ -510,10 +512,13 @@ class XClient:
                 )
             poll(delay)
             waited += delay
-            status = self._data("GET", "/2/media/upload", params={"command": "STATUS", "media_id": media_id}, media=True)
-            info = status.get("processing_info")
+            info = self._media_status(media_id).get("processing_info")
         if info and info.get("state") == "failed":
             raise _processing_failed(info)
+
+    def _media_status(self, media_id: str) -> dict:
+        params = {"command": "STATUS", "media_id": media_id}
+        return self._data("GET", "/2/media/upload", params=params, media=True)
 
     # Plumbing
 
@@ -618,7 +623,12 @@ def refresh_oauth2_token(
     try:
         access_token, expires_in = str(body["access_token"]), int(body.get("expires_in") or 7200)
     except (KeyError, TypeError, ValueError):
-        raise XError("server", title="Unreadable answer", detail="X's token answer had no access_token", outcome_unknown=True) from None
+        raise XError(
+            "server",
+            title="Unreadable answer",
+            detail="X's token answer had no access_token",
+            outcome_unknown=True,  # X may have rotated the refresh token all the same
+        ) from None
     return TokenSet(
         access_token=access_token,
         refresh_token=body.get("refresh_token"),
@@ -660,8 +670,14 @@ def _token_endpoint(
         data = {**data, "client_id": client_id}
     with requests.Session() as session:
         response = _send(
-            session, "POST", url, path=_path_of(url), timeout=timeout,
-            data=data, auth=auth, headers={"Accept": "application/json"},
+            session,
+            "POST",
+            url,
+            path=_path_of(url),
+            timeout=timeout,
+            data=data,
+            auth=auth,
+            headers={"Accept": "application/json"},
         )
     if not response.ok:
         raise _token_error(response, refreshing=refreshing)
@@ -677,8 +693,12 @@ def _token_error(response: requests.Response, *, refreshing: bool) -> XError:
     # disconnects an account over a configuration mistake.
     kind = _classify(response.status_code, problem, media=False)
     if kind == "auth":
-        return XError("bad_request", status=response.status_code,
-                      user_message="X rejected SocialHub's app credentials: contact support", **problem)
+        return XError(
+            "bad_request",
+            status=response.status_code,
+            user_message="X rejected SocialHub's app credentials: contact support",
+            **problem,
+        )
     reset_at = _reset_at(response) if kind == "rate_limited" else None
     return XError(kind, status=response.status_code, reset_at=reset_at, **problem)
 
