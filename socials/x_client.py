@@ -1,0 +1,707 @@
+"""A small client for the X (Twitter) API v2.
+
+Plain Python on purpose: no Django import, every base URL passed in by the caller
+(the Django side hands over ``settings.X_API_URL``). It returns plain data and raises
+one error type, ``XError``, which says whether a retry can help and whether X may
+already have done the work (a timed-out POST may have created the tweet: X has no
+idempotency key).
+
+Token refresh locking across workers is the Django service layer's job, not this one's.
+
+Secrets never go into logs, exception messages or reprs. requests-oauthlib and oauthlib
+log bearer tokens and signed headers at DEBUG, so this module filters DEBUG records out of
+the loggers that do (see ``_LEAKY_LOGGERS``).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, fields
+from datetime import datetime, timedelta, timezone
+from typing import IO, Any
+
+import requests
+from requests_oauthlib import OAuth1Session, OAuth2Session
+from urllib3.exceptions import ClosedPoolError, MaxRetryError, NewConnectionError
+
+logger = logging.getLogger("socials.x")
+
+# These log "Adding token {'access_token': ...}" and Authorization headers at DEBUG.
+# A filter on a logger only sees records logged on that very logger, hence the full names.
+_LEAKY_LOGGERS = (
+    "requests_oauthlib.oauth2_session",
+    "requests_oauthlib.oauth1_session",
+    "requests_oauthlib.oauth1_auth",
+    "oauthlib.oauth1.rfc5849",
+)
+
+
+def _above_debug(record: logging.LogRecord) -> bool:
+    return record.levelno > logging.DEBUG
+
+
+for _name in _LEAKY_LOGGERS:
+    logging.getLogger(_name).addFilter(_above_debug)
+
+__all__ = [
+    "AppBearerCredentials",
+    "Credentials",
+    "OAuth1Credentials",
+    "OAuth2Credentials",
+    "RateLimit",
+    "TokenSet",
+    "XClient",
+    "XError",
+    "refresh_oauth2_token",
+    "revoke_oauth2_token",
+]
+
+DUPLICATE_DETAIL = "You are not allowed to create a Tweet with duplicate content."
+RETRYABLE_KINDS = frozenset({"timeout", "connection", "server", "rate_limited"})
+TWEETS_PER_LOOKUP = 100  # GET /2/tweets accepts at most 100 ids
+MEDIA_PROCESSING_STATES = frozenset({"pending", "in_progress"})
+
+Timeout = tuple[float, float]
+
+
+# --- Credentials -------------------------------------------------------------------
+
+
+class _HiddenRepr:
+    """Mixin for frozen dataclasses: the repr names the fields but shows no values."""
+
+    def __repr__(self) -> str:
+        hidden = ", ".join(f"{f.name}=***" for f in fields(self))  # type: ignore[arg-type]
+        return f"{type(self).__name__}({hidden})"
+
+    __str__ = __repr__
+
+
+@dataclass(frozen=True, repr=False)
+class OAuth1Credentials(_HiddenRepr):
+    """OAuth 1.0a user context: the app's consumer pair plus the user's access pair."""
+
+    consumer_key: str
+    consumer_secret: str
+    token: str
+    token_secret: str
+
+
+@dataclass(frozen=True, repr=False)
+class OAuth2Credentials(_HiddenRepr):
+    """OAuth 2.0 user context: a user access token (lives 2 hours; refresh it first)."""
+
+    access_token: str
+
+
+@dataclass(frozen=True, repr=False)
+class AppBearerCredentials(_HiddenRepr):
+    """App-only bearer token: X lets it read, never write."""
+
+    bearer_token: str
+
+
+Credentials = OAuth1Credentials | OAuth2Credentials | AppBearerCredentials
+
+
+@dataclass(frozen=True, repr=False)
+class TokenSet:
+    """The result of an OAuth 2.0 refresh. Save it before doing anything else:
+    X's refresh tokens are reported to work only once."""
+
+    access_token: str
+    refresh_token: str | None
+    expires_at: datetime
+    scope: str
+
+    def __repr__(self) -> str:
+        return f"TokenSet(access_token=***, refresh_token=***, expires_at={self.expires_at!r}, scope={self.scope!r})"
+
+    __str__ = __repr__
+
+
+@dataclass(frozen=True)
+class RateLimit:
+    """X's x-rate-limit-* headers from one answer. Any part may be missing."""
+
+    limit: int | None
+    remaining: int | None
+    reset_at: datetime | None
+
+
+# --- Errors --------------------------------------------------------------------------
+
+
+class XError(Exception):
+    """One error type for every failure talking to X.
+
+    kind: "auth", "app_only", "duplicate", "too_long", "usage_capped", "media",
+    "forbidden", "bad_request", "rate_limited", "server", "timeout", "connection",
+    "refresh_invalid". ``permanent`` is True when retrying the same call will not help.
+    ``outcome_unknown`` is True when X may have received the request and done its work:
+    reconcile before re-sending a POST.
+    """
+
+    def __init__(
+        self,
+        kind: str,
+        *,
+        status: int | None = None,
+        title: str = "",
+        detail: str = "",
+        type: str = "",
+        permanent: bool | None = None,
+        reset_at: datetime | None = None,
+        outcome_unknown: bool = False,
+        user_message: str = "",
+    ) -> None:
+        self.kind = kind
+        self.status = status
+        self.title = title
+        self.detail = detail
+        self.type = type
+        self.permanent = kind not in RETRYABLE_KINDS if permanent is None else permanent
+        self.reset_at = reset_at
+        self.outcome_unknown = outcome_unknown
+        self.user_message = user_message or _user_message(kind, detail=detail, reset_at=reset_at)
+        super().__init__(self._describe())
+
+    def _describe(self) -> str:
+        status = f" HTTP {self.status}" if self.status is not None else ""
+        text = ": ".join(part for part in (self.title, self.detail) if part)
+        return f"X {self.kind}{status}: {text}" if text else f"X {self.kind}{status}"
+
+    def __repr__(self) -> str:
+        return f"XError({self.kind!r}, status={self.status!r}, permanent={self.permanent!r}, detail={self.detail!r})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Keyword-only arguments defeat Exception's default pickling; task queues pickle.
+        return (_rebuild_xerror, (dict(self.__dict__),))
+
+
+def _rebuild_xerror(state: dict[str, Any]) -> XError:
+    error = XError.__new__(XError)
+    error.__dict__.update(state)
+    Exception.__init__(error, error._describe())
+    return error
+
+
+def _user_message(kind: str, *, detail: str, reset_at: datetime | None) -> str:
+    """The sentence a user can act on, per kind."""
+    if kind == "rate_limited":
+        if reset_at is None:
+            return "Wait a few minutes: X's rate limit"
+        return f"Wait until {reset_at:%Y-%m-%d %H:%M} UTC: X's rate limit"
+    messages = {
+        "auth": "Reconnect your X account",
+        "refresh_invalid": "Reconnect your X account",
+        "app_only": "This X connection can only read: reconnect the X account with permission to post",
+        "duplicate": "X already has this exact text: change it",
+        "too_long": "Shorten the text",
+        "usage_capped": "X's monthly usage cap for SocialHub is spent: contact support",
+        "media": f"X rejected the media: {detail}" if detail else "X rejected the media",
+        "forbidden": f"X refused this: {detail}" if detail else "X refused this",
+        "bad_request": f"X rejected the request: {detail}" if detail else "X rejected the request",
+        "server": "X is having problems: try again in a few minutes",
+        "timeout": "X did not answer in time: try again in a few minutes",
+        "connection": "Could not reach X: try again in a few minutes",
+    }
+    return messages.get(kind, "Something went wrong talking to X")
+
+
+OUTCOME_UNKNOWN_MESSAGE = "X did not answer, and may have done it anyway: check X before trying again"
+
+
+def _problem(response: requests.Response) -> dict[str, Any]:
+    """X's problem JSON (title/detail/type), falling back to OAuth and v1.1 shapes."""
+    body = _json_or_none(response)
+    if not isinstance(body, dict):
+        return {"title": response.reason or "", "detail": response.text[:200]}
+    errors = body.get("errors") if isinstance(body.get("errors"), list) else []
+    first = errors[0] if errors and isinstance(errors[0], dict) else {}
+    return {
+        "title": str(body.get("title") or body.get("error") or first.get("title") or response.reason or ""),
+        "detail": str(body.get("detail") or body.get("error_description") or first.get("message") or ""),
+        "type": str(body.get("type") or first.get("type") or ""),
+    }
+
+
+def _classify(status: int, problem: dict[str, Any], *, media: bool) -> str:
+    """The kind for an HTTP error answer. Order matters: the specific before the generic."""
+    title, detail, type_ = problem.get("title", ""), problem.get("detail", ""), problem.get("type", "")
+    # The usage cap can come as a 429: it must win over rate_limited, a retry won't help.
+    if type_.endswith("/usage-capped") or title == "Usage Cap Exceeded":
+        return "usage_capped"
+    if status == 401:
+        return "auth"
+    if status == 429:
+        return "rate_limited"
+    if status >= 500:
+        return "server"
+    if title == "Unsupported Authentication":
+        return "app_only"
+    if detail == DUPLICATE_DETAIL:
+        return "duplicate"
+    if _mentions_length(f"{title} {detail}"):
+        return "too_long"
+    if media:
+        return "media"
+    return "forbidden" if status == 403 else "bad_request"
+
+
+def _mentions_length(text: str) -> bool:
+    lowered = text.lower()
+    return "too long" in lowered or "length" in lowered
+
+
+def _http_error(response: requests.Response, *, media: bool = False) -> XError:
+    problem = _problem(response)
+    kind = _classify(response.status_code, problem, media=media)
+    reset_at = _reset_at(response) if kind == "rate_limited" else None
+    return XError(kind, status=response.status_code, reset_at=reset_at, **problem)
+
+
+def _reset_at(response: requests.Response) -> datetime | None:
+    limits = _rate_limit(response)
+    return limits.reset_at if limits else None
+
+
+def _network_error(exc: requests.RequestException) -> XError:
+    """Map a requests exception. Unless we can tell nothing was sent, assume it may have been."""
+    unknown = not _nothing_sent(exc)
+    kind = "timeout" if isinstance(exc, requests.Timeout) else "connection"
+    what = "X did not answer in time" if kind == "timeout" else "The connection to X failed"
+    detail = f"{what} ({type(exc).__name__})"
+    if unknown:
+        detail += "; X may have received the request"
+    return XError(
+        kind,
+        title="Timeout" if kind == "timeout" else "Connection error",
+        detail=detail,
+        outcome_unknown=unknown,
+        user_message=OUTCOME_UNKNOWN_MESSAGE if unknown else "",
+    )
+
+
+def _nothing_sent(exc: requests.RequestException) -> bool:
+    """True only when the request provably never left: connect timeout, refused, DNS, TLS."""
+    if isinstance(exc, (requests.ConnectTimeout, requests.exceptions.SSLError, requests.exceptions.ProxyError)):
+        return True
+    if isinstance(exc, requests.ConnectionError) and exc.args:
+        cause = exc.args[0]
+        if isinstance(cause, ClosedPoolError):
+            return True
+        if isinstance(cause, MaxRetryError) and isinstance(cause.reason, NewConnectionError):
+            return True
+    return False
+
+
+# --- HTTP plumbing -------------------------------------------------------------------
+
+
+def _json_or_none(response: requests.Response) -> Any:
+    try:
+        return response.json()
+    except ValueError:
+        return None
+
+
+def _rate_limit(response: requests.Response) -> RateLimit | None:
+    headers = response.headers
+    if not any(h in headers for h in ("x-rate-limit-limit", "x-rate-limit-remaining", "x-rate-limit-reset")):
+        return None
+    reset = _int_or_none(headers.get("x-rate-limit-reset"))
+    return RateLimit(
+        limit=_int_or_none(headers.get("x-rate-limit-limit")),
+        remaining=_int_or_none(headers.get("x-rate-limit-remaining")),
+        reset_at=datetime.fromtimestamp(reset, tz=timezone.utc) if reset is not None else None,
+    )
+
+
+def _int_or_none(value: str | None) -> int | None:
+    try:
+        return int(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+def _send(
+    session: requests.Session, method: str, url: str, *, path: str, timeout: Timeout, **kwargs: Any
+) -> requests.Response:
+    """Send one request and log one line about it. Raises XError on network failures only."""
+    started = time.monotonic()
+    try:
+        response = session.request(method, url, timeout=timeout, **kwargs)
+    except requests.RequestException as exc:
+        logger.debug("%s %s -> %s in %d ms", method, path, type(exc).__name__, _ms_since(started))
+        raise _network_error(exc) from exc
+    logger.debug("%s %s -> %s in %d ms", method, path, response.status_code, _ms_since(started))
+    return response
+
+
+def _ms_since(started: float) -> int:
+    return round((time.monotonic() - started) * 1000)
+
+
+def _default_session(credentials: Credentials) -> requests.Session:
+    if isinstance(credentials, OAuth1Credentials):
+        return OAuth1Session(
+            credentials.consumer_key,
+            client_secret=credentials.consumer_secret,
+            resource_owner_key=credentials.token,
+            resource_owner_secret=credentials.token_secret,
+        )  # HMAC-SHA1 in the Authorization header is the default
+    if isinstance(credentials, OAuth2Credentials):
+        return OAuth2Session(token={"access_token": credentials.access_token, "token_type": "Bearer"})
+    if isinstance(credentials, AppBearerCredentials):
+        session = requests.Session()
+        session.headers["Authorization"] = f"Bearer {credentials.bearer_token}"
+        return session
+    raise TypeError(f"Unsupported credentials: {type(credentials).__name__}")
+
+
+# --- The client ----------------------------------------------------------------------
+
+
+class XClient:
+    """The X API v2 calls SocialHub needs. Every method raises XError on failure."""
+
+    def __init__(
+        self,
+        credentials: Credentials,
+        *,
+        api_url: str,
+        timeout: Timeout = (5, 20),
+        session_factory: Callable[[Credentials], requests.Session] | None = None,
+    ) -> None:
+        self.credentials = credentials
+        self.api_url = api_url.rstrip("/")
+        self.timeout = timeout
+        self.session = (session_factory or _default_session)(credentials)
+        self.last_rate_limit: RateLimit | None = None
+
+    def __repr__(self) -> str:
+        return f"XClient({type(self.credentials).__name__}, api_url={self.api_url!r})"
+
+    def close(self) -> None:
+        self.session.close()
+
+    def __enter__(self) -> XClient:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    # Users
+
+    def get_me(self, *, user_fields: str | None = None) -> dict:
+        """The authenticated user (GET /2/users/me). Raises XError."""
+        return self._data("GET", "/2/users/me", params=_fields_param("user.fields", user_fields))
+
+    def get_user(self, user_id: str, *, user_fields: str | None = None) -> dict:
+        """One user by id (GET /2/users/:id). Raises XError."""
+        return self._data("GET", f"/2/users/{user_id}", params=_fields_param("user.fields", user_fields))
+
+    def user_tweets(
+        self,
+        user_id: str,
+        *,
+        max_results: int = 100,
+        since_id: str | None = None,
+        tweet_fields: str = "created_at,public_metrics",
+    ) -> list[dict]:
+        """The user's most recent tweets, newest first: one page of up to ``max_results``
+        (clamped to X's 5..100). Useful to reconcile after an unknown outcome. Raises XError."""
+        params: dict[str, Any] = {"max_results": min(max(max_results, 5), 100), "tweet.fields": tweet_fields}
+        if since_id:
+            params["since_id"] = since_id
+        body = self._call("GET", f"/2/users/{user_id}/tweets", params=params)
+        return list(body.get("data") or [])
+
+    # Tweets
+
+    def create_tweet(self, text: str, *, media_ids: Sequence[str] = (), reply_to: str | None = None) -> dict:
+        """Post a tweet and return X's ``{"id", "text"}``.
+
+        Raises XError; kind "app_only" without sending anything for app bearer credentials.
+        On ``outcome_unknown`` the tweet may exist: reconcile before posting again.
+        """
+        if isinstance(self.credentials, AppBearerCredentials):
+            raise XError(
+                "app_only",
+                title="Unsupported Authentication",
+                detail="An app-only bearer token cannot post; not sent",
+            )
+        return self._data("POST", "/2/tweets", json=_tweet_payload(text, media_ids, reply_to))
+
+    def get_tweets(self, ids: Sequence[str], *, tweet_fields: str = "public_metrics,created_at") -> list[dict]:
+        """Look tweets up by id, 100 per request. Deleted or hidden tweets are simply
+        missing from the result. Raises XError."""
+        tweets: list[dict] = []
+        for batch in _batches(list(ids), TWEETS_PER_LOOKUP):
+            body = self._call("GET", "/2/tweets", params={"ids": ",".join(batch), "tweet.fields": tweet_fields})
+            tweets.extend(body.get("data") or [])
+        return tweets
+
+    def delete_tweet(self, tweet_id: str) -> None:
+        """Delete one of the user's tweets (DELETE /2/tweets/:id). Raises XError."""
+        self._call("DELETE", f"/2/tweets/{tweet_id}")
+
+    # Media
+
+    def upload_media(
+        self,
+        fileobj: IO[bytes],
+        *,
+        media_type: str,
+        total_bytes: int,
+        media_category: str,
+        chunk_size: int = 1024 * 1024,
+        poll: Callable[[float], Any] = time.sleep,
+        max_wait: float = 300,
+    ) -> str:
+        """Upload media with the v2 chunked flow and return the media id once X can use it.
+
+        initialize -> append each chunk (segment_index 0, 1, ...) -> finalize -> poll STATUS
+        while X processes it. Raises XError: kind "media" permanent if X rejects or fails
+        the media, kind "media" retryable if processing outlasts ``max_wait`` seconds.
+        Raises ValueError if the file holds a different number of bytes than ``total_bytes``.
+        """
+        init = {"media_type": media_type, "total_bytes": total_bytes, "media_category": media_category}
+        media_id = str(self._data("POST", "/2/media/upload/initialize", json=init, media=True)["id"])
+        sent = self._append_chunks(media_id, fileobj, chunk_size)
+        if sent != total_bytes:
+            raise ValueError(f"Read {sent} bytes from the file, expected total_bytes={total_bytes}")
+        finalized = self._data("POST", f"/2/media/upload/{media_id}/finalize", media=True)
+        self._wait_for_processing(media_id, finalized.get("processing_info"), poll=poll, max_wait=max_wait)
+        return media_id
+
+    def set_alt_text(self, media_id: str, text: str) -> None:
+        """Attach alt text (up to 1,000 characters) to uploaded media. Raises XError."""
+        payload = {"id": media_id, "metadata": {"alt_text": {"text": text}}}
+        self._call("POST", "/2/media/metadata", json=payload, media=True)
+
+    def _append_chunks(self, media_id: str, fileobj: IO[bytes], chunk_size: int) -> int:
+        sent = 0
+        for index, chunk in enumerate(_chunks(fileobj, chunk_size)):
+            self._call(
+                "POST",
+                f"/2/media/upload/{media_id}/append",
+                data={"segment_index": str(index)},
+                files={"media": ("chunk", chunk, "application/octet-stream")},
+                media=True,
+            )
+            sent += len(chunk)
+        return sent
+
+    def _wait_for_processing(
+        self, media_id: str, info: dict | None, *, poll: Callable[[float], Any], max_wait: float
+    ) -> None:
+        waited = 0.0
+        while info and info.get("state") in MEDIA_PROCESSING_STATES:
+            delay = float(info.get("check_after_secs") or 1)
+            if waited + delay > max_wait:
+                raise XError(
+                    "media",
+                    permanent=False,
+                    title="Processing timeout",
+                    detail=f"X was still processing media {media_id} after {waited:.0f} s",
+                    user_message="X is still processing the media: try again in a few minutes",
+                )
+            poll(delay)
+            waited += delay
+            info = self._media_status(media_id).get("processing_info")
+        if info and info.get("state") == "failed":
+            raise _processing_failed(info)
+
+    def _media_status(self, media_id: str) -> dict:
+        params = {"command": "STATUS", "media_id": media_id}
+        return self._data("GET", "/2/media/upload", params=params, media=True)
+
+    # Plumbing
+
+    def _data(self, method: str, path: str, **kwargs: Any) -> dict:
+        """The ``data`` object of a successful answer. Raises XError."""
+        body = self._call(method, path, **kwargs)
+        data = body.get("data")
+        if not isinstance(data, dict):
+            raise _missing_data(body, method=method)
+        return data
+
+    def _call(self, method: str, path: str, *, media: bool = False, **kwargs: Any) -> dict:
+        """Send, record rate limits, and return the JSON body ({} when empty). Raises XError."""
+        response = _send(self.session, method, self.api_url + path, path=path, timeout=self.timeout, **kwargs)
+        self.last_rate_limit = _rate_limit(response)
+        if not response.ok:
+            raise _http_error(response, media=media)
+        if not response.content:
+            return {}
+        body = _json_or_none(response)
+        if not isinstance(body, dict):
+            # A 2xx we cannot read: for a POST, X may well have done the work.
+            raise XError(
+                "server",
+                status=response.status_code,
+                title="Unreadable answer",
+                detail=f"X answered {response.status_code} without JSON",
+                outcome_unknown=method != "GET",
+            )
+        return body
+
+
+def _fields_param(name: str, value: str | None) -> dict[str, str]:
+    return {name: value} if value else {}
+
+
+def _tweet_payload(text: str, media_ids: Sequence[str], reply_to: str | None) -> dict[str, Any]:
+    payload: dict[str, Any] = {}
+    if text:  # X accepts a media-only tweet without text
+        payload["text"] = text
+    if media_ids:
+        payload["media"] = {"media_ids": [str(m) for m in media_ids]}
+    if reply_to:
+        payload["reply"] = {"in_reply_to_tweet_id": str(reply_to)}
+    return payload
+
+
+def _batches(items: list[str], size: int) -> Iterator[list[str]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _chunks(fileobj: IO[bytes], size: int) -> Iterator[bytes]:
+    while chunk := fileobj.read(size):
+        yield chunk
+
+
+def _missing_data(body: dict, *, method: str) -> XError:
+    """A 2xx without ``data``: X puts per-item problems in ``errors`` (e.g. a suspended user)."""
+    errors = body.get("errors") if isinstance(body.get("errors"), list) else []
+    first = errors[0] if errors and isinstance(errors[0], dict) else {}
+    return XError(
+        "bad_request",
+        title=str(first.get("title") or "No data"),
+        detail=str(first.get("detail") or first.get("message") or "X's answer had no data"),
+        type=str(first.get("type") or ""),
+        outcome_unknown=method != "GET",
+    )
+
+
+def _processing_failed(info: dict) -> XError:
+    error = info.get("error") if isinstance(info.get("error"), dict) else {}
+    return XError(
+        "media",
+        title=str(error.get("name") or "Processing failed"),
+        detail=str(error.get("message") or "X could not process the media"),
+    )
+
+
+# --- OAuth 2.0 tokens ----------------------------------------------------------------
+
+
+def refresh_oauth2_token(
+    *,
+    refresh_token: str,
+    client_id: str,
+    client_secret: str | None,
+    token_url: str,
+    timeout: Timeout = (5, 20),
+) -> TokenSet:
+    """Exchange a refresh token for a new token pair.
+
+    Raises XError: kind "refresh_invalid" (permanent) when X rejects the refresh token
+    (invalid_request / invalid_grant); retryable kinds for 5xx, 429 and network failures.
+    With ``outcome_unknown`` X may have spent the refresh token already, so a retry
+    with it can come back "refresh_invalid": re-read the stored token before giving up.
+    """
+    data = {"grant_type": "refresh_token", "refresh_token": refresh_token}
+    body = _token_endpoint(
+        token_url, data, client_id=client_id, client_secret=client_secret, timeout=timeout, refreshing=True
+    )
+    try:
+        access_token, expires_in = str(body["access_token"]), int(body.get("expires_in") or 7200)
+    except (KeyError, TypeError, ValueError):
+        raise XError(
+            "server",
+            title="Unreadable answer",
+            detail="X's token answer had no access_token",
+            outcome_unknown=True,  # X may have rotated the refresh token all the same
+        ) from None
+    return TokenSet(
+        access_token=access_token,
+        refresh_token=body.get("refresh_token"),
+        expires_at=datetime.now(timezone.utc) + timedelta(seconds=expires_in),
+        scope=str(body.get("scope") or ""),
+    )
+
+
+def revoke_oauth2_token(
+    *,
+    token: str,
+    client_id: str,
+    client_secret: str | None,
+    revoke_url: str,
+    token_type_hint: str = "access_token",
+    timeout: Timeout = (5, 20),
+) -> None:
+    """Revoke an access or refresh token at X. Raises XError."""
+    data = {"token": token, "token_type_hint": token_type_hint}
+    _token_endpoint(
+        revoke_url, data, client_id=client_id, client_secret=client_secret, timeout=timeout, refreshing=False
+    )
+
+
+def _token_endpoint(
+    url: str,
+    data: dict[str, str],
+    *,
+    client_id: str,
+    client_secret: str | None,
+    timeout: Timeout,
+    refreshing: bool,
+) -> dict:
+    """POST a form to an OAuth 2.0 endpoint with client authentication. Raises XError."""
+    auth = None
+    if client_secret:  # confidential client: HTTP Basic, as X documents
+        auth = requests.auth.HTTPBasicAuth(client_id, client_secret)
+    else:  # public client: identifies itself in the body
+        data = {**data, "client_id": client_id}
+    with requests.Session() as session:
+        response = _send(
+            session,
+            "POST",
+            url,
+            path=_path_of(url),
+            timeout=timeout,
+            data=data,
+            auth=auth,
+            headers={"Accept": "application/json"},
+        )
+    if not response.ok:
+        raise _token_error(response, refreshing=refreshing)
+    body = _json_or_none(response)
+    return body if isinstance(body, dict) else {}
+
+
+def _token_error(response: requests.Response, *, refreshing: bool) -> XError:
+    problem = _problem(response)
+    if refreshing and response.status_code == 400 and problem["title"] in ("invalid_request", "invalid_grant"):
+        return XError("refresh_invalid", status=400, **problem)
+    # A 401 here is our client id/secret, not the user's token: not "auth", so nobody
+    # disconnects an account over a configuration mistake.
+    kind = _classify(response.status_code, problem, media=False)
+    if kind == "auth":
+        return XError(
+            "bad_request",
+            status=response.status_code,
+            user_message="X rejected SocialHub's app credentials: contact support",
+            **problem,
+        )
+    reset_at = _reset_at(response) if kind == "rate_limited" else None
+    return XError(kind, status=response.status_code, reset_at=reset_at, **problem)
+
+
+def _path_of(url: str) -> str:
+    return requests.utils.urlparse(url).path or "/"
