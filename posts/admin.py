@@ -25,7 +25,8 @@ class ScheduledFilter(admin.SimpleListFilter):
 class ChannelInline(admin.TabularInline):
     model = PostChannel
     extra = 0
-    fields = ["account", "state", "remote_id", "remote_url", "attempts", "last_error", "published_at", "metrics"]
+    fields = ["account", "state", "remote_id", "remote_url", "attempts", "next_attempt_at", "last_error",
+              "published_at", "metrics"]
     readonly_fields = fields
     can_delete = False
 
@@ -101,6 +102,21 @@ def reject_posts(modeladmin, request, queryset):
     )
 
 
+@admin.action(description="Retry selected failed posts")
+def retry_posts(modeladmin, request, queryset):
+    done, problems = 0, []
+    for post in queryset.select_related("task"):
+        try:
+            services.retry_post(actor=request.user, post=post)
+            done += 1
+        except (errors.NotAllowed, errors.InvalidState) as exc:
+            problems.append(f"#{post.pk}: {exc}")
+    if done:
+        modeladmin.message_user(request, f"{done} post(s) queued for publishing again.", messages.SUCCESS)
+    for problem in problems:
+        modeladmin.message_user(request, problem, messages.WARNING)
+
+
 @admin.register(Post)
 class PostAdmin(admin.ModelAdmin):
     list_display = ["id", "__str__", "status", "client", "reseller", "schedule_at", "created_at"]
@@ -114,7 +130,7 @@ class PostAdmin(admin.ModelAdmin):
     # which validate length, channels and state.
     readonly_fields = fields
     inlines = [ChannelInline, MediaInline, ReviewInline]
-    actions = [approve_posts, reject_posts]
+    actions = [approve_posts, reject_posts, retry_posts]
     date_hierarchy = "created_at"
 
     @admin.display(ordering="task__user__username")

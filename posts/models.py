@@ -23,11 +23,14 @@ class TaskAssign(models.Model):
         limit_choices_to={"role": "client"},
         help_text="The client who owns the X accounts.",
     )
+    # Empty only for a client's own "published directly" task (POST /socials/publish/twitter).
     reseller = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
         related_name="reseller_tasks",
         limit_choices_to={"role": "reseller"},
+        null=True,
+        blank=True,
     )
     title = models.CharField(max_length=200)
     brief = models.TextField(blank=True)
@@ -176,7 +179,11 @@ class PostChannel(models.Model):
     error_kind = models.CharField(max_length=32, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
+    # The sending worker's lease: set at the claim, renewed while it works; also its token.
     claimed_at = models.DateTimeField(null=True, blank=True)
+    first_attempt_at = models.DateTimeField(null=True, blank=True, help_text="Start of the retry deadline.")
+    dispatched_at = models.DateTimeField(null=True, blank=True, help_text="Last handed to a worker.")
+    media_expires_at = models.DateTimeField(null=True, blank=True, help_text="When X forgets media_ids.")
     published_at = models.DateTimeField(null=True, blank=True)
     metrics = models.JSONField(default=dict, blank=True)
     metrics_updated_at = models.DateTimeField(null=True, blank=True)
@@ -186,6 +193,7 @@ class PostChannel(models.Model):
     class Meta:
         ordering = ["pk"]
         verbose_name = "channel"
+        indexes = [models.Index(fields=["state", "next_attempt_at"], name="channel_state_next_attempt")]
         constraints = [
             models.UniqueConstraint(fields=["post", "account"], name="channel_unique_per_post"),
             models.CheckConstraint(
@@ -225,6 +233,19 @@ class PostMedia(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.order + 1}"
+
+
+class Dispatcher(models.Model):
+    """Which due-post dispatcher loop is current: a newer loop takes over and the older one stops,
+    so the cluster's minute schedule leaves neither gaps nor piles of loops."""
+
+    name = models.CharField(max_length=32, unique=True)
+    token = models.CharField(max_length=32)
+    started_at = models.DateTimeField()
+    beat_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.name} since {self.started_at:%H:%M:%S}"
 
 
 class ReviewEvent(models.Model):

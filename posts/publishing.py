@@ -1,18 +1,375 @@
-"""Handing approved posts to the publishing pipeline."""
+"""The publishing pipeline: an approved post reaches each of its channels exactly once.
 
+The channel row decides, never the task queue. A worker claims a channel with one conditional
+UPDATE (queued/retry -> sending, claimed_at = its lease token), works outside any transaction,
+renews the lease while it uploads, checks it is still the owner just before the POST, and records
+the answer. So a task delivered twice, two workers, or two machines send once. A worker that dies
+leaves the channel in "sending"; once the lease is over, the next worker treats it as "unknown".
+An unknown outcome (timeout, lost connection, unreadable answer after the request left) is never
+sent again blindly: X has no idempotency key, so the account's recent tweets are read first.
+
+Entry points: hand_over (on approval), publish_post (the django-q2 task, the retry action and
+POST /socials/publish/twitter all end here), settle (a post's status from its channels).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import random
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.conf import settings
 from django.db import transaction
+from django.db.models import Case, F, Prefetch, Q, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from .models import Post, PostChannel
+from socials.publishers import MediaFile, Published, PublishError, publisher_for
+
+from . import errors
+from .models import Post, PostChannel, PostMedia
+from .text import MAX_WEIGHTED_LENGTH, weighted_length
+
+log = logging.getLogger(__name__)
+
+State = PostChannel.State
+PENDING = (State.QUEUED, State.SENDING, State.UNKNOWN, State.RETRY, State.HELD)
+# error_kind of a channel given up on while X may have its tweet.
+UNRESOLVED = "unknown"
+# Media must outlive the POST that uses it: re-upload when it expires sooner than this.
+MEDIA_MARGIN = dt.timedelta(minutes=10)
+
+
+def _seconds(name: str, default: float) -> dt.timedelta:
+    return dt.timedelta(seconds=float(getattr(settings, name, default)))
+
+
+def lease() -> dt.timedelta:
+    """How long a sending channel belongs to its worker without a heartbeat."""
+    return _seconds("PUBLISH_LEASE_SECONDS", 90)
+
+
+# --- Handing over ---------------------------------------------------------------------------
 
 
 def hand_over(post: Post) -> None:
-    """Queue an approved post: at once when it is due, else the due-post dispatcher picks it up."""
-    post.channels.exclude(state=PostChannel.State.PUBLISHED).update(
-        state=PostChannel.State.QUEUED, next_attempt_at=None
+    """Queue an approved post's unpublished channels: at once (after commit) when it is due,
+    else the due-post dispatcher hands it to a worker at its time."""
+    now = timezone.now()
+    due = post.schedule_at is None or post.schedule_at <= now
+    post.channels.exclude(state=State.PUBLISHED).update(
+        # A channel given up on with its outcome unknown is reconciled before anything is sent.
+        state=Case(When(error_kind=UNRESOLVED, then=Value(State.UNKNOWN)), default=Value(State.QUEUED)),
+        next_attempt_at=None,
+        claimed_at=None,
+        attempts=0,
+        first_attempt_at=None,
+        last_error="",
+        error_kind="",
+        dispatched_at=now if due else None,  # enqueued here: the dispatcher need not do it too
+        updated_at=now,
     )
-    if post.schedule_at is None or post.schedule_at <= timezone.now():
-        from django_q.tasks import async_task
+    if due:
+        enqueue_publish(post.pk, on_commit=True)
 
-        post_id = post.pk
+
+def enqueue_publish(post_id: int, *, on_commit: bool = False) -> None:
+    """Hand the post to a django-q2 worker (ids only)."""
+    from django_q.tasks import async_task
+
+    if on_commit:
         transaction.on_commit(lambda: async_task("posts.tasks.publish", post_id))
+    else:
+        async_task("posts.tasks.publish", post_id)
+
+
+# --- Publishing -----------------------------------------------------------------------------
+
+
+class LeaseLost(Exception):
+    """Another worker took this channel over (our lease ran out): stop without sending."""
+
+
+class _Lease:
+    """The claim on one channel. claimed_at is both the lease's start and its owner's token."""
+
+    def __init__(self, channel: PostChannel):
+        self.channel = channel
+        self.token = channel.claimed_at
+        self.every = lease() / 6
+        self.last_beat = time.monotonic()
+
+    def beat(self, *, force: bool = False) -> None:
+        """Renew the lease (at most every lease/6 unless forced). Raises LeaseLost."""
+        if not force and time.monotonic() - self.last_beat < self.every.total_seconds():
+            return
+        now = timezone.now()
+        renewed = PostChannel.objects.filter(pk=self.channel.pk, state=State.SENDING, claimed_at=self.token).update(
+            claimed_at=now
+        )
+        if not renewed:
+            raise LeaseLost(f"channel {self.channel.pk}")
+        self.token = self.channel.claimed_at = now
+        self.last_beat = time.monotonic()
+
+    def mine(self):
+        return PostChannel.objects.filter(pk=self.channel.pk, state=State.SENDING, claimed_at=self.token)
+
+
+@dataclass
+class ChannelResult:
+    channel: PostChannel
+    state: str
+    message: str = ""
+
+
+def _load(post_id: int) -> Post | None:
+    channels = PostChannel.objects.select_related("account")
+    return (
+        Post.objects.select_related("task")
+        .prefetch_related(Prefetch("channels", queryset=channels), "media")
+        .filter(pk=post_id)
+        .first()
+    )
+
+
+def _ready(channel: PostChannel, now: dt.datetime) -> bool:
+    if channel.state == State.QUEUED:
+        return True
+    if channel.state in (State.RETRY, State.UNKNOWN):
+        return channel.next_attempt_at is None or channel.next_attempt_at <= now
+    if channel.state == State.SENDING:
+        return channel.claimed_at is None or channel.claimed_at < now - lease()
+    return False
+
+
+def _claim(channel: PostChannel, text: str, now: dt.datetime) -> bool:
+    """Take the channel with one conditional UPDATE; False if another worker has it."""
+    mine = PostChannel.objects.filter(pk=channel.pk, state=channel.state)
+    if channel.state == State.SENDING:  # a vanished worker's: take over exactly that lease
+        mine = mine.filter(claimed_at=channel.claimed_at)
+    elif channel.state != State.QUEUED:
+        mine = mine.filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+    claimed = mine.update(
+        state=State.SENDING,
+        claimed_at=now,
+        attempts=F("attempts") + 1,
+        first_attempt_at=Coalesce("first_attempt_at", now),
+        sent_text=text,
+        updated_at=now,
+    )
+    if claimed:
+        channel.claimed_at, channel.sent_text = now, text
+        channel.attempts += 1
+        channel.first_attempt_at = channel.first_attempt_at or now
+    return bool(claimed)
+
+
+def publish_post(*, post_id: int, timeout: tuple[float, float] | None = None) -> Post | None:
+    """Publish every due, unclaimed channel of an approved post, then settle the post's status.
+
+    Safe to call any number of times, from any number of workers at once. Call it outside any
+    transaction: the claims must be visible to other workers before X is called. Returns the post
+    as loaded (its channels as this call left them), or None if it no longer exists. `timeout`
+    bounds the wait for X's answer to the POST (the synchronous endpoint uses a short one).
+    """
+    post = _load(post_id)
+    if post is None:
+        log.warning("Post %s is gone: nothing to publish", post_id)
+        return None
+    now = timezone.now()
+    if post.status not in (Post.Status.APPROVED, Post.Status.PROCESSING):
+        log.info("Post %s is %s: nothing to publish", post.pk, post.get_status_display().lower())
+        return post
+    if post.schedule_at and post.schedule_at > now:
+        log.info("Post %s is scheduled for %s: not yet", post.pk, post.schedule_at.isoformat())
+        return post
+    channels = [c for c in post.channels.all() if _ready(c, now)]
+    if channels:
+        log.info("Publishing post %s for user: %s", post.pk, post.task.user_id)
+        if post.status == Post.Status.APPROVED:
+            Post.objects.filter(pk=post.pk, status=Post.Status.APPROVED).update(
+                status=Post.Status.PROCESSING, updated_at=now
+            )
+        text = post.full_text
+        media = list(post.media.all())
+        for channel in channels:
+            if _claim(channel, text, timezone.now()):
+                publish_channel(channel, text=text, media=media, timeout=timeout)
+    settle(post)
+    return post
+
+
+def publish_channel(
+    channel: PostChannel, *, text: str, media: Sequence[PostMedia], timeout: tuple[float, float] | None = None
+) -> ChannelResult:
+    """Send one claimed channel (state "sending", claimed by us). Records the outcome on the row."""
+    account = channel.account
+    held = _Lease(channel)
+    # A channel taken over from "unknown" or from a vanished worker may already be on X.
+    must_reconcile = channel.state in (State.UNKNOWN, State.SENDING)
+    channel.state = State.SENDING
+    publisher = None
+    try:
+        publisher = publisher_for(account.provider)
+        publisher.check(account, text=text)
+        if weighted_length(text) > MAX_WEIGHTED_LENGTH:
+            raise PublishError("too_long", errors.TOO_LONG)
+        if must_reconcile:
+            found = publisher.find(account, text=text, since=channel.first_attempt_at)
+            if found:
+                return _published(channel, found, how="found on X after an unknown outcome")
+            must_reconcile = False  # absent: safe to send
+        media_ids = _media_ids(channel, publisher, media, held)
+        held.beat(force=True)  # still ours, right before the one call that must not repeat
+        result = publisher.publish(account, text=text, media_ids=media_ids, timeout=timeout)
+    except LeaseLost:
+        log.warning("Channel %s was taken over by another worker; not sending", channel.pk)
+        return ChannelResult(channel, State.SENDING)
+    except PublishError as exc:
+        if exc.kind == "duplicate" or (exc.outcome_unknown and not must_reconcile):
+            return _resolve(channel, publisher, exc, text=text, held=held)
+        return _failed(channel, exc, unresolved=must_reconcile)
+    return _published(channel, result)
+
+
+def _resolve(channel, publisher, exc: PublishError, *, text: str, held: _Lease) -> ChannelResult:
+    """X may have the tweet (the answer was lost, or X calls it a duplicate): look before retrying."""
+    if exc.outcome_unknown:
+        log.warning("Channel %s: outcome unknown (%s); reading the account's tweets", channel.pk, exc.kind)
+        time.sleep(_seconds("PUBLISH_RECONCILE_DELAY_SECONDS", 3).total_seconds())
+    try:
+        held.beat(force=True)
+        found = publisher.find(channel.account, text=text, since=channel.first_attempt_at)
+    except LeaseLost:
+        return ChannelResult(channel, State.SENDING)
+    except PublishError as lookup:
+        log.warning("Channel %s: could not read X to reconcile: %s", channel.pk, lookup.kind)
+        return _failed(channel, exc, unresolved=True)
+    if found:
+        return _published(channel, found, how="found on X after " + exc.kind)
+    if exc.kind == "duplicate":
+        return _failed(channel, exc)  # an older identical tweet: the text must change
+    # Absent: nothing was created, so a retry is safe.
+    return _failed(channel, PublishError(exc.kind, exc.user_message, permanent=False))
+
+
+def _media_ids(channel: PostChannel, publisher, media: Sequence[PostMedia], held: _Lease) -> list[str]:
+    """X media ids for this channel's account: those uploaded before while X still has them,
+    else a fresh upload, remembered on the channel so a retry does not upload again."""
+    if not media:
+        return []
+    now = timezone.now()
+    if (
+        len(channel.media_ids or []) == len(media)
+        and channel.media_expires_at
+        and channel.media_expires_at > now + MEDIA_MARGIN
+    ):
+        return list(channel.media_ids)
+    files = [
+        MediaFile(
+            open=lambda m=m: m.file.open("rb"), kind=m.kind, mime_type=m.mime_type, size=m.size, alt_text=m.alt_text
+        )
+        for m in media
+    ]
+    uploaded = publisher.upload_media(channel.account, files, heartbeat=held.beat)
+    PostChannel.objects.filter(pk=channel.pk).update(media_ids=uploaded.ids, media_expires_at=uploaded.expires_at)
+    channel.media_ids, channel.media_expires_at = uploaded.ids, uploaded.expires_at
+    log.info("Uploaded %d media file(s) for channel %s", len(uploaded.ids), channel.pk)
+    return uploaded.ids
+
+
+def _published(channel: PostChannel, result: Published, *, how: str = "") -> ChannelResult:
+    now = timezone.now()
+    # Recorded whatever the lease says: the tweet exists, and a row must never forget it.
+    updated = (
+        PostChannel.objects.filter(pk=channel.pk)
+        .exclude(state=State.PUBLISHED)
+        .update(
+            state=State.PUBLISHED,
+            remote_id=result.remote_id,
+            remote_url=result.url,
+            published_at=now,
+            last_error="",
+            error_kind="",
+            next_attempt_at=None,
+            updated_at=now,
+        )
+    )
+    if not updated:
+        log.error("Channel %s was already published when tweet %s arrived", channel.pk, result.remote_id)
+    channel.state, channel.remote_id, channel.remote_url = State.PUBLISHED, result.remote_id, result.url
+    log.info(
+        "Twitter publish result: post %s channel %s tweet %s %s%s",
+        channel.post_id, channel.pk, result.remote_id, result.url, f" ({how})" if how else "",
+    )
+    return ChannelResult(channel, State.PUBLISHED)
+
+
+def backoff(attempts: int) -> dt.timedelta:
+    """Exponential, capped, with a little jitter so retries of many posts do not collide."""
+    base = float(getattr(settings, "PUBLISH_RETRY_BASE_SECONDS", 30))
+    cap = float(getattr(settings, "PUBLISH_RETRY_MAX_SECONDS", 900))
+    delay = min(cap, base * 2 ** max(attempts - 1, 0))
+    return dt.timedelta(seconds=delay * random.uniform(1.0, 1.1))
+
+
+def _failed(channel: PostChannel, exc: PublishError, *, unresolved: bool = False) -> ChannelResult:
+    """Record a failure: retry later (with backoff, or after the rate limit's reset), reconcile
+    later (outcome still unknown), or give up (permanent, or attempts or deadline spent)."""
+    now = timezone.now()
+    unknown = unresolved or exc.outcome_unknown
+    max_attempts = int(getattr(settings, "PUBLISH_MAX_ATTEMPTS", 5))
+    deadline = (channel.first_attempt_at or now) + _seconds("PUBLISH_DEADLINE_SECONDS", 2 * 3600)
+    retry_at = max(exc.retry_at + dt.timedelta(seconds=1), now) if exc.retry_at else now + backoff(channel.attempts)
+    message = exc.user_message
+    kind = exc.kind
+    if exc.permanent or channel.attempts >= max_attempts or retry_at > deadline:
+        state = State.FAILED
+        if unknown:
+            # Given up without knowing: a later retry must read X first (see hand_over).
+            kind = UNRESOLVED
+            if not exc.permanent:
+                message = "X did not answer, and may have published it anyway: check X before retrying"
+    else:
+        state = State.UNKNOWN if unknown else State.RETRY
+    fields = {
+        "state": state,
+        "last_error": message,
+        "error_kind": kind[:32],
+        "next_attempt_at": retry_at if state != State.FAILED else None,
+        "dispatched_at": None,
+        "updated_at": now,
+    }
+    # Only the lease holder records its failure (a taken-over channel is someone else's now).
+    PostChannel.objects.filter(pk=channel.pk, state=State.SENDING, claimed_at=channel.claimed_at).update(**fields)
+    channel.state, channel.last_error, channel.error_kind = state, message, kind
+    channel.next_attempt_at = fields["next_attempt_at"]
+    if state == State.FAILED:
+        log.error("Error publishing to Twitter: post %s channel %s failed: %s (%s)",
+                  channel.post_id, channel.pk, message, exc.kind)
+    else:
+        log.warning("Error publishing to Twitter: post %s channel %s will %s at %s: %s (%s)",
+                    channel.post_id, channel.pk, "reconcile" if unknown else "retry",
+                    retry_at.isoformat(), message, exc.kind)
+    return ChannelResult(channel, state, message)
+
+
+def settle(post: Post) -> int:
+    """Set the post's status from its channels: published when all are, failed when none is
+    pending and one failed. Conditional, so it never overrides a newer decision. Returns it."""
+    states = set(PostChannel.objects.filter(post_id=post.pk).values_list("state", flat=True))
+    now = timezone.now()
+    active = Post.objects.filter(pk=post.pk, status__in=[Post.Status.APPROVED, Post.Status.PROCESSING])
+    if states and states == {State.PUBLISHED}:
+        if active.update(status=Post.Status.PUBLISHED, published_at=now, updated_at=now):
+            post.status, post.published_at = Post.Status.PUBLISHED, now
+            log.info("Post %s published", post.pk)
+    elif states and not states & set(PENDING) and State.FAILED in states:
+        if active.update(status=Post.Status.FAILED, updated_at=now):
+            post.status = Post.Status.FAILED
+            log.error("Post %s failed to publish", post.pk)
+    return post.status

@@ -8,12 +8,14 @@ import logging
 from collections.abc import Sequence
 from datetime import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
 from socials.models import Account
+from socials.publishers import publisher_for
 
 from . import errors, publishing
 from .media import CheckedMedia, check_media
@@ -35,6 +37,13 @@ def can_write_for(user: User, task: TaskAssign) -> bool:
 
 def can_edit(user: User, post: Post) -> bool:
     return can_write_for(user, post.task)
+
+
+def can_retry(user: User, post: Post) -> bool:
+    """The client the post was written for, or staff."""
+    if not user.is_authenticated:
+        return False
+    return user.is_platform_staff or (user.is_client and post.task.user_id == user.pk)
 
 
 def can_review(user: User, post: Post) -> bool:
@@ -230,3 +239,88 @@ def review_post(*, actor: User, post: Post, action: int, feedback: str = "") -> 
     if action == ReviewEvent.Action.APPROVE:
         publishing.hand_over(post)
     return post
+
+
+@transaction.atomic
+def retry_post(*, actor: User, post: Post) -> Post:
+    """Try a failed post again: its unpublished channels are queued afresh (attempts reset) and
+    it is published at once, or at its scheduled time if that is still ahead.
+
+    Raises NotAllowed (not the post's client nor staff) or InvalidState (not failed).
+    """
+    post = Post.objects.select_for_update().select_related("task").get(pk=post.pk)
+    if not can_retry(actor, post):
+        raise errors.NotAllowed("Only the client or staff can retry this post.")
+    if post.status != Post.Status.FAILED:
+        raise errors.InvalidState(
+            f"Only failed posts can be retried; this one is {post.get_status_display().lower()}."
+        )
+    post.status = Post.Status.APPROVED
+    post.save(update_fields=["status", "updated_at"])
+    publishing.hand_over(post)
+    log.info("Post %s retried by %s", post.pk, actor.pk)
+    return post
+
+
+DIRECT_TASK_TITLE = "Published directly"
+
+
+def _direct_account(client: User, account_id) -> Account:
+    accounts = Account.objects.filter(user=client, provider="twitter").exclude(
+        state=Account.State.DISCONNECTED
+    )
+    if account_id not in (None, ""):
+        account = accounts.filter(pk=account_id).first()
+    else:  # the client's account that can post, else whichever they have (to say why it cannot)
+        account = sorted(accounts, key=lambda a: (not a.can_post, a.pk))[0] if accounts else None
+    if account is None:
+        raise ValidationError({"accountId": [errors.NOT_CONNECTED]}, code="not_connected")
+    return account
+
+
+@transaction.atomic
+def _create_direct_post(*, client: User, account: Account, content: str, tags: list[str], media) -> Post:
+    task = TaskAssign.objects.filter(user=client, reseller__isnull=True).first() or TaskAssign.objects.create(
+        user=client, reseller=None, title=DIRECT_TASK_TITLE
+    )
+    now = timezone.now()
+    post = Post.objects.create(
+        task=task, created_by=client, content=content, hashtags=tags,
+        status=Post.Status.APPROVED, reviewed_by=client, reviewed_at=now,
+    )
+    ReviewEvent.objects.create(
+        post=post, actor=client, action=ReviewEvent.Action.APPROVE, feedback="Published directly by the client."
+    )
+    # Marked dispatched: this request publishes it; the dispatcher only steps in if it cannot finish.
+    PostChannel.objects.create(post=post, account=account, dispatched_at=now)
+    _save_media(post, media)
+    return post
+
+
+def publish_now(
+    *,
+    client: User,
+    content: str,
+    hashtags=None,
+    media_files: Sequence = (),
+    alt_texts: Sequence[str] = (),
+    account_id=None,
+) -> Post:
+    """A client publishes on their own X account at once (POST /socials/publish/twitter).
+
+    The post is recorded like any other (under the client's "Published directly" task, approved
+    by the client) and goes through the same pipeline, synchronously with a short timeout; if X
+    cannot be reached in time, the workers finish it. Returns the post with its channel as left.
+    Raises ValidationError, NotAllowed, or PublishError when the account cannot post at all.
+    """
+    if not client.is_authenticated or not client.is_client:
+        raise errors.NotAllowed("Only a client publishes directly, on their own X account.")
+    content, tags = _clean_text(content, hashtags)
+    media = _clean_media(media_files, alt_texts)
+    if not content and not tags and not media:
+        raise ValidationError({"content": ["Write some text or attach media."]})
+    account = _direct_account(client, account_id)
+    publisher_for(account.provider).check(account, text=compose_text(content, tags))  # before any record
+    post = _create_direct_post(client=client, account=account, content=content, tags=tags, media=media)
+    log.info("Post %s published directly by client %s", post.pk, client.pk)
+    return publishing.publish_post(post_id=post.pk, timeout=settings.PUBLISH_SYNC_TIMEOUT)

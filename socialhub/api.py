@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from posts import errors as post_errors
+from socials.publishers import PublishError
 
 log = logging.getLogger(__name__)
 
@@ -53,8 +54,15 @@ def _from_domain(exc: Exception) -> exceptions.APIException | None:
     return None
 
 
+# A publish refused before anything was sent (socials.publishers.PublishError), by kind.
+PUBLISH_ERROR_STATUS = {"app_only": 403, "auth": 403, "refresh_invalid": 403, "not_connected": 400}
+
+
 def exception_handler(exc, context):
     """DRF's EXCEPTION_HANDLER: wrap every error in the seed's envelope; never a stack trace."""
+    if isinstance(exc, PublishError):
+        status_code = PUBLISH_ERROR_STATUS.get(exc.kind, 400 if exc.permanent else 503)
+        return error_response(exc.user_message, status_code=status_code, details=exc.details)
     exc = _from_domain(exc) or exc
     response = drf_exception_handler(exc, context)
     if response is None:

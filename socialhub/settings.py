@@ -194,14 +194,18 @@ SOCIALACCOUNT_PROVIDERS = {
 }
 
 # --- django-q2 (https://django-q2.readthedocs.io/en/master/configure.html)
-# `timeout` bounds one task; `retry` must exceed it, or the broker hands a running task to a
-# second worker. Publishing is made safe to run twice by the post's own state, not by these.
+# `timeout` bounds one task (a 512 MB video upload with X's processing fits); `retry` must exceed
+# it, or the ORM broker hands a running task to a second worker. A task that raised or timed out
+# is acknowledged (ack_failures), so only a killed worker's task comes back, at most max_attempts
+# times. None of this is what keeps a tweet single: the channel's claim in the database is
+# (posts/publishing.py); a redelivered task finds the channel published or claimed and sends nothing.
+# One worker runs the due-post dispatcher loop (posts/dispatcher.py); the others publish.
 REDIS_URL = env.str("REDIS_URL", default="")
 Q_CLUSTER = {
     "name": "socialhub",
-    "workers": env.int("Q_WORKERS", default=2),
-    "timeout": 120,
-    "retry": 180,
+    "workers": env.int("Q_WORKERS", default=4),
+    "timeout": 600,
+    "retry": 900,
     "max_attempts": 3,
     "ack_failures": True,
     "catch_up": False,
@@ -213,6 +217,18 @@ if REDIS_URL:
 else:
     Q_CLUSTER["orm"] = "default"
     Q_CLUSTER["poll"] = 0.2
+
+# --- Publishing (posts/publishing.py, posts/dispatcher.py)
+PUBLISH_MAX_ATTEMPTS = env.int("PUBLISH_MAX_ATTEMPTS", default=5)  # per channel, then "failed"
+PUBLISH_DEADLINE_SECONDS = env.int("PUBLISH_DEADLINE_SECONDS", default=2 * 3600)  # from the first try
+PUBLISH_RETRY_BASE_SECONDS = env.float("PUBLISH_RETRY_BASE_SECONDS", default=30)  # doubles each try
+PUBLISH_RETRY_MAX_SECONDS = env.float("PUBLISH_RETRY_MAX_SECONDS", default=900)
+PUBLISH_LEASE_SECONDS = env.float("PUBLISH_LEASE_SECONDS", default=90)  # a silent sender is presumed dead
+PUBLISH_RECONCILE_DELAY_SECONDS = env.float("PUBLISH_RECONCILE_DELAY_SECONDS", default=3)
+PUBLISH_SYNC_TIMEOUT = (3.05, 10)  # POST /socials/publish/twitter waits at most this for X
+DISPATCHER_POLL_SECONDS = env.float("DISPATCHER_POLL_SECONDS", default=0.25)
+DISPATCHER_RUN_SECONDS = env.float("DISPATCHER_RUN_SECONDS", default=100)  # < Q_CLUSTER timeout
+DISPATCHER_REDISPATCH_SECONDS = env.float("DISPATCHER_REDISPATCH_SECONDS", default=60)
 
 # --- REST framework
 REST_FRAMEWORK = {

@@ -3,6 +3,8 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
+from posts.api_publish import PublishTwitterView
+
 from . import views
 
 admin.site.site_header = "SocialHub administration"
@@ -12,6 +14,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
+    path("socials/publish/twitter", PublishTwitterView.as_view(), name="publish-twitter"),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -152,20 +152,26 @@ def refresh(account: Account, *, force: bool = False) -> Account:
     raise AccountUnusable(message)
 
 
-def client_for(account: Account) -> XClient:
-    """A ready client for the account, its OAuth 2.0 token refreshed first when it is expiring."""
+def _client(account: Account, timeout: tuple[float, float] | None) -> XClient:
+    options = {"timeout": timeout} if timeout else {}
+    return XClient(credentials_for(account), api_url=settings.X_API_URL, **options)
+
+
+def client_for(account: Account, *, timeout: tuple[float, float] | None = None) -> XClient:
+    """A ready client for the account, its OAuth 2.0 token refreshed first when it is expiring.
+    `timeout` (connect, read) overrides the client's default."""
     if needs_refresh(account):
         account = refresh(account)
-    return XClient(credentials_for(account), api_url=settings.X_API_URL)
+    return _client(account, timeout)
 
 
-def call_x(account: Account, call: Callable[[XClient], T]) -> T:
+def call_x(account: Account, call: Callable[[XClient], T], *, timeout: tuple[float, float] | None = None) -> T:
     """Run `call` with the account's client. On a 401 with OAuth 2.0, refresh once and try again;
     a 401 that survives that (or any 401 with OAuth 1.0a) marks the account "reconnect needed".
 
     Raises XError or AccountUnusable. Safe for POSTs: X answers 401 before doing anything.
     """
-    with client_for(account) as client:
+    with client_for(account, timeout=timeout) as client:
         try:
             return call(client)
         except XError as exc:
@@ -175,7 +181,7 @@ def call_x(account: Account, call: Callable[[XClient], T]) -> T:
                 mark_reconnect_needed(account, exc.user_message)
                 raise
     account = refresh(account, force=True)
-    with XClient(credentials_for(account), api_url=settings.X_API_URL) as client:
+    with _client(account, timeout) as client:
         try:
             return call(client)
         except XError as exc:

@@ -381,6 +381,8 @@ class XClient:
         self.timeout = timeout
         self.session = (session_factory or _default_session)(credentials)
         self.last_rate_limit: RateLimit | None = None
+        # When X forgets the media of the last upload_media (from "expires_after_secs"), if it said.
+        self.last_media_expires_at: datetime | None = None
 
     def __repr__(self) -> str:
         return f"XClient({type(self.credentials).__name__}, api_url={self.api_url!r})"
@@ -467,10 +469,15 @@ class XClient:
         initialize -> append each chunk (segment_index 0, 1, ...) -> finalize -> poll STATUS
         while X processes it. Raises XError: kind "media" permanent if X rejects or fails
         the media, kind "media" retryable if processing outlasts ``max_wait`` seconds.
+        Sets ``last_media_expires_at`` when X says how long it keeps the media.
         Raises ValueError if the file holds a different number of bytes than ``total_bytes``.
         """
         init = {"media_type": media_type, "total_bytes": total_bytes, "media_category": media_category}
-        media_id = str(self._data("POST", "/2/media/upload/initialize", json=init, media=True)["id"])
+        started = datetime.now(timezone.utc)
+        initialized = self._data("POST", "/2/media/upload/initialize", json=init, media=True)
+        media_id = str(initialized["id"])
+        expires_after = _int_or_none(str(initialized.get("expires_after_secs", "")) or None)
+        self.last_media_expires_at = started + timedelta(seconds=expires_after) if expires_after else None
         sent = self._append_chunks(media_id, fileobj, chunk_size)
         if sent != total_bytes:
             raise ValueError(f"Read {sent} bytes from the file, expected total_bytes={total_bytes}")

@@ -1,0 +1,101 @@
+"""The due-post dispatcher: hands channels to workers the moment they are due.
+
+django-q2's scheduler ticks every 30 seconds, too coarse for "publish at 10:00:00". So a minute
+schedule (created by the posts migration) starts `posts.tasks.dispatch`, which polls every few
+hundred milliseconds for about 100 seconds. Each new loop takes over from the previous one (the
+Dispatcher row holds the current loop's token), so there is no gap between runs and no pile-up.
+Each poll claims due channels with SELECT ... FOR UPDATE SKIP LOCKED (PostgreSQL; a no-op on
+SQLite, where one dispatcher runs), stamps them dispatched, and enqueues their posts (ids only).
+Even two loops at once are harmless: the channel claim in publish_post decides who sends.
+
+Due means: queued on an approved post whose time has come; a retry or an unknown outcome whose
+wait is over; or "sending" past its lease (the worker vanished). A dispatched channel is handed
+out again only after DISPATCHER_REDISPATCH_SECONDS, in case its task was lost.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+import uuid
+
+from django.conf import settings
+from django.db import DatabaseError, IntegrityError, close_old_connections, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from .models import Dispatcher, Post, PostChannel
+from .publishing import enqueue_publish, lease
+
+log = logging.getLogger(__name__)
+
+State = PostChannel.State
+NAME = "due-posts"
+
+
+def due_channels(now: dt.datetime):
+    redispatch = dt.timedelta(seconds=float(getattr(settings, "DISPATCHER_REDISPATCH_SECONDS", 60)))
+    queued = (
+        Q(state=State.QUEUED, post__status__in=[Post.Status.APPROVED, Post.Status.PROCESSING])
+        & (Q(post__schedule_at__isnull=True) | Q(post__schedule_at__lte=now))
+    )
+    waited = Q(state__in=[State.RETRY, State.UNKNOWN]) & (
+        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+    )
+    abandoned = Q(state=State.SENDING, claimed_at__lt=now - lease())
+    fresh = Q(dispatched_at__isnull=True) | Q(dispatched_at__lt=now - redispatch)
+    return PostChannel.objects.filter((queued | waited | abandoned) & fresh)
+
+
+def dispatch_due(*, limit: int = 100) -> list[int]:
+    """Hand every due channel's post to a worker once. Returns the post ids enqueued."""
+    now = timezone.now()
+    with transaction.atomic():
+        rows = list(
+            due_channels(now)
+            .order_by("next_attempt_at", "pk")
+            .select_for_update(skip_locked=True, of=("self",))
+            .values_list("pk", "post_id")[:limit]
+        )
+        if rows:
+            PostChannel.objects.filter(pk__in=[pk for pk, _ in rows]).update(dispatched_at=now)
+    post_ids = sorted({post_id for _, post_id in rows})
+    for post_id in post_ids:
+        enqueue_publish(post_id)
+    if post_ids:
+        log.info("Dispatched due post(s) %s", ", ".join(map(str, post_ids)))
+    return post_ids
+
+
+def _take_over(token: str) -> None:
+    now = timezone.now()
+    defaults = {"token": token, "started_at": now, "beat_at": now}
+    try:
+        Dispatcher.objects.update_or_create(name=NAME, defaults=defaults)
+    except IntegrityError:  # another loop created the row at the same moment: take it anyway
+        Dispatcher.objects.filter(name=NAME).update(**defaults)
+
+
+def run_dispatcher(*, seconds: float | None = None, poll: float | None = None) -> int:
+    """Poll for due channels for `seconds`, or until a newer loop takes over. Returns how many
+    posts it enqueued."""
+    seconds = float(seconds if seconds is not None else getattr(settings, "DISPATCHER_RUN_SECONDS", 100))
+    poll = float(poll if poll is not None else getattr(settings, "DISPATCHER_POLL_SECONDS", 0.25))
+    token = uuid.uuid4().hex
+    _take_over(token)
+    log.info("Due-post dispatcher %s polling every %.2f s for %.0f s", token[:8], poll, seconds)
+    enqueued = 0
+    stop = time.monotonic() + seconds
+    while time.monotonic() < stop:
+        started = time.monotonic()
+        try:
+            if not Dispatcher.objects.filter(name=NAME, token=token).update(beat_at=timezone.now()):
+                log.info("Due-post dispatcher %s handed over to a newer one", token[:8])
+                break
+            enqueued += len(dispatch_due())
+        except DatabaseError:
+            log.exception("Due-post dispatcher: database error; trying again")
+            close_old_connections()
+        time.sleep(max(0.0, poll - (time.monotonic() - started)))
+    return enqueued

@@ -1,0 +1,257 @@
+"""Publishers: how a post reaches one platform. A registry maps an account's provider to its
+publisher, so a second platform is a new class here (or a new module) plus one registry line.
+
+A publisher knows accounts, text and files; it knows nothing about posts, channels or retries
+(posts/publishing.py decides those). Every failure is a PublishError that says whether a retry
+can help and whether the platform may have done the work anyway.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+import time
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import IO, Protocol
+
+from django.conf import settings
+from django.utils import timezone
+
+from .models import Account
+from .tokens import AccountUnusable, call_x
+from .x_client import XClient, XError
+
+log = logging.getLogger(__name__)
+
+# The seed's answer when an account has only an app bearer token, word for word.
+APP_ONLY_MESSAGE = "Twitter posting requires OAuth 1.0a or OAuth 2.0 User Context authentication"
+NOT_CONNECTED_MESSAGE = "Twitter account not connected for this user"
+
+
+def app_only_details(text: str) -> dict:
+    """The seed's `details` for APP_ONLY_MESSAGE."""
+    return {
+        "current_authentication": "Bearer Token (Application-Only)",
+        "required_authentication": "OAuth 1.0a or OAuth 2.0 User Context",
+        "tweet_data": {"text": text},
+        "action_required": "Implement proper OAuth authentication flow for posting",
+    }
+
+
+class PublishError(Exception):
+    """Publishing failed. `permanent`: retrying the same thing will not help. `outcome_unknown`:
+    the platform may have published it anyway (reconcile before sending again). `retry_at`: not
+    before then (rate limits). `user_message`: what the client or reseller can do about it."""
+
+    def __init__(
+        self,
+        kind: str,
+        user_message: str,
+        *,
+        permanent: bool = True,
+        outcome_unknown: bool = False,
+        retry_at: dt.datetime | None = None,
+        details: dict | None = None,
+    ):
+        super().__init__(user_message)
+        self.kind = kind
+        self.user_message = user_message
+        self.permanent = permanent
+        self.outcome_unknown = outcome_unknown
+        self.retry_at = retry_at
+        self.details = details or {}
+
+    @classmethod
+    def from_x(cls, exc: XError, *, outcome_matters: bool = True) -> PublishError:
+        return cls(
+            exc.kind,
+            exc.user_message,
+            permanent=exc.permanent,
+            outcome_unknown=exc.outcome_unknown and outcome_matters,
+            retry_at=exc.reset_at,
+        )
+
+
+@dataclass(frozen=True)
+class MediaFile:
+    """One attachment, opened on demand (an upload may be repeated after a token refresh)."""
+
+    open: Callable[[], IO[bytes]]
+    kind: str  # "image", "gif" or "video"
+    mime_type: str
+    size: int
+    alt_text: str = ""
+
+
+@dataclass(frozen=True)
+class UploadedMedia:
+    ids: list[str]
+    expires_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class Published:
+    remote_id: str
+    url: str
+    raw: dict = field(default_factory=dict, compare=False)
+
+
+class Publisher(Protocol):
+    def check(self, account: Account, *, text: str) -> None:
+        """Refuse before any network call when the account cannot publish. Raises PublishError."""
+
+    def upload_media(
+        self, account: Account, files: Sequence[MediaFile], *, heartbeat: Callable[[], None]
+    ) -> UploadedMedia:
+        """Upload files for this account; call `heartbeat` now and then. Raises PublishError."""
+
+    def publish(
+        self, account: Account, *, text: str, media_ids: Sequence[str], timeout: tuple[float, float] | None = None
+    ) -> Published:
+        """Create the post (waiting at most `timeout` for the platform, if given). Raises PublishError (with outcome_unknown when it may exist)."""
+
+    def find(self, account: Account, *, text: str, since: dt.datetime | None) -> Published | None:
+        """The account's recent post with this text created since `since`, if any. Raises PublishError."""
+
+
+# --- X --------------------------------------------------------------------------------------
+
+MEDIA_CATEGORIES = {"image": "tweet_image", "gif": "tweet_gif", "video": "tweet_video"}
+# When X does not say how long it keeps media, assume an hour (it documents a day for most).
+DEFAULT_MEDIA_LIFETIME = dt.timedelta(hours=1)
+# Clocks differ between us and X: a tweet a little older than our first attempt may be ours.
+CLOCK_SKEW = dt.timedelta(minutes=2)
+RECENT_TWEETS = 50
+_URL = re.compile(r"https?://\S+")
+
+
+def _comparable(text: str) -> str:
+    """Text as X gives it back, comparable with ours: NFC, links ignored (X shortens them to t.co
+    and appends one for media), runs of white space as one space."""
+    return " ".join(_URL.sub(" ", unicodedata.normalize("NFC", text or "")).split())
+
+
+def _created_at(tweet: dict) -> dt.datetime | None:
+    raw = tweet.get("created_at")
+    if not raw:
+        return None
+    try:
+        return dt.datetime.fromisoformat(str(raw).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+class _HeartbeatReader:
+    """A file wrapper that calls `heartbeat` as the upload reads it, so long uploads keep the lease."""
+
+    def __init__(self, fileobj: IO[bytes], heartbeat: Callable[[], None]):
+        self.fileobj, self.heartbeat = fileobj, heartbeat
+
+    def read(self, size: int = -1) -> bytes:
+        self.heartbeat()
+        return self.fileobj.read(size)
+
+
+class XPublisher:
+    """Publishes to X with the account's user-context tokens (socials.tokens.call_x)."""
+
+    provider = "twitter"
+
+    def check(self, account: Account, *, text: str) -> None:
+        if account.token_type == Account.TokenType.BEARER:
+            raise PublishError("app_only", APP_ONLY_MESSAGE, details=app_only_details(text))
+        if account.state == Account.State.DISCONNECTED:
+            raise PublishError("not_connected", NOT_CONNECTED_MESSAGE)
+        if account.state == Account.State.RECONNECT_NEEDED:
+            raise PublishError("auth", account.state_message or "Reconnect your X account")
+
+    def upload_media(
+        self, account: Account, files: Sequence[MediaFile], *, heartbeat: Callable[[], None]
+    ) -> UploadedMedia:
+        ids: list[str] = []
+        expires_at = timezone.now() + dt.timedelta(days=365)
+        for item in files:
+            media_id, item_expires = self._upload_one(account, item, heartbeat)
+            ids.append(media_id)
+            expires_at = min(expires_at, item_expires)
+        return UploadedMedia(ids=ids, expires_at=expires_at)
+
+    def _upload_one(
+        self, account: Account, item: MediaFile, heartbeat: Callable[[], None]
+    ) -> tuple[str, dt.datetime]:
+        started = timezone.now()
+
+        def poll(seconds: float) -> None:
+            heartbeat()
+            time.sleep(seconds)
+
+        def upload(client: XClient) -> tuple[str, dt.datetime]:
+            with item.open() as fileobj:
+                media_id = client.upload_media(
+                    _HeartbeatReader(fileobj, heartbeat),
+                    media_type=item.mime_type,
+                    total_bytes=item.size,
+                    media_category=MEDIA_CATEGORIES[item.kind],
+                    poll=poll,
+                )
+            if item.alt_text:
+                client.set_alt_text(media_id, item.alt_text)
+            return media_id, client.last_media_expires_at or started + DEFAULT_MEDIA_LIFETIME
+
+        try:
+            return call_x(account, upload)
+        except XError as exc:
+            # An upload that may have happened is only wasted, never harmful: no reconcile needed.
+            raise PublishError.from_x(exc, outcome_matters=False) from exc
+        except AccountUnusable as exc:
+            raise PublishError(exc.kind, exc.user_message) from exc
+
+    def publish(
+        self, account: Account, *, text: str, media_ids: Sequence[str], timeout: tuple[float, float] | None = None
+    ) -> Published:
+        try:
+            data = call_x(account, lambda client: client.create_tweet(text, media_ids=media_ids), timeout=timeout)
+        except XError as exc:
+            raise PublishError.from_x(exc) from exc
+        except AccountUnusable as exc:
+            raise PublishError(exc.kind, exc.user_message) from exc
+        return Published(remote_id=str(data["id"]), url=self.url(account, str(data["id"])), raw=data)
+
+    def find(self, account: Account, *, text: str, since: dt.datetime | None) -> Published | None:
+        def recent(client: XClient) -> list[dict]:
+            user_id = account.provider_account_id or str(client.get_me()["id"])
+            return client.user_tweets(user_id, max_results=RECENT_TWEETS)
+
+        try:
+            tweets = call_x(account, recent)
+        except XError as exc:
+            raise PublishError.from_x(exc, outcome_matters=False) from exc
+        except AccountUnusable as exc:
+            raise PublishError(exc.kind, exc.user_message) from exc
+        wanted = _comparable(text)
+        for tweet in tweets:  # newest first
+            created = _created_at(tweet)
+            if since and created and created < since - CLOCK_SKEW:
+                continue  # an older identical tweet is not this attempt's
+            if _comparable(tweet.get("text", "")) == wanted:
+                return Published(remote_id=str(tweet["id"]), url=self.url(account, str(tweet["id"])), raw=tweet)
+        return None
+
+    @staticmethod
+    def url(account: Account, tweet_id: str) -> str:
+        who = account.username or "i/web"
+        return f"{settings.X_WEB_URL}/{who}/status/{tweet_id}"
+
+
+PUBLISHERS: dict[str, Publisher] = {"twitter": XPublisher()}
+
+
+def publisher_for(provider: str) -> Publisher:
+    """The publisher of an account's provider. Raises PublishError for a platform we cannot post to."""
+    try:
+        return PUBLISHERS[provider]
+    except KeyError:
+        raise PublishError("unsupported", f"SocialHub cannot publish to {provider or 'this platform'} yet") from None
