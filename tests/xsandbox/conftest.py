@@ -25,7 +25,7 @@ def start() -> Iterator[Callable[..., Sandbox]]:
     started: list[Sandbox] = []
 
     def _start(**settings: Any) -> Sandbox:
-        sandbox = start_sandbox(port=0, quiet=True, **settings)
+        sandbox = start_sandbox(**{"port": 0, "quiet": True, **settings})
         started.append(sandbox)
         return sandbox
 
