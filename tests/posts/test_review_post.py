@@ -67,3 +67,24 @@ def test_staff_cannot_approve_a_post_they_wrote(task, sam, alice_account):
     post = services.create_post(author=sam, task=task, content="From staff", account_ids=[alice_account.pk])
     with pytest.raises(errors.NotAllowed):
         services.review_post(actor=sam, post=post, action=1)
+
+
+def test_review_signals_fire_only_after_commit(make_post, alice, django_capture_on_commit_callbacks):
+    from posts import signals
+
+    seen = []
+
+    def receiver(sender, **kwargs):
+        seen.append((kwargs["post"].pk, kwargs["review"].action))
+
+    signals.post_reviewed.connect(receiver)
+    try:
+        post = make_post()
+        with django_capture_on_commit_callbacks(execute=False) as callbacks:
+            services.review_post(actor=alice, post=post, action=2, feedback="no")
+        assert seen == []
+        for callback in callbacks:
+            callback()
+        assert seen == [(post.pk, ReviewEvent.Action.REJECT)]
+    finally:
+        signals.post_reviewed.disconnect(receiver)
