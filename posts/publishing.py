@@ -29,7 +29,7 @@ from django.utils import timezone
 
 from socials.publishers import MediaFile, Published, PublishError, publisher_for
 
-from . import errors
+from . import errors, signals
 from .models import Post, PostChannel, PostMedia
 from .text import MAX_WEIGHTED_LENGTH, weighted_length
 
@@ -368,8 +368,10 @@ def settle(post: Post) -> int:
         if active.update(status=Post.Status.PUBLISHED, published_at=now, updated_at=now):
             post.status, post.published_at = Post.Status.PUBLISHED, now
             log.info("Post %s published", post.pk)
+            signals.send_on_commit(signals.post_published, post=post)
     elif states and not states & set(PENDING) and State.FAILED in states:
         if active.update(status=Post.Status.FAILED, updated_at=now):
             post.status = Post.Status.FAILED
             log.error("Post %s failed to publish", post.pk)
+            signals.send_on_commit(signals.post_failed, post=post)
     return post.status
