@@ -22,7 +22,7 @@ import uuid
 
 from django.conf import settings
 from django.db import DatabaseError, IntegrityError, close_old_connections, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from .models import Dispatcher, Post, PostChannel
@@ -44,7 +44,11 @@ def due_channels(now: dt.datetime):
         Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
     )
     abandoned = Q(state=State.SENDING, claimed_at__lt=now - lease())
-    fresh = Q(dispatched_at__isnull=True) | Q(dispatched_at__lt=now - redispatch)
+    fresh = (
+        Q(dispatched_at__isnull=True)
+        | Q(dispatched_at__lt=now - redispatch)
+        | (Q(state=State.SENDING) & Q(dispatched_at__lt=F("claimed_at")))  # abandoned since
+    )
     return PostChannel.objects.filter((queued | waited | abandoned) & fresh)
 
 
