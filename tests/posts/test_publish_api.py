@@ -1,0 +1,123 @@
+"""POST /socials/publish/twitter: a client publishes at once on their own X account."""
+
+import json
+
+import pytest
+import requests
+import responses
+from rest_framework.test import APIClient
+from rest_framework_simplejwt.tokens import RefreshToken
+
+from posts.models import Post, TaskAssign
+from socials.models import Account
+from tests.conftest import PNG_BYTES, make_account, upload
+
+API = "https://api.x.com"
+URL = "/socials/publish/twitter"
+
+
+@pytest.fixture(autouse=True)
+def _fast(settings):
+    settings.X_API_URL = API
+    settings.X_WEB_URL = "https://x.com"
+    settings.PUBLISH_RECONCILE_DELAY_SECONDS = 0
+
+
+@pytest.fixture
+def x():
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        yield mock
+
+
+def jwt_client(user) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {RefreshToken.for_user(user).access_token}")
+    return client
+
+
+def test_a_client_publishes_at_once_and_gets_the_tweet(alice, alice_account, x):
+    x.post(f"{API}/2/tweets", status=201, json={"data": {"id": "1900000000000000555", "text": "t"}})
+
+    answer = jwt_client(alice).post(URL, {"content": "Test tweet content", "hashtags": ["test", "integration"]},
+                                    format="json")
+
+    assert answer.status_code == 201, answer.json()
+    body = answer.json()
+    assert body["success"] is True
+    assert body["data"]["tweet_id"] == "1900000000000000555"
+    assert body["data"]["url"] == "https://x.com/alice_x/status/1900000000000000555"
+    assert json.loads(x.calls[0].request.body) == {"text": "Test tweet content\n\n#test #integration"}
+    post = Post.objects.get(pk=body["data"]["post_id"])
+    assert (post.status, post.created_by, post.reviewed_by) == (Post.Status.PUBLISHED, alice, alice)
+    assert post.task.reseller is None and post.task.user == alice  # her own "published directly" task
+
+
+def test_a_bearer_only_account_gets_the_seeds_answer_word_for_word(alice, x):
+    make_account(alice, "alice_x", token_type=Account.TokenType.BEARER, access_token="app-bearer")
+
+    answer = jwt_client(alice).post(URL, {"content": "Your tweet content"}, format="json")
+
+    assert answer.status_code == 403
+    assert answer.json() == {
+        "success": False,
+        "message": "Twitter posting requires OAuth 1.0a or OAuth 2.0 User Context authentication",
+        "details": {
+            "current_authentication": "Bearer Token (Application-Only)",
+            "required_authentication": "OAuth 1.0a or OAuth 2.0 User Context",
+            "tweet_data": {"text": "Your tweet content"},
+            "action_required": "Implement proper OAuth authentication flow for posting",
+        },
+    }
+    assert len(x.calls) == 0
+    assert not Post.objects.exists()
+
+
+def test_without_an_account_the_seeds_not_connected_message(alice):
+    answer = jwt_client(alice).post(URL, {"content": "Hi"}, format="json")
+    assert answer.status_code == 400
+    assert answer.json()["message"] == "Twitter account not connected for this user"
+
+
+def test_too_long_text_gets_the_seeds_message(alice, alice_account):
+    answer = jwt_client(alice).post(URL, {"content": "a" * 281}, format="json")
+    assert answer.status_code == 400
+    assert answer.json()["message"] == "Tweet content exceeds 280 character limit"
+
+
+def test_media_comes_as_uploaded_files(alice, alice_account, x):
+    x.post(f"{API}/2/media/upload/initialize", json={"data": {"id": "42", "expires_after_secs": 86400}})
+    x.post(f"{API}/2/media/upload/42/append", json={})
+    x.post(f"{API}/2/media/upload/42/finalize", json={"data": {"id": "42"}})
+    x.post(f"{API}/2/tweets", status=201, json={"data": {"id": "9", "text": "t"}})
+    client = APIClient()
+    client.force_authenticate(alice)
+
+    answer = client.post(URL, {"content": "With a picture", "hashtags": "spring, sale",
+                               "mediaFiles": [upload("a.png", PNG_BYTES, "image/png")]}, format="multipart")
+
+    assert answer.status_code == 201, answer.json()
+    tweet = json.loads(x.calls[-1].request.body)
+    assert tweet == {"text": "With a picture\n\n#spring #sale", "media": {"media_ids": ["42"]}}
+
+
+def test_a_server_file_path_is_refused(alice, alice_account, x):
+    answer = jwt_client(alice).post(
+        URL, {"content": "Hi", "mediaFiles": [{"name": "x.jpg", "type": "image", "file_path": "/etc/passwd"}]},
+        format="json",
+    )
+    assert answer.status_code == 400
+    assert "file_path is not accepted" in answer.json()["message"]
+    assert len(x.calls) == 0
+
+
+def test_when_x_does_not_answer_in_time_the_workers_finish_it(alice, alice_account, x):
+    x.post(f"{API}/2/tweets", body=requests.exceptions.ConnectTimeout("connect timed out"))
+    answer = jwt_client(alice).post(URL, {"content": "Hi"}, format="json")
+    assert answer.status_code == 202
+    assert Post.objects.get(pk=answer.json()["data"]["post_id"]).status == Post.Status.PROCESSING
+
+
+def test_resellers_and_strangers_cannot_publish_directly(rita, x):
+    assert jwt_client(rita).post(URL, {"content": "Hi"}, format="json").status_code == 403
+    assert APIClient().post(URL, {"content": "Hi"}, format="json").status_code == 401
+    assert not TaskAssign.objects.exists()
