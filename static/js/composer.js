@@ -101,7 +101,8 @@
         <label for="${id}">Alt text</label>
         <input type="text" id="${id}" maxlength="1000" placeholder="Describe it for people who cannot see it">
         <button type="button" class="link">Remove</button>`;
-      li.querySelector(".file-name").textContent = `${item.file.name} (${(item.file.size / 1048576).toFixed(1)} MB)`;
+      const size = item.file.size < 1048576 ? `${Math.ceil(item.file.size / 1024)} KB` : `${(item.file.size / 1048576).toFixed(1)} MB`;
+      li.querySelector(".file-name").textContent = `${item.file.name} (${size})`;
       const alt = li.querySelector("input");
       alt.value = item.alt;
       alt.addEventListener("input", () => { item.alt = alt.value; });
