@@ -58,3 +58,60 @@ def new_page(browser, live_server):
     yield _open
     for context in contexts:
         context.close()
+
+
+@pytest.fixture
+def x_sandbox(settings):
+    """The local X sandbox, with the app pointed at it (settings are process-wide: the live server
+    thread sees them too)."""
+    from xsandbox import start_sandbox
+
+    sandbox = start_sandbox(port=0, quiet=True)
+    settings.X_API_URL = settings.X_WEB_URL = sandbox.url
+    settings.X_OAUTH2_AUTHORIZE_URL = f"{sandbox.url}/i/oauth2/authorize"
+    settings.X_SANDBOX = True
+    settings.TWITTER_CLIENT_ID, settings.TWITTER_CLIENT_SECRET = "sandbox-client-id", "sandbox-client-secret"
+    settings.TWITTER_CONSUMER_KEY, settings.TWITTER_CONSUMER_SECRET = "sandbox-consumer-key", "sandbox-consumer-secret"
+    yield sandbox
+    sandbox.stop()
+
+
+def _database_url() -> str:
+    from django.db import connection
+
+    db = connection.settings_dict
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{db['NAME']}"
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+@pytest.fixture
+def worker(transactional_db, live_server, x_sandbox, settings):
+    """A real django-q2 cluster (`manage.py qcluster`) on the test database, talking to the sandbox."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "tests.settings",
+        "DATABASE_URL": _database_url(),
+        "TEST_MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        "X_API_URL": x_sandbox.url,
+        "X_WEB_URL": x_sandbox.url,
+        "X_SANDBOX": "1",
+        "TWITTER_CLIENT_ID": "sandbox-client-id",
+        "TWITTER_CLIENT_SECRET": "sandbox-client-secret",
+        "Q_WORKERS": "1",
+        "LOG_LEVEL": "WARNING",
+    }
+    process = subprocess.Popen([sys.executable, "manage.py", "qcluster"], cwd=root, env=env)
+    yield process
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
