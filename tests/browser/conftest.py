@@ -72,6 +72,11 @@ def x_sandbox(settings):
     settings.X_SANDBOX = True
     settings.TWITTER_CLIENT_ID, settings.TWITTER_CLIENT_SECRET = "sandbox-client-id", "sandbox-client-secret"
     settings.TWITTER_CONSUMER_KEY, settings.TWITTER_CONSUMER_SECRET = "sandbox-consumer-key", "sandbox-consumer-secret"
+    # allauth reads its apps from SOCIALACCOUNT_PROVIDERS, filled from the credentials at start-up.
+    providers = {name: dict(conf) for name, conf in settings.SOCIALACCOUNT_PROVIDERS.items()}
+    providers["twitter_oauth2"]["APPS"] = [{"client_id": "sandbox-client-id", "secret": "sandbox-client-secret"}]
+    providers["twitter"]["APPS"] = [{"client_id": "sandbox-consumer-key", "secret": "sandbox-consumer-secret"}]
+    settings.SOCIALACCOUNT_PROVIDERS = providers
     yield sandbox
     sandbox.stop()
 
