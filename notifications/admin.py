@@ -1,11 +1,21 @@
 from django import forms
 from django.contrib import admin
 
-from .models import PendingNotification, Preference, WebhookDelivery, WebhookEndpoint
+from .models import (
+    PendingNotification,
+    Preference,
+    WebhookDelivery,
+    WebhookEndpoint,
+    http_url_validator,
+)
 
 
 class WebhookEndpointForm(forms.ModelForm):
     """The secret is write-only: an empty password input; blank keeps the stored value."""
+
+    url = forms.URLField(
+        label="URL", max_length=500, validators=[http_url_validator], assume_scheme="https"
+    )
 
     class Meta:
         model = WebhookEndpoint
