@@ -50,7 +50,9 @@ def test_clients_choose_among_their_own_kinds(client, alice):
     assert "Webhook" not in page  # webhooks are for resellers
 
 
-def test_a_reseller_sets_a_webhook_and_sends_a_test_event(client, rita, receiver):
+def test_a_reseller_sets_a_webhook_and_sends_a_test_event(
+    client, rita, receiver, django_capture_on_commit_callbacks
+):
     client.force_login(rita)
     response = client.post(
         "/notifications/settings/webhook/",
@@ -69,7 +71,8 @@ def test_a_reseller_sets_a_webhook_and_sends_a_test_event(client, rita, receiver
     endpoint.refresh_from_db()
     assert endpoint.secret == "a-secret-long-enough"  # blank keeps the stored secret
 
-    response = client.post("/notifications/settings/webhook/test/", follow=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/notifications/settings/webhook/test/", follow=True)
     assert "Test event queued" in response.content.decode()
     run_queued("notifications.tasks.deliver_webhook")
     assert receiver.json()["event"] == "ping"
