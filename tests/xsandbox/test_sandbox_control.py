@@ -1,9 +1,9 @@
 """The control API under /_sandbox/, the home page, and starting and stopping."""
 from __future__ import annotations
 
-import pytest
 import time
 
+import pytest
 import requests
 
 from xsandbox import start_sandbox
