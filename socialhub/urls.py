@@ -12,6 +12,9 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
+    path("socials/", include("socials.urls")),
+    # X accounts in the REST API; the integrator may fold this into socialhub/api_urls.py.
+    path("api/", include("socials.api_urls")),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
