@@ -33,6 +33,8 @@ class AccountSerializer(serializers.ModelSerializer):
             "status", "state_message", "can_post", "expires_at", "scope", "last_checked_at", "created_at",
             "updated_at", *services.TOKEN_FIELDS,
         ]
+        # The same X id again is a reconnect (register_account), not a uniqueness error.
+        validators = []
         read_only_fields = ["provider", "state", "state_message", "last_checked_at", "created_at", "updated_at"]
         extra_kwargs = {
             name: {"write_only": True, "required": False, "allow_blank": True,
