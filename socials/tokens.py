@@ -16,6 +16,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from .models import Account
+from .signals import account_needs_reconnect
 from .x_client import (
     AppBearerCredentials,
     Credentials,
@@ -91,6 +92,7 @@ def mark_reconnect_needed(account: Account, message: str) -> None:
     )
     account.state, account.state_message = Account.State.RECONNECT_NEEDED, message[:255]
     log.warning("X account %s needs reconnecting: %s", account.pk, message)
+    transaction.on_commit(lambda: account_needs_reconnect.send_robust(sender=Account, account=account))
 
 
 def lock_account(account_id: int) -> Account:
