@@ -40,6 +40,11 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
     def is_auto_signup_allowed(self, request, sociallogin) -> bool:
         return False
 
+    def list_providers(self, request) -> list:
+        # Only for allauth's templates (the login page's "sign in with" links, its connections
+        # page): X is never a way to sign in, and is connected from the X accounts page.
+        return []
+
     def get_connect_redirect_url(self, request, socialaccount) -> str:
         return accounts_page()
 

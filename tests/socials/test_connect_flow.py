@@ -138,6 +138,11 @@ def test_x_is_not_a_way_to_log_in(client, alice, x_app):
     assert "you cannot sign in with X" in response.content.decode()
 
 
+def test_the_login_page_offers_no_sign_in_with_x(client, db, x_app):
+    page = client.get("/accounts/login/").content.decode()
+    assert "/accounts/twitter" not in page
+
+
 def test_only_clients_connect_accounts(client, rita, x_app):
     client.force_login(rita)
     response = start(client, follow=True)
