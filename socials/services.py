@@ -438,9 +438,11 @@ def _failed(account, report, message, kind, reset_at=None) -> ConnectionReport:
 # --- Reading.
 
 
-def _read(account: Account, call: Callable[[XClient], object], *, with_app: bool):
-    """Run a read with the account's own token, or with the app bearer token. Raises XError or
-    AccountUnusable."""
+def _read(account: Account, call: Callable[[XClient], object], *, with_app: bool | None):
+    """Run a read with the account's own token, or with the app bearer token (`with_app`; by
+    default only for an account whose own token does not work now). Raises XError or AccountUnusable."""
+    if with_app is None:
+        with_app = account.state != Account.State.CONNECTED and bool(settings.TWITTER_BEARER_TOKEN)
     if with_app:
         if not settings.TWITTER_BEARER_TOKEN:
             raise AccountUnusable("SocialHub has no app bearer token (TWITTER_BEARER_TOKEN).")
@@ -452,7 +454,7 @@ def _read(account: Account, call: Callable[[XClient], object], *, with_app: bool
     return call_x(account, call)
 
 
-def profile(account: Account, *, with_app: bool = False) -> dict:
+def profile(account: Account, *, with_app: bool | None = None) -> dict:
     """The account's X profile (name, username, description, image, public_metrics).
     Raises XError or AccountUnusable."""
     if not account.provider_account_id:
@@ -461,7 +463,7 @@ def profile(account: Account, *, with_app: bool = False) -> dict:
                  with_app=with_app)
 
 
-def recent_tweets(account: Account, *, limit: int = 10, with_app: bool = False) -> list[dict]:
+def recent_tweets(account: Account, *, limit: int = 10, with_app: bool | None = None) -> list[dict]:
     """The account's most recent tweets, newest first, with their public_metrics.
     Raises XError or AccountUnusable."""
     if not account.provider_account_id:

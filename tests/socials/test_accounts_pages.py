@@ -69,6 +69,17 @@ def test_reading_with_the_app_bearer_token(alice_account, x_app):
 
 
 @responses.activate
+def test_an_account_that_needs_reconnecting_is_still_read_with_the_app_token(client, alice, x_app):
+    account = make_account(alice, "alice_x", provider_account_id="42", state=Account.State.RECONNECT_NEEDED)
+    responses.get(f"{API}/2/users/42", json={"data": {"id": "42", "username": "alice_x", "description": "Still here"}})
+    responses.get(f"{API}/2/users/42/tweets", json={"data": []})
+    client.force_login(alice)
+    page = client.get(f"/socials/accounts/{account.pk}/").content.decode()
+    assert "Still here" in page and "Reconnect needed" in page
+    assert all(c.request.headers["Authorization"] == "Bearer app-bearer" for c in responses.calls)
+
+
+@responses.activate
 def test_disconnect_from_the_page(client, alice, alice_account, make_post, x_app):
     responses.post(f"{API}/2/oauth2/revoke", json={"revoked": True})
     make_post()
