@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "accounts",
     "socials",
     "posts",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -158,6 +159,15 @@ EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="SocialHub <noreply@localhost>")
+
+# --- Notifications (notifications/). Links in emails are absolute, built from SITE_URL.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Events for one person within this many seconds after the first go out as one email.
+NOTIFICATIONS_BATCH_SECONDS = env.int("NOTIFICATIONS_BATCH_SECONDS", default=60)
+# Webhooks: per-attempt timeout, attempts before giving up, first retry delay (doubles each time).
+NOTIFICATIONS_WEBHOOK_TIMEOUT = env.float("NOTIFICATIONS_WEBHOOK_TIMEOUT", default=5.0)
+NOTIFICATIONS_WEBHOOK_MAX_ATTEMPTS = env.int("NOTIFICATIONS_WEBHOOK_MAX_ATTEMPTS", default=6)
+NOTIFICATIONS_WEBHOOK_RETRY_SECONDS = env.int("NOTIFICATIONS_WEBHOOK_RETRY_SECONDS", default=30)
 
 # --- Tokens at rest: MultiFernet keys, newest first; older keys still decrypt (rotation).
 # https://cryptography.io/en/latest/fernet/#cryptography.fernet.MultiFernet

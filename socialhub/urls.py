@@ -15,6 +15,7 @@ urlpatterns = [
     path("socials/", include("socials.urls")),
     # X accounts in the REST API; the integrator may fold this into socialhub/api_urls.py.
     path("api/", include("socials.api_urls")),
+    path("notifications/", include("notifications.urls")),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
