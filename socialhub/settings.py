@@ -148,6 +148,9 @@ ACCOUNT_LOGOUT_ON_GET = False
 # Starting an OAuth flow needs a POST with a CSRF token.
 SOCIALACCOUNT_LOGIN_ON_GET = False
 SOCIALACCOUNT_STORE_TOKENS = False  # socials.Account is the single home of X tokens.
+# X is connected by signed-in clients, never used to log in: the adapter saves the tokens in
+# socials.Account and stops the flow (https://docs.allauth.org/en/latest/socialaccount/advanced.html).
+SOCIALACCOUNT_ADAPTER = "socials.adapters.SocialAccountAdapter"
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
@@ -195,11 +198,15 @@ SOCIALACCOUNT_PROVIDERS = {
         else [],
         "SCOPE": ["tweet.read", "tweet.write", "users.read", "offline.access", "media.write"],
         "OAUTH_PKCE_ENABLED": True,
+        # allauth's own switch to a subclass: the same provider with URLs from X_API_URL and
+        # X_OAUTH2_AUTHORIZE_URL, so the flow also runs against the X sandbox (socials/providers/).
+        "provider_class": "socials.providers.x_oauth2.provider.XOAuth2Provider",
     },
     "twitter": {
         "APPS": [{"client_id": TWITTER_CONSUMER_KEY, "secret": TWITTER_CONSUMER_SECRET}]
         if TWITTER_CONSUMER_KEY
         else [],
+        "provider_class": "socials.providers.x_oauth1.provider.XOAuth1Provider",
     },
 }
 

@@ -12,6 +12,9 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
+    path("socials/", include("socials.urls")),
+    # X accounts in the REST API; the integrator may fold this into socialhub/api_urls.py.
+    path("api/", include("socials.api_urls")),
     path("notifications/", include("notifications.urls")),
 ]
 if settings.DEBUG:
