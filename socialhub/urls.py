@@ -14,6 +14,10 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("posts/", include("posts.urls")),
     path("settings/", include("accounts.urls")),
+    path("socials/", include("socials.urls")),
+    # X accounts in the REST API; the integrator may fold this into socialhub/api_urls.py.
+    path("api/", include("socials.api_urls")),
+    path("notifications/", include("notifications.urls")),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

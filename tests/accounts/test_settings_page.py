@@ -18,7 +18,7 @@ def test_an_unknown_time_zone_is_refused_next_to_the_field(client, alice):
     assert alice.time_zone == "UTC"
 
 
-def test_the_header_links_staff_to_the_admin_and_clients_to_their_x_accounts(client, sam, alice):
+def test_the_header_links_staff_to_the_admin_and_everyone_to_the_x_accounts(client, sam, alice):
     client.force_login(sam)
     assert 'href="/admin/"' in client.get("/posts/").content.decode()
     client.force_login(alice)
