@@ -69,5 +69,5 @@ def account_payload(account) -> dict:
             "client": account.user.username,
             "message": account.state_message,
         },
-        "reconnect_url": absolute("/"),
+        "reconnect_url": absolute(reverse("socials:accounts")),
     }
