@@ -26,7 +26,7 @@ class ChannelInline(admin.TabularInline):
     model = PostChannel
     extra = 0
     fields = ["account", "state", "remote_id", "remote_url", "attempts", "next_attempt_at", "last_error",
-              "published_at", "metrics"]
+              "published_at", "metrics", "metrics_updated_at"]
     readonly_fields = fields
     can_delete = False
 

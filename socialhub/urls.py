@@ -15,6 +15,12 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("socials/publish/twitter", PublishTwitterView.as_view(), name="publish-twitter"),
+    path("posts/", include("posts.urls")),
+    path("settings/", include("accounts.urls")),
+    path("socials/", include("socials.urls")),
+    # X accounts in the REST API; the integrator may fold this into socialhub/api_urls.py.
+    path("api/", include("socials.api_urls")),
+    path("notifications/", include("notifications.urls")),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

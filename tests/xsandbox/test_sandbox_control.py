@@ -1,6 +1,8 @@
 """The control API under /_sandbox/, the home page, and starting and stopping."""
 from __future__ import annotations
 
+import time
+
 import pytest
 import requests
 
@@ -69,6 +71,10 @@ def test_log_lines_never_show_tokens(start, make_account, oauth2_headers, capfd)
     account = make_account(sandbox, "alice_x")
     token = account["oauth2"]["access_token"]
     requests.get(f"{sandbox.url}/2/users/me?access_token={token}", headers=oauth2_headers(account), timeout=5)
-    err = capfd.readouterr().err
+    # The server thread writes its log line after the answer has gone out: wait for it.
+    err, deadline = "", time.monotonic() + 5
+    while "GET /2/users/me 200" not in err and time.monotonic() < deadline:
+        time.sleep(0.02)
+        err += capfd.readouterr().err
     assert "GET /2/users/me 200" in err
     assert token not in err
