@@ -72,8 +72,21 @@ def hand_over(post: Post) -> None:
         dispatched_at=now if due else None,  # enqueued here: the dispatcher need not do it too
         updated_at=now,
     )
+    _hold_disconnected(post)
     if due:
         enqueue_publish(post.pk, on_commit=True)
+
+
+def _hold_disconnected(post: Post) -> None:
+    """A channel whose account was disconnected waits, held, until the client reconnects it."""
+    from socials.models import Account
+    from socials.services import HELD_KIND, held_message
+
+    waiting = post.channels.filter(account__state=Account.State.DISCONNECTED).exclude(state=State.PUBLISHED)
+    for channel in waiting.select_related("account"):
+        PostChannel.objects.filter(pk=channel.pk).update(
+            state=State.HELD, last_error=held_message(channel.account), error_kind=HELD_KIND, dispatched_at=None
+        )
 
 
 def enqueue_publish(post_id: int, *, on_commit: bool = False) -> None:

@@ -165,3 +165,24 @@ def test_new_tokens_through_an_update_reconnect_the_account(alice):
     account.refresh_from_db()
     assert (account.state, account.oauth2_access_token, account.name) == ("connected", "fresh", "Renamed")
     assert account.oauth2_refresh_token == "refresh-alice_x"  # not given: kept
+
+
+@responses.activate
+def test_approving_a_post_for_a_disconnected_account_holds_it_until_reconnect(alice, alice_account, make_post,
+                                                                              x_app, django_capture_on_commit_callbacks):
+    from posts import services as post_services
+
+    responses.post(REVOKE_URL, json={"revoked": True})
+    post = make_post()
+    services.disconnect_account(actor=alice, account=alice_account)
+    PostChannel.objects.filter(post=post).update(state=PostChannel.State.QUEUED, last_error="")
+
+    post_services.review_post(actor=alice, post=post, action=1)
+
+    channel = post.channels.get()
+    assert channel.state == PostChannel.State.HELD
+    assert "Reconnect it and this post goes on" in channel.last_error
+    with django_capture_on_commit_callbacks(execute=True):
+        services.connect_account(user=alice, provider_account_id=alice_account.provider_account_id,
+                                 username="alice_x", token_type="oauth2_user", oauth2_access_token="new")
+    assert post.channels.get().state == PostChannel.State.QUEUED
