@@ -8,6 +8,10 @@ Each poll claims due channels with SELECT ... FOR UPDATE SKIP LOCKED (PostgreSQL
 SQLite, where one dispatcher runs), stamps them dispatched, and enqueues their posts (ids only).
 Even two loops at once are harmless: the channel claim in publish_post decides who sends.
 
+A loop whose worker was killed (SIGKILL, out of memory) would leave a gap until the next minute's
+schedule; so every worker django-q2 spawns checks whether the current loop's process, on its own
+host, is gone, and if so one of them enqueues a new loop at once (`revive`).
+
 Due means: queued on an approved post whose time has come; a retry or an unknown outcome whose
 wait is over; or "sending" past its lease (the worker vanished). A dispatched channel is handed
 out again only after DISPATCHER_REDISPATCH_SECONDS, in case its task was lost.
@@ -17,6 +21,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
+import socket
 import time
 import uuid
 
@@ -26,7 +32,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from .models import Dispatcher, Post, PostChannel
-from .publishing import enqueue_publish, lease
+from .publishing import enqueue_publish_many, lease
 
 log = logging.getLogger(__name__)
 
@@ -52,8 +58,11 @@ def due_channels(now: dt.datetime):
     return PostChannel.objects.filter((queued | waited | abandoned) & fresh)
 
 
-def dispatch_due(*, limit: int = 100) -> list[int]:
-    """Hand every due channel's post to a worker once. Returns the post ids enqueued."""
+def dispatch_due(*, limit: int | None = None) -> list[int]:
+    """Hand every due channel's post to a worker once, at most `limit` (DISPATCHER_LIMIT)
+    channels per call, in batches of PUBLISH_BATCH_SIZE posts per task. Returns the post ids
+    enqueued."""
+    limit = int(limit or getattr(settings, "DISPATCHER_LIMIT", 500))
     now = timezone.now()
     with transaction.atomic():
         rows = list(
@@ -65,16 +74,19 @@ def dispatch_due(*, limit: int = 100) -> list[int]:
         if rows:
             PostChannel.objects.filter(pk__in=[pk for pk, _ in rows]).update(dispatched_at=now)
     post_ids = sorted({post_id for _, post_id in rows})
-    for post_id in post_ids:
-        enqueue_publish(post_id)
+    enqueue_publish_many(post_ids)
     if post_ids:
         log.info("Dispatched due post(s) %s", ", ".join(map(str, post_ids)))
     return post_ids
 
 
+def _owner() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
 def _take_over(token: str) -> None:
     now = timezone.now()
-    defaults = {"token": token, "started_at": now, "beat_at": now}
+    defaults = {"token": token, "started_at": now, "beat_at": now, "owner": _owner()}
     try:
         Dispatcher.objects.update_or_create(name=NAME, defaults=defaults)
     except IntegrityError:  # another loop created the row at the same moment: take it anyway
@@ -97,9 +109,45 @@ def run_dispatcher(*, seconds: float | None = None, poll: float | None = None) -
             if not Dispatcher.objects.filter(name=NAME, token=token).update(beat_at=timezone.now()):
                 log.info("Due-post dispatcher %s handed over to a newer one", token[:8])
                 break
-            enqueued += len(dispatch_due())
+            handed = dispatch_due()
+            enqueued += len(handed)
         except DatabaseError:
             log.exception("Due-post dispatcher: database error; trying again")
             close_old_connections()
-        time.sleep(max(0.0, poll - (time.monotonic() - started)))
+            handed = []
+        if len(handed) < int(getattr(settings, "DISPATCHER_LIMIT", 500)):  # else more are due: go on
+            time.sleep(max(0.0, poll - (time.monotonic() - started)))
     return enqueued
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def revive(**kwargs) -> bool:
+    """Start a new dispatcher loop now if the current one's process died on this host (called
+    when django-q2 spawns a worker, i.e. also after a worker was killed). Returns True if it did."""
+    from django_q.tasks import async_task
+
+    try:
+        current = Dispatcher.objects.filter(name=NAME).values("token", "owner").first()
+        if not current or not current["owner"]:
+            return False
+        host, _, pid = current["owner"].rpartition(":")
+        if host != socket.gethostname() or not pid.isdigit() or _alive(int(pid)):
+            return False
+        # One spawner wins the revival; the dead loop's token is retired with it.
+        if not Dispatcher.objects.filter(name=NAME, token=current["token"]).update(owner="", token="revived"):
+            return False
+        async_task("posts.tasks.dispatch")
+        log.warning("Due-post dispatcher process %s is gone: started a new loop", current["owner"])
+        return True
+    except DatabaseError:
+        log.exception("Could not check the due-post dispatcher")
+        return False

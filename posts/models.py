@@ -243,6 +243,9 @@ class Dispatcher(models.Model):
     token = models.CharField(max_length=32)
     started_at = models.DateTimeField()
     beat_at = models.DateTimeField()
+    # "host:pid" of the worker running the current loop, so a worker spawned on the same host
+    # can tell that it was killed and start a new loop at once (posts.dispatcher.revive).
+    owner = models.CharField(max_length=255, blank=True)
 
     def __str__(self) -> str:
         return f"{self.name} since {self.started_at:%H:%M:%S}"

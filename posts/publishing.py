@@ -9,20 +9,25 @@ An unknown outcome (timeout, lost connection, unreadable answer after the reques
 sent again blindly: X has no idempotency key, so the account's recent tweets are read first.
 
 Entry points: hand_over (on approval), publish_post (the django-q2 task, the retry action and
-POST /socials/publish/twitter all end here), settle (a post's status from its channels).
+POST /socials/publish/twitter all end here), publish_posts (several due posts in one worker, sent
+concurrently by a bounded thread pool: each thread still claims each channel with its own
+conditional UPDATE, so concurrency changes nothing about who sends), settle (a post's status from
+its channels).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import queue
 import random
+import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Case, F, Prefetch, Q, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -99,6 +104,25 @@ def enqueue_publish(post_id: int, *, on_commit: bool = False) -> None:
         async_task("posts.tasks.publish", post_id)
 
 
+def batch_size() -> int:
+    """How many due posts one worker task takes (the dispatcher's batches)."""
+    return max(1, int(getattr(settings, "PUBLISH_BATCH_SIZE", 16)))
+
+
+def enqueue_publish_many(post_ids: Sequence[int]) -> None:
+    """Hand due posts to workers in batches of PUBLISH_BATCH_SIZE (one task each, ids only);
+    a worker sends a batch's posts concurrently (publish_posts)."""
+    from django_q.tasks import async_task
+
+    size = batch_size()
+    for start in range(0, len(post_ids), size):
+        batch = list(post_ids[start : start + size])
+        if len(batch) == 1:
+            async_task("posts.tasks.publish", batch[0])
+        else:
+            async_task("posts.tasks.publish_many", batch)
+
+
 # --- Publishing -----------------------------------------------------------------------------
 
 
@@ -139,14 +163,15 @@ class ChannelResult:
     message: str = ""
 
 
-def _load(post_id: int) -> Post | None:
+def _loading():
     channels = PostChannel.objects.select_related("account")
-    return (
-        Post.objects.select_related("task")
-        .prefetch_related(Prefetch("channels", queryset=channels), "media")
-        .filter(pk=post_id)
-        .first()
+    return Post.objects.select_related("task__user", "task__reseller").prefetch_related(  # notifications name them
+        Prefetch("channels", queryset=channels), "media"
     )
+
+
+def _load(post_id: int) -> Post | None:
+    return _loading().filter(pk=post_id).first()
 
 
 def _ready(channel: PostChannel, now: dt.datetime) -> bool:
@@ -193,6 +218,10 @@ def publish_post(*, post_id: int, timeout: tuple[float, float] | None = None) ->
     if post is None:
         log.warning("Post %s is gone: nothing to publish", post_id)
         return None
+    return _publish_loaded(post, timeout=timeout)
+
+
+def _publish_loaded(post: Post, *, timeout: tuple[float, float] | None = None) -> Post:
     now = timezone.now()
     if post.status not in (Post.Status.APPROVED, Post.Status.PROCESSING):
         log.info("Post %s is %s: nothing to publish", post.pk, post.get_status_display().lower())
@@ -212,8 +241,77 @@ def publish_post(*, post_id: int, timeout: tuple[float, float] | None = None) ->
         for channel in channels:
             if _claim(channel, text, timezone.now()):
                 publish_channel(channel, text=text, media=media, timeout=timeout)
-    settle(post)
+    everyone = post.channels.all()
+    if channels and len(channels) == len(everyone) and all(c.state == State.PUBLISHED for c in everyone):
+        settle(post, states={State.PUBLISHED})  # all ours and published: nothing can change that
+    else:
+        settle(post)
     return post
+
+
+def publish_posts(*, post_ids: Sequence[int], threads: int | None = None) -> None:
+    """Publish several posts concurrently: at most `threads` (PUBLISH_THREADS) at once, each in
+    its own thread with its own database connection, closed when the batch is done.
+
+    The batch is read in one go (three queries, not three per post) and its approved posts are
+    marked processing in one UPDATE; then each post goes through the same steps as publish_post,
+    so every claim (conditional on the channel's state as read), lease and reconcile works as for
+    one post. A post that raises is logged and left to the dispatcher (its channel stays queued,
+    or "sending" until its lease runs out). Call it outside any transaction.
+    """
+    threads = max(1, int(threads or getattr(settings, "PUBLISH_THREADS", 8)))
+    ids = []
+    for post_id in post_ids:
+        try:
+            ids.append(int(post_id))
+        except (TypeError, ValueError):
+            log.error("Not a post id: %r", post_id)
+    posts = list(_loading().filter(pk__in=set(ids)).order_by("schedule_at", "pk"))
+    if len(posts) < len(set(ids)):
+        log.warning("Post(s) %s are gone: nothing to publish", sorted(set(ids) - {p.pk for p in posts}))
+    now = timezone.now()
+    starting = [p.pk for p in posts if p.status == Post.Status.APPROVED and not (p.schedule_at and p.schedule_at > now)]
+    if starting:
+        Post.objects.filter(pk__in=starting, status=Post.Status.APPROVED).update(
+            status=Post.Status.PROCESSING, updated_at=now
+        )
+        for post in posts:
+            if post.pk in starting:
+                post.status = Post.Status.PROCESSING
+    if len(posts) <= 1 or threads == 1:
+        for post in posts:
+            _publish_logged(post)
+        return
+    todo: queue.SimpleQueue[Post] = queue.SimpleQueue()
+    for post in posts:
+        todo.put(post)
+
+    def drain() -> None:
+        try:
+            while True:
+                try:
+                    post = todo.get_nowait()
+                except queue.Empty:
+                    return
+                _publish_logged(post)
+        finally:
+            connection.close()  # this thread's own connection
+
+    workers = [
+        threading.Thread(target=drain, name=f"publish-{i}", daemon=True)
+        for i in range(min(threads, len(posts)))
+    ]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+
+
+def _publish_logged(post: Post) -> None:
+    try:
+        _publish_loaded(post)
+    except Exception:  # one post's bug must not stop the others in its batch
+        log.exception("Publishing post %s raised; the dispatcher will hand it out again", post.pk)
 
 
 def publish_channel(
@@ -237,7 +335,11 @@ def publish_channel(
                 return _published(channel, found, how="found on X after an unknown outcome")
             must_reconcile = False  # absent: safe to send
         media_ids = _media_ids(channel, publisher, media, held)
-        held.beat(force=True)  # still ours, right before the one call that must not repeat
+        # Still ours, right before the one call that must not repeat: the claim or the last beat
+        # is at most lease/6 old (else this renews it), so the POST has 5/6 of a lease, longer
+        # than X_TIMEOUT lets it take (tests/posts/test_queue_config.py), and nobody can take
+        # the channel over meanwhile.
+        held.beat()
         result = publisher.publish(account, text=text, media_ids=media_ids, timeout=timeout)
     except LeaseLost:
         log.warning("Channel %s was taken over by another worker; not sending", channel.pk)
@@ -371,10 +473,12 @@ def _failed(channel: PostChannel, exc: PublishError, *, unresolved: bool = False
     return ChannelResult(channel, state, message)
 
 
-def settle(post: Post) -> int:
+def settle(post: Post, *, states: set[str] | None = None) -> int:
     """Set the post's status from its channels: published when all are, failed when none is
-    pending and one failed. Conditional, so it never overrides a newer decision. Returns it."""
-    states = set(PostChannel.objects.filter(post_id=post.pk).values_list("state", flat=True))
+    pending and one failed. Conditional, so it never overrides a newer decision. Returns it.
+    `states`: the channels' states when the caller knows them for certain (else they are read)."""
+    if states is None:
+        states = set(PostChannel.objects.filter(post_id=post.pk).values_list("state", flat=True))
     now = timezone.now()
     active = Post.objects.filter(pk=post.pk, status__in=[Post.Status.APPROVED, Post.Status.PROCESSING])
     if states and states == {State.PUBLISHED}:

@@ -21,5 +21,9 @@ def publish(post_id: int) -> None:
     publishing.publish_post(post_id=post_id)
 
 
+def publish_many(post_ids: list[int]) -> None:
+    publishing.publish_posts(post_ids=post_ids)
+
+
 def dispatch(seconds: float | None = None) -> int:
     return dispatcher.run_dispatcher(seconds=seconds)

@@ -188,6 +188,8 @@ X_API_URL = env.str("X_API_URL", default="https://api.x.com").rstrip("/")
 X_OAUTH2_AUTHORIZE_URL = env.str("X_OAUTH2_AUTHORIZE_URL", default="https://x.com/i/oauth2/authorize")
 X_WEB_URL = env.str("X_WEB_URL", default="https://x.com").rstrip("/")
 X_SANDBOX = env.bool("X_SANDBOX", default=False)  # shows the "X sandbox" banner on every page
+# (connect, read) seconds for every call to X; a publishing lease must outlast one call.
+X_TIMEOUT = (env.float("X_CONNECT_TIMEOUT", default=5), env.float("X_READ_TIMEOUT", default=20))
 TWITTER_CONSUMER_KEY = env.str("TWITTER_CONSUMER_KEY", default="")
 TWITTER_CONSUMER_SECRET = env.str("TWITTER_CONSUMER_SECRET", default="")
 TWITTER_CLIENT_ID = env.str("TWITTER_CLIENT_ID", default="")
@@ -246,6 +248,12 @@ PUBLISH_RETRY_MAX_SECONDS = env.float("PUBLISH_RETRY_MAX_SECONDS", default=900)
 PUBLISH_LEASE_SECONDS = env.float("PUBLISH_LEASE_SECONDS", default=90)  # a silent sender is presumed dead
 PUBLISH_RECONCILE_DELAY_SECONDS = env.float("PUBLISH_RECONCILE_DELAY_SECONDS", default=3)
 PUBLISH_SYNC_TIMEOUT = (3.05, 10)  # POST /socials/publish/twitter waits at most this for X
+# A worker sends a batch of due posts concurrently, at most PUBLISH_THREADS at once (each thread
+# has its own database connection): a worker waiting on X costs a thread, not a process.
+# Concurrent sends per machine = (Q_WORKERS - 1) x PUBLISH_THREADS; see docs/performance.md.
+PUBLISH_THREADS = env.int("PUBLISH_THREADS", default=8)
+PUBLISH_BATCH_SIZE = env.int("PUBLISH_BATCH_SIZE", default=16)  # due posts per worker task
+DISPATCHER_LIMIT = env.int("DISPATCHER_LIMIT", default=500)  # channels handed out per poll
 DISPATCHER_POLL_SECONDS = env.float("DISPATCHER_POLL_SECONDS", default=0.25)
 DISPATCHER_RUN_SECONDS = env.float("DISPATCHER_RUN_SECONDS", default=100)  # < Q_CLUSTER timeout
 DISPATCHER_REDISPATCH_SECONDS = env.float("DISPATCHER_REDISPATCH_SECONDS", default=60)

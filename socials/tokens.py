@@ -32,6 +32,8 @@ T = TypeVar("T")
 
 # Refresh a little before expiry, so a token never dies in the middle of a publish.
 REFRESH_MARGIN = dt.timedelta(minutes=5)
+# A call answered 401 refreshes at most this many times before the account needs reconnecting.
+REFRESHES_PER_CALL = 2
 
 
 class AccountUnusable(Exception):
@@ -155,7 +157,8 @@ def refresh(account: Account, *, force: bool = False) -> Account:
 
 
 def _client(account: Account, timeout: tuple[float, float] | None) -> XClient:
-    options = {"timeout": timeout} if timeout else {}
+    timeout = timeout or getattr(settings, "X_TIMEOUT", None)
+    options = {"timeout": tuple(timeout)} if timeout else {}
     return XClient(credentials_for(account), api_url=settings.X_API_URL, **options)
 
 
@@ -168,8 +171,9 @@ def client_for(account: Account, *, timeout: tuple[float, float] | None = None) 
 
 
 def call_x(account: Account, call: Callable[[XClient], T], *, timeout: tuple[float, float] | None = None) -> T:
-    """Run `call` with the account's client. On a 401 with OAuth 2.0, refresh once and try again;
-    a 401 that survives that (or any 401 with OAuth 1.0a) marks the account "reconnect needed".
+    """Run `call` with the account's client. On a 401 with OAuth 2.0, refresh and try again (at
+    most REFRESHES_PER_CALL times); a 401 that survives that (or any 401 with OAuth 1.0a) marks
+    the account "reconnect needed".
 
     Raises XError or AccountUnusable. Safe for POSTs: X answers 401 before doing anything.
     """
@@ -182,11 +186,17 @@ def call_x(account: Account, call: Callable[[XClient], T], *, timeout: tuple[flo
             if account.token_type != Account.TokenType.OAUTH2_USER or not account.oauth2_refresh_token:
                 mark_reconnect_needed(account, exc.user_message)
                 raise
-    account = refresh(account, force=True)
-    with _client(account, timeout) as client:
-        try:
-            return call(client)
-        except XError as exc:
-            if exc.kind == "auth":
-                mark_reconnect_needed(account, exc.user_message)
-            raise
+    # A fresh token can expire too (X revokes, clocks drift): one more refresh before deciding
+    # the account needs reconnecting. A refused refresh decides that at once (refresh()).
+    for attempt in range(REFRESHES_PER_CALL):
+        account = refresh(account, force=True)
+        with _client(account, timeout) as client:
+            try:
+                return call(client)
+            except XError as exc:
+                if exc.kind != "auth":
+                    raise
+                if attempt == REFRESHES_PER_CALL - 1:
+                    mark_reconnect_needed(account, exc.user_message)
+                    raise
+    raise AssertionError("unreachable")

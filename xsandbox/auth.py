@@ -61,7 +61,9 @@ def _bearer_identity(state: SandboxState, value: str) -> Identity:
         if access is None or not access.is_valid(time.time()):
             raise unauthorized()
     if state.faults.roll("expire_token_rate"):
-        state.expire_access_tokens(token=value)
+        with state.lock:
+            state.expire_access_tokens(token=value)
+            state.stats.expired_by_user[access.user_id] += 1  # each needs exactly one refresh
         raise unauthorized()
     return Identity("oauth2", access.user_id, access.scopes)
 

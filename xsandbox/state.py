@@ -128,6 +128,7 @@ class Stats:
     invalid_grant: int = 0
     tweets_by_user: Counter[str] = field(default_factory=Counter)
     requests_by_path: Counter[str] = field(default_factory=Counter)
+    expired_by_user: Counter[str] = field(default_factory=Counter)  # valid tokens expired by the fault
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -136,6 +137,7 @@ class Stats:
             "invalid_grant": self.invalid_grant,
             "tweets_by_user": dict(self.tweets_by_user),
             "requests_by_path": dict(self.requests_by_path),
+            "expired_by_user": dict(self.expired_by_user),
         }
 
 

@@ -5,7 +5,6 @@ task then sends nothing is shown in test_publish_post and test_publish_e2e.)"""
 from django.conf import settings
 from django_q.conf import Conf
 
-from socials.x_client import XClient
 
 
 def test_the_broker_never_redelivers_a_task_that_may_still_be_running():
@@ -24,6 +23,15 @@ def test_the_dispatcher_loop_ends_before_the_task_timeout():
 
 
 def test_a_senders_lease_outlasts_one_call_to_x():
-    connect, read = XClient.__init__.__kwdefaults__["timeout"]
-    # The lease is renewed right before the POST; the POST cannot outlive it.
-    assert settings.PUBLISH_LEASE_SECONDS > connect + read + 10
+    connect, read = settings.X_TIMEOUT
+    # Right before the POST the lease is at most lease/6 old (else it is renewed there); the POST
+    # cannot outlive the rest of it.
+    assert settings.PUBLISH_LEASE_SECONDS * 5 / 6 > connect + read + 10
+
+
+def test_calls_to_x_use_the_configured_timeout(alice, settings):
+    from socials.tokens import client_for
+    from tests.conftest import make_account
+
+    settings.X_TIMEOUT = (1.5, 4)
+    assert client_for(make_account(alice, "alice_x")).timeout == (1.5, 4)

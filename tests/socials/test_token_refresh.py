@@ -105,6 +105,32 @@ def test_a_401_refreshes_once_and_retries_the_call(alice_account):
 
 
 @responses.activate
+def test_a_fresh_token_refused_once_is_refreshed_again_before_giving_up(alice_account):
+    unauthorized = {"title": "Unauthorized", "status": 401}
+    responses.get("https://api.x.test/2/users/me", status=401, json=unauthorized)
+    responses.get("https://api.x.test/2/users/me", status=401, json=unauthorized)  # the fresh one expired too
+    responses.get("https://api.x.test/2/users/me", json={"data": {"id": "1", "username": "alice_x"}})
+    responses.post(TOKEN_URL, json=new_pair(1))
+    responses.post(TOKEN_URL, json=new_pair(2))
+
+    assert tokens.call_x(alice_account, lambda client: client.get_me())["username"] == "alice_x"
+    stored = Account.objects.get(pk=alice_account.pk)
+    assert (stored.state, stored.oauth2_access_token) == (Account.State.CONNECTED, "new-access-2")
+
+
+@responses.activate
+def test_a_401_that_survives_two_refreshes_marks_reconnect_needed(alice_account):
+    responses.get("https://api.x.test/2/users/me", status=401, json={"title": "Unauthorized", "status": 401})
+    responses.post(TOKEN_URL, json=new_pair(1))
+    responses.post(TOKEN_URL, json=new_pair(2))
+
+    with pytest.raises(XError):
+        tokens.call_x(alice_account, lambda client: client.get_me())
+    assert Account.objects.get(pk=alice_account.pk).state == Account.State.RECONNECT_NEEDED
+    assert len([c for c in responses.calls if c.request.url == TOKEN_URL]) == 2
+
+
+@responses.activate
 def test_a_401_with_oauth1_marks_reconnect_needed(alice):
     account = make_account(alice, "alice_o1", token_type="oauth1", oauth1_access_token="t",
                            oauth1_access_token_secret="s")

@@ -64,6 +64,14 @@ def test_expire_token_rate_expires_the_token_for_good(sandbox, alice, oauth2_hea
     assert post(sandbox, oauth2_headers(alice)).status_code == 401
 
 
+def test_stats_count_the_tokens_the_fault_expired_per_user(sandbox, alice, oauth2_headers):
+    set_faults(sandbox, expire_token_rate=1.0)
+    post(sandbox, oauth2_headers(alice))
+    post(sandbox, oauth2_headers(alice))  # already expired: refused, not expired again
+    stats = requests.get(f"{sandbox.url}/_sandbox/stats", timeout=5).json()
+    assert stats["expired_by_user"] == {alice["id"]: 1}
+
+
 def test_forced_answer_applies_count_times_then_stops(sandbox, alice, oauth2_headers):
     forced = {"path": "/2/tweets", "status": 503, "count": 2,
               "body": {"title": "Service Unavailable", "detail": "Service Unavailable", "type": "about:blank",

@@ -1,0 +1,341 @@
+"""What the benchmarks and the chaos run share: a PostgreSQL database of their own, the X sandbox in
+its own process, real `manage.py qcluster` processes, and fast seeding with bulk_create.
+
+Everything runs on this machine over loopback. Times that are compared come from one clock: the
+sandbox stamps each tweet with time.time() when it creates it, and `schedule_at` is wall time too.
+OAUTHLIB_INSECURE_TRANSPORT is set here, for the local plain-http sandbox only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/sh_bench"
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/5"
+
+
+def log(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+# --- The X sandbox ---------------------------------------------------------------------------
+
+
+class Sandbox:
+    """`python -m xsandbox` in its own process (its CPU is not the benchmark driver's)."""
+
+    def __init__(self, workdir: Path, **flags):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        args = [sys.executable, "-m", "xsandbox", "--host", "127.0.0.1", "--port", str(self.port), "--quiet"]
+        for name, value in flags.items():
+            args += [f"--{name.replace('_', '-')}", str(value)]
+        self.logfile = open(workdir / "sandbox.log", "wb")
+        self.process = subprocess.Popen(args, cwd=ROOT, stdout=self.logfile, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            try:
+                requests.get(f"{self.url}/_sandbox/state", timeout=1)
+                return
+            except requests.ConnectionError:
+                time.sleep(0.1)
+        raise RuntimeError("the X sandbox did not start")
+
+    def get(self, route: str) -> dict:
+        return requests.get(f"{self.url}/_sandbox/{route}", timeout=30).json()
+
+    def post(self, route: str, **body) -> dict:
+        answer = requests.post(f"{self.url}/_sandbox/{route}", json=body, timeout=30)
+        answer.raise_for_status()
+        return answer.json()
+
+    def tweets(self) -> list[dict]:
+        return [t for t in self.get("tweets")["data"] if not t["deleted"]]
+
+    def stop(self) -> None:
+        stop_process(self.process)
+        self.logfile.close()
+
+
+def created_at(tweet: dict) -> float:
+    """The sandbox's creation time of a tweet, as a Unix timestamp."""
+    return dt.datetime.fromisoformat(tweet["created_at"].replace("Z", "+00:00")).timestamp()
+
+
+def stop_process(process: subprocess.Popen, *, grace: float = 10) -> None:
+    """SIGTERM the process group we started for it, SIGKILL it if it lingers."""
+    if process.poll() is not None:
+        return
+    try:
+        os.killpg(process.pid, signal.SIGTERM) if _own_group(process) else process.terminate()
+        process.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL) if _own_group(process) else process.kill()
+        process.wait(timeout=grace)
+    except ProcessLookupError:
+        pass
+
+
+def _own_group(process: subprocess.Popen) -> bool:
+    try:
+        return os.getpgid(process.pid) == process.pid
+    except ProcessLookupError:
+        return False
+
+
+# --- Django, the database, the broker -------------------------------------------------------
+
+
+def environment(*, database_url: str, sandbox_url: str, redis_url: str = "", **settings) -> dict[str, str]:
+    """The environment of the benchmark's Django processes (this one and every qcluster):
+    production settings (DEBUG off) with throwaway secrets, pointed at the sandbox."""
+    from cryptography.fernet import Fernet
+
+    env = {
+        "DJANGO_SETTINGS_MODULE": "socialhub.settings",
+        "DEBUG": "0",
+        "SECRET_KEY": "bench-" + secrets.token_urlsafe(40),
+        "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+        "SECURE_HTTPS": "0",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+        "X_API_URL": sandbox_url,
+        "X_WEB_URL": sandbox_url,
+        "OAUTHLIB_INSECURE_TRANSPORT": "1",  # the sandbox is plain http on loopback
+        "LOG_LEVEL": "INFO",
+        "TWITTER_CLIENT_ID": "sandbox-client-id",
+        "TWITTER_CLIENT_SECRET": "sandbox-client-secret",
+    }
+    env.update({name.upper(): str(value) for name, value in settings.items()})
+    return env
+
+
+def setup_django(env: dict[str, str]) -> None:
+    """Configure this process with `env`, make the database exist and be migrated and empty."""
+    os.environ.update(env)
+    sys.path.insert(0, str(ROOT))
+    _create_database(env["DATABASE_URL"])
+    import django
+
+    django.setup()
+    import logging
+
+    logging.getLogger().setLevel(logging.WARNING)  # the driver's own log stays quiet
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    empty_database()
+    if env.get("REDIS_URL"):
+        import redis
+
+        redis.Redis.from_url(env["REDIS_URL"]).flushdb()  # our own Redis db number only
+
+
+def _create_database(url: str) -> None:
+    import psycopg
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+KEEP_TABLES = {"django_migrations", "django_content_type", "auth_permission", "django_site", "django_q_schedule"}
+
+
+def empty_database() -> None:
+    from django.db import connection
+
+    tables = [t for t in connection.introspection.table_names() if t not in KEEP_TABLES]
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE")
+
+
+# --- Seeding ---------------------------------------------------------------------------------
+
+
+def seed_accounts(sandbox: Sandbox, count: int, *, prefix: str = "client") -> list:
+    """One client per X account, each registered in the sandbox with OAuth 2.0 user tokens, all
+    under one reseller. Returns the accounts (with .task set to the client's task)."""
+    from django.utils import timezone
+
+    from accounts.models import User
+    from posts.models import TaskAssign
+    from socials.models import Account
+
+    reseller = User.objects.create(username="bench-reseller", role=User.Role.RESELLER)
+    clients = User.objects.bulk_create(
+        [User(username=f"{prefix}{i}", role=User.Role.CLIENT) for i in range(count)]
+    )
+    tasks = TaskAssign.objects.bulk_create(
+        [TaskAssign(user=c, reseller=reseller, title=f"Task for {c.username}") for c in clients]
+    )
+    accounts = []
+    for client in clients:
+        user = sandbox.post("users", username=f"{client.username}_x")
+        accounts.append(
+            Account(
+                user=client,
+                provider="twitter",
+                provider_account_id=user["id"],
+                username=user["username"],
+                token_type=Account.TokenType.OAUTH2_USER,
+                oauth2_access_token=user["oauth2"]["access_token"],
+                oauth2_refresh_token=user["oauth2"]["refresh_token"],
+                expires_at=timezone.now() + dt.timedelta(seconds=user["oauth2"]["expires_in"]),
+            )
+        )
+    accounts = Account.objects.bulk_create(accounts)
+    for account, task in zip(accounts, tasks):
+        account.task, account.reseller = task, reseller
+    return accounts
+
+
+def seed_posts(accounts: list, schedule_at: list[dt.datetime], *, text: str = "Bench post {i}") -> list[int]:
+    """Approved posts, one channel each (queued), round-robin over the accounts. Returns their ids."""
+    from posts.models import Post, PostChannel
+
+    posts = Post.objects.bulk_create(
+        [
+            Post(
+                task=accounts[i % len(accounts)].task,
+                created_by=accounts[i % len(accounts)].reseller,
+                content=text.format(i=i),
+                status=Post.Status.APPROVED,
+                schedule_at=when,
+            )
+            for i, when in enumerate(schedule_at)
+        ],
+        batch_size=1000,
+    )
+    PostChannel.objects.bulk_create(
+        [PostChannel(post=p, account=accounts[i % len(accounts)]) for i, p in enumerate(posts)], batch_size=1000
+    )
+    return [p.pk for p in posts]
+
+
+# --- Clusters --------------------------------------------------------------------------------
+
+
+class Cluster:
+    """One `manage.py qcluster` process tree (standing for one machine), logging to a file."""
+
+    def __init__(self, env: dict[str, str], workdir: Path, name: str):
+        self.name = name
+        self.logpath = workdir / f"{name}.log"
+        self.logfile = open(self.logpath, "wb")
+        self.process = subprocess.Popen(
+            [sys.executable, "manage.py", "qcluster"],
+            cwd=ROOT,
+            env={**os.environ, **env},
+            stdout=self.logfile,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group, so stopping it stops its children
+        )
+
+    def worker_pids(self) -> list[int]:
+        """The live worker processes of this cluster (from django-q2's "ready for work" lines)."""
+        text = self.logpath.read_text(errors="replace")
+        pids = {int(p) for p in re.findall(r"ready for work at (\d+)", text)}
+        return sorted(p for p in pids if _alive_in_group(p, self.process.pid))
+
+    def wait_ready(self, workers: int, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while len(self.worker_pids()) < workers:
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"cluster {self.name} did not start; see {self.logpath}")
+            time.sleep(0.2)
+
+    def stop(self) -> None:
+        stop_process(self.process, grace=15)
+        self.logfile.close()
+
+
+def _alive_in_group(pid: int, group: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        return fields[0] not in ("Z", "X") and int(fields[2]) == group
+    except (OSError, ValueError, IndexError):
+        return False
+
+
+def start_dispatcher(seconds: float = 600) -> None:
+    """Enqueue the due-post dispatcher loop now, rather than wait for the minute schedule."""
+    from django_q.tasks import async_task
+
+    async_task("posts.tasks.dispatch", seconds)
+
+
+def stop_dispatcher() -> None:
+    """Retire the running dispatcher loop (it stops at its next poll), so clusters stop quickly."""
+    from posts.models import Dispatcher
+
+    try:
+        Dispatcher.objects.update(token="bench-over", owner="")
+    except Exception:  # the database may be what failed; stopping goes on regardless
+        pass
+
+
+def stop_all(clusters: list[Cluster], sandbox: Sandbox | None) -> None:
+    stop_dispatcher()
+    time.sleep(0.5)
+    for cluster in clusters:
+        cluster.stop()
+    if sandbox:
+        sandbox.stop()
+
+
+@contextmanager
+def workdir(keep: str | None = None):
+    path = Path(keep) if keep else Path(tempfile.mkdtemp(prefix="socialhub-bench-"))
+    path.mkdir(parents=True, exist_ok=True)
+    yield path
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    k = (len(ordered) - 1) * p / 100
+    low, high = int(k), min(int(k) + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (k - low)
+
+
+def verdict(rows: list[tuple[str, str, str, bool]]) -> int:
+    """Print figure / target / pass lines; return the exit status (1 if a target is missed)."""
+    width = max(len(r[0]) for r in rows)
+    for name, figure, target, ok in rows:
+        print(f"{name.ljust(width)}  {figure:>14}   target {target:<16} {'ok' if ok else 'MISSED'}")
+    missed = [r[0] for r in rows if not r[3]]
+    print("RESULT:", "all targets met" if not missed else "missed: " + ", ".join(missed))
+    return 1 if missed else 0
+
+
+def dump(path: Path, data: dict) -> None:
+    path.write_text(json.dumps(data, indent=2, default=str))

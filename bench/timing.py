@@ -1,0 +1,106 @@
+"""Timing: N posts scheduled over a few minutes; how late does X receive each tweet?
+
+    python -m bench.timing [--posts 200] [--over 120] [--workers 3] [--threads 10]
+
+Each post gets its own `schedule_at`, spread evenly (with sub-second jitter) over `--over`
+seconds, starting a few seconds after the clusters are up. The delay of a post is the sandbox's
+creation time of its tweet minus its schedule_at (the sandbox answers at once, so creation is
+receipt). Prints p50/p95/max; target: p95 under 2 s, none early, one tweet per post.
+Exits 1 when a target is missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import random
+import sys
+import time
+from collections import Counter
+
+from . import harness
+from .harness import log
+
+
+def parse(argv):
+    parser = argparse.ArgumentParser(prog="python -m bench.timing", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--posts", type=int, default=200)
+    parser.add_argument("--over", type=float, default=120, help="seconds the schedule spans")
+    parser.add_argument("--accounts", type=int, default=20)
+    parser.add_argument("--delay-ms", type=int, default=0, help="the sandbox's answer time per tweet")
+    parser.add_argument("--clusters", type=int, default=1)
+    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--threads", type=int, default=10)
+    parser.add_argument("--broker", choices=["orm", "redis"], default="orm")
+    parser.add_argument("--database-url", default=harness.DEFAULT_DATABASE_URL)
+    parser.add_argument("--redis-url", default=harness.DEFAULT_REDIS_URL)
+    parser.add_argument("--p95", type=float, default=2.0, help="target: p95 delay in seconds")
+    parser.add_argument("--workdir", default=None)
+    return parser.parse_args(argv)
+
+
+def main(argv=None) -> int:
+    args = parse(argv)
+    rng = random.Random(7)
+    with harness.workdir(args.workdir) as work:
+        sandbox = harness.Sandbox(work, tweet_delay_ms=args.delay_ms)
+        clusters = []
+        try:
+            env = harness.environment(
+                database_url=args.database_url,
+                sandbox_url=sandbox.url,
+                redis_url=args.redis_url if args.broker == "redis" else "",
+                q_workers=args.workers,
+                publish_threads=args.threads,
+                publish_batch_size=2 * args.threads,
+            )
+            harness.setup_django(env)
+            from posts.models import Post
+
+            accounts = harness.seed_accounts(sandbox, args.accounts)
+            for n in range(args.clusters):
+                clusters.append(harness.Cluster(env, work, f"cluster{n + 1}"))
+            for cluster in clusters:
+                cluster.wait_ready(args.workers)
+            harness.start_dispatcher(args.over + 120)
+
+            start = dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=5)
+            step = args.over / args.posts
+            times = [start + dt.timedelta(seconds=i * step + rng.uniform(0, step)) for i in range(args.posts)]
+            ids = harness.seed_posts(accounts, times, text="Timed post {i}")
+            log(f"{len(ids)} posts due from {start:%H:%M:%S} over {args.over:g} s")
+            deadline = time.monotonic() + 5 + args.over + 60
+            while time.monotonic() < deadline:
+                if not Post.objects.filter(pk__in=ids).exclude(status=Post.Status.PUBLISHED).exists():
+                    break
+                time.sleep(1)
+            due = dict(Post.objects.filter(pk__in=ids).values_list("content", "schedule_at"))
+            published = Post.objects.filter(pk__in=ids, status=Post.Status.PUBLISHED).count()
+            tweets = [t for t in sandbox.tweets() if t["text"] in due]
+        finally:
+            harness.stop_all(clusters, sandbox)
+
+    per_text = Counter(t["text"] for t in tweets)
+    duplicates = sum(n - 1 for n in per_text.values())
+    first = {}
+    for tweet in tweets:
+        first[tweet["text"]] = min(first.get(tweet["text"], float("inf")), harness.created_at(tweet))
+    delays = [first[text] - due[text].timestamp() for text in first]
+    p50, p95 = harness.percentile(delays, 50), harness.percentile(delays, 95)
+    worst, earliest = max(delays, default=float("inf")), min(delays, default=0.0)
+    print(f"\nTiming: {args.posts} posts due over {args.over:g} s, {args.accounts} accounts; "
+          f"{args.clusters} cluster(s) x {args.workers} workers x {args.threads} threads; broker {args.broker}")
+    print(f"delay from schedule_at to the sandbox creating the tweet: p50 {p50:.3f} s, p95 {p95:.3f} s, "
+          f"max {worst:.3f} s, min {earliest:.3f} s; logs in {work}\n")
+    return harness.verdict(
+        [
+            ("published", f"{published}/{len(ids)}", f"{len(ids)}/{len(ids)}", published == len(ids)),
+            ("p95 delay (s)", f"{p95:.3f}", f"< {args.p95:g}", p95 < args.p95),
+            ("earliest delay (s)", f"{earliest:.3f}", ">= 0 (never early)", earliest >= 0),
+            ("duplicate tweets", str(duplicates), "0", duplicates == 0),
+        ]
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())

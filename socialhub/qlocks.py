@@ -1,0 +1,100 @@
+"""django-q2's in-cluster queues, made to survive a worker killed with SIGKILL.
+
+A qcluster's workers share one multiprocessing queue of tasks. multiprocessing.Queue.get() holds
+a semaphore-based lock while it waits for the next task; a worker killed while waiting (the OOM
+killer, `kill -9`, a container stop) never releases it, and every other worker of that cluster
+then waits forever: the cluster is alive and does nothing (found by `python -m chaos`). The same
+holds for the lock a worker takes to put its result.
+
+`install()` (called when the posts app is ready, before `manage.py qcluster` builds its queues)
+swaps those two locks for file locks (flock), which the kernel releases when their holder dies.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import tempfile
+import threading
+import time
+
+
+class DeathSafeLock:
+    """A lock shared by processes and threads; the kernel drops it if the holding process dies.
+
+    Each process opens the lock file itself (flock belongs to an open file description, so an
+    inherited descriptor would be shared with the parent); a thread lock orders the threads of
+    one process. Same interface as multiprocessing.Lock for what Queue uses."""
+
+    def __init__(self, path: str | None = None):
+        if path is None:
+            fd, path = tempfile.mkstemp(prefix="socialhub-qlock-")
+            os.close(fd)
+        self.path = path
+        self._pid: int | None = None
+
+    def __getstate__(self) -> dict:
+        return {"path": self.path}
+
+    def __setstate__(self, state: dict) -> None:
+        self.path, self._pid = state["path"], None
+
+    def _mine(self) -> int:
+        if self._pid != os.getpid():  # first use in this process (or a fork of the creator)
+            self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+            self._threads = threading.Lock()
+            self._pid = os.getpid()
+        return self._fd
+
+    def acquire(self, block: bool = True, timeout: float | None = None) -> bool:
+        fd = self._mine()
+        deadline = None if timeout is None or timeout < 0 else time.monotonic() + timeout
+        if not self._threads.acquire(block, -1 if deadline is None else max(timeout, 0)):
+            return False
+        if block and deadline is None:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            return True
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return True
+            except BlockingIOError:
+                if not block or time.monotonic() >= deadline:
+                    self._threads.release()
+                    return False
+                time.sleep(0.005)
+
+    def release(self) -> None:
+        fcntl.flock(self._fd, fcntl.LOCK_UN)
+        self._threads.release()
+
+    def __enter__(self) -> bool:
+        return self.acquire()
+
+    def __exit__(self, *exc_info) -> None:
+        self.release()
+
+
+def death_safe_queue_class():
+    from django_q.queues import Queue
+
+    class DeathSafeQueue(Queue):
+        """django-q2's Queue with its reader and writer locks replaced by DeathSafeLock."""
+
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._rlock = DeathSafeLock()
+            if self._wlock is not None:
+                self._wlock = DeathSafeLock()
+
+    return DeathSafeQueue
+
+
+def install() -> None:
+    """Make every qcluster started in this process build its queues with death-safe locks."""
+    import django_q.cluster
+
+    if not getattr(django_q.cluster.Queue, "death_safe", False):
+        queue_class = death_safe_queue_class()
+        queue_class.death_safe = True
+        django_q.cluster.Queue = queue_class
