@@ -147,6 +147,7 @@ def setup_django(env: dict[str, str]) -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)  # DEBUG off: the manifest is needed
     empty_database()
     if env.get("REDIS_URL"):
         import redis

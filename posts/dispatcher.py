@@ -12,6 +12,9 @@ A loop whose worker was killed (SIGKILL, out of memory) would leave a gap until 
 schedule; so every worker django-q2 spawns checks whether the current loop's process, on its own
 host, is gone, and if so one of them enqueues a new loop at once (`revive`).
 
+Every few seconds the loop also settles posts whose channels are all done while the post still
+says approved or processing (their worker died right before settling them).
+
 Due means: queued on an approved post whose time has come; a retry or an unknown outcome whose
 wait is over; or "sending" past its lease (the worker vanished). A dispatched channel is handed
 out again only after DISPATCHER_REDISPATCH_SECONDS, in case its task was lost.
@@ -32,7 +35,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from .models import Dispatcher, Post, PostChannel
-from .publishing import enqueue_publish_many, lease
+from .publishing import PENDING, enqueue_publish_many, lease, settle
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +83,27 @@ def dispatch_due(*, limit: int | None = None) -> list[int]:
     return post_ids
 
 
+def settle_orphans(*, limit: int = 100) -> list[int]:
+    """Settle posts whose channels are all done but whose own status was never set: their worker
+    died between recording the last channel and settling the post (found by the chaos run).
+    Returns the post ids settled."""
+    stale = timezone.now() - dt.timedelta(seconds=float(getattr(settings, "DISPATCHER_SETTLE_AFTER_SECONDS", 10)))
+    orphans = (
+        Post.objects.filter(status__in=[Post.Status.APPROVED, Post.Status.PROCESSING], updated_at__lt=stale)
+        .filter(channels__isnull=False)
+        .exclude(channels__state__in=PENDING)
+        .select_related("task__user", "task__reseller")
+        .distinct()[:limit]
+    )
+    settled = []
+    for post in orphans:
+        if settle(post) in (Post.Status.PUBLISHED, Post.Status.FAILED):
+            settled.append(post.pk)
+    if settled:
+        log.warning("Settled post(s) %s left unsettled by a worker that died", ", ".join(map(str, settled)))
+    return settled
+
+
 def _owner() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
@@ -103,6 +127,8 @@ def run_dispatcher(*, seconds: float | None = None, poll: float | None = None) -
     log.info("Due-post dispatcher %s polling every %.2f s for %.0f s", token[:8], poll, seconds)
     enqueued = 0
     stop = time.monotonic() + seconds
+    settle_every = float(getattr(settings, "DISPATCHER_SETTLE_AFTER_SECONDS", 10)) / 2
+    next_settle = time.monotonic() + settle_every
     while time.monotonic() < stop:
         started = time.monotonic()
         try:
@@ -111,6 +137,9 @@ def run_dispatcher(*, seconds: float | None = None, poll: float | None = None) -
                 break
             handed = dispatch_due()
             enqueued += len(handed)
+            if started >= next_settle:
+                settle_orphans()
+                next_settle = started + settle_every
         except DatabaseError:
             log.exception("Due-post dispatcher: database error; trying again")
             close_old_connections()

@@ -257,6 +257,8 @@ DISPATCHER_LIMIT = env.int("DISPATCHER_LIMIT", default=500)  # channels handed o
 DISPATCHER_POLL_SECONDS = env.float("DISPATCHER_POLL_SECONDS", default=0.25)
 DISPATCHER_RUN_SECONDS = env.float("DISPATCHER_RUN_SECONDS", default=100)  # < Q_CLUSTER timeout
 DISPATCHER_REDISPATCH_SECONDS = env.float("DISPATCHER_REDISPATCH_SECONDS", default=60)
+# A post whose channels are all done but which still says processing this long is settled by the loop.
+DISPATCHER_SETTLE_AFTER_SECONDS = env.float("DISPATCHER_SETTLE_AFTER_SECONDS", default=10)
 
 # --- REST framework
 REST_FRAMEWORK = {

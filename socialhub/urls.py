@@ -12,6 +12,7 @@ admin.site.site_title = "SocialHub admin"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("socials/publish/twitter", PublishTwitterView.as_view(), name="publish-twitter"),

@@ -37,3 +37,9 @@ def test_dashboard_shows_only_the_viewers_posts(client, make_post, rex, rita):
     client.force_login(rex)
     page = client.get("/posts/").content.decode()
     assert "tulips" not in page and "No posts here." in page
+
+
+def test_the_health_check_answers_ok_without_a_login(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.content == b"ok"

@@ -97,3 +97,24 @@ def test_the_dispatcher_is_scheduled_every_minute(db):
     migration.schedule_dispatcher(apps, None)  # idempotent
     schedule = Schedule.objects.get(func="posts.tasks.dispatch")
     assert (schedule.schedule_type, schedule.minutes, schedule.repeats) == (Schedule.MINUTES, 1, -1)
+
+
+def test_a_post_left_processing_by_a_dead_worker_is_settled_later(make_post, alice, settings):
+    settings.DISPATCHER_SETTLE_AFTER_SECONDS = 10
+    post = approve(make_post, alice)
+    # The worker recorded the tweet, then died before setting the post's own status.
+    post.channels.update(state="published", remote_id="123", dispatched_at=None)
+    Post.objects.filter(pk=post.pk).update(status=Post.Status.PROCESSING)
+    assert dispatcher.settle_orphans() == []  # it may still be settling it itself
+
+    Post.objects.filter(pk=post.pk).update(updated_at=timezone.now() - dt.timedelta(seconds=11))
+    assert dispatcher.settle_orphans() == [post.pk]
+    assert Post.objects.get(pk=post.pk).status == Post.Status.PUBLISHED
+
+
+def test_posts_with_a_channel_still_pending_are_not_settled(make_post, alice, settings):
+    settings.DISPATCHER_SETTLE_AFTER_SECONDS = 0
+    post = approve(make_post, alice)
+    Post.objects.filter(pk=post.pk).update(updated_at=timezone.now() - dt.timedelta(minutes=5))
+    assert dispatcher.settle_orphans() == []
+    assert Post.objects.get(pk=post.pk).status == Post.Status.APPROVED

@@ -1,0 +1,43 @@
+"""The chaos run, short: 60 posts, two clusters, X failing, losing answers and expiring tokens,
+workers killed with SIGKILL. No post is lost, stuck or tweeted twice (python -m chaos)."""
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+from django.conf import settings
+
+ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.e2e
+
+
+def chaos_database_url(worker_id: str) -> str:
+    db = settings.DATABASES["default"]
+    url = os.environ.get("DATABASE_URL", "")
+    name = f"{db['NAME'].removeprefix('test_')}_chaos_{worker_id}"
+    return urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
+
+
+@pytest.mark.skipif(
+    settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
+    reason="the chaos run needs PostgreSQL (several machines share one database)",
+)
+def test_sixty_posts_through_faults_and_killed_workers_are_each_published_once_or_failed_with_a_reason(
+    worker_id, tmp_path
+):
+    run = subprocess.run(
+        [sys.executable, "-m", "chaos", "--posts", "60", "--accounts", "6", "--spread", "10",
+         "--clusters", "2", "--workers", "3", "--threads", "4", "--kill-every", "3", "--seed", "11",
+         "--timeout", "75", "--database-url", chaos_database_url(worker_id), "--workdir", str(tmp_path)],
+        cwd=ROOT, capture_output=True, text=True, timeout=150,
+        env={k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"},
+    )
+    report = run.stdout + run.stderr[-3000:]
+    assert run.returncode == 0, report
+    assert "RESULT: all targets met" in run.stdout, report
+    kills = int(re.search(r"(\d+) worker\(s\) SIGKILLed", run.stdout).group(1))
+    assert kills >= 2, report
