@@ -1,6 +1,6 @@
 """Burst: N approved posts due at the same second, X answering each tweet after 200 ms.
 
-    python -m bench.burst [--posts 2000] [--workers 3] [--threads 10] [--broker orm|redis]
+    python -m bench.burst [--posts 2000] [--workers 3] [--threads 15] [--broker orm|redis]
 
 Measures how long until every post is on X (the last tweet's creation time in the sandbox minus
 the due second) and compares it, in the same run, with the limit: the same number of tweets
@@ -34,7 +34,7 @@ def parse(argv):
     parser.add_argument("--delay-ms", type=int, default=200, help="the sandbox's answer time per tweet")
     parser.add_argument("--clusters", type=int, default=1)
     parser.add_argument("--workers", type=int, default=3, help="Q_WORKERS per cluster")
-    parser.add_argument("--threads", type=int, default=10, help="PUBLISH_THREADS per worker")
+    parser.add_argument("--threads", type=int, default=15, help="PUBLISH_THREADS per worker")
     parser.add_argument("--batch", type=int, default=None, help="PUBLISH_BATCH_SIZE (default: 2 x threads)")
     parser.add_argument("--broker", choices=["orm", "redis"], default="orm")
     parser.add_argument("--database-url", default=harness.DEFAULT_DATABASE_URL)
