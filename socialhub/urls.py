@@ -12,6 +12,14 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
+    path("api/", include("socialhub.api_urls")),
+    path("", include("posts.seed_urls")),  # the seed's /post/... paths
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# JSON errors under /api/, /post/ and /socials/; the usual pages elsewhere.
+handler400 = "socialhub.api.bad_request"
+handler403 = "socialhub.api.permission_denied"
+handler404 = "socialhub.api.page_not_found"
+handler500 = "socialhub.api.server_error"
