@@ -22,6 +22,7 @@ def create_user(
     first_name: str = "",
     last_name: str = "",
     time_zone: str = "UTC",
+    is_active: bool = True,
 ) -> User:
     """Create a person with one role. Without a password they cannot log in until one is set.
 
@@ -38,6 +39,7 @@ def create_user(
         first_name=first_name,
         last_name=last_name,
         time_zone=time_zone,
+        is_active=is_active,
     )
     if password:
         try:

@@ -68,7 +68,8 @@ class CreatePostForUserView(APIView):
             raise errors.NotAllowed("You can write posts only for the clients of your own tasks.")
         serializer = PostFormSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        post = services.create_post(author=request.user, task=task, **serializer.service_kwargs())
+        kwargs = {"content": "", **serializer.service_kwargs()}
+        post = services.create_post(author=request.user, task=task, **kwargs)
         return post_response(request, post, status.HTTP_201_CREATED)
 
 

@@ -93,6 +93,11 @@ class ChannelRefSerializer(serializers.Serializer):
             data = {"channel_id": data}  # a bare id is accepted too
         return super().to_internal_value(data)
 
+    def validate(self, attrs):
+        if "channel_id" not in attrs:  # required even when the post is changed partially
+            raise serializers.ValidationError({"channel_id": ["This field is required."]})
+        return attrs
+
 
 class PostInputSerializer(serializers.Serializer):
     """The seed's post body (JSON)."""
@@ -203,6 +208,7 @@ class ChannelSerializer(serializers.ModelSerializer):
     channel_id = serializers.CharField(source="account_id", read_only=True, help_text="The X account's id.")
     username = serializers.CharField(source="account.username", read_only=True)
     error = serializers.CharField(source="last_error", read_only=True)
+    remote_url = serializers.CharField(read_only=True, help_text="The tweet's address, once published.")
     metrics = serializers.JSONField(read_only=True)
 
     class Meta:
