@@ -25,7 +25,8 @@ class ScheduledFilter(admin.SimpleListFilter):
 class ChannelInline(admin.TabularInline):
     model = PostChannel
     extra = 0
-    fields = ["account", "state", "remote_id", "remote_url", "attempts", "last_error", "published_at", "metrics"]
+    fields = ["account", "state", "remote_id", "remote_url", "attempts", "last_error", "published_at", "metrics",
+              "metrics_updated_at"]
     readonly_fields = fields
     can_delete = False
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from accounts.models import User
 from socials.models import Account
 
-from . import errors, publishing
+from . import errors, publishing, signals
 from .media import CheckedMedia, check_media
 from .models import Post, PostChannel, PostMedia, ReviewEvent, TaskAssign
 from .text import MAX_WEIGHTED_LENGTH, HashtagError, compose_text, normalize_hashtags, weighted_length
@@ -146,6 +146,7 @@ def create_post(
     _set_channels(post, accounts)
     _save_media(post, media)
     log.info("Post %s created by %s for client %s", post.pk, author.pk, task.user_id)
+    signals.send_on_commit(signals.post_submitted, post=post)
     return post
 
 
@@ -244,9 +245,12 @@ def edit_post(
             PostMedia.objects.filter(pk=item.pk).update(order=order)
     if not post.content and not post.hashtags and not post.media.exists():
         raise ValidationError({"content": ["Write some text or attach media."]})
-    if post.status == Post.Status.REJECTED:
+    resubmitted = post.status == Post.Status.REJECTED
+    if resubmitted:
         post.status = Post.Status.PENDING
     post.save()
+    if resubmitted:
+        signals.send_on_commit(signals.post_submitted, post=post)
     return post
 
 
@@ -274,8 +278,9 @@ def review_post(*, actor: User, post: Post, action: int, feedback: str = "") -> 
     post.status = Post.Status.APPROVED if action == ReviewEvent.Action.APPROVE else Post.Status.REJECTED
     post.feedback, post.reviewed_by, post.reviewed_at = feedback, actor, now
     post.save(update_fields=["status", "feedback", "reviewed_by", "reviewed_at", "updated_at"])
-    ReviewEvent.objects.create(post=post, actor=actor, action=action, feedback=feedback)
+    review = ReviewEvent.objects.create(post=post, actor=actor, action=action, feedback=feedback)
     log.info("Post %s %s by %s", post.pk, action.label.lower(), actor.pk)
+    signals.send_on_commit(signals.post_reviewed, post=post, review=review)
     if action == ReviewEvent.Action.APPROVE:
         publishing.hand_over(post)
     return post

@@ -27,8 +27,9 @@ from posts import errors as post_errors
 
 log = logging.getLogger(__name__)
 
-# Paths whose every answer, errors included, is JSON (the seed's paths and the REST API).
-API_PREFIXES = ("/api/", "/post/", "/socials/")
+# Paths whose every answer, errors included, is JSON: the REST API and the seed's paths (the rest
+# of /socials/ is pages).
+API_PREFIXES = ("/api/", "/post/", "/socials/test-connection/", "/socials/publish/")
 MAX_ID = 2**63 - 1
 
 

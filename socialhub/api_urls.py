@@ -1,6 +1,6 @@
 """The REST API under /api/: JWT auth, people, tasks, posts, the OpenAPI schema and Swagger UI."""
 
-from django.urls import path
+from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
@@ -23,4 +23,5 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     *router.urls,
+    path("", include("socials.api_urls")),  # /api/accounts
 ]

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "accounts",
     "socials",
     "posts",
+    "notifications",
     "idempotency",
 ]
 
@@ -149,6 +150,9 @@ ACCOUNT_LOGOUT_ON_GET = False
 # Starting an OAuth flow needs a POST with a CSRF token.
 SOCIALACCOUNT_LOGIN_ON_GET = False
 SOCIALACCOUNT_STORE_TOKENS = False  # socials.Account is the single home of X tokens.
+# X is connected by signed-in clients, never used to log in: the adapter saves the tokens in
+# socials.Account and stops the flow (https://docs.allauth.org/en/latest/socialaccount/advanced.html).
+SOCIALACCOUNT_ADAPTER = "socials.adapters.SocialAccountAdapter"
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
@@ -157,6 +161,15 @@ EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="SocialHub <noreply@localhost>")
+
+# --- Notifications (notifications/). Links in emails are absolute, built from SITE_URL.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Events for one person within this many seconds after the first go out as one email.
+NOTIFICATIONS_BATCH_SECONDS = env.int("NOTIFICATIONS_BATCH_SECONDS", default=60)
+# Webhooks: per-attempt timeout, attempts before giving up, first retry delay (doubles each time).
+NOTIFICATIONS_WEBHOOK_TIMEOUT = env.float("NOTIFICATIONS_WEBHOOK_TIMEOUT", default=5.0)
+NOTIFICATIONS_WEBHOOK_MAX_ATTEMPTS = env.int("NOTIFICATIONS_WEBHOOK_MAX_ATTEMPTS", default=6)
+NOTIFICATIONS_WEBHOOK_RETRY_SECONDS = env.int("NOTIFICATIONS_WEBHOOK_RETRY_SECONDS", default=30)
 
 # --- Tokens at rest: MultiFernet keys, newest first; older keys still decrypt (rotation).
 # https://cryptography.io/en/latest/fernet/#cryptography.fernet.MultiFernet
@@ -187,11 +200,15 @@ SOCIALACCOUNT_PROVIDERS = {
         else [],
         "SCOPE": ["tweet.read", "tweet.write", "users.read", "offline.access", "media.write"],
         "OAUTH_PKCE_ENABLED": True,
+        # allauth's own switch to a subclass: the same provider with URLs from X_API_URL and
+        # X_OAUTH2_AUTHORIZE_URL, so the flow also runs against the X sandbox (socials/providers/).
+        "provider_class": "socials.providers.x_oauth2.provider.XOAuth2Provider",
     },
     "twitter": {
         "APPS": [{"client_id": TWITTER_CONSUMER_KEY, "secret": TWITTER_CONSUMER_SECRET}]
         if TWITTER_CONSUMER_KEY
         else [],
+        "provider_class": "socials.providers.x_oauth1.provider.XOAuth1Provider",
     },
 }
 

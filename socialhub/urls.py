@@ -12,7 +12,11 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
-    path("api/", include("socialhub.api_urls")),
+    path("posts/", include("posts.urls")),
+    path("settings/", include("accounts.urls")),
+    path("socials/", include("socials.urls")),
+    path("notifications/", include("notifications.urls")),
+    path("api/", include("socialhub.api_urls")),  # the REST API, X accounts included
     path("", include("posts.seed_urls")),  # the seed's /post/... paths
 ]
 if settings.DEBUG:

@@ -1,13 +1,8 @@
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
-from django.shortcuts import render
-
-from posts.models import Post
+from django.shortcuts import redirect
 
 
 @login_required
 def home(request):
-    rows = Post.objects.for_user(request.user).values("status").annotate(n=Count("pk")).order_by("status")
-    labels = dict(Post.Status.choices)
-    counts = [(labels[row["status"]], row["n"]) for row in rows]
-    return render(request, "home.html", {"counts": counts})
+    """Each role starts where its work is: clients at their review inbox, others at the dashboard."""
+    return redirect("posts:inbox" if request.user.is_client else "posts:dashboard")

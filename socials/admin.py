@@ -1,6 +1,10 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 
+from posts.errors import NotAllowed
+
+from . import services
 from .models import Account
 
 # Secrets are write-only: the form offers empty password inputs; a blank input keeps the stored value.
@@ -20,8 +24,8 @@ class AccountAdminForm(forms.ModelForm):
     class Meta:
         model = Account
         fields = [
-            "user", "provider", "provider_account_id", "username", "name", "token_type",
-            "oauth2_client_id", "expires_at", "scope", "state", "state_message", *TOKEN_FIELDS,
+            "user", "provider_account_id", "username", "name", "token_type",
+            "oauth2_client_id", "expires_at", "scope", *TOKEN_FIELDS,
         ]
         widgets = {name: forms.PasswordInput(render_value=False) for name in TOKEN_FIELDS}
 
@@ -43,23 +47,81 @@ class AccountAdminForm(forms.ModelForm):
             if not cleaned.get(name):
                 # Left out of cleaned_data, the field keeps the instance's stored value.
                 cleaned.pop(name, None)
+        token_type = cleaned.get("token_type")
+        if not token_type:
+            return cleaned
+        given = {name: cleaned[name] for name in services.TOKEN_FIELDS if cleaned.get(name)}
+        stored = {} if not self.instance.pk or token_type != self.instance.token_type else {
+            name: getattr(self.instance, name) for name in services.TOKEN_FIELDS
+        }
+        services.check_tokens(token_type, {**stored, **given})
+        if not self.instance.pk and not cleaned.get("provider_account_id"):
+            if token_type == Account.TokenType.BEARER:
+                raise ValidationError({"provider_account_id": "Give the X account id: a bearer token has no user."})
+            me = services.identify(token_type, given)  # fills in the X id and username from X
+            cleaned["provider_account_id"] = me["id"]
+            cleaned["username"] = cleaned.get("username") or me.get("username", "")
+            cleaned["name"] = cleaned.get("name") or me.get("name", "")
         return cleaned
+
+
+@admin.action(description="Test connection of the selected accounts")
+def test_connection(modeladmin, request, queryset):
+    for account in queryset:
+        report = services.test_connection(account=account)
+        modeladmin.message_user(request, f"{account}: {report.summary()}",
+                                messages.SUCCESS if report.works else messages.ERROR)
+
+
+@admin.action(description="Disconnect the selected accounts (delete and revoke tokens, hold their posts)")
+def disconnect(modeladmin, request, queryset):
+    for account in queryset:
+        result = services.disconnect_account(actor=request.user, account=account)
+        revoke = {True: "tokens revoked at X", False: "X's revoke failed", None: "nothing to revoke"}[result.revoked]
+        modeladmin.message_user(request, f"{account} disconnected ({revoke}; {result.held} post(s) held).")
 
 
 @admin.register(Account)
 class AccountAdmin(admin.ModelAdmin):
     form = AccountAdminForm
-    list_display = ["__str__", "user", "token_type", "state", "expires_at", "updated_at"]
+    list_display = ["__str__", "user", "token_type", "status_label", "expires_at", "last_checked_at"]
     list_filter = ["token_type", "state"]
     search_fields = ["username", "provider_account_id", "user__username", "user__email"]
     list_select_related = ["user"]
     raw_id_fields = ["user"]
     fieldsets = [
-        (None, {"fields": ["user", "provider", "provider_account_id", "username", "name"]}),
-        ("Connection", {"fields": ["token_type", "state", "state_message", "expires_at", "scope"]}),
+        (None, {"fields": ["user", "provider_account_id", "username", "name"]}),
+        ("Connection", {"fields": ["token_type", "state", "state_message", "expires_at", "scope",
+                                   "last_checked_at"]}),
         ("App bearer token (read only)", {"fields": ["access_token"]}),
         ("OAuth 1.0a", {"fields": ["oauth1_access_token", "oauth1_access_token_secret",
                                    "oauth1_consumer_key", "oauth1_consumer_secret"]}),
         ("OAuth 2.0", {"fields": ["oauth2_access_token", "oauth2_refresh_token",
                                   "oauth2_client_id", "oauth2_client_secret"]}),
     ]
+
+    readonly_fields = ["state", "state_message", "last_checked_at"]
+    actions = [test_connection, disconnect]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Another X id is another account: register it rather than rewriting this one.
+        return [*self.readonly_fields, "user", "provider_account_id"] if obj else self.readonly_fields
+
+    def save_model(self, request, obj, form, change):
+        """Through the services, like every other door: tokens replaced as a whole, held posts released."""
+        data = form.cleaned_data
+        tokens = {name: data[name] for name in services.TOKEN_FIELDS if data.get(name)}
+        fields = {name: data.get(name) for name in ("username", "name", "token_type", "expires_at", "scope")}
+        try:
+            if change:
+                changed = {k: v for k, v in fields.items() if k in form.changed_data}
+                account = services.update_account(actor=request.user, account=obj, **changed, **tokens)
+            else:
+                account = services.register_account(
+                    actor=request.user, user=data["user"], provider_account_id=data["provider_account_id"],
+                    **fields, **tokens,
+                ).account
+        except NotAllowed as exc:
+            raise ValidationError(str(exc)) from exc
+        obj.pk = account.pk
+        obj.refresh_from_db()

@@ -94,5 +94,17 @@ class Account(models.Model):
         return self.state == self.State.CONNECTED and self.token_type != self.TokenType.BEARER
 
     @property
+    def status_label(self) -> str:
+        """What the client and reseller see: "Working", "Read only", "Reconnect needed", "Disconnected"."""
+        if self.state == self.State.CONNECTED and self.token_type == self.TokenType.BEARER:
+            return "Read only"
+        return self.get_state_display()
+
+    @property
+    def connect_provider(self) -> str:
+        """The allauth provider that reconnects it: OAuth 1.0a accounts come back the way they came."""
+        return "twitter" if self.token_type == self.TokenType.OAUTH1 else "twitter_oauth2"
+
+    @property
     def is_oauth2_expired(self) -> bool:
         return bool(self.expires_at and self.expires_at <= timezone.now())

@@ -16,6 +16,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from .models import Account
+from .signals import account_needs_reconnect
 from .x_client import (
     AppBearerCredentials,
     Credentials,
@@ -91,9 +92,10 @@ def mark_reconnect_needed(account: Account, message: str) -> None:
     )
     account.state, account.state_message = Account.State.RECONNECT_NEEDED, message[:255]
     log.warning("X account %s needs reconnecting: %s", account.pk, message)
+    transaction.on_commit(lambda: account_needs_reconnect.send_robust(sender=Account, account=account))
 
 
-def _lock(account_id: int) -> Account:
+def lock_account(account_id: int) -> Account:
     """Lock the account row for this transaction: SELECT FOR UPDATE on PostgreSQL; on SQLite,
     where that is a no-op, a no-change UPDATE takes the database's write lock instead."""
     Account.objects.filter(pk=account_id).update(updated_at=F("updated_at"))
@@ -110,7 +112,7 @@ def refresh(account: Account, *, force: bool = False) -> Account:
     """
     stale_access = account.oauth2_access_token
     with transaction.atomic():
-        locked = _lock(account.pk)
+        locked = lock_account(account.pk)
         replaced = locked.oauth2_access_token != stale_access
         if replaced or not (force or needs_refresh(locked)):
             return locked

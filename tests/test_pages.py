@@ -3,11 +3,15 @@ def test_login_page_renders_with_the_base_template(client, db):
     assert "SocialHub" in page and 'name="login"' in page and 'name="password"' in page
 
 
-def test_people_log_in_with_username_and_land_on_home(client, rita):
+def test_people_log_in_with_username_and_land_on_their_roles_page(client, rita, alice):
     response = client.post("/accounts/login/", {"login": "rita", "password": "pw-rita"}, follow=True)
     page = response.content.decode()
-    assert response.status_code == 200
-    assert "Welcome, rita" in page and "Reseller" in page
+    assert response.redirect_chain[-1][0] == "/posts/"
+    assert "<h1>Dashboard</h1>" in page and "Reseller" in page
+    client.post("/accounts/logout/")
+    response = client.post("/accounts/login/", {"login": "alice", "password": "pw-alice"}, follow=True)
+    assert response.redirect_chain[-1][0] == "/posts/inbox/"
+    assert "Review inbox" in response.content.decode()
 
 
 def test_signup_is_closed(client, db):
@@ -21,14 +25,15 @@ def test_password_reset_page_exists(client, db):
 def test_sandbox_banner_shows_only_when_the_sandbox_is_in_use(client, rita, settings):
     client.force_login(rita)
     settings.X_SANDBOX = False
-    assert "X sandbox" not in client.get("/").content.decode()
+    assert "X sandbox" not in client.get("/posts/").content.decode()
     settings.X_SANDBOX = True
-    assert "X sandbox" in client.get("/").content.decode()
+    assert "X sandbox" in client.get("/posts/").content.decode()
 
 
-def test_home_counts_only_the_viewers_posts(client, make_post, rex, rita):
-    make_post()
+def test_dashboard_shows_only_the_viewers_posts(client, make_post, rex, rita):
+    make_post(content="Rita's tulips")
     client.force_login(rita)
-    assert "Pending approval: 1" in client.get("/").content.decode()
+    assert "Rita&#x27;s tulips" in client.get("/posts/").content.decode()
     client.force_login(rex)
-    assert "No posts yet." in client.get("/").content.decode()
+    page = client.get("/posts/").content.decode()
+    assert "tulips" not in page and "No posts here." in page

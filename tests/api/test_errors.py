@@ -83,7 +83,7 @@ def test_a_crash_inside_an_endpoint_is_a_500_envelope_without_a_trace(api, alice
     assert body["message"] == "Internal server error."
 
 
-@pytest.mark.parametrize("path", ["/api/nothing-here", "/post/1/nothing", "/socials/nothing"])
+@pytest.mark.parametrize("path", ["/api/nothing-here", "/post/1/nothing", "/socials/publish/nothing"])
 def test_unknown_paths_under_the_api_are_json_404s(client, settings, db, path):
     settings.DEBUG = False
     assert_envelope(client.get(path), 404)
@@ -91,7 +91,7 @@ def test_unknown_paths_under_the_api_are_json_404s(client, settings, db, path):
 
 def test_unknown_paths_elsewhere_stay_html(client, settings, db):
     settings.DEBUG = False
-    response = client.get("/nothing-here")
+    response = client.get("/socials/accounts/nothing-here")
     assert response.status_code == 404
     assert response["Content-Type"].startswith("text/html")
 

@@ -5,17 +5,26 @@ from posts import errors, services
 from posts.models import Post, ReviewEvent
 
 
+def queued_tasks() -> list[tuple[str, tuple]]:
+    from django_q.models import OrmQ
+
+    return [(q.func(), q.args()) for q in OrmQ.objects.all()]
+
+
 def test_client_approves_and_publication_is_queued_after_commit(
     make_post, alice, django_capture_on_commit_callbacks
 ):
     post = make_post()
-    with django_capture_on_commit_callbacks() as callbacks:
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
         services.review_post(actor=alice, post=post, action=1, feedback="Great post!")
+        assert queued_tasks() == []  # nothing is enqueued before the approval is committed
+    for callback in callbacks:
+        callback()
     post.refresh_from_db()
     assert post.status == Post.Status.APPROVED == 1
     assert post.feedback == "Great post!"
     assert post.reviewed_by == alice
-    assert len(callbacks) == 1  # the publish task is enqueued only once the approval is committed
+    assert queued_tasks() == [("posts.tasks.publish", (post.pk,))]
 
 
 def test_scheduled_post_is_not_enqueued_at_approval(make_post, alice, django_capture_on_commit_callbacks):
@@ -24,9 +33,9 @@ def test_scheduled_post_is_not_enqueued_at_approval(make_post, alice, django_cap
     from django.utils import timezone
 
     post = make_post(schedule_at=timezone.now() + dt.timedelta(hours=3))
-    with django_capture_on_commit_callbacks() as callbacks:
+    with django_capture_on_commit_callbacks(execute=True):
         services.review_post(actor=alice, post=post, action=1)
-    assert callbacks == []  # the due-post dispatcher publishes it at its time
+    assert queued_tasks() == []  # the due-post dispatcher publishes it at its time
 
 
 def test_reject_needs_feedback_and_records_history(make_post, alice):
@@ -67,3 +76,24 @@ def test_staff_cannot_approve_a_post_they_wrote(task, sam, alice_account):
     post = services.create_post(author=sam, task=task, content="From staff", account_ids=[alice_account.pk])
     with pytest.raises(errors.NotAllowed):
         services.review_post(actor=sam, post=post, action=1)
+
+
+def test_review_signals_fire_only_after_commit(make_post, alice, django_capture_on_commit_callbacks):
+    from posts import signals
+
+    seen = []
+
+    def receiver(sender, **kwargs):
+        seen.append((kwargs["post"].pk, kwargs["review"].action))
+
+    signals.post_reviewed.connect(receiver)
+    try:
+        post = make_post()
+        with django_capture_on_commit_callbacks(execute=False) as callbacks:
+            services.review_post(actor=alice, post=post, action=2, feedback="no")
+        assert seen == []
+        for callback in callbacks:
+            callback()
+        assert seen == [(post.pk, ReviewEvent.Action.REJECT)]
+    finally:
+        signals.post_reviewed.disconnect(receiver)

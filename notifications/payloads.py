@@ -1,0 +1,73 @@
+"""What an event says, as plain JSON: the same dict goes into the email queue and the webhook body.
+
+Built once, when the event happens, so an email sent a minute later still shows the feedback or
+error of that moment. Nothing secret and no email addresses go in here.
+"""
+
+from django.conf import settings
+from django.urls import reverse
+
+
+def absolute(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def post_url(post_id: int) -> str:
+    # The post page (/posts/<id>/) lives in the pages app; it is addressed by path, not by name.
+    return absolute(f"/posts/{post_id}/")
+
+
+def settings_url() -> str:
+    return absolute(reverse("notifications:settings"))
+
+
+def excerpt(text: str, limit: int = 80) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def post_payload(post, *, review=None, with_channels: bool = False) -> dict:
+    task = post.task
+    data = {
+        "post": {
+            "id": post.pk,
+            "url": post_url(post.pk),
+            "excerpt": excerpt(post.full_text) or "(media only)",
+            "status": post.get_status_display(),
+            "client": task.user.username,
+            "reseller": task.reseller.username,
+            "task": task.title,
+            "schedule_at": post.schedule_at.isoformat() if post.schedule_at else None,
+        }
+    }
+    if review is not None:
+        data["review"] = {
+            "action": "approved" if review.action == review.Action.APPROVE else "rejected",
+            "feedback": review.feedback,
+            "by": review.actor.username,
+            "staff": review.actor.is_platform_staff,
+        }
+    if with_channels:
+        data["channels"] = [
+            {
+                "account": str(channel.account),
+                "state": channel.state,
+                "url": channel.remote_url,
+                "error": channel.last_error,
+            }
+            for channel in post.channels.select_related("account").order_by("pk")
+        ]
+    return data
+
+
+def account_payload(account) -> dict:
+    return {
+        "account": {
+            "id": account.pk,
+            "username": account.username,
+            "name": str(account),
+            "client": account.user.username,
+            "message": account.state_message,
+        },
+        "reconnect_url": absolute(reverse("socials:accounts")),
+    }

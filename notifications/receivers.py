@@ -1,0 +1,107 @@
+"""Signal receivers: decide who hears about an event, write rows, enqueue webhook tasks.
+
+Cheap and never raising: they run right after the action's commit (in a web request or a
+publishing worker), so all sending happens later in django-q2 tasks. A failure here is logged and
+swallowed; the action it reports on has already happened.
+"""
+
+import functools
+import logging
+
+from posts import signals as post_signals
+from socials import signals as social_signals
+
+from . import payloads, services, webhooks
+from .models import EVENT_NAMES, Kind
+
+log = logging.getLogger(__name__)
+
+
+def never_raise(receiver):
+    @functools.wraps(receiver)
+    def wrapper(*args, **kwargs):
+        try:
+            receiver(*args, **kwargs)
+        except Exception:
+            log.exception("Notification receiver %s failed", receiver.__name__)
+
+    return wrapper
+
+
+def _tell(*, kind: Kind, recipients, payload: dict, reseller_ids) -> None:
+    for recipient in {r.pk: r for r in recipients if r is not None}.values():
+        services.queue(recipient=recipient, kind=kind, payload=payload)
+    webhooks.enqueue(
+        endpoints=webhooks.endpoints_for(reseller_ids), event=EVENT_NAMES[kind], payload=payload
+    )
+
+
+@never_raise
+def on_post_submitted(sender, post, **kwargs):
+    task = post.task
+    _tell(
+        kind=Kind.POST_SUBMITTED,
+        recipients=[task.user],
+        payload=payloads.post_payload(post),
+        reseller_ids=[task.reseller_id],
+    )
+
+
+@never_raise
+def on_post_reviewed(sender, post, review, **kwargs):
+    task = post.task
+    approved = review.action == review.Action.APPROVE
+    _tell(
+        kind=Kind.POST_APPROVED if approved else Kind.POST_REJECTED,
+        # The reseller wrote it; the client reviewed it (or staff did, and the client can skip it).
+        recipients=[task.reseller] if task.reseller_id != review.actor_id else [],
+        payload=payloads.post_payload(post, review=review),
+        reseller_ids=[task.reseller_id],
+    )
+
+
+@never_raise
+def on_post_published(sender, post, **kwargs):
+    task = post.task
+    _tell(
+        kind=Kind.POST_PUBLISHED,
+        recipients=[task.reseller],
+        payload=payloads.post_payload(post, with_channels=True),
+        reseller_ids=[task.reseller_id],
+    )
+
+
+@never_raise
+def on_post_failed(sender, post, **kwargs):
+    task = post.task
+    _tell(
+        kind=Kind.POST_FAILED,
+        recipients=[task.reseller, task.user],  # the client can reconnect and retry
+        payload=payloads.post_payload(post, with_channels=True),
+        reseller_ids=[task.reseller_id],
+    )
+
+
+@never_raise
+def on_account_needs_reconnect(sender, account, **kwargs):
+    from accounts.models import User
+
+    client = account.user
+    resellers = list(User.objects.resellers().filter(reseller_tasks__user=client).distinct())
+    _tell(
+        kind=Kind.ACCOUNT_RECONNECT,
+        recipients=[client, *resellers],
+        payload=payloads.account_payload(account),
+        reseller_ids=[r.pk for r in resellers],
+    )
+
+
+def connect() -> None:
+    uid = "notifications."
+    post_signals.post_submitted.connect(on_post_submitted, dispatch_uid=uid + "submitted")
+    post_signals.post_reviewed.connect(on_post_reviewed, dispatch_uid=uid + "reviewed")
+    post_signals.post_published.connect(on_post_published, dispatch_uid=uid + "published")
+    post_signals.post_failed.connect(on_post_failed, dispatch_uid=uid + "failed")
+    social_signals.account_needs_reconnect.connect(
+        on_account_needs_reconnect, dispatch_uid=uid + "reconnect"
+    )

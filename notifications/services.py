@@ -1,0 +1,168 @@
+"""Notification actions: queue an email item, flush a person's queue as one email, preferences.
+
+Receivers call `queue` (cheap: one insert, at most one schedule row). The django-q2 task `flush`
+sends everything pending for one person as ONE email, so a burst of 50 approvals is one message.
+"""
+
+import datetime as dt
+import logging
+import uuid
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from accounts.models import User
+
+from .models import KINDS_BY_ROLE, Kind, PendingNotification, Preference
+from .payloads import settings_url
+
+log = logging.getLogger(__name__)
+
+FLUSH_TASK = "notifications.tasks.flush"
+# A claim older than this belongs to a worker that died mid-send: the next flush takes it over.
+STALE_CLAIM = dt.timedelta(minutes=15)
+
+
+def batch_seconds() -> int:
+    return int(getattr(settings, "NOTIFICATIONS_BATCH_SECONDS", 60))
+
+
+def flush_schedule_name(user_id: int) -> str:
+    return f"notifications-flush-{user_id}"
+
+
+def schedule_flush(*, user_id: int, delay: float | None = None) -> None:
+    """Run `flush` for this person after the batching delay, unless a flush is already scheduled.
+
+    A named django-q2 ONCE schedule is the "flush pending" flag: the scheduler deletes it when it
+    hands the task to a worker, so items queued after that get a flush of their own.
+    """
+    from django_q.models import Schedule
+    from django_q.tasks import async_task, schedule
+
+    delay = batch_seconds() if delay is None else delay
+    if delay <= 0:
+        async_task(FLUSH_TASK, user_id)
+        return
+    name = flush_schedule_name(user_id)
+    if Schedule.objects.filter(name=name).exists():
+        return
+    try:
+        schedule(
+            FLUSH_TASK,
+            user_id,
+            name=name,
+            schedule_type=Schedule.ONCE,
+            next_run=timezone.now() + dt.timedelta(seconds=delay),
+        )
+    except IntegrityError:
+        pass  # another receiver scheduled it a moment ago: one flush is all we need
+
+
+def queue(*, recipient: User, kind: str, payload: dict) -> PendingNotification | None:
+    """Queue one item for the recipient's next email, unless they switched this kind off."""
+    if not recipient.is_active or not Preference.objects.is_enabled(recipient, kind):
+        return None
+    item = PendingNotification.objects.create(recipient=recipient, kind=kind, payload=payload)
+    schedule_flush(user_id=recipient.pk)
+    return item
+
+
+def _claim(user_id: int) -> tuple[uuid.UUID, list[PendingNotification]]:
+    """Stamp this person's waiting items with a fresh claim id; two flushes never share one."""
+    claim, now = uuid.uuid4(), timezone.now()
+    PendingNotification.objects.filter(recipient_id=user_id).filter(
+        Q(claim__isnull=True) | Q(claimed_at__lt=now - STALE_CLAIM)
+    ).update(claim=claim, claimed_at=now)
+    return claim, list(PendingNotification.objects.filter(claim=claim).order_by("created_at", "pk"))
+
+
+# Headings for each kind in the digest, singular and plural.
+HEADINGS = {
+    Kind.POST_SUBMITTED: ("post is waiting for your review", "posts are waiting for your review"),
+    Kind.POST_APPROVED: ("post was approved", "posts were approved"),
+    Kind.POST_REJECTED: ("post was rejected", "posts were rejected"),
+    Kind.POST_PUBLISHED: ("post was published", "posts were published"),
+    Kind.POST_FAILED: ("post failed to publish", "posts failed to publish"),
+    Kind.ACCOUNT_RECONNECT: ("X account needs reconnecting", "X accounts need reconnecting"),
+}
+
+
+def heading(kind: str, count: int) -> str:
+    singular, plural = HEADINGS[Kind(kind)]
+    return f"{count} {singular if count == 1 else plural}"
+
+
+def build_digest(user: User, items: Iterable[PendingNotification]) -> EmailMultiAlternatives:
+    """One email summarising every item, grouped by kind in a fixed order."""
+    by_kind: dict[str, list[dict]] = {}
+    for item in items:
+        by_kind.setdefault(item.kind, []).append(item.payload)
+    groups = [
+        {"kind": kind.value, "heading": heading(kind, len(by_kind[kind])), "items": by_kind[kind]}
+        for kind in Kind
+        if kind in by_kind
+    ]
+    total = sum(len(g["items"]) for g in groups)
+    subject = (
+        f"SocialHub: {groups[0]['heading']}" if len(groups) == 1 else f"SocialHub: {total} updates"
+    )
+    context = {"user": user, "groups": groups, "settings_url": settings_url(), "subject": subject}
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string("notifications/email/digest.txt", context),
+        to=[user.email],
+    )
+    message.attach_alternative(render_to_string("notifications/email/digest.html", context), "text/html")
+    return message
+
+
+def flush(*, user_id: int) -> int:
+    """Email everything pending for this person as one message. Returns the number of items sent.
+
+    Safe to run twice or at once: items are claimed atomically, and a second flush finds none.
+    A failed send releases the claim and schedules another flush; it never loses items.
+    """
+    claim, items = _claim(user_id)
+    if not items:
+        return 0
+    user = User.objects.filter(pk=user_id).first()
+    disabled = Preference.objects.disabled_kinds(user) if user else set()
+    wanted = [item for item in items if item.kind not in disabled]
+    if user is None or not user.email or not user.is_active or not wanted:
+        PendingNotification.objects.filter(claim=claim).delete()
+        return 0
+    try:
+        build_digest(user, wanted).send()
+    except Exception:
+        log.exception("Notification email to user %s failed; will try again", user_id)
+        PendingNotification.objects.filter(claim=claim).update(claim=None, claimed_at=None)
+        schedule_flush(user_id=user_id, delay=max(batch_seconds(), 300))
+        return 0
+    PendingNotification.objects.filter(claim=claim).delete()
+    log.info("Notification email with %s item(s) sent to user %s", len(wanted), user_id)
+    return len(wanted)
+
+
+# --- Preferences
+
+
+def kinds_for(user: User) -> list[Kind]:
+    """The kinds this person can receive (staff: all of them)."""
+    return list(KINDS_BY_ROLE.get(user.role, list(Kind)))
+
+
+@transaction.atomic
+def set_preferences(*, user: User, enabled: Iterable[str]) -> None:
+    """Switch on exactly the given kinds among those the person can receive; the rest off."""
+    enabled = set(enabled)
+    for kind in kinds_for(user):
+        Preference.objects.update_or_create(
+            user=user, kind=kind, defaults={"enabled": kind in enabled}
+        )
+

@@ -1,0 +1,222 @@
+"""Signed webhook deliveries: one row per event per endpoint, sent by its own django-q2 task.
+
+The body is JSON; `X-SocialHub-Signature: sha256=<hex>` is the HMAC-SHA256 of the exact body
+bytes with the endpoint's secret. `X-SocialHub-Delivery` (also the body's "id") stays the same
+across retries, so receivers can de-duplicate; `X-SocialHub-Timestamp` is the attempt's Unix time.
+A failed attempt is retried with exponential backoff, up to NOTIFICATIONS_WEBHOOK_MAX_ATTEMPTS.
+"""
+
+import datetime as dt
+import hashlib
+import hmac
+import json
+import logging
+import time
+from collections.abc import Iterable
+from urllib.parse import urlsplit
+
+import requests
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from .models import PING_EVENT, WebhookDelivery, WebhookEndpoint
+
+log = logging.getLogger(__name__)
+
+DELIVER_TASK = "notifications.tasks.deliver_webhook"
+SIGNATURE_HEADER = "X-SocialHub-Signature"
+USER_AGENT = "SocialHub-Webhooks/1.0"
+
+
+def timeout() -> float:
+    return float(getattr(settings, "NOTIFICATIONS_WEBHOOK_TIMEOUT", 5))
+
+
+def max_attempts() -> int:
+    return int(getattr(settings, "NOTIFICATIONS_WEBHOOK_MAX_ATTEMPTS", 6))
+
+
+def backoff(attempts: int) -> dt.timedelta:
+    """Delay before the next try after `attempts` failures: base, 2x, 4x, ... capped at 6 hours."""
+    base = float(getattr(settings, "NOTIFICATIONS_WEBHOOK_RETRY_SECONDS", 30))
+    return dt.timedelta(seconds=min(base * 2 ** (attempts - 1), 6 * 3600))
+
+
+def sign(body: bytes, secret: str) -> str:
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def verify(body: bytes, secret: str, header: str) -> bool:
+    """What a receiver does: recompute the HMAC and compare in constant time."""
+    return hmac.compare_digest(sign(body, secret), header or "")
+
+
+def body_of(delivery: WebhookDelivery) -> bytes:
+    document = {
+        "id": str(delivery.event_id),
+        "event": delivery.event,
+        "created_at": delivery.created_at.isoformat(),
+        "data": delivery.payload,
+    }
+    return json.dumps(document, sort_keys=True, separators=(",", ":")).encode()
+
+
+def enqueue(*, endpoints: Iterable[WebhookEndpoint], event: str, payload: dict) -> list[WebhookDelivery]:
+    """Log one delivery per endpoint and hand each to its own task after commit (ids only)."""
+    deliveries = [
+        WebhookDelivery.objects.create(endpoint=endpoint, event=event, payload=payload)
+        for endpoint in endpoints
+    ]
+    for delivery in deliveries:
+        transaction.on_commit(lambda pk=delivery.pk: _async(pk))
+    return deliveries
+
+
+def _async(delivery_id: int) -> None:
+    from django_q.tasks import async_task
+
+    async_task(DELIVER_TASK, delivery_id)
+
+
+def _schedule_retry(delivery_id: int, when: dt.datetime) -> None:
+    from django_q.models import Schedule
+    from django_q.tasks import schedule
+
+    schedule(DELIVER_TASK, delivery_id, schedule_type=Schedule.ONCE, next_run=when)
+
+
+def _claim(delivery_id: int) -> WebhookDelivery | None:
+    """Take the delivery if it is due (or its sender died mid-request); None if not ours to send."""
+    now = timezone.now()
+    stale = now - dt.timedelta(seconds=timeout() + 120)
+    due = Q(status=WebhookDelivery.Status.PENDING) & (
+        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+    )
+    dead = Q(status=WebhookDelivery.Status.SENDING, claimed_at__lt=stale)
+    claimed = WebhookDelivery.objects.filter(pk=delivery_id).filter(due | dead).update(
+        status=WebhookDelivery.Status.SENDING, claimed_at=now
+    )
+    if claimed != 1:
+        return None
+    return WebhookDelivery.objects.select_related("endpoint").get(pk=delivery_id)
+
+
+def _post(endpoint: WebhookEndpoint, delivery: WebhookDelivery) -> tuple[int | None, str]:
+    """One HTTP attempt. Returns (status code or None, error text or ""). Never raises."""
+    if urlsplit(endpoint.url).scheme not in ("http", "https"):
+        return None, "The webhook URL must start with http:// or https://."
+    body = body_of(delivery)
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": USER_AGENT,
+        "X-SocialHub-Event": delivery.event,
+        "X-SocialHub-Delivery": str(delivery.event_id),
+        "X-SocialHub-Timestamp": str(int(time.time())),
+        SIGNATURE_HEADER: sign(body, endpoint.secret),
+    }
+    seconds = timeout()
+    try:
+        # No redirects: the signed body goes to the URL the reseller set, nowhere else.
+        response = requests.post(
+            endpoint.url, data=body, headers=headers, timeout=seconds, allow_redirects=False
+        )
+    except requests.Timeout:
+        return None, f"No answer within {seconds:g} seconds (timeout)."
+    except requests.ConnectionError:
+        return None, "Could not connect to the webhook URL."
+    except requests.RequestException as exc:
+        return None, f"Request failed ({type(exc).__name__})."
+    if 200 <= response.status_code < 300:
+        return response.status_code, ""
+    snippet = " ".join(response.text[:200].split())
+    if 300 <= response.status_code < 400:
+        return response.status_code, f"HTTP {response.status_code}: redirects are not followed."
+    return response.status_code, f"HTTP {response.status_code}" + (f": {snippet}" if snippet else "")
+
+
+def deliver(*, delivery_id: int) -> WebhookDelivery | None:
+    """Make one attempt at a delivery; on failure schedule the next with backoff, or give up.
+
+    Safe to run twice: a delivery that is not due, already sending or finished is left alone.
+    """
+    delivery = _claim(delivery_id)
+    if delivery is None:
+        return None
+    endpoint = delivery.endpoint
+    started = time.monotonic()
+    if not endpoint.is_active and delivery.event != PING_EVENT:
+        code, error = None, "The endpoint is switched off."
+        give_up = True
+    else:
+        code, error = _post(endpoint, delivery)
+        give_up = False
+    now = timezone.now()
+    delivery.attempts += 1
+    delivery.status_code = code
+    delivery.last_error = error
+    delivery.claimed_at = None
+    delivery.history = [
+        *delivery.history,
+        {
+            "at": now.isoformat(),
+            "status_code": code,
+            "error": error,
+            "ms": round((time.monotonic() - started) * 1000),
+        },
+    ]
+    if not error:
+        delivery.status, delivery.delivered_at, delivery.next_attempt_at = (
+            WebhookDelivery.Status.DELIVERED, now, None
+        )
+    elif give_up or delivery.attempts >= max_attempts():
+        delivery.status, delivery.next_attempt_at = WebhookDelivery.Status.FAILED, None
+    else:
+        delivery.status = WebhookDelivery.Status.PENDING
+        delivery.next_attempt_at = now + backoff(delivery.attempts)
+    delivery.save(
+        update_fields=[
+            "attempts", "status_code", "last_error", "claimed_at", "history", "status",
+            "delivered_at", "next_attempt_at",
+        ]
+    )
+    if delivery.status == WebhookDelivery.Status.PENDING:
+        _schedule_retry(delivery.pk, delivery.next_attempt_at)
+    log.info(
+        "Webhook %s %s attempt %s: %s", delivery.event, delivery.event_id, delivery.attempts,
+        error or code,
+    )
+    return delivery
+
+
+def endpoints_for(reseller_ids: Iterable[int]):
+    return WebhookEndpoint.objects.filter(reseller_id__in=list(reseller_ids), is_active=True)
+
+
+@transaction.atomic
+def save_endpoint(*, reseller, url: str, secret: str = "", is_active: bool = True) -> WebhookEndpoint:
+    """Create or change a reseller's endpoint. A blank secret keeps the stored one.
+
+    Raises ValidationError (bad URL, or no secret for a new endpoint).
+    """
+    from django.core.exceptions import ValidationError
+
+    endpoint = WebhookEndpoint.objects.filter(reseller=reseller).first() or WebhookEndpoint(
+        reseller=reseller
+    )
+    endpoint.url, endpoint.is_active = url.strip(), is_active
+    if secret:
+        endpoint.secret = secret
+    if not endpoint.secret:
+        raise ValidationError({"secret": ["Set a secret: receivers use it to check the signature."]})
+    endpoint.full_clean(exclude=["reseller"])
+    endpoint.save()
+    return endpoint
+
+
+def send_test_event(*, reseller) -> WebhookDelivery:
+    """Queue a "ping" to the reseller's endpoint (even if switched off). Raises DoesNotExist."""
+    endpoint = WebhookEndpoint.objects.get(reseller=reseller)
+    payload = {"message": "Test event from SocialHub.", "reseller": reseller.username}
+    return enqueue(endpoints=[endpoint], event=PING_EVENT, payload=payload)[0]

@@ -1,0 +1,170 @@
+"""Forms for the post pages. They check the shape of the input; posts/services.py keeps every rule."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from socials.models import Account
+
+from .models import Post, PostMedia, ReviewEvent, TaskAssign
+
+# The service's error keys, mapped to the form field each error belongs next to.
+SERVICE_FIELDS = {
+    "content": "content",
+    "hashtags": "hashtags",
+    "post_channels": "accounts",
+    "schedule_at": "schedule_at",
+    "media": "media",
+    "feedback": "feedback",
+}
+
+
+def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
+    """Put a service's ValidationError next to the fields it concerns (the rest above the form)."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc.messages)
+        return
+    for key, messages in exc.message_dict.items():
+        field = SERVICE_FIELDS.get(key)
+        form.add_error(field if field in form.fields else None, messages)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files from one input; posts/media.py judges them."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/gif,video/mp4"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, (list, tuple)):
+            return [single(item, initial) for item in data if item]
+        return [single(data, initial)] if data else []
+
+
+class AccountChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, account: Account) -> str:
+        label = f"@{account.username}" if account.username else str(account)
+        if account.state != Account.State.CONNECTED:
+            label += f" ({account.get_state_display().lower()})"
+        return label
+
+
+class TaskChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, task: TaskAssign) -> str:
+        client = task.user
+        return f"{client.get_full_name() or client.username}: {task.title}"
+
+
+class PostForm(forms.Form):
+    """The composer, for a new post (with a task) or an edit (task fixed, media removable)."""
+
+    WHEN_CHOICES = [("approval", "As soon as it is approved"), ("at", "At a date and time")]
+
+    task = TaskChoiceField(queryset=TaskAssign.objects.none(), empty_label="Pick a task")
+    content = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6, "aria-describedby": "counter"}),
+        label="Text",
+    )
+    hashtags = forms.CharField(
+        required=False,
+        help_text="Separated by spaces or commas; the # is optional.",
+        widget=forms.TextInput(attrs={"placeholder": "#spring launch", "autocomplete": "off"}),
+    )
+    accounts = AccountChoiceField(
+        queryset=Account.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Post to",
+    )
+    media = MultipleFileField(
+        required=False,
+        label="Images, a GIF or a video",
+        help_text="Up to 4 images (JPEG, PNG, WebP, 5 MB each), or one GIF (15 MB), or one MP4 video (512 MB).",
+    )
+    remove_media = forms.ModelMultipleChoiceField(
+        queryset=PostMedia.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Remove attached media",
+    )
+    when = forms.ChoiceField(choices=WHEN_CHOICES, widget=forms.RadioSelect, initial="approval", label="Publish")
+    # A naive local time is read in the viewer's time zone (UserTimezoneMiddleware) and stored in UTC.
+    schedule_at = forms.DateTimeField(
+        required=False,
+        label="Date and time",
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+
+    def __init__(self, *args, user, post: Post | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.post = post
+        tasks = TaskAssign.objects.for_user(user).select_related("user").order_by("user__username", "title")
+        self.fields["task"].queryset = tasks
+        accounts = Account.objects.for_user(user).exclude(state=Account.State.DISCONNECTED)
+        if post is not None:
+            del self.fields["task"]
+            accounts = accounts.filter(user_id=post.task.user_id)
+            self.fields["remove_media"].queryset = post.media.all()
+        else:
+            del self.fields["remove_media"]
+        self.fields["accounts"].queryset = accounts.select_related("user").order_by("user_id", "username")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("when") == "at":
+            if not data.get("schedule_at") and "schedule_at" not in self.errors:
+                self.add_error("schedule_at", "Pick the date and time to publish at.")
+        else:
+            data["schedule_at"] = None
+        return data
+
+    @classmethod
+    def initial_for(cls, post: Post) -> dict:
+        return {
+            "content": post.content,
+            "hashtags": " ".join(f"#{tag}" for tag in post.hashtags),
+            "accounts": [c.account_id for c in post.channels.all()],
+            "when": "at" if post.schedule_at else "approval",
+            "schedule_at": post.schedule_at,
+        }
+
+    def service_kwargs(self, files, alt_texts) -> dict:
+        data = self.cleaned_data
+        return {
+            "content": data["content"],
+            "hashtags": data["hashtags"],
+            "account_ids": [a.pk for a in data["accounts"]],
+            "schedule_at": data["schedule_at"],
+            "media_files": files,
+            "alt_texts": alt_texts,
+        }
+
+
+class ReviewForm(forms.Form):
+    action = forms.TypedChoiceField(
+        choices=[(ReviewEvent.Action.APPROVE, "Approve"), (ReviewEvent.Action.REJECT, "Reject")],
+        coerce=int,
+    )
+    feedback = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Feedback for the reseller",
+        help_text="Required to reject: say what to change.",
+    )
+
+
+class BulkReviewForm(ReviewForm):
+    posts = forms.ModelMultipleChoiceField(queryset=Post.objects.none(), error_messages={
+        "required": "Tick the posts to review first.",
+    })
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["posts"].queryset = Post.objects.for_user(user).select_related("task")

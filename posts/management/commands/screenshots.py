@@ -1,0 +1,184 @@
+"""Seed demo posts into an empty (throwaway) database, serve it, and save PNGs of the main pages.
+
+Run it through `scripts/screenshots`, which makes the throwaway SQLite database and media folder.
+Needs Playwright (requirements-dev.txt) and Debian's Chromium at /usr/bin/chromium.
+"""
+
+import datetime as dt
+import struct
+import threading
+import zlib
+from pathlib import Path
+
+from django.contrib.staticfiles.handlers import StaticFilesHandler
+from django.core.files.base import ContentFile
+from django.core.management.base import BaseCommand, CommandError
+from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler, get_internal_wsgi_application
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from posts import services
+from posts.models import Post, PostChannel, TaskAssign
+from socials.models import Account
+
+PASSWORD = "socialhub-demo"
+PAGES = [
+    # (file name, who, path, viewport width, full page)
+    ("reseller-dashboard.png", "rita", "/posts/", 1280, True),
+    ("composer.png", "rita", "/posts/new/", 1280, True),
+    ("composer-phone.png", "rita", "/posts/new/", 390, False),
+    ("client-inbox.png", "alice", "/posts/inbox/", 1280, True),
+    ("calendar.png", "rita", "/posts/calendar/", 1280, True),
+    ("post-detail.png", "rita", "/posts/{published}/", 1280, True),
+]
+
+
+def png(width: int, height: int, top: tuple, bottom: tuple) -> bytes:
+    """A small vertical-gradient PNG, made without an imaging library."""
+    rows = []
+    for y in range(height):
+        t = y / max(height - 1, 1)
+        pixel = bytes(round(a + (b - a) * t) for a, b in zip(top, bottom))
+        rows.append(b"\x00" + pixel * width)
+    raw = zlib.compress(b"".join(rows), 9)
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", raw) + chunk(b"IEND", b"")
+
+
+class QuietHandler(WSGIRequestHandler):
+    def log_message(self, format, *args):
+        pass
+
+
+class Command(BaseCommand):
+    help = "Save screenshots of the main pages to docs/screenshots/ (seeds an EMPTY database: use scripts/screenshots)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--out", default="docs/screenshots")
+
+    def handle(self, *args, out, **options):
+        if User.objects.exists():
+            raise CommandError("This command seeds demo data: run it on an empty, throwaway database (scripts/screenshots).")
+        ids = self.seed()
+        server = ThreadedWSGIServer(("127.0.0.1", 0), QuietHandler, allow_reuse_address=True)
+        server.set_app(StaticFilesHandler(get_internal_wsgi_application()))
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        try:
+            self.capture(f"http://127.0.0.1:{server.server_port}", Path(out), ids)
+        finally:
+            server.shutdown()
+
+    @transaction.atomic
+    def seed(self) -> dict:
+        def person(username, full_name, role, tz):
+            first, last = full_name.split(" ", 1)
+            user = User(username=username, first_name=first, last_name=last, role=role, time_zone=tz,
+                        email=f"{username}@example.com")
+            user.set_password(PASSWORD)
+            user.save()
+            return user
+
+        person("sam", "Sam Staff", User.Role.STAFF, "UTC")
+        rita = person("rita", "Rita Reseller", User.Role.RESELLER, "Europe/Paris")
+        alice = person("alice", "Alice Flowers", User.Role.CLIENT, "Europe/Paris")
+        bob = person("bob", "Bob Baker", User.Role.CLIENT, "America/New_York")
+        spring = TaskAssign.objects.create(user=alice, reseller=rita, title="Spring collection")
+        bakery = TaskAssign.objects.create(user=bob, reseller=rita, title="Weekend specials")
+        accounts = {}
+        for user, username, name in [(alice, "alice_flowers", "Alice's Flowers"), (bob, "bobs_bakery", "Bob's Bakery")]:
+            accounts[user.pk] = Account.objects.create(
+                user=user, provider_account_id=str(1000 + user.pk), username=username, name=name,
+                token_type=Account.TokenType.OAUTH2_USER, oauth2_access_token="demo", oauth2_refresh_token="demo",
+                expires_at=timezone.now() + dt.timedelta(hours=2),
+            )
+        now = timezone.now().replace(minute=0, second=0, microsecond=0)
+
+        def post(task, content, tags=(), *, image=None, alt="", schedule=None):
+            files = [ContentFile(png(640, 360, *image), name="photo.png")] if image else []
+            return services.create_post(
+                author=rita, task=task, content=content, hashtags=list(tags),
+                account_ids=[accounts[task.user_id].pk], schedule_at=schedule,
+                media_files=files, alt_texts=[alt] if image else [],
+            )
+
+        def published(p, days_ago, metrics):
+            when = now - dt.timedelta(days=days_ago)
+            services.review_post(actor=p.task.user, post=p, action=1)
+            Post.objects.filter(pk=p.pk).update(status=Post.Status.PUBLISHED, published_at=when)
+            tweet = str(1800000000000000000 + p.pk)
+            p.channels.update(state=PostChannel.State.PUBLISHED, remote_id=tweet, published_at=when, metrics=metrics,
+                              remote_url=f"https://x.com/{accounts[p.task.user_id].username}/status/{tweet}")
+            return p
+
+        first = published(
+            post(spring, "Our spring bouquets are here: tulips, ranunculus and the first peonies 🌷 "
+                 "Order for Saturday delivery at https://example.com/spring", ["spring", "flowers"],
+                 image=((255, 183, 197), (214, 51, 108)), alt="A bouquet of pink tulips and peonies"),
+            2, {"impression_count": 1840, "like_count": 96, "retweet_count": 12, "reply_count": 7},
+        )
+        published(post(bakery, "Fresh sourdough every Saturday from 7am 🍞", ["bread"]), 5,
+                  {"impression_count": 410, "like_count": 33, "retweet_count": 2, "reply_count": 1})
+        failed = post(bakery, "Croissants are back!", ["pastry"])
+        services.review_post(actor=bob, post=failed, action=1)
+        Post.objects.filter(pk=failed.pk).update(status=Post.Status.FAILED)
+        failed.channels.update(state=PostChannel.State.FAILED, error_kind="duplicate",
+                               last_error="X already has this exact text: change it")
+        rejected = post(spring, "BUY NOW!!! 50% off everything", ["sale"])
+        services.review_post(actor=alice, post=rejected, action=2,
+                             feedback="Too pushy for us: invite people to visit instead, and no capitals please.")
+        for days, text in [(1, "Mother's Day pre-orders open tomorrow 💐"), (3, "Workshop: build your own wreath")]:
+            scheduled = post(spring, text, ["workshop"], schedule=now + dt.timedelta(days=days, hours=2))
+            services.review_post(actor=alice, post=scheduled, action=1)
+        post(spring, "Meet Léa, our new florist 🌼 She trained in Kyoto and loves ikebana.", ["team"],
+             image=((255, 236, 179), (255, 160, 0)), alt="Léa arranging yellow flowers",
+             schedule=now + dt.timedelta(days=4, hours=3))
+        post(spring, "Rainy day? Our café corner serves hot chocolate with every bouquet ☕", ["cozy"])
+        post(spring, "Thank you for 1,000 followers! 🎉 A small gift for the first 50 visitors this week.")
+        post(bakery, "New: cardamom buns, Fridays only", ["fika"], schedule=now + dt.timedelta(days=6))
+        return {"published": first.pk}
+
+    def capture(self, base: str, out: Path, ids: dict) -> None:
+        from playwright.sync_api import sync_playwright
+
+        from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
+
+        out.mkdir(parents=True, exist_ok=True)
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            for name, who, path, width, full in PAGES:
+                self.stdout.write(f"{name}: {who} at {path.format(**ids)}")
+                context = browser.new_context(base_url=base, viewport={"width": width, "height": 800},
+                                              device_scale_factor=1)
+                page = context.new_page()
+                page.goto("/accounts/login/")
+                page.fill("input[name=login]", who)
+                page.fill("input[name=password]", PASSWORD)
+                page.click("form button[type=submit]")
+                page.wait_for_load_state("networkidle")
+                page.goto(path.format(**ids))
+                if path == "/posts/new/":
+                    self.fill_composer(page)
+                page.wait_for_load_state("networkidle")
+                page.evaluate("document.activeElement.blur(); window.scrollTo(0, 0)")
+                page.screenshot(path=str(out / name), full_page=full)
+                context.close()
+            browser.close()
+
+    def fill_composer(self, page) -> None:
+        page.select_option("#id_task", label="Alice Flowers: Spring collection")
+        page.fill("#id_content", "Peony season starts Saturday 🌸 Come early, they go fast! "
+                                 "Opening hours: https://example.com/visit")
+        page.fill("#id_hashtags", "#peonies spring")
+        page.set_input_files("[data-media-input]", files=[{
+            "name": "peonies.png", "mimeType": "image/png", "buffer": png(640, 360, (250, 208, 220), (190, 60, 120)),
+        }])
+        page.fill("#alt-0", "Pink peonies in a glass vase")
+        page.check("input[name=when][value=at]")
+        page.fill("#id_schedule_at", (timezone.now() + dt.timedelta(days=2)).strftime("%Y-%m-%dT10:00"))
+        page.wait_for_timeout(600)  # the debounced server count and preview

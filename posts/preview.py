@@ -1,0 +1,60 @@
+"""How a post's text looks on X: links, hashtags and mentions highlighted, long URLs shortened."""
+
+import re
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from twitter_text import extract_urls_with_indices
+
+from .text import MAX_WEIGHTED_LENGTH, compose_text, normalize_hashtags, weighted_length, HashtagError
+
+_TAGS = re.compile(r"(?<![\w&])([#＃]\w*[^\W\d]\w*|@\w{1,15})")
+DISPLAY_URL_LENGTH = 25
+
+
+def _display_url(url: str) -> str:
+    bare = re.sub(r"^https?://(www\.)?", "", url)
+    return bare if len(bare) <= DISPLAY_URL_LENGTH else bare[: DISPLAY_URL_LENGTH - 1] + "…"
+
+
+def _tags_html(segment: str) -> str:
+    parts = []
+    last = 0
+    for match in _TAGS.finditer(segment):
+        parts.append(escape(segment[last : match.start()]))
+        parts.append(f'<span class="x-link">{escape(match.group(0))}</span>')
+        last = match.end()
+    parts.append(escape(segment[last:]))
+    return "".join(parts)
+
+
+def text_html(text: str) -> SafeString:
+    """The text as X shows it, as safe HTML (line breaks kept by CSS white-space)."""
+    out = []
+    last = 0
+    for entity in extract_urls_with_indices(text):
+        start, end = entity["indices"]
+        out.append(_tags_html(text[last:start]))
+        out.append(f'<span class="x-link" title="{escape(entity["url"])}">{escape(_display_url(entity["url"]))}</span>')
+        last = end
+    out.append(_tags_html(text[last:]))
+    return mark_safe("".join(out))
+
+
+def describe(content: str, hashtags) -> dict:
+    """What the composer shows for a draft: the composed text, its weighted length, any hashtag error."""
+    error = ""
+    try:
+        tags = normalize_hashtags(hashtags)
+    except HashtagError as exc:
+        tags, error = [], str(exc)
+    text = compose_text(content, tags)
+    length = weighted_length(text)
+    return {
+        "text": text,
+        "weighted_length": length,
+        "max": MAX_WEIGHTED_LENGTH,
+        "remaining": MAX_WEIGHTED_LENGTH - length,
+        "over": length > MAX_WEIGHTED_LENGTH,
+        "hashtag_error": error,
+    }

@@ -1,0 +1,391 @@
+"""The post pages. Each view loads through Post.objects.for_user, validates a form, calls a service."""
+
+import calendar
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.models import User
+
+from . import errors, preview, services
+from .forms import BulkReviewForm, PostForm, ReviewForm, add_service_errors
+from .models import Post, ReviewEvent, TaskAssign
+from .templatetags.posts_tags import is_live
+
+PAGE_SIZE = 20
+
+
+def _page(request, queryset, size: int = PAGE_SIZE):
+    return Paginator(queryset, size).get_page(request.GET.get("page"))
+
+
+def _is_xhr(request) -> bool:
+    return request.headers.get("X-Requested-With") == "XMLHttpRequest"
+
+
+def _writer_required(user: User) -> None:
+    if not (user.is_reseller or user.is_platform_staff):
+        raise PermissionDenied("Only resellers write posts.")
+
+
+def _post_for(request, pk: int) -> Post:
+    """The one way a page loads a post: scoped to what the viewer may see, else 404."""
+    return get_object_or_404(Post.objects.for_user(request.user).with_relations(), pk=pk)
+
+
+# --- Reseller pages.
+
+
+@login_required
+def dashboard(request):
+    """A reseller's (or staff's) clients, tasks and posts by state."""
+    user = request.user
+    if user.is_client:
+        return redirect("posts:inbox")
+    posts = Post.objects.for_user(user)
+    counts = dict(posts.values_list("status").annotate(n=Count("pk")).order_by())
+    status = request.GET.get("status", "")
+    shown = posts.with_relations()
+    if status.isdigit() and int(status) in Post.Status.values:
+        shown = shown.filter(status=int(status))
+    tasks = TaskAssign.objects.for_user(user).select_related("user").annotate(n_posts=Count("posts"))
+    return render(
+        request,
+        "posts/dashboard.html",
+        {
+            "states": [(s, counts.get(s.value, 0)) for s in Post.Status],
+            "total": sum(counts.values()),
+            "status": status,
+            "tasks": tasks,
+            "page": _page(request, shown),
+        },
+    )
+
+
+def _schedule_value(form) -> str:
+    value = form["schedule_at"].value()
+    if isinstance(value, dt.datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%dT%H:%M")
+    return value or ""
+
+
+def _compose_response(request, form, template: str, context: dict):
+    """The composer, with the user's input kept and errors next to their fields.
+
+    A scripted submit (XMLHttpRequest) with errors gets 422 so the page swaps in only the errors.
+    """
+    post = context.get("post")
+    draft = preview.describe(form["content"].value() or "", form["hashtags"].value() or "")
+    context = {
+        "form": form,
+        "draft": draft,
+        "schedule_value": _schedule_value(form),
+        "kept_media": list(post.media.all()) if post else [],
+        **context,
+    }
+    status = 422 if (_is_xhr(request) and form.errors) else 200
+    return render(request, template, context, status=status)
+
+
+def _done(request, post: Post, message: str):
+    messages.success(request, message)
+    url = post_url(post)
+    if _is_xhr(request):
+        return JsonResponse({"redirect": url})
+    return redirect(url)
+
+
+def post_url(post: Post) -> str:
+    return reverse("posts:detail", args=[post.pk])
+
+
+@login_required
+def compose(request):
+    _writer_required(request.user)
+    initial = {}
+    if request.method == "GET":
+        initial = _initial_from_query(request)
+    form = PostForm(request.POST or None, request.FILES or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            post = services.create_post(
+                author=request.user,
+                task=form.cleaned_data["task"],
+                **form.service_kwargs(form.cleaned_data["media"], request.POST.getlist("alt_text")),
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        except errors.NotAllowed as exc:
+            form.add_error("task", str(exc))
+        else:
+            return _done(request, post, "Post sent to the client for review.")
+    return _compose_response(request, form, "posts/compose.html", {"draft_key": "new"})
+
+
+def _initial_from_query(request) -> dict:
+    """Pre-fill: ?task=<id> picks the task; ?from=<post id> copies an earlier post's text."""
+    initial = {}
+    tasks = TaskAssign.objects.for_user(request.user)
+    task_id = request.GET.get("task", "")
+    if task_id.isdigit() and tasks.filter(pk=task_id).exists():
+        initial["task"] = int(task_id)
+    elif tasks.count() == 1:
+        initial["task"] = tasks.get().pk
+    source = request.GET.get("from", "")
+    if source.isdigit():
+        post = Post.objects.for_user(request.user).filter(pk=source).prefetch_related("channels").first()
+        if post is not None:
+            initial.update(PostForm.initial_for(post), task=post.task_id, when="approval", schedule_at=None)
+    return initial
+
+
+@login_required
+def edit(request, pk: int):
+    post = _post_for(request, pk)
+    if not services.can_edit(request.user, post):
+        raise Http404("No post here.")
+    if not post.is_editable:
+        messages.error(request, f"A post that is {post.get_status_display().lower()} cannot be edited.")
+        return redirect(post_url(post))
+    form = PostForm(
+        request.POST or None, request.FILES or None, user=request.user, post=post,
+        initial=PostForm.initial_for(post),
+    )
+    was_rejected = post.status == Post.Status.REJECTED
+    if request.method == "POST" and form.is_valid():
+        try:
+            post = services.edit_post(
+                actor=request.user,
+                post=post,
+                remove_media_ids=[m.pk for m in form.cleaned_data["remove_media"]],
+                **form.service_kwargs(form.cleaned_data["media"], request.POST.getlist("alt_text")),
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        except (errors.NotAllowed, errors.InvalidState) as exc:
+            form.add_error(None, str(exc))
+        else:
+            return _done(request, post, "Post saved and sent for review again." if was_rejected else "Post saved.")
+    return _compose_response(request, form, "posts/edit.html", {"post": post, "draft_key": f"edit-{post.pk}"})
+
+
+@login_required
+@require_POST
+def preview_text(request):
+    """The composed text, its weighted length (the server's count) and the preview HTML."""
+    data = preview.describe(request.POST.get("content", ""), request.POST.get("hashtags", ""))
+    data["html"] = str(preview.text_html(data["text"]))
+    return JsonResponse(data)
+
+
+# --- Everyone: one post, its live status.
+
+
+@login_required
+def detail(request, pk: int, review_form=None):
+    post = _post_for(request, pk)
+    reviews = post.reviews.select_related("actor")
+    can_review = services.can_review(request.user, post) and post.status == Post.Status.PENDING
+    return render(
+        request,
+        "posts/detail.html",
+        {
+            "post": post,
+            "reviews": reviews,
+            "can_edit": services.can_edit(request.user, post) and post.is_editable,
+            "can_review": can_review,
+            "review_form": review_form or ReviewForm(),
+        },
+        status=400 if review_form is not None else 200,
+    )
+
+
+@login_required
+@require_GET
+def status(request):
+    """The live status of the given posts (?ids=1,2): JSON with each post's status fragment."""
+    ids = [int(i) for i in request.GET.get("ids", "").split(",") if i.strip().isdigit()][:100]
+    posts = Post.objects.for_user(request.user).filter(pk__in=ids).prefetch_related("channels__account")
+    rows = [
+        {
+            "id": p.pk,
+            "status": p.status,
+            "label": p.get_status_display(),
+            "live": is_live(p),
+            "html": render_to_string("posts/_status.html", {"post": p}, request=request),
+        }
+        for p in posts
+    ]
+    return JsonResponse({"posts": rows})
+
+
+# --- Client pages: review inbox, reviewed history, published posts.
+
+
+@login_required
+def inbox(request):
+    user = request.user
+    if user.is_reseller:
+        return redirect("posts:dashboard")
+    pending = Post.objects.for_user(user).pending().exclude(created_by=user).with_relations()
+    return render(
+        request,
+        "posts/inbox.html",
+        {"page": _page(request, pending.order_by("schedule_at", "created_at", "pk")), "bulk_form": BulkReviewForm(user=user)},
+    )
+
+
+def _review_message(action: int, count: int) -> str:
+    verb = "approved" if action == ReviewEvent.Action.APPROVE else "rejected"
+    return f"{count} post{'s' if count != 1 else ''} {verb}."
+
+
+@login_required
+@require_POST
+def review(request, pk: int):
+    post = _post_for(request, pk)
+    form = ReviewForm(request.POST)
+    if form.is_valid():
+        try:
+            services.review_post(actor=request.user, post=post, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        except errors.NotAllowed as exc:
+            raise Http404(str(exc)) from exc
+        except errors.InvalidState as exc:
+            messages.error(request, str(exc))
+            return redirect(post_url(post))
+        else:
+            messages.success(request, _review_message(form.cleaned_data["action"], 1))
+            return redirect(_safe_next(request) or "posts:inbox")
+    return detail(request, pk, review_form=form)
+
+
+def _safe_next(request) -> str:
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    nxt = request.POST.get("next", "")
+    return nxt if url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}) else ""
+
+
+@login_required
+@require_POST
+def bulk_review(request):
+    """Approve or reject several posts with one submit; each goes through services.review_post."""
+    form = BulkReviewForm(request.POST, user=request.user)
+    if not form.is_valid():
+        for error in form.errors.values():
+            messages.error(request, " ".join(error))
+        return redirect("posts:inbox")
+    action, feedback = form.cleaned_data["action"], form.cleaned_data["feedback"]
+    if action == ReviewEvent.Action.REJECT and not feedback.strip():
+        messages.error(request, "Say why the posts are rejected, so they can be fixed.")
+        return redirect("posts:inbox")
+    done = 0
+    for post in form.cleaned_data["posts"]:
+        try:
+            services.review_post(actor=request.user, post=post, action=action, feedback=feedback)
+            done += 1
+        except (errors.NotAllowed, errors.InvalidState) as exc:
+            messages.warning(request, f"Post {post.pk}: {exc}")
+        except ValidationError as exc:
+            messages.warning(request, f"Post {post.pk}: {' '.join(exc.messages)}")
+    if done:
+        messages.success(request, _review_message(action, done))
+    return redirect("posts:inbox")
+
+
+@login_required
+def reviewed(request):
+    """What the viewer approved or rejected, newest first."""
+    events = ReviewEvent.objects.filter(actor=request.user).select_related(
+        "post__task__reseller", "post__task__user"
+    ).prefetch_related("post__channels__account").order_by("-created_at", "-pk")
+    return render(request, "posts/reviewed.html", {"page": _page(request, events)})
+
+
+@login_required
+def published(request):
+    posts = Post.objects.for_user(request.user).published().with_relations().order_by("-published_at", "-pk")
+    return render(request, "posts/published.html", {"page": _page(request, posts)})
+
+
+# --- Calendar.
+
+
+def _parse_day(raw: str | None, today: dt.date) -> dt.date:
+    try:
+        return dt.date.fromisoformat(raw) if raw else today
+    except ValueError:
+        return today
+
+
+@login_required
+def calendar_view(request):
+    """Scheduled and published posts by day, month or week, optionally for one client."""
+    user = request.user
+    today = timezone.localdate()
+    day = _parse_day(request.GET.get("date"), today)
+    mode = "week" if request.GET.get("view") == "week" else "month"
+    if mode == "week":
+        start = day - dt.timedelta(days=day.weekday())
+        weeks = [[start + dt.timedelta(days=i) for i in range(7)]]
+        prev_day, next_day = start - dt.timedelta(days=7), start + dt.timedelta(days=7)
+        title = f"Week of {start:%d %B %Y}"
+    else:
+        weeks = calendar.Calendar().monthdatescalendar(day.year, day.month)
+        first = day.replace(day=1)
+        prev_day = (first - dt.timedelta(days=1)).replace(day=1)
+        next_day = (first + dt.timedelta(days=32)).replace(day=1)
+        title = f"{first:%B %Y}"
+    tz = timezone.get_current_timezone()
+    since = dt.datetime.combine(weeks[0][0], dt.time.min, tzinfo=tz)
+    until = dt.datetime.combine(weeks[-1][-1] + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+
+    posts = Post.objects.for_user(user).filter(
+        Q(status=Post.Status.PUBLISHED, published_at__gte=since, published_at__lt=until)
+        | Q(
+            status__in=[Post.Status.PENDING, Post.Status.APPROVED, Post.Status.PROCESSING, Post.Status.FAILED],
+            schedule_at__gte=since,
+            schedule_at__lt=until,
+        )
+    )
+    clients = User.objects.clients().filter(tasks__in=TaskAssign.objects.for_user(user)).distinct().order_by("username")
+    client_id = request.GET.get("client", "")
+    if client_id.isdigit():
+        posts = posts.filter(task__user_id=int(client_id))
+    by_day: dict[dt.date, list] = {}
+    for post in posts.select_related("task__user").order_by("schedule_at", "published_at"):
+        when = post.published_at if post.status == Post.Status.PUBLISHED else post.schedule_at
+        post.calendar_time = timezone.localtime(when)
+        by_day.setdefault(post.calendar_time.date(), []).append(post)
+    for items in by_day.values():
+        items.sort(key=lambda p: p.calendar_time)
+    grid = [[(d, by_day.get(d, [])) for d in week] for week in weeks]
+    return render(
+        request,
+        "posts/calendar.html",
+        {
+            "grid": grid,
+            "mode": mode,
+            "title": title,
+            "month": day.month,
+            "today": today,
+            "day": day,
+            "prev_day": prev_day,
+            "next_day": next_day,
+            "clients": clients if not user.is_client else [],
+            "client_id": client_id,
+            "weekdays": [calendar.day_abbr[i] for i in range(7)],
+        },
+    )

@@ -1,0 +1,126 @@
+"""Public metrics of published posts, read from X in batches within its rate limits.
+
+A django-q2 schedule (socials/migrations/0002_metrics_schedule.py) runs `refresh_metrics` every
+hour. Each account's tweets are read with that account's own token (per-user rate limits), 100
+ids per request; an account that is not usable is read with the app bearer token when there is one.
+A 429, or a budget reported spent, stops that token for this run; the next run carries on with the
+stalest channels first.
+"""
+
+import datetime as dt
+import logging
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import F, Q
+from django.utils import timezone
+
+from posts.models import PostChannel
+
+from .models import Account
+from .tokens import AccountUnusable, call_x
+from .x_client import TWEETS_PER_LOOKUP, AppBearerCredentials, XClient, XError
+
+log = logging.getLogger(__name__)
+
+# X's public_metrics names -> ours.
+METRIC_NAMES = {
+    "impression_count": "impressions",
+    "like_count": "likes",
+    "reply_count": "replies",
+    "retweet_count": "reposts",
+    "quote_count": "quotes",
+    "bookmark_count": "bookmarks",
+}
+FRESH_FOR = dt.timedelta(minutes=30)  # metrics younger than this are not read again
+WINDOW = dt.timedelta(days=30)  # older posts' numbers hardly move; leave them be
+MAX_CHANNELS = 2000  # per run
+
+
+@dataclass
+class MetricsRun:
+    updated: int = 0
+    unavailable: int = 0  # deleted or hidden on X
+    skipped: int = 0  # no usable token, or out of budget until the next run
+
+
+class _Spent(Exception):
+    """This token's rate-limit budget is spent for now."""
+
+
+def refresh_metrics(*, now: dt.datetime | None = None, limit: int = MAX_CHANNELS) -> MetricsRun:
+    """Read impressions, likes, replies, reposts and quotes of recently published posts and store
+    them on their channels with the time they were read. Never raises for X's failures."""
+    now = now or timezone.now()
+    channels = list(
+        PostChannel.objects.filter(state=PostChannel.State.PUBLISHED)
+        .exclude(remote_id="")
+        .filter(Q(published_at__isnull=True) | Q(published_at__gte=now - WINDOW))
+        .filter(Q(metrics_updated_at__isnull=True) | Q(metrics_updated_at__lte=now - FRESH_FOR))
+        .select_related("account")
+        .order_by(F("metrics_updated_at").asc(nulls_first=True), "pk")[:limit]
+    )
+    by_account: dict[int, list[PostChannel]] = defaultdict(list)
+    for channel in channels:
+        by_account[channel.account_id].append(channel)
+    run, app_spent = MetricsRun(), False
+    for account_channels in by_account.values():
+        account = account_channels[0].account
+        use_app = not _can_read_itself(account)
+        if use_app and (app_spent or not settings.TWITTER_BEARER_TOKEN):
+            run.skipped += len(account_channels)
+            continue
+        try:
+            _refresh_account(account, account_channels, use_app=use_app, run=run, now=now)
+        except _Spent:
+            app_spent = app_spent or use_app
+    if run.updated or run.skipped:
+        log.info("X metrics: %d updated, %d unavailable, %d skipped", run.updated, run.unavailable, run.skipped)
+    return run
+
+
+def _can_read_itself(account: Account) -> bool:
+    return account.state == Account.State.CONNECTED
+
+
+def _refresh_account(account: Account, channels: list[PostChannel], *, use_app: bool, run: MetricsRun,
+                     now: dt.datetime) -> None:
+    for start in range(0, len(channels), TWEETS_PER_LOOKUP):
+        batch = channels[start:start + TWEETS_PER_LOOKUP]
+        try:
+            tweets, budget = _lookup(account, [c.remote_id for c in batch], use_app=use_app)
+        except (XError, AccountUnusable) as exc:
+            run.skipped += len(channels) - start
+            log.warning("X metrics for account %s not read: %s", account.pk, getattr(exc, "kind", exc))
+            if isinstance(exc, XError) and exc.kind == "rate_limited":
+                raise _Spent from exc
+            return
+        by_id = {str(t.get("id")): t for t in tweets}
+        for channel in batch:
+            tweet = by_id.get(channel.remote_id)
+            if tweet is None:
+                metrics = {**channel.metrics, "unavailable": True}
+                run.unavailable += 1
+            else:
+                metrics = _metrics(tweet.get("public_metrics") or {})
+                run.updated += 1
+            PostChannel.objects.filter(pk=channel.pk).update(metrics=metrics, metrics_updated_at=now)
+        if budget is not None and budget.remaining == 0 and start + TWEETS_PER_LOOKUP < len(channels):
+            run.skipped += len(channels) - start - TWEETS_PER_LOOKUP
+            raise _Spent
+
+
+def _lookup(account: Account, ids: list[str], *, use_app: bool):
+    def read(client: XClient):
+        return client.get_tweets(ids, tweet_fields="public_metrics"), client.last_rate_limit
+
+    if use_app:
+        credentials = AppBearerCredentials(bearer_token=settings.TWITTER_BEARER_TOKEN)
+        with XClient(credentials, api_url=settings.X_API_URL) as client:
+            return read(client)
+    return call_x(account, read)
+
+
+def _metrics(public: dict) -> dict:
+    return {ours: public[theirs] for theirs, ours in METRIC_NAMES.items() if public.get(theirs) is not None}

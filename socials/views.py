@@ -1,0 +1,91 @@
+"""The X accounts pages: a client connects, tests, reconnects and disconnects; a reseller looks."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from allauth.socialaccount.adapter import get_adapter
+
+from posts.errors import NotAllowed
+
+from . import services
+from .models import Account
+from .tokens import AccountUnusable
+from .x_client import XError
+
+CONNECT_OPTIONS = [
+    ("twitter_oauth2", "Connect X account"),
+    ("twitter", "Connect with OAuth 1.0a"),
+]
+
+
+def _account(user, pk) -> Account:
+    """The one scoped way to load an account: 404 for anything the person may not see."""
+    return get_object_or_404(Account.objects.for_user(user).select_related("user"), pk=pk)
+
+
+def _connect_options(request) -> list[tuple[str, str]]:
+    """The connect buttons whose X app is configured (TWITTER_CLIENT_ID / TWITTER_CONSUMER_KEY)."""
+    adapter = get_adapter(request)
+    return [(provider, label) for provider, label in CONNECT_OPTIONS if adapter.list_apps(request, provider=provider)]
+
+
+@login_required
+def accounts(request):
+    rows = Account.objects.for_user(request.user).select_related("user").order_by("user__username", "username", "pk")
+    return render(request, "socials/accounts.html", {
+        "accounts": [(a, services.can_manage(request.user, a)) for a in rows],
+        "connect_options": _connect_options(request) if request.user.is_client else [],
+        "is_client": request.user.is_client,
+    })
+
+
+@login_required
+def account_detail(request, pk):
+    account = _account(request.user, pk)
+    profile, tweets, problem = None, [], ""
+    if account.state != Account.State.DISCONNECTED:
+        try:
+            profile = services.profile(account)
+            tweets = services.recent_tweets(account)
+        except (XError, AccountUnusable) as exc:
+            problem = exc.user_message
+        account.refresh_from_db()  # reading may have refreshed its token or found it broken
+    return render(request, "socials/account_detail.html", {
+        "account": account,
+        "can_manage": services.can_manage(request.user, account),
+        "is_client": request.user.is_client,
+        "profile": profile,
+        "tweets": tweets,
+        "problem": problem,
+    })
+
+
+@login_required
+@require_POST
+def test_connection(request, pk):
+    account = _account(request.user, pk)
+    report = services.test_connection(account=account)
+    level = messages.SUCCESS if report.works else messages.ERROR
+    messages.add_message(request, level, report.summary())
+    return redirect("socials:account", pk=account.pk)
+
+
+@login_required
+@require_POST
+def disconnect(request, pk):
+    account = _account(request.user, pk)
+    try:
+        result = services.disconnect_account(actor=request.user, account=account)
+    except NotAllowed as exc:
+        messages.error(request, str(exc))
+        return redirect("socials:accounts")
+    text = f"Disconnected X account {result.account}: SocialHub no longer holds its tokens."
+    if result.held:
+        text += f" {result.held} waiting post(s) are held until you reconnect it."
+    if result.revoked is False:
+        text += " X could not be told to revoke access: you can remove SocialHub under X's connected apps."
+    messages.success(request, text)
+    return redirect("socials:accounts")
+

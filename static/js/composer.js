@@ -1,0 +1,264 @@
+// The composer, progressively enhanced. Without JavaScript the form posts and re-renders as usual.
+// With it: the server's weighted count and the X preview while typing, accounts filtered by task,
+// drag and drop with alt text per file, an upload progress bar, errors swapped in next to their
+// fields without losing anything typed or attached, and the unsent draft kept in localStorage.
+(() => {
+  "use strict";
+  const form = document.querySelector("[data-composer]");
+  if (!form) return;
+
+  const $ = (selector, root = form) => root.querySelector(selector);
+  const $$ = (selector, root = form) => Array.from(root.querySelectorAll(selector));
+  const content = $("[data-content]");
+  const hashtags = $("[data-hashtags]");
+  const count = $("[data-count]");
+  const counter = $("[data-counter]");
+  const previewText = $("[data-preview-text]");
+  const previewMedia = $("[data-preview-media]");
+  const taskSelect = $("[data-task-select]");
+  const mediaInput = $("[data-media-input]");
+  const mediaList = $("[data-media-list]");
+  const dropzone = $("[data-dropzone]");
+  const progress = $("[data-progress]");
+  const submit = $("[data-submit]");
+  const csrf = $("input[name=csrfmiddlewaretoken]").value;
+  const draftKey = `socialhub-draft:${form.dataset.draftKey}`;
+  const files = [];  // {file, alt, url}
+
+  // --- The count and the preview come from the server, so they always agree with it.
+  let previewSeq = 0;
+  let previewTimer = null;
+
+  async function refreshPreview() {
+    const seq = ++previewSeq;
+    const body = new FormData();
+    body.append("csrfmiddlewaretoken", csrf);
+    body.append("content", content.value);
+    body.append("hashtags", hashtags.value);
+    counter.dataset.pending = "1";
+    try {
+      const response = await fetch(form.dataset.previewUrl, { method: "POST", body, credentials: "same-origin" });
+      if (!response.ok || seq !== previewSeq) return;
+      const data = await response.json();
+      count.textContent = data.weighted_length;
+      counter.classList.toggle("over", data.over);
+      previewText.innerHTML = data.html;
+      const tagErrors = $("[data-errors-for=hashtags]");
+      tagErrors.innerHTML = data.hashtag_error ? `<ul class="errorlist"><li></li></ul>` : "";
+      if (data.hashtag_error) tagErrors.querySelector("li").textContent = data.hashtag_error;
+      hashtags.toggleAttribute("aria-invalid", Boolean(data.hashtag_error));
+      if (seq === previewSeq) delete counter.dataset.pending;
+    } catch (error) {
+      // The next keystroke tries again; the server checks the length on submit anyway.
+    }
+  }
+
+  function schedulePreview() {
+    window.clearTimeout(previewTimer);
+    counter.dataset.pending = "1";
+    previewTimer = window.setTimeout(refreshPreview, 200);
+  }
+
+  // --- Accounts follow the chosen task's client; the preview shows the first one ticked.
+  function filterAccounts() {
+    if (!taskSelect) return;
+    const option = taskSelect.selectedOptions[0];
+    const client = option ? option.dataset.client : "";
+    const labels = $$("label[data-client]");
+    let visible = 0;
+    labels.forEach((label) => {
+      const show = Boolean(client) && label.dataset.client === client;
+      label.hidden = !show;
+      if (!show) label.querySelector("input").checked = false;
+      visible += show ? 1 : 0;
+    });
+    const shown = labels.filter((label) => !label.hidden);
+    if (shown.length === 1) shown[0].querySelector("input").checked = true;
+    $("[data-no-accounts]").hidden = !client || visible > 0;
+    updatePreviewAccount();
+  }
+
+  function updatePreviewAccount() {
+    const box = $$("[data-account]").find((input) => input.checked);
+    const name = $("[data-preview-name]");
+    const handle = $("[data-preview-handle]");
+    const initial = $("[data-preview-initial]");
+    if (box) {
+      name.textContent = box.dataset.name;
+      handle.textContent = `@${box.dataset.username}`;
+      initial.textContent = (box.dataset.username[0] || "X").toUpperCase();
+    }
+  }
+
+  // --- Media: drag and drop or pick; each file gets its own alt text.
+  function renderMedia() {
+    mediaList.innerHTML = "";
+    previewMedia.querySelectorAll("[data-new]").forEach((node) => node.remove());
+    files.forEach((item, index) => {
+      const li = document.createElement("li");
+      const id = `alt-${index}`;
+      li.innerHTML = `<span class="file-name"></span>
+        <label for="${id}">Alt text</label>
+        <input type="text" id="${id}" maxlength="1000" placeholder="Describe it for people who cannot see it">
+        <button type="button" class="link">Remove</button>`;
+      const size = item.file.size < 1048576 ? `${Math.ceil(item.file.size / 1024)} KB` : `${(item.file.size / 1048576).toFixed(1)} MB`;
+      li.querySelector(".file-name").textContent = `${item.file.name} (${size})`;
+      const alt = li.querySelector("input");
+      alt.value = item.alt;
+      alt.addEventListener("input", () => { item.alt = alt.value; });
+      li.querySelector("button").addEventListener("click", () => {
+        URL.revokeObjectURL(item.url);
+        files.splice(index, 1);
+        renderMedia();
+      });
+      mediaList.append(li);
+      const node = document.createElement(item.file.type.startsWith("video/") ? "video" : "img");
+      node.src = item.url;
+      node.dataset.new = "1";
+      if (node.tagName === "IMG") node.alt = item.alt; else node.muted = true;
+      previewMedia.append(node);
+    });
+  }
+
+  function addFiles(list) {
+    for (const file of list) files.push({ file, alt: "", url: URL.createObjectURL(file) });
+    mediaInput.value = "";
+    renderMedia();
+  }
+
+  $("[data-alt-fallback]").hidden = true;
+  mediaInput.addEventListener("change", () => addFiles(mediaInput.files));
+  ["dragenter", "dragover"].forEach((type) => dropzone.addEventListener(type, (event) => {
+    event.preventDefault();
+    dropzone.classList.add("dragging");
+  }));
+  ["dragleave", "drop"].forEach((type) => dropzone.addEventListener(type, () => dropzone.classList.remove("dragging")));
+  dropzone.addEventListener("drop", (event) => {
+    event.preventDefault();
+    addFiles(event.dataTransfer.files);
+  });
+
+  // --- "As soon as approved" or a date and time.
+  const schedule = $("[data-schedule]");
+  function toggleSchedule() {
+    const at = $("input[name=when]:checked")?.value === "at";
+    schedule.hidden = !at;
+  }
+
+  // --- The unsent draft survives a reload, a crash or a failed submit.
+  const fields = () => ({
+    content: content.value,
+    hashtags: hashtags.value,
+    task: taskSelect ? taskSelect.value : "",
+    when: $("input[name=when]:checked")?.value || "approval",
+    schedule_at: $("input[name=schedule_at]").value,
+    accounts: $$("[data-account]").filter((box) => box.checked).map((box) => box.value),
+  });
+  let draftTimer = null;
+  function saveDraft() {
+    window.clearTimeout(draftTimer);
+    draftTimer = window.setTimeout(() => {
+      try { localStorage.setItem(draftKey, JSON.stringify(fields())); } catch (error) { /* storage full or off */ }
+    }, 300);
+  }
+  function restoreDraft() {
+    if ("hasErrors" in form.dataset) return;  // the server re-rendered the user's input already
+    let draft = null;
+    try { draft = JSON.parse(localStorage.getItem(draftKey) || "null"); } catch (error) { return; }
+    if (!draft || JSON.stringify(draft) === JSON.stringify(fields())) return;
+    if (!draft.content && !draft.hashtags) return;
+    content.value = draft.content;
+    hashtags.value = draft.hashtags;
+    if (taskSelect && draft.task) { taskSelect.value = draft.task; filterAccounts(); }
+    const when = $(`input[name=when][value="${draft.when}"]`);
+    if (when) when.checked = true;
+    $("input[name=schedule_at]").value = draft.schedule_at || "";
+    $$("[data-account]").forEach((box) => { box.checked = draft.accounts.includes(box.value); });
+    $("[data-draft-note]").hidden = false;
+  }
+  $("[data-draft-discard]").addEventListener("click", () => {
+    localStorage.removeItem(draftKey);
+    window.location.reload();
+  });
+
+  // --- Submit with a progress bar; errors land next to their fields, the draft stays.
+  function showErrors(html) {
+    const doc = new DOMParser().parseFromString(html, "text/html");
+    let first = null;
+    $$("[data-errors-for]").forEach((box) => {
+      const fresh = doc.querySelector(`[data-errors-for="${box.dataset.errorsFor}"]`);
+      box.innerHTML = fresh ? fresh.innerHTML : "";
+      const name = box.dataset.errorsFor;
+      const field = name === "__all__" ? null : form.querySelector(`[name="${name}"]`);
+      if (field) field.toggleAttribute("aria-invalid", Boolean(box.textContent.trim()));
+      if (!first && box.textContent.trim()) first = field || box;
+    });
+    if (first) {
+      if (!first.hasAttribute("tabindex") && !/^(INPUT|SELECT|TEXTAREA)$/.test(first.tagName)) first.tabIndex = -1;
+      first.focus();
+    }
+  }
+
+  function showFailure(message) {
+    const box = $("[data-errors-for=__all__]");
+    box.innerHTML = `<ul class="errorlist"><li></li></ul>`;
+    box.querySelector("li").textContent = `${message} Your draft is kept: try again.`;
+    box.tabIndex = -1;
+    box.focus();
+  }
+
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const body = new FormData(form);
+    body.delete("media");
+    body.delete("alt_text");
+    files.forEach((item) => { body.append("media", item.file); body.append("alt_text", item.alt); });
+    const request = new XMLHttpRequest();
+    request.open("POST", form.action || window.location.href);
+    request.setRequestHeader("X-Requested-With", "XMLHttpRequest");
+    request.upload.addEventListener("progress", (e) => {
+      if (e.lengthComputable) progress.value = Math.round((e.loaded / e.total) * 100);
+    });
+    request.addEventListener("load", () => {
+      submit.disabled = false;
+      progress.hidden = true;
+      if (request.status === 200 && (request.getResponseHeader("Content-Type") || "").includes("json")) {
+        localStorage.removeItem(draftKey);
+        window.location.assign(JSON.parse(request.responseText).redirect);
+      } else if (request.status === 422) {
+        showErrors(request.responseText);
+      } else {
+        showFailure(`The server answered ${request.status}.`);
+      }
+    });
+    request.addEventListener("error", () => {
+      submit.disabled = false;
+      progress.hidden = true;
+      showFailure("Could not reach SocialHub.");
+    });
+    submit.disabled = true;
+    progress.value = 0;
+    progress.hidden = files.length === 0;
+    request.send(body);
+  });
+
+  content.addEventListener("input", () => { schedulePreview(); saveDraft(); });
+  hashtags.addEventListener("input", () => { schedulePreview(); saveDraft(); });
+  form.addEventListener("change", (event) => {
+    if (event.target === taskSelect) filterAccounts();
+    if (event.target.matches("[data-account]")) updatePreviewAccount();
+    if (event.target.name === "when") toggleSchedule();
+    saveDraft();
+  });
+
+  if (taskSelect) {
+    const ticked = $$("[data-account]").filter((box) => box.checked).map((box) => box.value);
+    filterAccounts();
+    // Keep what the server re-rendered as ticked, even when the task has several accounts.
+    $$("[data-account]").forEach((box) => { if (ticked.includes(box.value)) box.checked = !box.closest("label").hidden; });
+  }
+  updatePreviewAccount();
+  toggleSchedule();
+  restoreDraft();
+  if (content.value || hashtags.value) refreshPreview();
+})();

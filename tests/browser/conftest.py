@@ -1,0 +1,122 @@
+"""Playwright for Python driving Debian's Chromium against pytest-django's live server.
+
+Browsers cannot be downloaded here: Chromium comes from apt (/usr/bin/chromium; scripts/test
+installs it when missing). Playwright's sync API keeps an event loop running in this thread, which
+makes Django refuse ORM calls from test code unless DJANGO_ALLOW_ASYNC_UNSAFE is set; the tests
+still touch the database only between browser steps.
+"""
+
+import os
+
+import pytest
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def launch(playwright):
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = launch(playwright)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def new_page(browser, live_server):
+    """A fresh browser context (own cookies) per person: new_page(user) is logged in as them."""
+    contexts = []
+
+    def _open(user, *, password=None):
+        context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        page = context.new_page()
+        page.goto("/accounts/login/")
+        page.fill("input[name=login]", user.username)
+        page.fill("input[name=password]", password or f"pw-{user.username}")
+        page.click("form button[type=submit]")
+        page.wait_for_url(lambda url: "/accounts/login/" not in url)
+        return page
+
+    yield _open
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def x_sandbox(settings):
+    """The local X sandbox, with the app pointed at it (settings are process-wide: the live server
+    thread sees them too)."""
+    from xsandbox import start_sandbox
+
+    sandbox = start_sandbox(port=0, quiet=True)
+    settings.X_API_URL = settings.X_WEB_URL = sandbox.url
+    settings.X_OAUTH2_AUTHORIZE_URL = f"{sandbox.url}/i/oauth2/authorize"
+    settings.X_SANDBOX = True
+    settings.TWITTER_CLIENT_ID, settings.TWITTER_CLIENT_SECRET = "sandbox-client-id", "sandbox-client-secret"
+    settings.TWITTER_CONSUMER_KEY, settings.TWITTER_CONSUMER_SECRET = "sandbox-consumer-key", "sandbox-consumer-secret"
+    # allauth reads its apps from SOCIALACCOUNT_PROVIDERS, filled from the credentials at start-up.
+    providers = {name: dict(conf) for name, conf in settings.SOCIALACCOUNT_PROVIDERS.items()}
+    providers["twitter_oauth2"]["APPS"] = [{"client_id": "sandbox-client-id", "secret": "sandbox-client-secret"}]
+    providers["twitter"]["APPS"] = [{"client_id": "sandbox-consumer-key", "secret": "sandbox-consumer-secret"}]
+    settings.SOCIALACCOUNT_PROVIDERS = providers
+    yield sandbox
+    sandbox.stop()
+
+
+def _database_url() -> str:
+    from django.db import connection
+
+    db = connection.settings_dict
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{db['NAME']}"
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+@pytest.fixture
+def worker(transactional_db, live_server, x_sandbox, settings):
+    """A real django-q2 cluster (`manage.py qcluster`) on the test database, talking to the sandbox."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "tests.settings",
+        "DATABASE_URL": _database_url(),
+        "TEST_MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        "X_API_URL": x_sandbox.url,
+        "X_WEB_URL": x_sandbox.url,
+        "X_SANDBOX": "1",
+        "TWITTER_CLIENT_ID": "sandbox-client-id",
+        "TWITTER_CLIENT_SECRET": "sandbox-client-secret",
+        "Q_WORKERS": "1",
+        "LOG_LEVEL": "WARNING",
+    }
+    process = subprocess.Popen([sys.executable, "manage.py", "qcluster"], cwd=root, env=env)
+    yield process
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()

@@ -1,0 +1,108 @@
+"""Dashboard, inbox and lists: what each shows, a flat query count however many rows, live status."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from posts.models import Post, PostChannel
+
+
+def publish(post, *, metrics=None):
+    """Mark a post published the way the publishing pipeline leaves it."""
+    now = timezone.now()
+    Post.objects.filter(pk=post.pk).update(status=Post.Status.PUBLISHED, published_at=now)
+    post.channels.update(
+        state=PostChannel.State.PUBLISHED, remote_id="1799", remote_url="https://x.com/alice_x/status/1799",
+        published_at=now, metrics=metrics or {},
+    )
+
+
+def fail(post, *, kind="duplicate", message="X already has this exact text: change it"):
+    Post.objects.filter(pk=post.pk).update(status=Post.Status.FAILED)
+    post.channels.update(state=PostChannel.State.FAILED, error_kind=kind, last_error=message)
+
+
+def test_the_dashboard_shows_each_state_with_what_it_needs(client, rita, alice, make_post):
+    from posts import services
+
+    publish(make_post(content="Live one"), metrics={"like_count": 7, "impression_count": 120})
+    fail(make_post(content="Broken one"))
+    services.review_post(actor=alice, post=make_post(content="Rejected one"), action=2, feedback="Wrong date")
+    client.force_login(rita)
+    page = client.get("/posts/").content.decode()
+    assert 'href="https://x.com/alice_x/status/1799"' in page and "7 likes" in page and "120 views" in page
+    assert "X already has this exact text: change it" in page and "write it again with different words" in page
+    assert "Feedback:</strong> Wrong date" in page
+    assert "Spring launch" in page  # the task, with its client
+    filtered = client.get("/posts/?status=4").content.decode()
+    assert "Broken one" in filtered and "Live one" not in filtered
+
+
+def queries_for(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.parametrize("url, viewer", [
+    ("/posts/", "rita"), ("/posts/inbox/", "alice"), ("/posts/published/", "alice"),
+    ("/posts/reviewed/", "alice"), ("/posts/calendar/", "rita"),
+])
+def test_list_pages_make_as_many_queries_for_twenty_posts_as_for_one(client, request, make_post, png, url, viewer):
+    from posts import services
+
+    def add_post():
+        post = make_post(media_files=[png], schedule_at=timezone.now() + timezone.timedelta(hours=1))
+        if "reviewed" in url or "published" in url:
+            services.review_post(actor=request.getfixturevalue("alice"), post=post, action=1)
+        if "published" in url:
+            publish(post, metrics={"like_count": 1})
+        return post
+
+    client.force_login(request.getfixturevalue(viewer))
+    add_post()
+    one = queries_for(client, url)
+    for _ in range(19):
+        add_post()
+    assert queries_for(client, url) == one
+
+
+def test_lists_are_paginated(client, rita, make_post):
+    for i in range(21):
+        make_post(content=f"Post number {i}")
+    client.force_login(rita)
+    first = client.get("/posts/").content.decode()
+    assert "Page 1 of 2" in first and "Post number 20" in first and "Post number 0<" not in first
+    assert "Post number 0" in client.get("/posts/?page=2").content.decode()
+
+
+def test_the_status_endpoint_answers_only_for_the_viewers_posts(client, rita, rex, make_post):
+    post = make_post()
+    Post.objects.filter(pk=post.pk).update(status=Post.Status.PROCESSING)
+    client.force_login(rita)
+    data = client.get(f"/posts/status/?ids={post.pk}").json()
+    assert data["posts"][0]["status"] == 2 and data["posts"][0]["live"] is True
+    assert "Processing" in data["posts"][0]["html"]
+    publish(post)
+    row = client.get(f"/posts/status/?ids={post.pk}").json()["posts"][0]
+    assert row["live"] is False and "https://x.com/alice_x/status/1799" in row["html"]
+    client.force_login(rex)
+    assert client.get(f"/posts/status/?ids={post.pk}").json() == {"posts": []}
+
+
+def test_a_post_scheduled_for_later_is_not_polled(client, rita, make_post):
+    from posts import services
+
+    post = make_post(schedule_at=timezone.now() + timezone.timedelta(days=2))
+    services.review_post(actor=post.task.user, post=post, action=1)
+    client.force_login(rita)
+    assert 'data-live="0"' in client.get(f"/posts/{post.pk}/").content.decode()
+    assert client.get(f"/posts/status/?ids={post.pk}").json()["posts"][0]["live"] is False
+
+
+def test_other_peoples_posts_are_not_found(client, mallory, rex, make_post):
+    post = make_post()
+    for person in (mallory, rex):
+        client.force_login(person)
+        assert client.get(f"/posts/{post.pk}/").status_code == 404

@@ -1,0 +1,55 @@
+"""x-rate-limit headers on every /2 answer, and 429 once a window is spent."""
+from __future__ import annotations
+
+import time
+
+import requests
+
+TOO_MANY = {"title": "Too Many Requests", "detail": "Too Many Requests", "type": "about:blank", "status": 429}
+
+
+def test_posting_past_the_user_limit_answers_429_with_headers(start, make_account, oauth2_headers):
+    sandbox = start(tweet_rate_limit=3)
+    headers = oauth2_headers(make_account(sandbox, "alice_x"))
+    started = time.time()
+
+    answers = [requests.post(f"{sandbox.url}/2/tweets", json={"text": f"t{i}"}, headers=headers, timeout=5)
+               for i in range(4)]
+
+    assert [a.status_code for a in answers] == [201, 201, 201, 429]
+    assert [a.headers["x-rate-limit-remaining"] for a in answers] == ["2", "1", "0", "0"]
+    limited = answers[-1]
+    assert limited.json() == TOO_MANY
+    assert limited.headers["x-rate-limit-limit"] == "3"
+    assert int(started) + 900 - 1 <= int(limited.headers["x-rate-limit-reset"]) <= int(time.time()) + 900
+    assert len(sandbox.state.tweets) == 3
+
+
+def test_limits_are_per_user(start, make_account, oauth2_headers):
+    sandbox = start(tweet_rate_limit=1)
+    for name in ("alice_x", "bob"):
+        headers = oauth2_headers(make_account(sandbox, name))
+        assert requests.post(f"{sandbox.url}/2/tweets", json={"text": "hi"}, headers=headers, timeout=5).status_code == 201
+
+
+def test_the_app_daily_limit_covers_all_users(start, make_account, oauth2_headers):
+    sandbox = start(tweet_app_daily_limit=1)
+    alice, bob = (oauth2_headers(make_account(sandbox, name)) for name in ("alice_x", "bob"))
+    assert requests.post(f"{sandbox.url}/2/tweets", json={"text": "a"}, headers=alice, timeout=5).status_code == 201
+    limited = requests.post(f"{sandbox.url}/2/tweets", json={"text": "b"}, headers=bob, timeout=5)
+    assert limited.status_code == 429
+    assert limited.headers["x-app-limit-24hour-remaining"] == "0"
+
+
+def test_a_new_window_starts_after_the_old_one_ends(start, make_account, oauth2_headers):
+    sandbox = start(tweet_rate_limit=1, rate_window_s=1)
+    headers = oauth2_headers(make_account(sandbox, "alice_x"))
+    assert requests.post(f"{sandbox.url}/2/tweets", json={"text": "a"}, headers=headers, timeout=5).status_code == 201
+    assert requests.post(f"{sandbox.url}/2/tweets", json={"text": "b"}, headers=headers, timeout=5).status_code == 429
+    time.sleep(1.05)
+    assert requests.post(f"{sandbox.url}/2/tweets", json={"text": "c"}, headers=headers, timeout=5).status_code == 201
+
+
+def test_reads_carry_headers_too(sandbox, alice, oauth2_headers):
+    answer = requests.get(f"{sandbox.url}/2/users/me", headers=oauth2_headers(alice), timeout=5)
+    assert {"x-rate-limit-limit", "x-rate-limit-remaining", "x-rate-limit-reset"} <= set(answer.headers)

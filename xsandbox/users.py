@@ -1,0 +1,110 @@
+"""Users: /2/users/me, /2/users/{id} and a user's timeline, /2/users/{id}/tweets."""
+from __future__ import annotations
+
+import hashlib
+import time
+from typing import Any
+
+from .auth import Identity
+from .problems import invalid_request, not_found_error
+from .state import SandboxState, User
+from .tweets import iso_time, render, requested_fields
+from .web import Request, Response, json_response
+
+MIN_RESULTS, MAX_RESULTS, DEFAULT_RESULTS = 5, 100, 10
+
+
+def me(state: SandboxState, req: Request, ident: Identity) -> Response:
+    """GET /2/users/me: the user the token belongs to."""
+    assert ident.user_id is not None
+    return _user_answer(state, req, ident.user_id, "id")
+
+
+def by_id(state: SandboxState, req: Request, ident: Identity, user_id: str) -> Response:
+    """GET /2/users/{id}. An unknown id is a 200 with `errors`, as on X."""
+    return _user_answer(state, req, user_id, "id")
+
+
+def _user_answer(state: SandboxState, req: Request, user_id: str, parameter: str) -> Response:
+    fields = requested_fields(req, "user.fields")
+    with state.lock:
+        user = state.users.get(user_id)
+        if user is None:
+            return json_response(200, {"errors": [not_found_error("user", parameter, user_id)]})
+        return json_response(200, {"data": render_user(state, user, fields)})
+
+
+def render_user(state: SandboxState, user: User, fields: set[str]) -> dict[str, Any]:
+    data: dict[str, Any] = {"id": user.id, "name": user.name, "username": user.username}
+    if "description" in fields:
+        data["description"] = f"Sandbox account @{user.username}."
+    if "profile_image_url" in fields:
+        data["profile_image_url"] = f"https://pbs.twimg.com/profile_images/sandbox/{user.username}_normal.png"
+    if "created_at" in fields:
+        data["created_at"] = iso_time(user.created_at)
+    if "public_metrics" in fields:
+        data["public_metrics"] = _user_metrics(state, user)
+    return data
+
+
+def _user_metrics(state: SandboxState, user: User) -> dict[str, int]:
+    seed = int.from_bytes(hashlib.sha256(user.id.encode()).digest()[:4], "big")
+    return {
+        "followers_count": seed % 5000,
+        "following_count": seed % 700,
+        "tweet_count": sum(t.author_id == user.id and not t.deleted for t in state.tweets.values()),
+        "listed_count": seed % 30,
+        "like_count": seed % 9000,
+    }
+
+
+def timeline(state: SandboxState, req: Request, ident: Identity, user_id: str) -> Response:
+    """GET /2/users/{id}/tweets: newest first, `max_results` 5..100, paged by `pagination_token`."""
+    query = req.query
+    limit = _max_results(query.get("max_results"))
+    before = _pagination_token(query.get("pagination_token"))
+    fields = requested_fields(req, "tweet.fields")
+    now = time.time()
+    with state.lock:
+        if user_id not in state.users:
+            return json_response(200, {"errors": [not_found_error("user", "id", user_id)]})
+        tweets = sorted((t for t in state.tweets.values()
+                         if t.author_id == user_id and not t.deleted and (before is None or int(t.id) < before)),
+                        key=lambda t: int(t.id), reverse=True)
+        page = [render(state, t, fields, now) for t in tweets[:limit]]
+    if not page:
+        return json_response(200, {"meta": {"result_count": 0}})
+    meta: dict[str, Any] = {"result_count": len(page), "newest_id": page[0]["id"], "oldest_id": page[-1]["id"]}
+    if len(tweets) > limit:
+        meta["next_token"] = _make_token(page[-1]["id"])
+    return json_response(200, {"data": page, "meta": meta})
+
+
+def _max_results(value: str | None) -> int:
+    if value is None:
+        return DEFAULT_RESULTS
+    if not value.isdigit() or not MIN_RESULTS <= int(value) <= MAX_RESULTS:
+        raise invalid_request(f"The `max_results` query parameter value [{value}] is not between "
+                              f"{MIN_RESULTS} and {MAX_RESULTS}", {"max_results": [value]})
+    return int(value)
+
+
+def _make_token(oldest_id: str) -> str:
+    """Opaque to clients, like X's tokens; here just the oldest id shown, in base 36."""
+    number, digits = int(oldest_id), ""
+    while number:
+        number, remainder = divmod(number, 36)
+        digits = "0123456789abcdefghijklmnopqrstuvwxyz"[remainder] + digits
+    return "sbx" + digits
+
+
+def _pagination_token(value: str | None) -> int | None:
+    if value is None:
+        return None
+    try:
+        if not value.startswith("sbx"):
+            raise ValueError
+        return int(value[3:], 36)
+    except ValueError:
+        raise invalid_request("The `pagination_token` query parameter value is invalid.",
+                              {"pagination_token": [value]}) from None
