@@ -8,9 +8,7 @@ JSON string, so the seed's body works whichever way a client encodes it.
 import json
 import re
 
-from django.core.exceptions import ObjectDoesNotExist
 from django.utils import timezone
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.fields import empty
