@@ -159,6 +159,55 @@ def create_post(
     return post
 
 
+@transaction.atomic
+def delete_post(*, actor: User, post: Post) -> None:
+    """Delete a post that has not gone out to X, with its media files. Raises NotAllowed or InvalidState."""
+    post = Post.objects.select_for_update().select_related("task").get(pk=post.pk)
+    if not can_edit(actor, post):
+        raise errors.NotAllowed("You cannot delete this post.")
+    sent = post.channels.filter(
+        state__in=[PostChannel.State.SENDING, PostChannel.State.UNKNOWN, PostChannel.State.PUBLISHED]
+    ).exists()
+    if post.status in (Post.Status.PROCESSING, Post.Status.PUBLISHED) or sent:
+        raise errors.InvalidState(
+            f"A post that is {post.get_status_display().lower()} or already sent to X cannot be deleted."
+        )
+    files = [(m.file.storage, m.file.name) for m in post.media.all() if m.file]
+    post.delete()
+    # The rows go with the transaction; the files only once it has committed.
+    transaction.on_commit(lambda: [storage.delete(name) for storage, name in files])
+    log.info("Post %s deleted by %s", post.pk, actor.pk)
+
+
+@transaction.atomic
+def assign_task(*, actor: User, client: User, reseller: User, title: str, brief: str = "") -> TaskAssign:
+    """Staff assign a reseller to work for a client. Raises NotAllowed or ValidationError."""
+    if not (actor.is_authenticated and actor.is_platform_staff):
+        raise errors.NotAllowed("Only staff assign tasks.")
+    problems = {}
+    if not client.is_client:
+        problems["user"] = ["Pick a client: the person who owns the X accounts."]
+    if not reseller.is_reseller:
+        problems["reseller"] = ["Pick a reseller."]
+    if not (title or "").strip():
+        problems["title"] = ["Give the task a title."]
+    if problems:
+        raise ValidationError(problems)
+    task = TaskAssign.objects.create(user=client, reseller=reseller, title=title.strip(), brief=brief or "")
+    log.info("Task %s: reseller %s for client %s, by %s", task.pk, reseller.pk, client.pk, actor.pk)
+    return task
+
+
+@transaction.atomic
+def delete_task(*, actor: User, task: TaskAssign) -> None:
+    """Delete a task that has no posts (posts keep their task). Raises NotAllowed or InvalidState."""
+    if not (actor.is_authenticated and actor.is_platform_staff):
+        raise errors.NotAllowed("Only staff delete tasks.")
+    if task.posts.exists():
+        raise errors.InvalidState("A task with posts cannot be deleted; delete its posts first.")
+    task.delete()
+
+
 _UNSET = object()
 
 

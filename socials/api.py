@@ -66,6 +66,7 @@ class AccountViewSet(
             return Account.objects.none()
         return Account.objects.for_user(self.request.user).select_related("user")
 
+    @extend_schema(responses={201: AccountSerializer, 200: AccountSerializer})
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -87,6 +88,11 @@ class AccountViewSet(
         account = services.update_account(actor=request.user, account=account, **data)
         return Response(self.get_serializer(account).data)
 
+    @extend_schema(responses={200: inline_serializer("AccountDisconnected", {
+        "success": serializers.BooleanField(),
+        "message": serializers.CharField(),
+        "details": serializers.DictField(),
+    })})
     def destroy(self, request, *args, **kwargs):
         result = services.disconnect_account(actor=request.user, account=self.get_object())
         return Response({
