@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "posts",
     "notifications",
     "idempotency",
+    "content_templates",
 ]
 
 MIDDLEWARE = [
