@@ -7,6 +7,7 @@ may not use answers 403; no credentials answer 401.
 
 import pytest
 
+from content_templates.services import create_template
 from posts.models import Post, PostChannel, TaskAssign
 
 PEOPLE = ["rita", "rex", "alice", "bob", "sam", "mallory", "anonymous"]
@@ -21,7 +22,10 @@ def expect(**statuses):
 @pytest.fixture
 def world(people, task, bob_task, alice, bob, rita, alice_account, bob_account, make_post):
     post = make_post()
-    return {"post": post, "task": task, "alice": alice, "account": alice_account}
+    template = create_template(actor=rita, name="Rita's own", text="Hi {client_name}")
+    shared = create_template(actor=people["sam"], name="Shared", text="{task_title}")
+    return {"post": post, "task": task, "alice": alice, "account": alice_account, "template": template,
+            "shared": shared}
 
 
 def failed(post):
@@ -95,6 +99,39 @@ ENDPOINTS = {
             None,
         ),
         expect(sam=204, others=403),
+    ),
+    "list templates": (lambda w: ("get", "/api/templates", None), expect(others=200)),
+    "create template": (
+        lambda w: ("post", "/api/templates", {"name": "New", "text": "Hello {client_name}"}),
+        expect(rita=201, rex=201, sam=201, others=403),
+    ),
+    "retrieve template": (
+        lambda w: ("get", f"/api/templates/{w['template'].pk}", None),
+        expect(rita=200, sam=200, others=404),  # staff see every template; rex not rita's own
+    ),
+    "retrieve shared template": (
+        lambda w: ("get", f"/api/templates/{w['shared'].pk}", None),
+        expect(rita=200, rex=200, sam=200, others=404),
+    ),
+    "edit template": (
+        lambda w: ("patch", f"/api/templates/{w['template'].pk}", {"name": "Renamed"}),
+        expect(rita=200, sam=403, rex=404, others=403),  # clients may not write templates at all
+    ),
+    "edit shared template": (
+        lambda w: ("patch", f"/api/templates/{w['shared'].pk}", {"name": "Renamed"}),
+        expect(sam=200, others=403),
+    ),
+    "delete template": (
+        lambda w: ("delete", f"/api/templates/{w['template'].pk}", None),
+        expect(rita=204, sam=403, rex=404, others=403),
+    ),
+    "delete shared template": (
+        lambda w: ("delete", f"/api/templates/{w['shared'].pk}", None),
+        expect(sam=204, others=403),
+    ),
+    "render template": (
+        lambda w: ("post", f"/api/templates/{w['template'].pk}/render", {"task": str(w["task"].pk)}),
+        expect(rita=200, sam=200, rex=404, others=403),
     ),
 }
 

@@ -18,6 +18,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from content_templates.services import create_template
 from socialhub.wsgi import application
 from tests.api.conftest import jwt_for
 from tests.conftest import make_account
@@ -41,6 +42,7 @@ def known_ids(db, sam, rita, alice, task, alice_account, make_post, bob_task):
     request_finished.disconnect(close_old_connections)
     post = make_post(content="A post the fuzzer can find")
     make_account(alice, "alice_second")
+    template = create_template(actor=rita, name="Fuzzed", text="Hi {client_name}: {link}")
     x_unreachable = responses.RequestsMock(assert_all_requests_are_fired=False)
     x_unreachable.start()
     yield {
@@ -51,6 +53,7 @@ def known_ids(db, sam, rita, alice, task, alice_account, make_post, bob_task):
         "userId": str(alice.pk),
         "id": str(alice.pk),  # /api/users/{id}
         "account_id": str(alice_account.pk),  # /api/accounts/{id}/
+        "template_id": str(template.pk),
     }
     x_unreachable.stop()
     x_unreachable.reset()
