@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
+from content_templates.composer import initial_from_template
 
 from . import errors, preview, services
 from .forms import BulkReviewForm, PostForm, ReviewForm, add_service_errors
@@ -113,15 +114,21 @@ def post_url(post: Post) -> str:
 def compose(request):
     _writer_required(request.user)
     initial = {}
+    start = initial_from_template(request)  # ?template=<id>: content, hashtags and media from a template
+    if start.ask_url:
+        return redirect(start.ask_url)
     if request.method == "GET":
-        initial = _initial_from_query(request)
+        initial = {**_initial_from_query(request), **start.initial}
     form = PostForm(request.POST or None, request.FILES or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
+        template_files, template_alts = start.media_files()  # copies, before the uploaded files
         try:
             post = services.create_post(
                 author=request.user,
                 task=form.cleaned_data["task"],
-                **form.service_kwargs(form.cleaned_data["media"], request.POST.getlist("alt_text")),
+                **form.service_kwargs(
+                    template_files + form.cleaned_data["media"], template_alts + request.POST.getlist("alt_text")
+                ),
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -129,7 +136,9 @@ def compose(request):
             form.add_error("task", str(exc))
         else:
             return _done(request, post, "Post sent to the client for review.")
-    return _compose_response(request, form, "posts/compose.html", {"draft_key": "new"})
+    return _compose_response(
+        request, form, "posts/compose.html", {"draft_key": start.draft_key, "template_start": start}
+    )
 
 
 def _initial_from_query(request) -> dict:

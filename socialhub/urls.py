@@ -16,6 +16,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("socials/publish/twitter", PublishTwitterView.as_view(), name="publish-twitter"),
     path("posts/", include("posts.urls")),
+    path("templates/", include("content_templates.urls")),
     path("settings/", include("accounts.urls")),
     path("socials/", include("socials.urls")),
     path("notifications/", include("notifications.urls")),
