@@ -112,6 +112,7 @@ class UseTemplateForm(forms.Form):
             self.fields[VALUE_PREFIX + name] = forms.CharField(
                 label=f"{{{name}}}", max_length=services.MAX_VALUE_LENGTH,
                 widget=forms.URLInput if name == "link" else forms.TextInput,
+                error_messages={"required": f"Give a value for {{{name}}}."},
             )
 
     def values(self) -> dict[str, str]:
