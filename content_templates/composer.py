@@ -39,7 +39,7 @@ class TemplateStart:
 
 
 def use_url(template: ContentTemplate, query) -> str:
-    params = {k: v for k, v in query.items() if k == "task" or k.startswith(VALUE_PREFIX)}
+    params = {k: v for k, v in query.items() if v and (k == "task" or k.startswith(VALUE_PREFIX))}
     url = reverse("content_templates:use", args=[template.pk])
     return f"{url}?{urlencode(params)}" if params else url
 

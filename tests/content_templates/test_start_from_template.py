@@ -97,7 +97,7 @@ def test_the_values_step_asks_for_a_task_when_none_is_given(rita_client, rita, s
     from posts.models import TaskAssign
 
     TaskAssign.objects.create(user=task.user, reseller=rita, title="Summer")
-    response = rita_client.get(f"/posts/new/?template={shared_template.pk}")
+    response = rita_client.get(f"/posts/new/?template={shared_template.pk}&task=")  # the picker, no task picked
     assert response["Location"] == f"/templates/{shared_template.pk}/use/"
     page = rita_client.get(response["Location"]).content.decode()
     assert "Spring launch" in page and "Summer" in page and "Bob&#x27;s bakery" not in page
