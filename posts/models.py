@@ -1,4 +1,4 @@
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import models
@@ -79,7 +79,7 @@ class PostQuerySet(models.QuerySet):
 
     def with_relations(self):
         return self.select_related("task__user", "task__reseller", "created_by").prefetch_related(
-            "channels__account", "media", "parts__media"
+            "channels__account", "channels__parts", "media", "parts__media"
         )
 
 
@@ -170,6 +170,26 @@ class Post(models.Model):
     def is_thread(self) -> bool:
         return len(self.parts.all()) > 0
 
+    def thread_with_channels(self) -> list["ThreadPart"]:
+        """The thread, each part with how it went on each channel (`part.channels`: PartChannel
+        list). Uses prefetched channels__parts when there (Post.objects.with_relations)."""
+        thread = self.thread
+        for channel in self.channels.all():
+            done = {record.part_id: record for record in channel.parts.all()} if len(thread) > 1 else {}
+            waiting = False
+            for item in thread:
+                record = None if item.part is None else done.get(item.part.pk)
+                remote_id = channel.remote_id if item.part is None else getattr(record, "remote_id", "")
+                remote_url = channel.remote_url if item.part is None else getattr(record, "remote_url", "")
+                if remote_id:
+                    state = PostChannel.State.PUBLISHED
+                elif waiting:
+                    state = PART_WAITING
+                else:
+                    state, waiting = channel.state, True  # the part the channel is at
+                item.channels.append(PartChannel(channel, state, remote_id, remote_url))
+        return thread
+
 
 @dataclass
 class ThreadPart:
@@ -180,6 +200,27 @@ class ThreadPart:
     text: str
     media: list
     part: "PostPart | None" = None
+    channels: list["PartChannel"] = field(default_factory=list)
+
+
+# A part's state on a channel: the channel's own states, or this one for parts after the one
+# the channel is at (they go out once it is on X).
+PART_WAITING = "waiting"
+PART_STATE_LABELS = {PART_WAITING: "Waiting for the part before"}
+
+
+@dataclass
+class PartChannel:
+    """How one part went on one channel."""
+
+    channel: "PostChannel"
+    state: str
+    remote_id: str
+    remote_url: str
+
+    @property
+    def state_label(self) -> str:
+        return PART_STATE_LABELS.get(self.state) or PostChannel.State(self.state).label
 
 
 MAX_PARTS = 25
