@@ -1,4 +1,4 @@
-"""REST for X accounts: the seed's test-connection endpoint and /api/accounts/.
+"""REST for X accounts: the seed's test-connection endpoint and /api/accounts.
 
 Errors come out in the seed's envelope through socialhub.api.exception_handler. Token fields are
 write-only: they go in, they never come back out.
@@ -12,13 +12,15 @@ from rest_framework.views import APIView
 
 from accounts.models import User
 from posts.errors import NOT_CONNECTED
+from posts.serializers import OpaqueIdField
 
 from . import services
 from .models import Account
 
 
 class AccountSerializer(serializers.ModelSerializer):
-    user = serializers.PrimaryKeyRelatedField(
+    id = serializers.CharField(read_only=True)
+    user = OpaqueIdField(
         queryset=User.objects.clients(), required=False,
         help_text="The client who owns it (staff only; a client adds accounts for themselves).",
     )
