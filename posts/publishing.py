@@ -8,6 +8,13 @@ leaves the channel in "sending"; once the lease is over, the next worker treats 
 An unknown outcome (timeout, lost connection, unreadable answer after the request left) is never
 sent again blindly: X has no idempotency key, so the account's recent tweets are read first.
 
+A thread (Post.thread: part 1 is the post, parts 2..n its PostParts) goes out on each channel in
+order under the same claim: part 1, then each part as a reply to the one before. Each part's tweet
+is recorded the moment X answers (part 1's on the PostChannel, later parts' on ChannelPart rows),
+before the next part is sent, and the lease is checked before every POST. So a resumed channel
+skips the parts with a remote id, and only the first part without one can have an unknown
+outcome: it is reconciled (same text, replying to the part before) before anything is sent.
+
 Entry points: hand_over (on approval), publish_post (the django-q2 task, the retry action and
 POST /socials/publish/twitter all end here), settle (a post's status from its channels).
 """
