@@ -53,7 +53,12 @@ class CreatePostForUserView(APIView):
         summary="Create a post for a client (reseller)",
         description="`userId` is the client's user id, `taskId` the task that links the reseller to "
         "that client. JSON, or multipart/form-data with `media` files and their `alt_texts`. The "
-        "post starts pending approval (status 0).",
+        "post starts pending approval (status 0).\n\n"
+        "A thread: `parts`, every part in order with part 1 first, instead of `content` and "
+        "`media` (JSON: `[{\"content\": \"...\"}, ...]`; multipart: `parts[N][content]`, "
+        "`parts[N][alt_texts]` and the files `parts[N][media]`, repeated, N counting from 0). "
+        "At most 25 parts, each within X's weighted 280; hashtags go on part 1. Approved as one "
+        "post; published as part 1, then each part as a reply to the one before.",
         parameters=[IDEMPOTENCY_PARAMETER],
         request={"application/json": PostInputSerializer, "multipart/form-data": PostFormSerializer},
         responses={201: PostSerializer},

@@ -17,7 +17,7 @@ from rest_framework.utils import html
 from accounts.models import User
 from socialhub.api import OpaqueIdField, parse_id
 
-from .models import Post, PostChannel, PostMedia, ReviewEvent, TaskAssign
+from .models import PART_WAITING, Post, PostChannel, PostMedia, ReviewEvent, TaskAssign
 
 NAIVE_DATETIME = (
     "Give the time in ISO 8601 with its UTC offset, for example 2024-01-01T10:00:00Z "
@@ -97,6 +97,69 @@ class ChannelRefSerializer(serializers.Serializer):
         return attrs
 
 
+class PartInputSerializer(serializers.Serializer):
+    """One part of a thread. Part 1 carries the post's hashtags; media come only in multipart."""
+
+    id = serializers.CharField(
+        required=False, max_length=32,
+        help_text="Edits only: the id of an existing part 2..n to change (its media are kept).",
+    )
+    content = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False, max_length=25000, default="")
+    alt_texts = FlexibleListField(
+        child=serializers.CharField(allow_blank=True, max_length=1000, trim_whitespace=False),
+        required=False, max_length=4, help_text="Alt text for each of this part's media files, in order.",
+    )
+    remove_media = FlexibleListField(
+        child=serializers.CharField(max_length=32), required=False, max_length=4,
+        help_text="Edits only: ids of this part's attached media to remove.",
+    )
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and not data.strip().startswith("{"):
+            data = {"content": data}  # a bare string is a part's text
+        elif isinstance(data, str):
+            try:
+                data = json.loads(data)
+            except ValueError:
+                raise serializers.ValidationError("This is not a valid JSON object.") from None
+        return super().to_internal_value(data)
+
+
+class PartFormSerializer(PartInputSerializer):
+    media = serializers.ListField(
+        child=serializers.FileField(), required=False, max_length=4,
+        help_text="This part's files: multipart fields `parts[N][media]` (N from 0 for part 1), repeated.",
+    )
+
+
+class PartsField(FlexibleListField):
+    """`parts`: a JSON array, or in multipart `parts[N][content]`, `parts[N][alt_texts]` and the
+    files `parts[N][media]` (repeated), N counting from 0 for part 1."""
+
+    def get_value(self, dictionary):
+        value = super().get_value(dictionary)
+        if html.is_html_input(dictionary) and isinstance(value, list):
+            for index, item in enumerate(value):
+                if isinstance(item, dict):
+                    for key in ("media", "alt_texts", "remove_media"):
+                        many = dictionary.getlist(f"{self.field_name}[{index}][{key}]")
+                        if len(many) > 1:
+                            item[key] = many
+                        elif key == "media" and many:
+                            item[key] = many
+        return value
+
+
+def _part_kwargs(part: dict) -> dict:
+    kwargs = {"content": part.get("content", ""), "media_files": part.get("media", []),
+              "alt_texts": part.get("alt_texts", [])}
+    if part.get("id"):
+        kwargs["id"] = parse_id(part["id"]) or part["id"]
+    if part.get("remove_media"):
+        kwargs["remove_media_ids"] = [pk for pk in map(parse_id, part["remove_media"]) if pk]
+    return kwargs
+
+
 class PostInputSerializer(serializers.Serializer):
     """The seed's post body (JSON)."""
 
@@ -112,6 +175,12 @@ class PostInputSerializer(serializers.Serializer):
     )
     schedule_at = AwareDateTimeField(
         required=False, allow_null=True, help_text="ISO 8601 with offset. Omit to publish once approved."
+    )
+    parts = PartsField(
+        child=PartInputSerializer(), required=False, max_length=25,
+        help_text="A thread: every part in order, part 1 first, each within X's 280 (hashtags go on "
+        "part 1); then leave `content` and `media` out. Published as part 1, then each part as a "
+        "reply to the one before. Omit for a single post.",
     )
 
     def validate_hashtags(self, value):
@@ -132,11 +201,19 @@ class PostInputSerializer(serializers.Serializer):
             kwargs["alt_texts"] = data.get("alt_texts", [])
         if data.get("remove_media"):
             kwargs["remove_media_ids"] = [pk for pk in map(parse_id, data["remove_media"]) if pk]
+        if "parts" in data:
+            kwargs["parts"] = [_part_kwargs(part) for part in data["parts"]]
         return kwargs
 
 
 class PostFormSerializer(PostInputSerializer):
-    """The seed's post body as multipart/form-data, with media files and their alt text."""
+    """The seed's post body as multipart/form-data, with media files and their alt text. A
+    thread's parts as `parts[N][content]`, `parts[N][alt_texts]`, files `parts[N][media]`."""
+
+    parts = PartsField(
+        child=PartFormSerializer(), required=False, max_length=25,
+        help_text=PostInputSerializer._declared_fields["parts"].help_text,
+    )
 
     media = serializers.ListField(
         child=serializers.FileField(), required=False, max_length=4,
@@ -161,6 +238,12 @@ class PostEditInputSerializer(PostInputSerializer):
 
 class PostEditFormSerializer(PostEditInputSerializer, PostFormSerializer):
     """A change to a pending or rejected post (multipart/form-data): new media are added after the kept ones."""
+
+    parts = PartsField(
+        child=PartFormSerializer(), required=False, max_length=25,
+        help_text="The whole thread, part 1 first (see create). A part 2..n with an `id` keeps its "
+        "media (less `remove_media`); parts left out are removed; one part makes a single post again.",
+    )
 
 
 class ReviewInputSerializer(serializers.Serializer):
@@ -233,6 +316,31 @@ class MediaSerializer(serializers.ModelSerializer):
         return request.build_absolute_uri(url) if request else url
 
 
+class PartChannelSerializer(serializers.Serializer):
+    """How one part went on one channel."""
+
+    channel_id = serializers.CharField(source="channel.account_id", help_text="The X account's id.")
+    username = serializers.CharField(source="channel.account.username")
+    state = serializers.ChoiceField(
+        choices=[*PostChannel.State.choices, (PART_WAITING, "Waiting for the part before")],
+        help_text="`published` once this part is on X; the channel's state for the part it is at; "
+        "`waiting` for the parts after that one.",
+    )
+    state_label = serializers.CharField()
+    remote_id = serializers.CharField(help_text="The tweet's id, once published.")
+    remote_url = serializers.CharField(help_text="The tweet's address, once published.")
+
+
+class PartSerializer(serializers.Serializer):
+    """One part of the post's thread (a single post is a thread of one)."""
+
+    position = serializers.IntegerField(help_text="1 for the first tweet, 2 for the reply to it...")
+    content = serializers.CharField()
+    text = serializers.CharField(help_text="The exact text sent to X (part 1 with the hashtags).")
+    media = MediaSerializer(many=True)
+    channels = PartChannelSerializer(many=True)
+
+
 @extend_schema_field({"type": "string", "nullable": True})
 class NullableIdField(serializers.Field):
     def to_representation(self, value):
@@ -253,14 +361,18 @@ class PostSerializer(serializers.ModelSerializer):
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     hashtags = serializers.ListField(child=serializers.CharField(), read_only=True)
     channels = ChannelSerializer(many=True, read_only=True)
-    media = MediaSerializer(many=True, read_only=True)
+    media = MediaSerializer(many=True, read_only=True, help_text="Part 1's media.")
+    parts = PartSerializer(
+        source="thread_with_channels", many=True, read_only=True,
+        help_text="Every part in order, part 1 first (`content`, `text` and `media` above are part 1's).",
+    )
 
     class Meta:
         model = Post
         fields = [
             "id", "task", "client", "reseller", "created_by", "content", "hashtags", "text", "status",
             "status_label", "schedule_at", "feedback", "reviewed_by", "reviewed_at", "published_at",
-            "created_at", "updated_at", "channels", "media",
+            "created_at", "updated_at", "channels", "media", "parts",
         ]
         read_only_fields = fields
 
