@@ -73,7 +73,8 @@ def hand_over(post: Post) -> None:
         next_attempt_at=None,
         claimed_at=None,
         attempts=0,
-        first_attempt_at=None,
+        # Kept for a channel still to reconcile: X is searched back to its first attempt.
+        first_attempt_at=Case(When(error_kind=UNRESOLVED, then=F("first_attempt_at")), default=None),
         last_error="",
         error_kind="",
         dispatched_at=now if due else None,  # enqueued here: the dispatcher need not do it too
