@@ -7,7 +7,7 @@ post endpoints (a JSON array, or repeated form fields in multipart); ids are str
 from rest_framework import serializers
 
 from posts.models import TaskAssign
-from posts.serializers import FlexibleListField, NullableIdField
+from posts.serializers import FlexibleListField, MediaSerializer, NullableIdField
 from posts.text import MAX_WEIGHTED_LENGTH
 from socialhub.api import OpaqueIdField, parse_id
 
@@ -94,19 +94,9 @@ class RenderInputSerializer(serializers.Serializer):
 # --- Output.
 
 
-class TemplateMediaSerializer(serializers.ModelSerializer):
-    id = serializers.CharField(read_only=True)
-    url = serializers.SerializerMethodField()
-
-    class Meta:
+class TemplateMediaSerializer(MediaSerializer):
+    class Meta(MediaSerializer.Meta):
         model = TemplateMedia
-        fields = ["id", "url", "kind", "mime_type", "size", "alt_text", "order"]
-        read_only_fields = fields
-
-    def get_url(self, media) -> str:
-        request = self.context.get("request")
-        url = media.file.url
-        return request.build_absolute_uri(url) if request else url
 
 
 class TemplateSerializer(serializers.ModelSerializer):
