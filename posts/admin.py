@@ -2,9 +2,10 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
+from django.utils.html import format_html, format_html_join
 
 from . import errors, services
-from .models import Post, PostChannel, PostMedia, ReviewEvent, TaskAssign
+from .models import ChannelPart, Post, PostChannel, PostMedia, PostPart, ReviewEvent, TaskAssign
 
 
 class ScheduledFilter(admin.SimpleListFilter):
@@ -43,6 +44,24 @@ class MediaInline(admin.TabularInline):
 
     def has_add_permission(self, request, obj=None):
         return False
+
+
+class PartInline(admin.TabularInline):
+    """Parts 2..n of a thread (part 1 is the post's own content and media)."""
+
+    model = PostPart
+    extra = 0
+    fields = ["position", "content", "attachments"]
+    readonly_fields = fields
+    can_delete = False
+    verbose_name_plural = "thread parts after the first (hashtags go on part 1)"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="media")
+    def attachments(self, part):
+        return ", ".join(f"{m.get_kind_display()} ({m.alt_text or 'no alt text'})" for m in part.media.all()) or "-"
 
 
 class ReviewInline(admin.TabularInline):
@@ -125,13 +144,31 @@ class PostAdmin(admin.ModelAdmin):
     search_fields = ["content", "task__title", "task__user__username", "task__reseller__username"]
     list_select_related = ["task__user", "task__reseller"]
     fields = ["task", "content", "hashtags", "schedule_at", "status", "feedback", "created_by",
-              "reviewed_by", "reviewed_at", "published_at", "created_at", "updated_at"]
+              "reviewed_by", "reviewed_at", "published_at", "created_at", "updated_at", "thread_states"]
     # Changes go through the services (review actions here; edits in the composer or the API),
     # which validate length, channels and state.
     readonly_fields = fields
-    inlines = [ChannelInline, MediaInline, ReviewInline]
+    inlines = [ChannelInline, MediaInline, PartInline, ReviewInline]
     actions = [approve_posts, reject_posts, retry_posts]
     date_hierarchy = "created_at"
+
+    @admin.display(description="Thread on X, part by part")
+    def thread_states(self, obj):
+        """Each part's state and tweet on each channel (a single post is a thread of one)."""
+        rows = [
+            (item.position, pc.channel.account, pc.state_label, pc.remote_url or "#", pc.remote_id or "-")
+            for item in obj.thread_with_channels()
+            for pc in item.channels
+        ]
+        if not rows:
+            return "-"
+        body = format_html_join(
+            "", "<tr><td>{}</td><td>{}</td><td>{}</td><td><a href='{}'>{}</a></td></tr>", rows
+        )
+        return format_html(
+            "<table><thead><tr><th>Part</th><th>Account</th><th>State</th><th>Tweet</th></tr></thead>"
+            "<tbody>{}</tbody></table>", body
+        )
 
     @admin.display(ordering="task__user__username")
     def client(self, obj):
@@ -160,6 +197,23 @@ class ReviewEventAdmin(admin.ModelAdmin):
     list_filter = ["action"]
     list_select_related = ["post", "actor"]
     readonly_fields = ["post", "actor", "action", "feedback", "created_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ChannelPart)
+class ChannelPartAdmin(admin.ModelAdmin):
+    """What each channel sent of a thread's parts 2..n (part 1's tweet is on the post's channel)."""
+
+    list_display = ["channel", "part", "remote_id", "in_reply_to", "published_at"]
+    list_select_related = ["channel__account", "part"]
+    search_fields = ["remote_id", "in_reply_to", "sent_text"]
+    readonly_fields = ["channel", "part", "remote_id", "remote_url", "in_reply_to", "sent_text", "media_ids",
+                       "media_expires_at", "published_at", "created_at", "updated_at"]
 
     def has_add_permission(self, request):
         return False

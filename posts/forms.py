@@ -1,5 +1,7 @@
 """Forms for the post pages. They check the shape of the input; posts/services.py keeps every rule."""
 
+import re
+
 from django import forms
 from django.core.exceptions import ValidationError
 
@@ -15,7 +17,9 @@ SERVICE_FIELDS = {
     "schedule_at": "schedule_at",
     "media": "media",
     "feedback": "feedback",
+    "parts": "parts",
 }
+PART_FIELD = re.compile(r"^part-(\d+)-(content|id|delete)$")
 
 
 def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
@@ -93,6 +97,9 @@ class PostForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         label="Remove attached media",
     )
+    # Never rendered as an input: the thread's parts come as part-N-* fields (thread_parts below);
+    # this only carries the services' "parts" errors to the page.
+    parts = forms.CharField(required=False, disabled=True, widget=forms.HiddenInput)
     when = forms.ChoiceField(choices=WHEN_CHOICES, widget=forms.RadioSelect, initial="approval", label="Publish")
     # A naive local time is read in the viewer's time zone (UserTimezoneMiddleware) and stored in UTC.
     schedule_at = forms.DateTimeField(
@@ -135,9 +142,11 @@ class PostForm(forms.Form):
             "schedule_at": post.schedule_at,
         }
 
-    def service_kwargs(self, files, alt_texts) -> dict:
+    def service_kwargs(self, files, alt_texts, parts: list[dict] | None = None) -> dict:
+        """The services' keyword arguments. With `parts` (the later parts, see thread_parts),
+        the whole thread goes as `parts`, part 1 made of the content and media fields."""
         data = self.cleaned_data
-        return {
+        kwargs = {
             "content": data["content"],
             "hashtags": data["hashtags"],
             "account_ids": [a.pk for a in data["accounts"]],
@@ -145,6 +154,35 @@ class PostForm(forms.Form):
             "media_files": files,
             "alt_texts": alt_texts,
         }
+        if parts is not None:
+            first = {"content": kwargs.pop("content"), "media_files": kwargs.pop("media_files"),
+                     "alt_texts": kwargs.pop("alt_texts")}
+            kwargs["parts"] = [first, *parts]
+        return kwargs
+
+
+def thread_parts(data, files) -> list[dict]:
+    """Parts 2..n from the composer's part-N-* fields, in N order, renumbered from 2: content,
+    alt_text (one per file), media (files), id (an existing part, when editing), remove_media.
+    A part left blank, or ticked "remove this part", is dropped."""
+    numbers = sorted({int(m[1]) for key in data if (m := PART_FIELD.match(key))})
+    parts = []
+    for n in numbers:
+        prefix = f"part-{n}-"
+        if data.get(prefix + "delete"):
+            continue
+        part = {
+            "content": data.get(prefix + "content", ""),
+            "media_files": files.getlist(prefix + "media") if files else [],
+            "alt_texts": data.getlist(prefix + "alt_text"),
+        }
+        if data.get(prefix + "id", "").isdigit():
+            part["id"] = int(data[prefix + "id"])
+            part["remove_media_ids"] = [int(pk) for pk in data.getlist(prefix + "remove_media") if pk.isdigit()]
+        elif not part["content"].strip() and not part["media_files"]:
+            continue
+        parts.append(part)
+    return parts
 
 
 class ReviewForm(forms.Form):

@@ -1,3 +1,5 @@
+from dataclasses import dataclass, field
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -77,7 +79,7 @@ class PostQuerySet(models.QuerySet):
 
     def with_relations(self):
         return self.select_related("task__user", "task__reseller", "created_by").prefetch_related(
-            "channels__account", "media"
+            "channels__account", "channels__parts", "media", "parts__media"
         )
 
 
@@ -153,6 +155,97 @@ class Post(models.Model):
 
         return compose_text(self.content, self.hashtags)
 
+    @property
+    def thread(self) -> list["ThreadPart"]:
+        """Every part in order: part 1 is the post's own content, hashtags and media; parts 2..n
+        are its PostParts. A post without PostParts is a thread of one (a single tweet)."""
+        from .text import compose_text
+
+        first = ThreadPart(1, self.content, self.full_text, list(self.media.all()))
+        rest = [ThreadPart(p.position, p.content, compose_text(p.content, []), list(p.media.all()), p)
+                for p in self.parts.all()]
+        return [first, *rest]
+
+    @property
+    def is_thread(self) -> bool:
+        return len(self.parts.all()) > 0
+
+    def thread_with_channels(self) -> list["ThreadPart"]:
+        """The thread, each part with how it went on each channel (`part.channels`: PartChannel
+        list). Uses prefetched channels__parts when there (Post.objects.with_relations)."""
+        thread = self.thread
+        for channel in self.channels.all():
+            done = {record.part_id: record for record in channel.parts.all()} if len(thread) > 1 else {}
+            waiting = False
+            for item in thread:
+                record = None if item.part is None else done.get(item.part.pk)
+                remote_id = channel.remote_id if item.part is None else getattr(record, "remote_id", "")
+                remote_url = channel.remote_url if item.part is None else getattr(record, "remote_url", "")
+                if remote_id:
+                    state = PostChannel.State.PUBLISHED
+                elif waiting:
+                    state = PART_WAITING
+                else:
+                    state, waiting = channel.state, True  # the part the channel is at
+                item.channels.append(PartChannel(channel, state, remote_id, remote_url))
+        return thread
+
+
+@dataclass
+class ThreadPart:
+    """One tweet of a post's thread, as shown and as sent (`text` is the exact text sent to X)."""
+
+    position: int
+    content: str
+    text: str
+    media: list
+    part: "PostPart | None" = None
+    channels: list["PartChannel"] = field(default_factory=list)
+
+
+# A part's state on a channel: the channel's own states, or this one for parts after the one
+# the channel is at (they go out once it is on X).
+PART_WAITING = "waiting"
+PART_STATE_LABELS = {PART_WAITING: "Waiting for the part before"}
+
+
+@dataclass
+class PartChannel:
+    """How one part went on one channel."""
+
+    channel: "PostChannel"
+    state: str
+    remote_id: str
+    remote_url: str
+
+    @property
+    def state_label(self) -> str:
+        return PART_STATE_LABELS.get(self.state) or PostChannel.State(self.state).label
+
+
+MAX_PARTS = 25
+
+
+class PostPart(models.Model):
+    """Part 2, 3, ... of a thread. Part 1 is the Post itself (content, hashtags, media), so a
+    single post is simply a post without parts. Hashtags go on part 1 only."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="parts")
+    position = models.PositiveSmallIntegerField(help_text="2 for the first reply, 3 for the next...")
+    content = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["position"]
+        verbose_name = "thread part"
+        constraints = [
+            models.UniqueConstraint(fields=["post", "position"], name="part_unique_position"),
+            # No upper bound here: edits move parts through high positions (services cap a thread at MAX_PARTS).
+            models.CheckConstraint(condition=Q(position__gte=2), name="part_position_from_2"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Part {self.position} of post {self.post_id}"
+
 
 class PostChannel(models.Model):
     """One X account a post goes to (the seed's post_channels), with its own publish state."""
@@ -206,6 +299,35 @@ class PostChannel(models.Model):
         return f"{self.post_id} -> {self.account}"
 
 
+class ChannelPart(models.Model):
+    """What one channel sent for part 2, 3, ... of a thread (part 1's is on the PostChannel itself).
+
+    The channel stays the unit of claiming and keeps the thread's state: parts go out in order,
+    each part's remote id is written as soon as X answers, before the next part is sent. So the
+    only part whose outcome can be unknown is the first one without a remote id.
+    """
+
+    channel = models.ForeignKey(PostChannel, on_delete=models.CASCADE, related_name="parts")
+    part = models.ForeignKey(PostPart, on_delete=models.CASCADE, related_name="channel_parts")
+    remote_id = models.CharField(max_length=64, blank=True)
+    remote_url = models.URLField(blank=True)
+    in_reply_to = models.CharField(max_length=64, blank=True, help_text="The tweet this part replies to.")
+    sent_text = models.TextField(blank=True, help_text="The exact text sent to X.")
+    media_ids = models.JSONField(default=list, blank=True, help_text="X media ids uploaded.")
+    media_expires_at = models.DateTimeField(null=True, blank=True, help_text="When X forgets media_ids.")
+    published_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["part__position", "pk"]
+        verbose_name = "channel part"
+        constraints = [models.UniqueConstraint(fields=["channel", "part"], name="channel_part_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.channel} part {self.part.position}"
+
+
 def post_media_path(instance: "PostMedia", filename: str) -> str:
     return f"posts/{timezone.now():%Y/%m}/{filename}"
 
@@ -218,7 +340,10 @@ class PostMedia(models.Model):
         GIF = "gif", "GIF"
         VIDEO = "video", "Video"
 
-    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="media")
+    # Part 1's media belong to the post; a later part's to that part (and then `post` is empty),
+    # so `post.media` stays the first tweet's attachments, as it was before threads.
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="media", null=True, blank=True)
+    part = models.ForeignKey(PostPart, on_delete=models.CASCADE, related_name="media", null=True, blank=True)
     file = models.FileField(upload_to=post_media_path)
     kind = models.CharField(max_length=8, choices=Kind.choices)
     mime_type = models.CharField(max_length=64)
@@ -230,6 +355,12 @@ class PostMedia(models.Model):
     class Meta:
         ordering = ["order", "pk"]
         verbose_name_plural = "media"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(post__isnull=False, part__isnull=True) | Q(post__isnull=True, part__isnull=False),
+                name="media_of_post_or_part",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.order + 1}"

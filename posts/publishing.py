@@ -8,6 +8,13 @@ leaves the channel in "sending"; once the lease is over, the next worker treats 
 An unknown outcome (timeout, lost connection, unreadable answer after the request left) is never
 sent again blindly: X has no idempotency key, so the account's recent tweets are read first.
 
+A thread (Post.thread: part 1 is the post, parts 2..n its PostParts) goes out on each channel in
+order under the same claim: part 1, then each part as a reply to the one before. Each part's tweet
+is recorded the moment X answers (part 1's on the PostChannel, later parts' on ChannelPart rows),
+before the next part is sent, and the lease is checked before every POST. So a resumed channel
+skips the parts with a remote id, and only the first part without one can have an unknown
+outcome: it is reconciled (same text, replying to the part before) before anything is sent.
+
 Entry points: hand_over (on approval), publish_post (the django-q2 task, the retry action and
 POST /socials/publish/twitter all end here), publish_posts (several due posts in one worker, sent
 concurrently by a bounded thread pool: each thread still claims each channel with its own
@@ -27,7 +34,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Case, F, Prefetch, Q, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -35,7 +42,7 @@ from django.utils import timezone
 from socials.publishers import MediaFile, Published, PublishError, publisher_for
 
 from . import errors, signals
-from .models import Post, PostChannel, PostMedia
+from .models import ChannelPart, Post, PostChannel, PostMedia, ThreadPart
 from .text import MAX_WEIGHTED_LENGTH, weighted_length
 
 log = logging.getLogger(__name__)
@@ -71,7 +78,8 @@ def hand_over(post: Post) -> None:
         next_attempt_at=None,
         claimed_at=None,
         attempts=0,
-        first_attempt_at=None,
+        # Kept for a channel still to reconcile: X is searched back to its first attempt.
+        first_attempt_at=Case(When(error_kind=UNRESOLVED, then=F("first_attempt_at")), default=None),
         last_error="",
         error_kind="",
         dispatched_at=now if due else None,  # enqueued here: the dispatcher need not do it too
@@ -166,12 +174,23 @@ class ChannelResult:
 def _loading():
     channels = PostChannel.objects.select_related("account")
     return Post.objects.select_related("task__user", "task__reseller").prefetch_related(  # notifications name them
-        Prefetch("channels", queryset=channels), "media"
+        Prefetch("channels", queryset=channels), "media", "parts__media"
     )
 
 
 def _load(post_id: int) -> Post | None:
     return _loading().filter(pk=post_id).first()
+
+
+def _sent_parts(post: Post, thread: list[ThreadPart]) -> dict[int, dict[int, ChannelPart]]:
+    """What each channel already sent of parts 2..n: {channel id: {position: ChannelPart}}.
+    No query for a single post."""
+    if len(thread) == 1:
+        return {}
+    found: dict[int, dict[int, ChannelPart]] = {}
+    for record in ChannelPart.objects.filter(channel__post_id=post.pk).select_related("part"):
+        found.setdefault(record.channel_id, {})[record.part.position] = record
+    return found
 
 
 def _ready(channel: PostChannel, now: dt.datetime) -> bool:
@@ -212,7 +231,7 @@ def publish_post(*, post_id: int, timeout: tuple[float, float] | None = None) ->
     Safe to call any number of times, from any number of workers at once. Call it outside any
     transaction: the claims must be visible to other workers before X is called. Returns the post
     as loaded (its channels as this call left them), or None if it no longer exists. `timeout`
-    bounds the wait for X's answer to the POST (the synchronous endpoint uses a short one).
+    bounds the wait for X's answer to each POST (the synchronous endpoint uses a short one).
     """
     post = _load(post_id)
     if post is None:
@@ -236,11 +255,11 @@ def _publish_loaded(post: Post, *, timeout: tuple[float, float] | None = None) -
             Post.objects.filter(pk=post.pk, status=Post.Status.APPROVED).update(
                 status=Post.Status.PROCESSING, updated_at=now
             )
-        text = post.full_text
-        media = list(post.media.all())
+        thread = post.thread
+        sent = _sent_parts(post, thread)
         for channel in channels:
-            if _claim(channel, text, timezone.now()):
-                publish_channel(channel, text=text, media=media, timeout=timeout)
+            if _claim(channel, thread[0].text, timezone.now()):
+                publish_channel(channel, thread=thread, sent=sent.get(channel.pk, {}), timeout=timeout)
     everyone = post.channels.all()
     if channels and len(channels) == len(everyone) and all(c.state == State.PUBLISHED for c in everyone):
         settle(post, states={State.PUBLISHED})  # all ours and published: nothing can change that
@@ -315,75 +334,147 @@ def _publish_logged(post: Post) -> None:
 
 
 def publish_channel(
-    channel: PostChannel, *, text: str, media: Sequence[PostMedia], timeout: tuple[float, float] | None = None
+    channel: PostChannel,
+    *,
+    thread: Sequence[ThreadPart],
+    sent: dict[int, ChannelPart] | None = None,
+    timeout: tuple[float, float] | None = None,
 ) -> ChannelResult:
-    """Send one claimed channel (state "sending", claimed by us). Records the outcome on the row."""
+    """Send one claimed channel (state "sending", claimed by us): its thread's parts in order,
+    each as a reply to the one before. Records each part's tweet as soon as X answers; parts
+    already on X (a remote id recorded) are skipped, so a resumed thread never sends them twice.
+    `sent`: the channel's ChannelPart rows by position. Records the outcome on the rows."""
     account = channel.account
     held = _Lease(channel)
-    # A channel taken over from "unknown" or from a vanished worker may already be on X.
+    sent = dict(sent or {})
+    # A channel taken over from "unknown" or from a vanished worker may already have its next
+    # part on X: only that part (the first without a remote id) is in doubt; later ones never left.
     must_reconcile = channel.state in (State.UNKNOWN, State.SENDING)
     channel.state = State.SENDING
     publisher = None
     try:
         publisher = publisher_for(account.provider)
-        publisher.check(account, text=text)
-        if weighted_length(text) > MAX_WEIGHTED_LENGTH:
-            raise PublishError("too_long", errors.TOO_LONG)
+        publisher.check(account, text=thread[0].text)
+        for part in thread:
+            if weighted_length(part.text) > MAX_WEIGHTED_LENGTH:
+                message = errors.TOO_LONG if part.position == 1 else f"Part {part.position}: {errors.TOO_LONG}"
+                raise PublishError("too_long", message)
+    except PublishError as exc:
+        return _failed(channel, exc, unresolved=must_reconcile)
+    reply_to = ""
+    for part in thread:
+        done = channel.remote_id if part.position == 1 else getattr(sent.get(part.position), "remote_id", "")
+        if done:
+            reply_to = done
+            continue
+        outcome = _send_part(
+            channel, publisher, part, reply_to=reply_to, record=sent.get(part.position), held=held,
+            must_reconcile=must_reconcile, single=len(thread) == 1, timeout=timeout,
+        )
+        if isinstance(outcome, ChannelResult):
+            return outcome  # failed, or another worker has the channel now
+        must_reconcile = False
+        reply_to = outcome.remote_id
+    if len(thread) == 1:
+        return ChannelResult(channel, State.PUBLISHED)
+    return _published(channel, None, how=f"all {len(thread)} parts")
+
+
+def _send_part(
+    channel: PostChannel, publisher, part: ThreadPart, *, reply_to: str, record: ChannelPart | None,
+    held: _Lease, must_reconcile: bool, single: bool, timeout,
+) -> Published | ChannelResult:
+    """Send one part (reconciling first when its outcome is in doubt) and record its tweet.
+    Returns the tweet, or the channel's result when it stops here (failure recorded)."""
+    account = channel.account
+    where = "" if single else f" (part {part.position})"
+    try:
+        if record is None and part.part is not None:
+            try:
+                record = ChannelPart.objects.create(
+                    channel=channel, part=part.part, sent_text=part.text, in_reply_to=reply_to
+                )
+            except IntegrityError:  # only the lease holder gets here: someone else holds it now
+                raise LeaseLost(f"channel {channel.pk}") from None
         if must_reconcile:
-            found = publisher.find(account, text=text, since=channel.first_attempt_at)
+            found = publisher.find(account, text=part.text, since=channel.first_attempt_at, reply_to=reply_to or None)
             if found:
-                return _published(channel, found, how="found on X after an unknown outcome")
+                _record_part(channel, part, record, found, single=single, how="found on X after an unknown outcome")
+                return found
             must_reconcile = False  # absent: safe to send
-        media_ids = _media_ids(channel, publisher, media, held)
+        media_ids = _media_ids(channel, record, publisher, part.media, held)
         # Still ours, right before the one call that must not repeat: the claim or the last beat
         # is at most lease/6 old (else this renews it), so the POST has 5/6 of a lease, longer
         # than X_TIMEOUT lets it take (tests/posts/test_queue_config.py), and nobody can take
         # the channel over meanwhile.
         held.beat()
-        result = publisher.publish(account, text=text, media_ids=media_ids, timeout=timeout)
+        result = publisher.publish(
+            account, text=part.text, media_ids=media_ids, reply_to=reply_to or None, timeout=timeout
+        )
     except LeaseLost:
-        log.warning("Channel %s was taken over by another worker; not sending", channel.pk)
+        log.warning("Channel %s was taken over by another worker; not sending%s", channel.pk, where)
         return ChannelResult(channel, State.SENDING)
-    except PublishError as exc:
+    except PublishError as error:
+        exc = _in_part(error, part, single)
         if exc.kind == "duplicate" or (exc.outcome_unknown and not must_reconcile):
-            return _resolve(channel, publisher, exc, text=text, held=held)
+            found = _resolve(channel, publisher, exc, text=part.text, reply_to=reply_to, held=held, where=where)
+            if isinstance(found, Published):
+                _record_part(channel, part, record, found, single=single, how="found on X after " + exc.kind)
+            return found
         return _failed(channel, exc, unresolved=must_reconcile)
-    return _published(channel, result)
+    _record_part(channel, part, record, result, single=single)
+    return result
 
 
-def _resolve(channel, publisher, exc: PublishError, *, text: str, held: _Lease) -> ChannelResult:
+def _in_part(exc: PublishError, part: ThreadPart, single: bool) -> PublishError:
+    """The error, saying which part of a thread it concerns."""
+    if single or part.position == 1:
+        return exc
+    return PublishError(
+        exc.kind, f"Part {part.position}: {exc.user_message}", permanent=exc.permanent,
+        outcome_unknown=exc.outcome_unknown, retry_at=exc.retry_at, details=exc.details,
+    )
+
+
+def _resolve(
+    channel, publisher, exc: PublishError, *, text: str, reply_to: str, held: _Lease, where: str = ""
+) -> Published | ChannelResult:
     """X may have the tweet (the answer was lost, or X calls it a duplicate): look before retrying."""
     if exc.outcome_unknown:
-        log.warning("Channel %s: outcome unknown (%s); reading the account's tweets", channel.pk, exc.kind)
+        log.warning("Channel %s%s: outcome unknown (%s); reading the account's tweets", channel.pk, where, exc.kind)
         time.sleep(_seconds("PUBLISH_RECONCILE_DELAY_SECONDS", 3).total_seconds())
     try:
         held.beat(force=True)
-        found = publisher.find(channel.account, text=text, since=channel.first_attempt_at)
+        found = publisher.find(channel.account, text=text, since=channel.first_attempt_at, reply_to=reply_to or None)
     except LeaseLost:
         return ChannelResult(channel, State.SENDING)
     except PublishError as lookup:
-        log.warning("Channel %s: could not read X to reconcile: %s", channel.pk, lookup.kind)
+        log.warning("Channel %s%s: could not read X to reconcile: %s", channel.pk, where, lookup.kind)
         return _failed(channel, exc, unresolved=True)
     if found:
-        return _published(channel, found, how="found on X after " + exc.kind)
+        return found
     if exc.kind == "duplicate":
         return _failed(channel, exc)  # an older identical tweet: the text must change
     # Absent: nothing was created, so a retry is safe.
     return _failed(channel, PublishError(exc.kind, exc.user_message, permanent=False))
 
 
-def _media_ids(channel: PostChannel, publisher, media: Sequence[PostMedia], held: _Lease) -> list[str]:
-    """X media ids for this channel's account: those uploaded before while X still has them,
-    else a fresh upload, remembered on the channel so a retry does not upload again."""
+def _media_ids(
+    channel: PostChannel, record: ChannelPart | None, publisher, media: Sequence[PostMedia], held: _Lease
+) -> list[str]:
+    """X media ids of one part for this channel's account: those uploaded before while X still
+    has them, else a fresh upload, remembered (on the channel for part 1, on the part's record
+    after) so a retry does not upload again."""
     if not media:
         return []
+    holder = record if record is not None else channel
     now = timezone.now()
     if (
-        len(channel.media_ids or []) == len(media)
-        and channel.media_expires_at
-        and channel.media_expires_at > now + MEDIA_MARGIN
+        len(holder.media_ids or []) == len(media)
+        and holder.media_expires_at
+        and holder.media_expires_at > now + MEDIA_MARGIN
     ):
-        return list(channel.media_ids)
+        return list(holder.media_ids)
     files = [
         MediaFile(
             open=lambda m=m: m.file.open("rb"), kind=m.kind, mime_type=m.mime_type, size=m.size, alt_text=m.alt_text
@@ -391,22 +482,52 @@ def _media_ids(channel: PostChannel, publisher, media: Sequence[PostMedia], held
         for m in media
     ]
     uploaded = publisher.upload_media(channel.account, files, heartbeat=held.beat)
-    PostChannel.objects.filter(pk=channel.pk).update(media_ids=uploaded.ids, media_expires_at=uploaded.expires_at)
-    channel.media_ids, channel.media_expires_at = uploaded.ids, uploaded.expires_at
+    type(holder).objects.filter(pk=holder.pk).update(media_ids=uploaded.ids, media_expires_at=uploaded.expires_at)
+    holder.media_ids, holder.media_expires_at = uploaded.ids, uploaded.expires_at
     log.info("Uploaded %d media file(s) for channel %s", len(uploaded.ids), channel.pk)
     return uploaded.ids
 
 
-def _published(channel: PostChannel, result: Published, *, how: str = "") -> ChannelResult:
+def _record_part(
+    channel: PostChannel, part: ThreadPart, record: ChannelPart | None, result: Published, *, single: bool, how: str = ""
+) -> None:
+    """Write a part's tweet at once, whatever the lease says: the tweet exists, and a row must
+    never forget it (nor take another id: the first one recorded stays)."""
+    if single:
+        _published(channel, result, how=how)
+        return
     now = timezone.now()
+    if part.position == 1:
+        updated = PostChannel.objects.filter(pk=channel.pk, remote_id="").update(
+            remote_id=result.remote_id, remote_url=result.url, updated_at=now
+        )
+        holder = channel
+    else:
+        updated = ChannelPart.objects.filter(pk=record.pk, remote_id="").update(
+            remote_id=result.remote_id, remote_url=result.url, published_at=now, updated_at=now
+        )
+        holder = record
+    if not updated:
+        log.error("Channel %s part %s already had a tweet when %s arrived", channel.pk, part.position, result.remote_id)
+    holder.remote_id, holder.remote_url = result.remote_id, result.url
+    log.info(
+        "Twitter publish result: post %s channel %s part %s tweet %s %s%s",
+        channel.post_id, channel.pk, part.position, result.remote_id, result.url, f" ({how})" if how else "",
+    )
+
+
+def _published(channel: PostChannel, result: Published | None, *, how: str = "") -> ChannelResult:
+    """The channel is done: every part is on X. `result`: a single post's tweet (a thread's
+    parts were recorded one by one)."""
+    now = timezone.now()
+    tweet = {"remote_id": result.remote_id, "remote_url": result.url} if result else {}
     # Recorded whatever the lease says: the tweet exists, and a row must never forget it.
     updated = (
         PostChannel.objects.filter(pk=channel.pk)
         .exclude(state=State.PUBLISHED)
         .update(
             state=State.PUBLISHED,
-            remote_id=result.remote_id,
-            remote_url=result.url,
+            **tweet,
             published_at=now,
             last_error="",
             error_kind="",
@@ -415,11 +536,13 @@ def _published(channel: PostChannel, result: Published, *, how: str = "") -> Cha
         )
     )
     if not updated:
-        log.error("Channel %s was already published when tweet %s arrived", channel.pk, result.remote_id)
-    channel.state, channel.remote_id, channel.remote_url = State.PUBLISHED, result.remote_id, result.url
+        log.error("Channel %s was already published when %s arrived", channel.pk, result.remote_id if result else "its last part")
+    channel.state = State.PUBLISHED
+    if result:
+        channel.remote_id, channel.remote_url = result.remote_id, result.url
     log.info(
         "Twitter publish result: post %s channel %s tweet %s %s%s",
-        channel.post_id, channel.pk, result.remote_id, result.url, f" ({how})" if how else "",
+        channel.post_id, channel.pk, channel.remote_id, channel.remote_url, f" ({how})" if how else "",
     )
     return ChannelResult(channel, State.PUBLISHED)
 

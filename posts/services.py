@@ -6,11 +6,13 @@ Services take keyword-only arguments, write inside a transaction, and raise doma
 
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
@@ -19,7 +21,7 @@ from socials.publishers import publisher_for
 
 from . import errors, publishing, signals
 from .media import CheckedMedia, check_media
-from .models import Post, PostChannel, PostMedia, ReviewEvent, TaskAssign
+from .models import MAX_PARTS, Post, PostChannel, PostMedia, PostPart, ReviewEvent, TaskAssign
 from .text import MAX_WEIGHTED_LENGTH, HashtagError, compose_text, normalize_hashtags, weighted_length
 
 log = logging.getLogger(__name__)
@@ -103,10 +105,11 @@ def _clean_media(media_files, alt_texts) -> list[CheckedMedia]:
         raise ValidationError({"media": exc.messages}) from exc
 
 
-def _save_media(post: Post, media: list[CheckedMedia]) -> None:
-    for order, item in enumerate(media):
+def _save_media(post: Post | None, media: list[CheckedMedia], *, part: PostPart | None = None, start: int = 0) -> None:
+    for order, item in enumerate(media, start=start):
         PostMedia.objects.create(
-            post=post,
+            post=None if part else post,
+            part=part,
             file=item.file,
             kind=item.kind,
             mime_type=item.mime_type,
@@ -114,6 +117,105 @@ def _save_media(post: Post, media: list[CheckedMedia]) -> None:
             alt_text=item.alt_text,
             order=order,
         )
+
+
+# --- Threads: part 1 is the post itself; parts 2..n are PostParts.
+
+
+@dataclass
+class _Part:
+    """A later part (2..n) as given, checked. `id`: the PostPart it changes (edits only)."""
+
+    position: int
+    content: str
+    media: list[CheckedMedia]
+    id: int | None = None
+    remove_media_ids: list[int] = field(default_factory=list)
+
+
+def _split_parts(parts, content, media_files, alt_texts) -> tuple[str, Sequence, Sequence, list[dict]]:
+    """`parts` is the whole thread, part 1 first; it replaces `content`, `media_files` and
+    `alt_texts`, which must then be empty. Returns part 1's (content, files, alt texts) and the
+    later parts' raw dicts."""
+    if parts is None or len(parts) == 0:
+        return content, media_files, alt_texts, []
+    if (content or "").strip() or media_files:
+        raise ValidationError(
+            {"parts": ["Give the text either as `content` or as `parts` (part 1 first), not both."]}
+        )
+    if not all(isinstance(p, dict) for p in parts):
+        raise ValidationError({"parts": ['Each part is an object: {"content": "...", "alt_texts": [...]}.']})
+    if len(parts) > MAX_PARTS:
+        raise ValidationError({"parts": [f"A thread has at most {MAX_PARTS} parts; this one has {len(parts)}."]})
+    first = parts[0]
+    return first.get("content") or "", first.get("media_files") or (), first.get("alt_texts") or (), list(parts[1:])
+
+
+def _clean_parts(raw_parts: list[dict]) -> list[_Part]:
+    """Check parts 2..n: each within X's weighted 280 (no hashtags: those go on part 1), each with
+    text or media, each with media X takes. Raises ValidationError listing every part's problem."""
+    problems, cleaned = [], []
+    for position, raw in enumerate(raw_parts, start=2):
+        content = raw.get("content") or ""
+        if not isinstance(content, str):
+            problems.append(f"Part {position}: the text must be a string.")
+            continue
+        content = content.strip()
+        try:
+            media = check_media(list(raw.get("media_files") or []), list(raw.get("alt_texts") or []))
+        except ValidationError as exc:
+            problems.extend(f"Part {position}: {m}" for m in exc.messages)
+            media = []
+        if weighted_length(compose_text(content, [])) > MAX_WEIGHTED_LENGTH:
+            problems.append(f"Part {position}: {errors.TOO_LONG}")
+        part_id = raw.get("id")
+        if part_id is not None and not str(part_id).isdigit():
+            problems.append(f"Part {position}: {part_id!r} is not a part id.")
+            part_id = None
+        if not content and not media and not part_id:
+            problems.append(f"Part {position} is empty: write some text or attach media.")
+        remove = [int(pk) for pk in raw.get("remove_media_ids") or [] if str(pk).isdigit()]
+        cleaned.append(_Part(position, content, media, int(part_id) if part_id else None, remove))
+    if problems:
+        raise ValidationError({"parts": problems})
+    return cleaned
+
+
+def _save_parts(post: Post, parts: list[_Part]) -> None:
+    """Make the post's later parts exactly `parts`: parts named by id keep their (unremoved)
+    media and move to their new position; the others are created; parts not named go."""
+    existing = {p.pk: p for p in post.parts.all()}
+    unknown = [p.id for p in parts if p.id is not None and p.id not in existing]
+    if unknown:
+        raise ValidationError({"parts": [f"Part id {pk} is not a part of this post." for pk in unknown]})
+    kept = {p.id for p in parts if p.id is not None}
+    post.parts.exclude(pk__in=kept).delete()
+    for part in parts:  # out of the way first: (post, position) is unique
+        if part.id is not None:
+            PostPart.objects.filter(pk=part.id).update(position=1000 + part.position)
+    problems = []
+    for part in parts:
+        if part.id is None:
+            row = PostPart.objects.create(post=post, position=part.position, content=part.content)
+            kept_media = []
+        else:
+            row = existing[part.id]
+            row.position, row.content = part.position, part.content
+            row.save(update_fields=["position", "content"])
+            if part.remove_media_ids:
+                row.media.filter(pk__in=part.remove_media_ids).delete()
+            kept_media = list(row.media.all())
+        if kept_media and part.media:
+            try:
+                check_media([m.file for m in kept_media] + [m.file for m in part.media])
+            except ValidationError as exc:
+                problems.extend(f"Part {part.position}: {m}" for m in exc.messages)
+                continue
+        _save_media(post, part.media, part=row, start=len(kept_media))
+        if not row.content and not row.media.exists():
+            problems.append(f"Part {part.position} is empty: write some text or attach media.")
+    if problems:
+        raise ValidationError({"parts": problems})
 
 
 def _set_channels(post: Post, accounts: list[Account]) -> None:
@@ -133,20 +235,28 @@ def create_post(
     *,
     author: User,
     task: TaskAssign,
-    content: str,
+    content: str = "",
     hashtags=None,
     account_ids: Sequence = (),
     schedule_at: datetime | None = None,
     media_files: Sequence = (),
     alt_texts: Sequence[str] = (),
+    parts: Sequence[dict] | None = None,
 ) -> Post:
-    """Create a pending post for the task's client. Raises NotAllowed or ValidationError."""
+    """Create a pending post for the task's client. Raises NotAllowed or ValidationError.
+
+    A thread: `parts` lists every part in order, part 1 first, each
+    `{"content": str, "media_files": [...], "alt_texts": [...]}` (at most 25 parts); `content`
+    and `media_files` are then left empty. Hashtags go on part 1. Without `parts`, a single post.
+    """
     if not can_write_for(author, task):
         raise errors.NotAllowed("You can write posts only for the clients of your own tasks.")
+    content, media_files, alt_texts, later = _split_parts(parts, content, media_files, alt_texts)
     content, tags = _clean_text(content, hashtags)
     media = _clean_media(media_files, alt_texts)
     if not content and not tags and not media:
         raise ValidationError({"content": ["Write some text or attach media."]})
+    later_parts = _clean_parts(later)
     accounts = _clean_accounts(task, account_ids)
     schedule_at = _clean_schedule(schedule_at)
     post = Post.objects.create(
@@ -154,9 +264,62 @@ def create_post(
     )
     _set_channels(post, accounts)
     _save_media(post, media)
-    log.info("Post %s created by %s for client %s", post.pk, author.pk, task.user_id)
+    if later_parts:
+        _save_parts(post, later_parts)
+    log.info("Post %s created by %s for client %s (%d part(s))", post.pk, author.pk, task.user_id, 1 + len(later_parts))
     signals.send_on_commit(signals.post_submitted, post=post)
     return post
+
+
+@transaction.atomic
+def delete_post(*, actor: User, post: Post) -> None:
+    """Delete a post that has not gone out to X, with its media files. Raises NotAllowed or InvalidState."""
+    post = Post.objects.select_for_update().select_related("task").get(pk=post.pk)
+    if not can_edit(actor, post):
+        raise errors.NotAllowed("You cannot delete this post.")
+    sent = post.channels.filter(
+        Q(state__in=[PostChannel.State.SENDING, PostChannel.State.UNKNOWN, PostChannel.State.PUBLISHED])
+        | ~Q(remote_id="")  # a thread that failed after its first part is partly on X
+    ).exists()
+    if post.status in (Post.Status.PROCESSING, Post.Status.PUBLISHED) or sent:
+        raise errors.InvalidState(
+            f"A post that is {post.get_status_display().lower()} or already sent to X cannot be deleted."
+        )
+    media = [*post.media.all(), *PostMedia.objects.filter(part__post=post)]
+    files = [(m.file.storage, m.file.name) for m in media if m.file]
+    post.delete()
+    # The rows go with the transaction; the files only once it has committed.
+    transaction.on_commit(lambda: [storage.delete(name) for storage, name in files])
+    log.info("Post %s deleted by %s", post.pk, actor.pk)
+
+
+@transaction.atomic
+def assign_task(*, actor: User, client: User, reseller: User, title: str, brief: str = "") -> TaskAssign:
+    """Staff assign a reseller to work for a client. Raises NotAllowed or ValidationError."""
+    if not (actor.is_authenticated and actor.is_platform_staff):
+        raise errors.NotAllowed("Only staff assign tasks.")
+    problems = {}
+    if not client.is_client:
+        problems["user"] = ["Pick a client: the person who owns the X accounts."]
+    if not reseller.is_reseller:
+        problems["reseller"] = ["Pick a reseller."]
+    if not (title or "").strip():
+        problems["title"] = ["Give the task a title."]
+    if problems:
+        raise ValidationError(problems)
+    task = TaskAssign.objects.create(user=client, reseller=reseller, title=title.strip(), brief=brief or "")
+    log.info("Task %s: reseller %s for client %s, by %s", task.pk, reseller.pk, client.pk, actor.pk)
+    return task
+
+
+@transaction.atomic
+def delete_task(*, actor: User, task: TaskAssign) -> None:
+    """Delete a task that has no posts (posts keep their task). Raises NotAllowed or InvalidState."""
+    if not (actor.is_authenticated and actor.is_platform_staff):
+        raise errors.NotAllowed("Only staff delete tasks.")
+    if task.posts.exists():
+        raise errors.InvalidState("A task with posts cannot be deleted; delete its posts first.")
+    task.delete()
 
 
 _UNSET = object()
@@ -174,10 +337,15 @@ def edit_post(
     media_files=None,
     alt_texts: Sequence[str] = (),
     remove_media_ids: Sequence[int] = (),
+    parts=_UNSET,
 ) -> Post:
     """Change a pending or rejected post; a rejected post goes back to pending review.
 
     Only the given fields change. New media files are added after the kept ones.
+    `parts`, when given, is the whole thread, part 1 first (see create_post); a later part may
+    name the PostPart it changes with `"id"` (its media are kept, less `"remove_media_ids"`,
+    plus its new `"media_files"`); later parts not named are removed. `[]` or one part makes
+    the post a single post again.
     Raises NotAllowed, InvalidState or ValidationError.
     """
     post = Post.objects.select_for_update().select_related("task").get(pk=post.pk)
@@ -187,6 +355,16 @@ def edit_post(
         raise errors.InvalidState(
             f"A post that is {post.get_status_display().lower()} cannot be edited."
         )
+    later_parts = None
+    if parts is not _UNSET:
+        if parts:
+            content, media_files, alt_texts, later = _split_parts(
+                parts, "" if content is _UNSET else content, media_files, alt_texts
+            )
+            remove_media_ids = [*remove_media_ids, *(parts[0].get("remove_media_ids") or [])]
+        else:
+            later = []
+        later_parts = _clean_parts(later)
     new_content = post.content if content is _UNSET else content
     new_tags = post.hashtags if hashtags is _UNSET else hashtags
     post.content, post.hashtags = _clean_text(new_content, new_tags)
@@ -205,6 +383,8 @@ def edit_post(
             PostMedia.objects.filter(pk=item.pk).update(order=order)
     if not post.content and not post.hashtags and not post.media.exists():
         raise ValidationError({"content": ["Write some text or attach media."]})
+    if later_parts is not None:
+        _save_parts(post, later_parts)
     resubmitted = post.status == Post.Status.REJECTED
     if resubmitted:
         post.status = Post.Status.PENDING

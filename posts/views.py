@@ -2,6 +2,7 @@
 
 import calendar
 import datetime as dt
+import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,13 +17,15 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
+from content_templates.composer import initial_from_template
 
 from . import errors, preview, services
-from .forms import BulkReviewForm, PostForm, ReviewForm, add_service_errors
-from .models import Post, ReviewEvent, TaskAssign
+from .forms import BulkReviewForm, PostForm, ReviewForm, add_service_errors, thread_parts
+from .models import MAX_PARTS, Post, ReviewEvent, TaskAssign
 from .templatetags.posts_tags import is_live
 
 PAGE_SIZE = 20
+PART_CONTENT = re.compile(r"^part-(\d+)-content$")
 
 
 def _page(request, queryset, size: int = PAGE_SIZE):
@@ -91,10 +94,47 @@ def _compose_response(request, form, template: str, context: dict):
         "draft": draft,
         "schedule_value": _schedule_value(form),
         "kept_media": list(post.media.all()) if post else [],
+        "thread_parts": _parts_context(request, post, context.pop("initial_parts", None)),
+        "blank_part": {"n": "__N__", "content": "", "id": "", "kept_media": [], "draft": preview.describe("", "")},
+        "max_parts": MAX_PARTS,
         **context,
     }
     status = 422 if (_is_xhr(request) and form.errors) else 200
     return render(request, template, context, status=status)
+
+
+def _parts_context(request, post: Post | None, initial: list[dict] | None = None) -> list[dict]:
+    """Parts 2..n as the composer shows them: what was posted (files cannot be shown again), or
+    the post's own parts when editing, or `initial` (a copy of an earlier post)."""
+    if request.method == "POST":
+        raw = thread_parts(request.POST, None)
+        if "add_part" in request.POST:
+            raw.append({"content": ""})
+    elif post is not None:
+        raw = [{"content": p.content, "id": p.pk} for p in post.parts.all()]
+    else:
+        raw = initial or []
+    existing = {p.pk: p for p in post.parts.all()} if post is not None else {}
+    shown = []
+    for n, item in enumerate(raw[: MAX_PARTS - 1], start=2):
+        part = existing.get(item.get("id"))
+        removed = set(item.get("remove_media_ids") or [])
+        shown.append({
+            "n": n,
+            "content": item.get("content", ""),
+            "id": part.pk if part else "",
+            "kept_media": [m for m in part.media.all() if m.pk not in removed] if part else [],
+            "draft": preview.describe(item.get("content", ""), ""),
+        })
+    return shown
+
+
+def _unbound(request, **kwargs) -> PostForm:
+    """The composer with what was typed, unjudged: "Add another part" without JavaScript."""
+    data = request.POST
+    initial = {name: data.get(name, "") for name in ("task", "content", "hashtags", "when", "schedule_at")}
+    initial["accounts"] = data.getlist("accounts")
+    return PostForm(user=request.user, initial=initial, **kwargs)
 
 
 def _done(request, post: Post, message: str):
@@ -113,15 +153,26 @@ def post_url(post: Post) -> str:
 def compose(request):
     _writer_required(request.user)
     initial = {}
+    start = initial_from_template(request)  # ?template=<id>: content, hashtags and media from a template
+    if start.ask_url:
+        return redirect(start.ask_url)
     if request.method == "GET":
-        initial = _initial_from_query(request)
+        initial = {**_initial_from_query(request), **start.initial}
     form = PostForm(request.POST or None, request.FILES or None, user=request.user, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    if "add_part" in request.POST:
+        form = _unbound(request)
+    elif request.method == "POST" and form.is_valid():
+        template_files, template_alts = start.media_files()  # copies, before the uploaded files
+        parts = thread_parts(request.POST, request.FILES)
         try:
             post = services.create_post(
                 author=request.user,
                 task=form.cleaned_data["task"],
-                **form.service_kwargs(form.cleaned_data["media"], request.POST.getlist("alt_text")),
+                **form.service_kwargs(
+                    template_files + form.cleaned_data["media"],
+                    template_alts + request.POST.getlist("alt_text"),
+                    parts or None,
+                ),
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -129,7 +180,12 @@ def compose(request):
             form.add_error("task", str(exc))
         else:
             return _done(request, post, "Post sent to the client for review.")
-    return _compose_response(request, form, "posts/compose.html", {"draft_key": "new"})
+    return _compose_response(
+        request,
+        form,
+        "posts/compose.html",
+        {"draft_key": start.draft_key, "template_start": start, "initial_parts": initial.pop("parts", None)},
+    )
 
 
 def _initial_from_query(request) -> dict:
@@ -146,6 +202,7 @@ def _initial_from_query(request) -> dict:
         post = Post.objects.for_user(request.user).filter(pk=source).prefetch_related("channels").first()
         if post is not None:
             initial.update(PostForm.initial_for(post), task=post.task_id, when="approval", schedule_at=None)
+            initial["parts"] = [{"content": p.content} for p in post.parts.all()]
     return initial
 
 
@@ -162,13 +219,20 @@ def edit(request, pk: int):
         initial=PostForm.initial_for(post),
     )
     was_rejected = post.status == Post.Status.REJECTED
-    if request.method == "POST" and form.is_valid():
+    if "add_part" in request.POST:
+        form = _unbound(request, post=post)
+    elif request.method == "POST" and form.is_valid():
+        parts = thread_parts(request.POST, request.FILES)
         try:
             post = services.edit_post(
                 actor=request.user,
                 post=post,
                 remove_media_ids=[m.pk for m in form.cleaned_data["remove_media"]],
-                **form.service_kwargs(form.cleaned_data["media"], request.POST.getlist("alt_text")),
+                # A thread's parts always go, so parts removed in the composer go too.
+                **form.service_kwargs(
+                    form.cleaned_data["media"], request.POST.getlist("alt_text"),
+                    parts if (parts or post.is_thread) else None,
+                ),
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -185,6 +249,12 @@ def preview_text(request):
     """The composed text, its weighted length (the server's count) and the preview HTML."""
     data = preview.describe(request.POST.get("content", ""), request.POST.get("hashtags", ""))
     data["html"] = str(preview.text_html(data["text"]))
+    # Each later part on its own (no hashtags: those go on part 1), keyed by its field number.
+    numbers = sorted({int(m[1]) for key in request.POST if (m := PART_CONTENT.match(key))})[: MAX_PARTS - 1]
+    data["parts"] = []
+    for n in numbers:
+        part = preview.describe(request.POST[f"part-{n}-content"], "")
+        data["parts"].append({"n": n, **part, "html": str(preview.text_html(part["text"]))})
     return JsonResponse(data)
 
 

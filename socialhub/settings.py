@@ -7,6 +7,7 @@ SECRET_KEY and FIELD_ENCRYPTION_KEYS. `.env.example` documents every variable.
 """
 
 import base64
+import datetime
 import hashlib
 from pathlib import Path
 
@@ -50,6 +51,8 @@ INSTALLED_APPS = [
     "socials",
     "posts",
     "notifications",
+    "idempotency",
+    "content_templates",
 ]
 
 MIDDLEWARE = [
@@ -268,7 +271,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "socialhub.api.Pagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "socialhub.api.exception_handler",
 }
@@ -278,6 +281,19 @@ SPECTACULAR_SETTINGS = {
     "approved posts are published by background workers.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # https://drf-spectacular.readthedocs.io/en/latest/settings.html: the error envelope on every
+    # operation, after the default enum hook.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "socialhub.api.add_error_responses",
+    ],
+    "COMPONENT_SPLIT_REQUEST": True,  # file fields appear in request bodies only
+}
+# https://django-rest-framework-simplejwt.readthedocs.io/en/latest/settings.html
+SIMPLE_JWT = {
+    "ACCESS_TOKEN_LIFETIME": datetime.timedelta(minutes=env.int("JWT_ACCESS_MINUTES", default=15)),
+    "REFRESH_TOKEN_LIFETIME": datetime.timedelta(days=env.int("JWT_REFRESH_DAYS", default=1)),
+    "AUTH_HEADER_TYPES": ("Bearer",),
 }
 
 # --- Security. HTTPS settings are on whenever DEBUG is off, so `check --deploy` is clean.

@@ -17,11 +17,18 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("socials/publish/twitter", PublishTwitterView.as_view(), name="publish-twitter"),
     path("posts/", include("posts.urls")),
+    path("templates/", include("content_templates.urls")),
     path("settings/", include("accounts.urls")),
     path("socials/", include("socials.urls")),
-    # X accounts in the REST API; the integrator may fold this into socialhub/api_urls.py.
-    path("api/", include("socials.api_urls")),
     path("notifications/", include("notifications.urls")),
+    path("api/", include("socialhub.api_urls")),  # the REST API, X accounts included
+    path("", include("posts.seed_urls")),  # the seed's /post/... paths
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# JSON errors under /api/, /post/ and /socials/; the usual pages elsewhere.
+handler400 = "socialhub.api.bad_request"
+handler403 = "socialhub.api.permission_denied"
+handler404 = "socialhub.api.page_not_found"
+handler500 = "socialhub.api.server_error"

@@ -8,16 +8,7 @@ from . import services
 from .models import Account
 
 # Secrets are write-only: the form offers empty password inputs; a blank input keeps the stored value.
-TOKEN_FIELDS = [
-    "access_token",
-    "oauth1_access_token",
-    "oauth1_access_token_secret",
-    "oauth1_consumer_key",
-    "oauth1_consumer_secret",
-    "oauth2_access_token",
-    "oauth2_refresh_token",
-    "oauth2_client_secret",
-]
+TOKEN_FIELDS = services.SECRET_FIELDS
 
 
 class AccountAdminForm(forms.ModelForm):

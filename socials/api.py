@@ -1,4 +1,4 @@
-"""REST for X accounts: the seed's test-connection endpoint and /api/accounts/.
+"""REST for X accounts: the seed's test-connection endpoint and /api/accounts.
 
 Errors come out in the seed's envelope through socialhub.api.exception_handler. Token fields are
 write-only: they go in, they never come back out.
@@ -12,13 +12,15 @@ from rest_framework.views import APIView
 
 from accounts.models import User
 from posts.errors import NOT_CONNECTED
+from posts.serializers import OpaqueIdField
 
 from . import services
 from .models import Account
 
 
 class AccountSerializer(serializers.ModelSerializer):
-    user = serializers.PrimaryKeyRelatedField(
+    id = serializers.CharField(read_only=True)
+    user = OpaqueIdField(
         queryset=User.objects.clients(), required=False,
         help_text="The client who owns it (staff only; a client adds accounts for themselves).",
     )
@@ -66,6 +68,7 @@ class AccountViewSet(
             return Account.objects.none()
         return Account.objects.for_user(self.request.user).select_related("user")
 
+    @extend_schema(responses={201: AccountSerializer, 200: AccountSerializer})
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -87,6 +90,11 @@ class AccountViewSet(
         account = services.update_account(actor=request.user, account=account, **data)
         return Response(self.get_serializer(account).data)
 
+    @extend_schema(responses={200: inline_serializer("AccountDisconnected", {
+        "success": serializers.BooleanField(),
+        "message": serializers.CharField(),
+        "details": serializers.DictField(),
+    })})
     def destroy(self, request, *args, **kwargs):
         result = services.disconnect_account(actor=request.user, account=self.get_object())
         return Response({

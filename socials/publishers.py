@@ -109,12 +109,22 @@ class Publisher(Protocol):
         """Upload files for this account; call `heartbeat` now and then. Raises PublishError."""
 
     def publish(
-        self, account: Account, *, text: str, media_ids: Sequence[str], timeout: tuple[float, float] | None = None
+        self,
+        account: Account,
+        *,
+        text: str,
+        media_ids: Sequence[str],
+        reply_to: str | None = None,
+        timeout: tuple[float, float] | None = None,
     ) -> Published:
-        """Create the post (waiting at most `timeout` for the platform, if given). Raises PublishError (with outcome_unknown when it may exist)."""
+        """Create the post, as a reply to `reply_to` when given (a thread's next part), waiting at
+        most `timeout` for the platform. Raises PublishError (with outcome_unknown when it may exist)."""
 
-    def find(self, account: Account, *, text: str, since: dt.datetime | None) -> Published | None:
-        """The account's recent post with this text created since `since`, if any. Raises PublishError."""
+    def find(
+        self, account: Account, *, text: str, since: dt.datetime | None, reply_to: str | None = None
+    ) -> Published | None:
+        """The account's recent post with this text created since `since` (replying to
+        `reply_to`, when given), if any. Raises PublishError."""
 
 
 # --- X --------------------------------------------------------------------------------------
@@ -125,6 +135,8 @@ DEFAULT_MEDIA_LIFETIME = dt.timedelta(hours=1)
 # Clocks differ between us and X: a tweet a little older than our first attempt may be ours.
 CLOCK_SKEW = dt.timedelta(minutes=2)
 RECENT_TWEETS = 50
+# referenced_tweets tells which tweet a reply answers: a thread's part is found only in its place.
+TIMELINE_FIELDS = "created_at,referenced_tweets"
 _URL = re.compile(r"https?://\S+")
 
 
@@ -142,6 +154,11 @@ def _created_at(tweet: dict) -> dt.datetime | None:
         return dt.datetime.fromisoformat(str(raw).replace("Z", "+00:00"))
     except ValueError:
         return None
+
+
+def _replies_to(tweet: dict, tweet_id: str) -> bool:
+    refs = tweet.get("referenced_tweets") or []
+    return any(r.get("type") == "replied_to" and str(r.get("id")) == str(tweet_id) for r in refs if isinstance(r, dict))
 
 
 class _HeartbeatReader:
@@ -210,20 +227,31 @@ class XPublisher:
             raise PublishError(exc.kind, exc.user_message) from exc
 
     def publish(
-        self, account: Account, *, text: str, media_ids: Sequence[str], timeout: tuple[float, float] | None = None
+        self,
+        account: Account,
+        *,
+        text: str,
+        media_ids: Sequence[str],
+        reply_to: str | None = None,
+        timeout: tuple[float, float] | None = None,
     ) -> Published:
+        def create(client: XClient) -> dict:
+            return client.create_tweet(text, media_ids=media_ids, reply_to=reply_to)
+
         try:
-            data = call_x(account, lambda client: client.create_tweet(text, media_ids=media_ids), timeout=timeout)
+            data = call_x(account, create, timeout=timeout)
         except XError as exc:
             raise PublishError.from_x(exc) from exc
         except AccountUnusable as exc:
             raise PublishError(exc.kind, exc.user_message) from exc
         return Published(remote_id=str(data["id"]), url=self.url(account, str(data["id"])), raw=data)
 
-    def find(self, account: Account, *, text: str, since: dt.datetime | None) -> Published | None:
+    def find(
+        self, account: Account, *, text: str, since: dt.datetime | None, reply_to: str | None = None
+    ) -> Published | None:
         def recent(client: XClient) -> list[dict]:
             user_id = account.provider_account_id or str(client.get_me()["id"])
-            return client.user_tweets(user_id, max_results=RECENT_TWEETS)
+            return client.user_tweets(user_id, max_results=RECENT_TWEETS, tweet_fields=TIMELINE_FIELDS)
 
         try:
             tweets = call_x(account, recent)
@@ -236,6 +264,8 @@ class XPublisher:
             created = _created_at(tweet)
             if since and created and created < since - CLOCK_SKEW:
                 continue  # an older identical tweet is not this attempt's
+            if reply_to and not _replies_to(tweet, reply_to):
+                continue  # a thread's part is the reply to the part before, not the same text elsewhere
             if _comparable(tweet.get("text", "")) == wanted:
                 return Published(remote_id=str(tweet["id"]), url=self.url(account, str(tweet["id"])), raw=tweet)
         return None

@@ -100,3 +100,21 @@ def test_staff_registers_an_account_with_tokens_in_the_admin(client, sam, alice)
 def test_non_staff_cannot_open_the_admin(client, rita):
     client.force_login(rita)
     assert client.get("/admin/").status_code == 302
+
+
+def test_a_threads_page_shows_its_parts_and_each_parts_state_per_channel(client, sam, make_post):
+    from posts.models import ChannelPart, PostChannel
+
+    post = make_post(content="", parts=[{"content": "First part"}, {"content": "Second part"}, {"content": "Third part"}])
+    channel = PostChannel.objects.get(post=post)
+    PostChannel.objects.filter(pk=channel.pk).update(state="retry", remote_id="100", remote_url="https://x.com/a/status/100")
+    ChannelPart.objects.create(channel=channel, part=post.parts.get(position=2), remote_id="101",
+                               remote_url="https://x.com/a/status/101", in_reply_to="100")
+    client.force_login(sam)
+
+    page = client.get(f"/admin/posts/post/{post.pk}/change/").content.decode()
+
+    assert "Second part" in page and "Third part" in page
+    assert "https://x.com/a/status/101" in page
+    assert "Waiting to retry" in page  # part 3, where the channel is
+    assert client.get("/admin/posts/channelpart/").status_code == 200

@@ -75,13 +75,14 @@ def set_faults(state: SandboxState, req: Request) -> Response:
 
 
 def force_next(state: SandboxState, req: Request) -> Response:
-    """POST /_sandbox/faults/next {path, status?, body?, count?, method?, lose_answer?}."""
+    """POST /_sandbox/faults/next {path, status?, body?, count?, after?, method?, lose_answer?}."""
     body = _object(req)
     if not isinstance(body.get("path"), str) or not body["path"].startswith("/"):
         raise bad_request("path is required, e.g. /2/tweets")
     try:
         answer = ForcedAnswer(
-            path=body["path"], count=int(body.get("count", 1)), method=body.get("method"),
+            path=body["path"], count=int(body.get("count", 1)), after=int(body.get("after", 0)),
+            method=body.get("method"),
             status=int(body.get("status", 503)), body=body.get("body"),
             lose_answer=bool(body.get("lose_answer", False)))
         state.faults.force(answer)

@@ -58,10 +58,12 @@ class ForcedAnswer:
 
     With `lose_answer` the request is handled normally, then the connection is dropped unanswered.
     Otherwise the request is not handled at all and `status`/`body` are answered instead.
+    `after`: let that many matching requests through untouched first (fail the 3rd post: after=2).
     """
 
     path: str
     count: int = 1
+    after: int = 0
     method: str | None = None
     status: int = 503
     body: dict[str, Any] | None = None
@@ -116,6 +118,8 @@ class FaultState:
     def force(self, answer: ForcedAnswer) -> None:
         if answer.count < 1:
             raise ValueError("count must be at least 1")
+        if answer.after < 0:
+            raise ValueError("after must be 0 or more")
         with self._lock:
             self._forced.append(answer)
 
@@ -124,6 +128,9 @@ class FaultState:
         with self._lock:
             for answer in self._forced:
                 if answer.matches(method, path):
+                    if answer.after > 0:
+                        answer.after -= 1
+                        return None
                     answer.count -= 1
                     if answer.count == 0:
                         self._forced.remove(answer)

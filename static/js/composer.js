@@ -1,7 +1,8 @@
 // The composer, progressively enhanced. Without JavaScript the form posts and re-renders as usual.
 // With it: the server's weighted count and the X preview while typing, accounts filtered by task,
 // drag and drop with alt text per file, an upload progress bar, errors swapped in next to their
-// fields without losing anything typed or attached, and the unsent draft kept in localStorage.
+// fields without losing anything typed or attached, the unsent draft kept in localStorage, and
+// threads: "Add another part", each part with its own count, media and card in the preview.
 (() => {
   "use strict";
   const form = document.querySelector("[data-composer]");
@@ -35,6 +36,7 @@
     body.append("csrfmiddlewaretoken", csrf);
     body.append("content", content.value);
     body.append("hashtags", hashtags.value);
+    $$("[data-part-content]").forEach((area) => body.append(area.name, area.value));
     counter.dataset.pending = "1";
     try {
       const response = await fetch(form.dataset.previewUrl, { method: "POST", body, credentials: "same-origin" });
@@ -43,6 +45,14 @@
       count.textContent = data.weighted_length;
       counter.classList.toggle("over", data.over);
       previewText.innerHTML = data.html;
+      (data.parts || []).forEach((part) => {
+        const fields = $(`[data-part][data-n="${part.n}"]`);
+        if (!fields) return;
+        fields.querySelector("[data-count]").textContent = part.weighted_length;
+        fields.querySelector("[data-part-counter]").classList.toggle("over", part.over);
+        const card = $(`[data-preview-part="${part.n}"] [data-preview-text]`);
+        if (card) card.innerHTML = part.html;
+      });
       const tagErrors = $("[data-errors-for=hashtags]");
       tagErrors.innerHTML = data.hashtag_error ? `<ul class="errorlist"><li></li></ul>` : "";
       if (data.hashtag_error) tagErrors.querySelector("li").textContent = data.hashtag_error;
@@ -80,14 +90,11 @@
 
   function updatePreviewAccount() {
     const box = $$("[data-account]").find((input) => input.checked);
-    const name = $("[data-preview-name]");
-    const handle = $("[data-preview-handle]");
-    const initial = $("[data-preview-initial]");
-    if (box) {
-      name.textContent = box.dataset.name;
-      handle.textContent = `@${box.dataset.username}`;
-      initial.textContent = (box.dataset.username[0] || "X").toUpperCase();
-    }
+    if (!box) return;
+    // Every card of the preview: part 1's and a thread's later parts'.
+    $$("[data-preview-name]").forEach((name) => { name.textContent = box.dataset.name; });
+    $$("[data-preview-handle]").forEach((handle) => { handle.textContent = `@${box.dataset.username}`; });
+    $$("[data-preview-initial]").forEach((initial) => { initial.textContent = (box.dataset.username[0] || "X").toUpperCase(); });
   }
 
   // --- Media: drag and drop or pick; each file gets its own alt text.
@@ -138,6 +145,83 @@
     addFiles(event.dataTransfer.files);
   });
 
+  // --- Threads: "Add another part" adds a part's fields and its card in the preview; each part
+  // has its own counter (from the server) and media. Without JavaScript the button re-renders.
+  const thread = $("[data-thread]");
+  const partsList = $("[data-parts]");
+  const partTemplate = $("[data-part-template]");
+  const previewThread = $("[data-preview-thread]");
+  const maxParts = Number(thread.dataset.maxParts || 25);
+  const addPart = $("[data-add-part]");
+  let nextN = Math.max(1, ...$$("[data-part]").map((li) => Number(li.dataset.n))) + 1;
+
+  function previewCard(n) {
+    const li = document.createElement("li");
+    li.className = "x-thread-part";
+    li.dataset.previewPart = n;
+    li.append(previewThread.querySelector(".x-card").cloneNode(true));
+    li.querySelector("[data-preview-text]").innerHTML = "";
+    li.querySelector("[data-preview-media]").innerHTML = "";
+    return li;
+  }
+
+  function renumberParts() {
+    const parts = $$("[data-part]");
+    parts.forEach((li, index) => { li.querySelector("[data-part-number]").textContent = index + 2; });
+    previewThread.classList.toggle("is-thread", parts.length > 0);
+    addPart.hidden = parts.length + 1 >= maxParts;
+  }
+
+  function wirePart(li) {
+    const n = li.dataset.n;
+    const alts = li.querySelectorAll("[data-part-alts] label");
+    const showAlts = (count) => alts.forEach((label, i) => { label.hidden = i >= count; });
+    showAlts(0);
+    li.querySelector("[data-part-content]").addEventListener("input", () => { schedulePreview(); saveDraft(); });
+    li.querySelector("[data-part-media]").addEventListener("change", (event) => {
+      const chosen = Array.from(event.target.files);
+      showAlts(chosen.length);
+      const media = $(`[data-preview-part="${n}"] [data-preview-media]`);
+      media.querySelectorAll("[data-new]").forEach((node) => { URL.revokeObjectURL(node.src); node.remove(); });
+      chosen.forEach((file) => {
+        const node = document.createElement(file.type.startsWith("video/") ? "video" : "img");
+        node.src = URL.createObjectURL(file);
+        node.dataset.new = "1";
+        if (node.tagName === "VIDEO") node.muted = true; else node.alt = "";
+        media.append(node);
+      });
+    });
+    li.querySelector("[data-part-delete]").addEventListener("change", (event) => {
+      if (!event.target.checked) return;
+      li.remove();
+      $(`[data-preview-part="${n}"]`)?.remove();
+      renumberParts();
+      saveDraft();
+    });
+  }
+
+  function newPart(text = "") {
+    const n = nextN++;
+    const html = partTemplate.innerHTML.replaceAll("__N__", String(n));
+    const holder = document.createElement("ol");
+    holder.innerHTML = html.trim();
+    const li = holder.firstElementChild;
+    li.querySelector("[data-part-content]").value = text;
+    partsList.append(li);
+    previewThread.append(previewCard(n));
+    wirePart(li);
+    renumberParts();
+    return li;
+  }
+
+  $$("[data-part]").forEach(wirePart);
+  renumberParts();
+  addPart.addEventListener("click", (event) => {
+    event.preventDefault();
+    newPart().querySelector("textarea").focus();
+    saveDraft();
+  });
+
   // --- "As soon as approved" or a date and time.
   const schedule = $("[data-schedule]");
   function toggleSchedule() {
@@ -153,10 +237,13 @@
     when: $("input[name=when]:checked")?.value || "approval",
     schedule_at: $("input[name=schedule_at]").value,
     accounts: $$("[data-account]").filter((box) => box.checked).map((box) => box.value),
+    parts: $$("[data-part-content]").map((area) => area.value),
   });
   let draftTimer = null;
+  let sent = false;  // once the server took the post, no pending save may bring the draft back
   function saveDraft() {
     window.clearTimeout(draftTimer);
+    if (sent) return;
     draftTimer = window.setTimeout(() => {
       try { localStorage.setItem(draftKey, JSON.stringify(fields())); } catch (error) { /* storage full or off */ }
     }, 300);
@@ -174,6 +261,7 @@
     if (when) when.checked = true;
     $("input[name=schedule_at]").value = draft.schedule_at || "";
     $$("[data-account]").forEach((box) => { box.checked = draft.accounts.includes(box.value); });
+    if ($$("[data-part]").length === 0) (draft.parts || []).forEach((text) => newPart(text));
     $("[data-draft-note]").hidden = false;
   }
   $("[data-draft-discard]").addEventListener("click", () => {
@@ -223,6 +311,8 @@
       submit.disabled = false;
       progress.hidden = true;
       if (request.status === 200 && (request.getResponseHeader("Content-Type") || "").includes("json")) {
+        sent = true;
+        window.clearTimeout(draftTimer);
         localStorage.removeItem(draftKey);
         window.location.assign(JSON.parse(request.responseText).redirect);
       } else if (request.status === 422) {
@@ -260,5 +350,5 @@
   updatePreviewAccount();
   toggleSchedule();
   restoreDraft();
-  if (content.value || hashtags.value) refreshPreview();
+  if (content.value || hashtags.value || $$("[data-part]").length) refreshPreview();
 })();

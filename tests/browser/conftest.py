@@ -30,7 +30,11 @@ def launch(playwright):
 
 @pytest.fixture(scope="session")
 def browser():
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    # A loaded 2-core CI machine can be slow: wait for what a person would see, up to 15 s
+    # (expect() has its own timeout, apart from the context's).
+    expect.set_options(timeout=15_000)
 
     with sync_playwright() as playwright:
         chromium = launch(playwright)
@@ -45,7 +49,7 @@ def new_page(browser, live_server):
 
     def _open(user, *, password=None):
         context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
-        context.set_default_timeout(10_000)
+        context.set_default_timeout(15_000)
         contexts.append(context)
         page = context.new_page()
         page.goto("/accounts/login/")

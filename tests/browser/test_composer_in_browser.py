@@ -69,3 +69,33 @@ def test_an_unsent_draft_survives_a_reload(new_page, rita, task, alice_account):
     page.reload()
     expect(page.locator("#id_content")).to_have_value("Half-written thought")
     expect(page.locator("[data-draft-note]")).to_be_visible()
+
+
+def test_a_thread_is_composed_part_by_part_with_its_own_counts_media_and_preview(new_page, rita, task, alice_account):
+    page = new_page(rita)
+    page.goto("/posts/new/")
+    page.select_option("#id_task", str(task.pk))
+    page.fill("#id_content", "1/3 Tulips are in")
+    page.click("[data-add-part]")
+    page.click("[data-add-part]")
+    parts = page.locator("[data-part]")
+    expect(parts).to_have_count(2)
+    parts.nth(0).locator("textarea").fill("2/3 " + "🌷" * 3)
+    parts.nth(1).locator("textarea").fill("3/3 Come and see")
+    expect(parts.nth(0).locator("[data-count]")).to_have_text(str(weighted_length("2/3 " + "🌷" * 3)))
+    expect(parts.nth(1).locator("[data-count]")).to_have_text(str(weighted_length("3/3 Come and see")))
+    preview = page.locator("[data-preview-thread] > li")
+    expect(preview).to_have_count(3)
+    expect(preview.nth(2)).to_contain_text("3/3 Come and see")
+    parts.nth(0).locator("[data-part-media]").set_input_files(
+        files=[{"name": "tulip.png", "mimeType": "image/png", "buffer": PNG_BYTES}]
+    )
+    parts.nth(0).locator("input[name$='-alt_text']").first.fill("One tulip")
+    expect(preview.nth(1).locator("img")).to_have_count(1)
+
+    page.click("[data-submit]")
+    page.wait_for_url(re.compile(r"/posts/\d+/$"))
+    post = Post.objects.get()
+    assert [p.text for p in post.thread] == ["1/3 Tulips are in", "2/3 " + "🌷" * 3, "3/3 Come and see"]
+    assert [m.alt_text for m in post.thread[1].media] == ["One tulip"]
+    expect(page.locator(".x-thread.is-thread > li")).to_have_count(3)

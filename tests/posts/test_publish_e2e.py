@@ -225,3 +225,26 @@ def _children(pid: int) -> list[int]:
             except (OSError, ValueError, IndexError):
                 pass
     return found
+
+
+def test_an_approved_thread_arrives_as_a_reply_chain_even_after_a_503_at_part_2(
+    sandbox, x_account, alice, rita, task, start_cluster, settings
+):
+    from django_q.tasks import async_task
+
+    settings.PUBLISH_RETRY_BASE_SECONDS = 0.5
+    control(sandbox, "faults/next", path="/2/tweets", method="POST", status=503, after=1)
+    start_cluster()
+    async_task("posts.tasks.dispatch", 10)  # picks the thread up again when its retry is due
+    texts = ["1/3 Spring is here", "2/3 The tulips are out", "3/3 Come and see them"]
+    post = services.create_post(
+        author=rita, task=task, hashtags=["spring"], account_ids=[x_account.pk], parts=[{"content": t} for t in texts]
+    )
+    services.review_post(actor=alice, post=post, action=1)
+
+    assert settled(post) == Post.Status.PUBLISHED
+    chain = sorted(tweets(sandbox), key=lambda t: int(t.id))
+    assert [t.text for t in chain] == [texts[0] + "\n\n#spring", texts[1], texts[2]]
+    assert [t.reply_to for t in chain] == [None, chain[0].id, chain[1].id]
+    channel = PostChannel.objects.get(post=post)
+    assert [channel.remote_id, *channel.parts.values_list("remote_id", flat=True)] == [t.id for t in chain]

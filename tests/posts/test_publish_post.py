@@ -109,7 +109,7 @@ def test_a_scheduled_post_is_not_published_before_its_time(approved, x):
 def test_publishing_one_channel_takes_few_queries(approved, x, django_assert_max_num_queries):
     post = approved()
     tweet_created(x)
-    with django_assert_max_num_queries(12):  # 9 today
+    with django_assert_max_num_queries(12):  # 10 today (one for the thread parts)
         publishing.publish_post(post_id=post.pk)
     assert Post.objects.get(pk=post.pk).status == Post.Status.PUBLISHED
 

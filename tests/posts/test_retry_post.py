@@ -1,8 +1,11 @@
 """Staff and the client can retry a failed post; nobody else, and only failed posts."""
 
+import datetime as dt
+
 import pytest
 from django.contrib.admin.sites import site
 from django.test import RequestFactory
+from django.utils import timezone
 
 from posts import errors, publishing, services
 from posts.models import Post, PostChannel
@@ -51,9 +54,12 @@ def test_only_failed_posts_can_be_retried(make_post, alice):
 
 def test_a_channel_given_up_with_an_unknown_outcome_is_reconciled_first_on_retry(make_post, alice):
     post = failed_post(make_post, alice)
-    post.channels.update(error_kind=publishing.UNRESOLVED)
+    first_try = timezone.now() - dt.timedelta(hours=5)
+    post.channels.update(error_kind=publishing.UNRESOLVED, first_attempt_at=first_try)
     services.retry_post(actor=alice, post=post)
-    assert post.channels.get().state == PostChannel.State.UNKNOWN
+    channel = post.channels.get()
+    assert channel.state == PostChannel.State.UNKNOWN
+    assert channel.first_attempt_at == first_try  # X is searched back to the first attempt
 
 
 def test_staff_retry_failed_posts_from_the_admin(make_post, alice, sam):

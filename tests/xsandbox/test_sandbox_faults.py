@@ -81,6 +81,12 @@ def test_forced_answer_applies_count_times_then_stops(sandbox, alice, oauth2_hea
     assert codes == [503, 503, 201]
 
 
+def test_forced_answer_after_lets_the_first_requests_through(sandbox, alice, oauth2_headers):
+    requests.post(f"{sandbox.url}/_sandbox/faults/next", json={"path": "/2/tweets", "after": 2}, timeout=5)
+    codes = [post(sandbox, oauth2_headers(alice), f"t{i}").status_code for i in range(4)]
+    assert codes == [201, 201, 503, 201]
+
+
 def test_forced_lost_answer_creates_the_tweet(sandbox, alice, oauth2_headers):
     requests.post(f"{sandbox.url}/_sandbox/faults/next", json={"path": "/2/tweets", "lose_answer": True}, timeout=5)
     with pytest.raises(requests.ConnectionError):

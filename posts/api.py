@@ -1,0 +1,231 @@
+"""REST endpoints for posts and tasks. Views are thin: scoped lookup, input serializer, service, output.
+
+Who sees what is decided once, by the QuerySet methods `for_user`; an object outside a person's
+scope, or one they may not act on, answers 404 (the services' NotAllowed becomes 404 too).
+"""
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import generics, mixins, permissions, status, viewsets
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from idempotency.decorators import IDEMPOTENCY_PARAMETER, idempotent
+from socialhub.api import parse_id
+
+from . import errors, services
+from .models import Post, TaskAssign
+from .serializers import (
+    PostEditFormSerializer,
+    PostEditInputSerializer,
+    PostFilterSerializer,
+    PostFormSerializer,
+    PostInputSerializer,
+    PostSerializer,
+    ReviewEventSerializer,
+    ReviewInputSerializer,
+    TaskSerializer,
+    TaskUpdateSerializer,
+)
+
+POST_PARSERS = [JSONParser, MultiPartParser, FormParser]
+
+
+def scoped_post(request, post_id) -> Post:
+    """The post with this id if the person may see it; else 404."""
+    queryset = Post.objects.for_user(request.user).with_relations()
+    return get_object_or_404(queryset, pk=parse_id(post_id) or 0)
+
+
+def post_response(request, post: Post, status_code=status.HTTP_200_OK) -> Response:
+    post = Post.objects.with_relations().get(pk=post.pk)  # fresh, with what the services changed
+    return Response(PostSerializer(post, context={"request": request}).data, status=status_code)
+
+
+class CreatePostForUserView(APIView):
+    """The seed's `POST /post/for-user/<userId>/<taskId>`: a reseller writes a post for a client."""
+
+    parser_classes = POST_PARSERS
+
+    @extend_schema(
+        operation_id="post_for_user_create",
+        summary="Create a post for a client (reseller)",
+        description="`userId` is the client's user id, `taskId` the task that links the reseller to "
+        "that client. JSON, or multipart/form-data with `media` files and their `alt_texts`. The "
+        "post starts pending approval (status 0).\n\n"
+        "A thread: `parts`, every part in order with part 1 first, instead of `content` and "
+        "`media` (JSON: `[{\"content\": \"...\"}, ...]`; multipart: `parts[N][content]`, "
+        "`parts[N][alt_texts]` and the files `parts[N][media]`, repeated, N counting from 0). "
+        "At most 25 parts, each within X's weighted 280; hashtags go on part 1. Approved as one "
+        "post; published as part 1, then each part as a reply to the one before.",
+        parameters=[IDEMPOTENCY_PARAMETER],
+        request={"application/json": PostInputSerializer, "multipart/form-data": PostFormSerializer},
+        responses={201: PostSerializer},
+        tags=["post"],
+    )
+    @idempotent
+    def post(self, request, userId: str, taskId: str):  # noqa: N803 (the seed's names)
+        task = get_object_or_404(
+            TaskAssign.objects.for_user(request.user), pk=parse_id(taskId) or 0, user_id=parse_id(userId) or 0
+        )
+        if not services.can_write_for(request.user, task):
+            raise errors.NotAllowed("You can write posts only for the clients of your own tasks.")
+        serializer = PostFormSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        kwargs = {"content": "", **serializer.service_kwargs()}
+        post = services.create_post(author=request.user, task=task, **kwargs)
+        return post_response(request, post, status.HTTP_201_CREATED)
+
+
+class ReviewPostView(APIView):
+    """The seed's `PATCH /post/<id>/review`: the client (or staff) approves or rejects."""
+
+    parser_classes = POST_PARSERS
+
+    @extend_schema(
+        operation_id="post_review",
+        summary="Approve (1) or reject (2) a pending post (client or staff)",
+        description="Approving hands the post to publishing (at once, or at its `schedule_at`); "
+        "rejecting needs `feedback` saying why.",
+        request=ReviewInputSerializer,
+        responses={200: PostSerializer},
+        tags=["post"],
+    )
+    def patch(self, request, postId: str):  # noqa: N803 (the seed's name)
+        post = scoped_post(request, postId)
+        serializer = ReviewInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        post = services.review_post(actor=request.user, post=post, **serializer.validated_data)
+        return post_response(request, post)
+
+
+@extend_schema(tags=["posts"])
+class PostListView(generics.ListAPIView):
+    """Posts the person may see, newest first: a reseller's tasks', a client's own, all for staff."""
+
+    serializer_class = PostSerializer
+
+    def get_queryset(self):
+        filters = PostFilterSerializer(data=self.request.query_params)
+        filters.is_valid(raise_exception=True)
+        return filters.filter(Post.objects.for_user(self.request.user).with_relations())
+
+    @extend_schema(operation_id="posts_list", parameters=[PostFilterSerializer])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+@extend_schema(tags=["posts"])
+class PostDetailView(APIView):
+    """One post: read it, change it while pending or rejected, delete it while not sent."""
+
+    parser_classes = POST_PARSERS
+
+    @extend_schema(operation_id="posts_retrieve", responses={200: PostSerializer})
+    def get(self, request, post_id: str):
+        return Response(PostSerializer(scoped_post(request, post_id), context={"request": request}).data)
+
+    @extend_schema(
+        operation_id="posts_partial_update",
+        description="Only the fields given change. A rejected post goes back to pending approval.",
+        request={"application/json": PostEditInputSerializer, "multipart/form-data": PostEditFormSerializer},
+        responses={200: PostSerializer},
+    )
+    def patch(self, request, post_id: str):
+        post = scoped_post(request, post_id)
+        if not services.can_edit(request.user, post):
+            raise errors.NotAllowed("You cannot edit this post.")
+        serializer = PostEditFormSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        post = services.edit_post(actor=request.user, post=post, **serializer.service_kwargs())
+        return post_response(request, post)
+
+    @extend_schema(operation_id="posts_destroy", responses={204: OpenApiResponse(description="Deleted.")})
+    def delete(self, request, post_id: str):
+        services.delete_post(actor=request.user, post=scoped_post(request, post_id))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@extend_schema(tags=["posts"])
+class RetryPostView(APIView):
+    """Send a failed post again (its client or staff)."""
+
+    @extend_schema(
+        operation_id="posts_retry",
+        parameters=[IDEMPOTENCY_PARAMETER],
+        request=None,
+        responses={200: PostSerializer},
+    )
+    @idempotent
+    def post(self, request, post_id: str):
+        post = services.retry_post(actor=request.user, post=scoped_post(request, post_id))
+        return post_response(request, post)
+
+
+@extend_schema(tags=["posts"])
+class PostReviewsView(generics.ListAPIView):
+    """A post's review history, oldest first."""
+
+    serializer_class = ReviewEventSerializer
+
+    def get_queryset(self):
+        post = scoped_post(self.request, self.kwargs["post_id"])
+        return post.reviews.select_related("actor").order_by("created_at", "pk")
+
+    @extend_schema(operation_id="posts_reviews_list")
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+class StaffWritesOnly(permissions.BasePermission):
+    message = "Only staff assign tasks."
+
+    def has_permission(self, request, view):
+        return request.method in permissions.SAFE_METHODS or request.user.is_platform_staff
+
+
+@extend_schema(tags=["tasks"])
+class TaskViewSet(
+    mixins.ListModelMixin,
+    mixins.CreateModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Tasks: staff assign a reseller to a client; resellers and clients read their own."""
+
+    permission_classes = [permissions.IsAuthenticated, StaffWritesOnly]
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+    lookup_url_kwarg = "task_id"
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # drf-spectacular reading the view
+            return TaskAssign.objects.none()
+        return TaskAssign.objects.for_user(self.request.user).select_related("user", "reseller")
+
+    def get_object(self):
+        self.kwargs[self.lookup_url_kwarg] = parse_id(self.kwargs[self.lookup_url_kwarg]) or 0
+        return super().get_object()
+
+    def get_serializer_class(self):
+        return TaskUpdateSerializer if self.action == "partial_update" else TaskSerializer
+
+    @extend_schema(parameters=[IDEMPOTENCY_PARAMETER])
+    @idempotent
+    def create(self, request, *args, **kwargs):
+        return super().create(request, *args, **kwargs)
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        serializer.instance = services.assign_task(
+            actor=self.request.user,
+            client=data["user"],
+            reseller=data["reseller"],
+            title=data["title"],
+            brief=data.get("brief", ""),
+        )
+
+    def perform_destroy(self, instance):
+        services.delete_task(actor=self.request.user, task=instance)

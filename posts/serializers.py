@@ -1,0 +1,410 @@
+"""REST serializers for posts: input serializers validate shapes, services judge the rest.
+
+Ids are opaque strings to clients. Lists (`hashtags`, `post_channels`, `alt_texts`) come as JSON
+arrays, or in multipart form data as repeated fields, `name[]`, `name[0]` / `name[0][key]`, or a
+JSON string, so the seed's body works whichever way a client encodes it.
+"""
+
+import json
+import re
+
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+from rest_framework.fields import empty
+from rest_framework.utils import html
+
+from accounts.models import User
+from socialhub.api import OpaqueIdField, parse_id
+
+from .models import PART_WAITING, Post, PostChannel, PostMedia, ReviewEvent, TaskAssign
+
+NAIVE_DATETIME = (
+    "Give the time in ISO 8601 with its UTC offset, for example 2024-01-01T10:00:00Z "
+    "or 2024-01-01T12:00:00+02:00."
+)
+
+
+def form_list(data, name: str):
+    """A list out of form data in the usual spellings, or `empty` when the field is absent."""
+    values = data.getlist(name) + data.getlist(f"{name}[]")
+    if values:
+        return values
+    pattern = re.compile(rf"^{re.escape(name)}\[(\d+)\](?:\[(\w+)\]|\.(\w+))?$")
+    items: dict[int, object] = {}
+    for key in data:
+        match = pattern.match(key)
+        if not match:
+            continue
+        index, sub = int(match[1]), match[2] or match[3]
+        if sub:
+            item = items.get(index)
+            items[index] = item = item if isinstance(item, dict) else {}
+            item[sub] = data.get(key)
+        else:
+            items[index] = data.get(key)
+    return [items[i] for i in sorted(items)] if items else empty
+
+
+class FlexibleListField(serializers.ListField):
+    """A JSON array, or the same list spelled in form data (see the module docstring)."""
+
+    def get_value(self, dictionary):
+        if html.is_html_input(dictionary):
+            value = form_list(dictionary, self.field_name)
+            if value is empty and getattr(self.root, "partial", False):
+                return empty
+        else:
+            value = dictionary.get(self.field_name, empty)
+        if isinstance(value, list) and len(value) == 1 and isinstance(value[0], str):
+            value = value[0]  # one form field may hold the whole list as JSON
+        if isinstance(value, str):
+            if value.strip().startswith("["):
+                try:
+                    value = json.loads(value)
+                except ValueError:
+                    raise serializers.ValidationError({self.field_name: ["This is not a valid JSON array."]})
+            else:
+                value = [value]
+        return value
+
+
+class AwareDateTimeField(serializers.DateTimeField):
+    """ISO 8601 with a UTC offset; a time without one is ambiguous and refused."""
+
+    def enforce_timezone(self, value):
+        if timezone.is_naive(value):
+            raise serializers.ValidationError(NAIVE_DATETIME, code="naive")
+        return super().enforce_timezone(value)
+
+
+# --- Input.
+
+
+class ChannelRefSerializer(serializers.Serializer):
+    """The seed's `{"channel_id": "<account id>"}`: one of the client's connected X accounts."""
+
+    channel_id = serializers.CharField(max_length=64, help_text="The id of one of the client's X accounts.")
+
+    def to_internal_value(self, data):
+        if isinstance(data, (str, int)) and not isinstance(data, bool):
+            data = {"channel_id": data}  # a bare id is accepted too
+        return super().to_internal_value(data)
+
+    def validate(self, attrs):
+        if "channel_id" not in attrs:  # required even when the post is changed partially
+            raise serializers.ValidationError({"channel_id": ["This field is required."]})
+        return attrs
+
+
+class PartInputSerializer(serializers.Serializer):
+    """One part of a thread. Part 1 carries the post's hashtags; media come only in multipart."""
+
+    id = serializers.CharField(
+        required=False, max_length=32,
+        help_text="Edits only: the id of an existing part 2..n to change (its media are kept).",
+    )
+    content = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False, max_length=25000, default="")
+    alt_texts = FlexibleListField(
+        child=serializers.CharField(allow_blank=True, max_length=1000, trim_whitespace=False),
+        required=False, max_length=4, help_text="Alt text for each of this part's media files, in order.",
+    )
+    remove_media = FlexibleListField(
+        child=serializers.CharField(max_length=32), required=False, max_length=4,
+        help_text="Edits only: ids of this part's attached media to remove.",
+    )
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and not data.strip().startswith("{"):
+            data = {"content": data}  # a bare string is a part's text
+        elif isinstance(data, str):
+            try:
+                data = json.loads(data)
+            except ValueError:
+                raise serializers.ValidationError("This is not a valid JSON object.") from None
+        return super().to_internal_value(data)
+
+
+class PartFormSerializer(PartInputSerializer):
+    media = serializers.ListField(
+        child=serializers.FileField(), required=False, max_length=4,
+        help_text="This part's files: multipart fields `parts[N][media]` (N from 0 for part 1), repeated.",
+    )
+
+
+class PartsField(FlexibleListField):
+    """`parts`: a JSON array, or in multipart `parts[N][content]`, `parts[N][alt_texts]` and the
+    files `parts[N][media]` (repeated), N counting from 0 for part 1."""
+
+    def get_value(self, dictionary):
+        value = super().get_value(dictionary)
+        if html.is_html_input(dictionary) and isinstance(value, list):
+            for index, item in enumerate(value):
+                if isinstance(item, dict):
+                    for key in ("media", "alt_texts", "remove_media"):
+                        many = dictionary.getlist(f"{self.field_name}[{index}][{key}]")
+                        if len(many) > 1:
+                            item[key] = many
+                        elif key == "media" and many:
+                            item[key] = many
+        return value
+
+
+def _part_kwargs(part: dict) -> dict:
+    kwargs = {"content": part.get("content", ""), "media_files": part.get("media", []),
+              "alt_texts": part.get("alt_texts", [])}
+    if part.get("id"):
+        kwargs["id"] = parse_id(part["id"]) or part["id"]
+    if part.get("remove_media"):
+        kwargs["remove_media_ids"] = [pk for pk in map(parse_id, part["remove_media"]) if pk]
+    return kwargs
+
+
+class PostInputSerializer(serializers.Serializer):
+    """The seed's post body (JSON)."""
+
+    content = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False, max_length=25000)
+    hashtags = FlexibleListField(
+        child=serializers.CharField(max_length=280, allow_blank=True),
+        required=False,
+        max_length=100,
+        help_text='Without "#": ["tag1", "tag2"].',
+    )
+    post_channels = FlexibleListField(
+        child=ChannelRefSerializer(), max_length=50, help_text='[{"channel_id": "<account id>"}]'
+    )
+    schedule_at = AwareDateTimeField(
+        required=False, allow_null=True, help_text="ISO 8601 with offset. Omit to publish once approved."
+    )
+    parts = PartsField(
+        child=PartInputSerializer(), required=False, max_length=25,
+        help_text="A thread: every part in order, part 1 first, each within X's 280 (hashtags go on "
+        "part 1); then leave `content` and `media` out. Published as part 1, then each part as a "
+        "reply to the one before. Omit for a single post.",
+    )
+
+    def validate_hashtags(self, value):
+        # A hashtag holds neither spaces nor commas: "a b,c" is three tags however it was sent.
+        return [tag for item in value for tag in re.split(r"[\s,]+", item) if tag]
+
+    def service_kwargs(self) -> dict:
+        """The validated fields, named as the post services take them."""
+        data = dict(self.validated_data)
+        kwargs = {}
+        for name in ("content", "hashtags", "schedule_at"):
+            if name in data:
+                kwargs[name] = data[name]
+        if "post_channels" in data:
+            kwargs["account_ids"] = [c["channel_id"] for c in data["post_channels"]]
+        if "media" in data:
+            kwargs["media_files"] = data["media"]
+            kwargs["alt_texts"] = data.get("alt_texts", [])
+        if data.get("remove_media"):
+            kwargs["remove_media_ids"] = [pk for pk in map(parse_id, data["remove_media"]) if pk]
+        if "parts" in data:
+            kwargs["parts"] = [_part_kwargs(part) for part in data["parts"]]
+        return kwargs
+
+
+class PostFormSerializer(PostInputSerializer):
+    """The seed's post body as multipart/form-data, with media files and their alt text. A
+    thread's parts as `parts[N][content]`, `parts[N][alt_texts]`, files `parts[N][media]`."""
+
+    parts = PartsField(
+        child=PartFormSerializer(), required=False, max_length=25,
+        help_text=PostInputSerializer._declared_fields["parts"].help_text,
+    )
+
+    media = serializers.ListField(
+        child=serializers.FileField(), required=False, max_length=4,
+        help_text="Up to 4 images, or one GIF, or one MP4 video.",
+    )
+    alt_texts = FlexibleListField(
+        child=serializers.CharField(allow_blank=True, max_length=1000, trim_whitespace=False),
+        required=False,
+        max_length=4,
+        help_text="Alt text for each file in `media`, in the same order.",
+    )
+
+
+class PostEditInputSerializer(PostInputSerializer):
+    """A change to a pending or rejected post (JSON): only the fields given change."""
+
+    remove_media = FlexibleListField(
+        child=serializers.CharField(max_length=32), required=False, max_length=4,
+        help_text="Ids of attached media to remove.",
+    )
+
+
+class PostEditFormSerializer(PostEditInputSerializer, PostFormSerializer):
+    """A change to a pending or rejected post (multipart/form-data): new media are added after the kept ones."""
+
+    parts = PartsField(
+        child=PartFormSerializer(), required=False, max_length=25,
+        help_text="The whole thread, part 1 first (see create). A part 2..n with an `id` keeps its "
+        "media (less `remove_media`); parts left out are removed; one part makes a single post again.",
+    )
+
+
+class ReviewInputSerializer(serializers.Serializer):
+    """The seed's review body."""
+
+    action = serializers.ChoiceField(choices=[(1, "approve"), (2, "reject")], help_text="1 approves, 2 rejects.")
+    feedback = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
+
+
+class PostFilterSerializer(serializers.Serializer):
+    """Filters of the post list."""
+
+    status = serializers.MultipleChoiceField(
+        choices=Post.Status.choices, required=False, help_text="One or more status codes."
+    )
+    client = serializers.CharField(required=False, max_length=32, help_text="The client's user id.")
+    task = serializers.CharField(required=False, max_length=32, help_text="The task id.")
+    schedule_after = AwareDateTimeField(required=False, help_text="Scheduled at or after (ISO 8601).")
+    schedule_before = AwareDateTimeField(required=False, help_text="Scheduled at or before (ISO 8601).")
+
+    def filter(self, queryset):
+        data = self.validated_data
+        if data.get("status"):
+            queryset = queryset.filter(status__in=sorted(data["status"]))
+        for name, lookup in (("client", "task__user_id"), ("task", "task_id")):
+            if name in data:
+                pk = parse_id(data[name])
+                queryset = queryset.filter(**{lookup: pk}) if pk else queryset.none()
+        if "schedule_after" in data:
+            queryset = queryset.filter(schedule_at__gte=data["schedule_after"])
+        if "schedule_before" in data:
+            queryset = queryset.filter(schedule_at__lte=data["schedule_before"])
+        return queryset
+
+
+# --- Output.
+
+
+class ChannelSerializer(serializers.ModelSerializer):
+    """Where a post goes (one X account) and how it went there."""
+
+    id = serializers.CharField(read_only=True)
+    channel_id = serializers.CharField(source="account_id", read_only=True, help_text="The X account's id.")
+    username = serializers.CharField(source="account.username", read_only=True)
+    error = serializers.CharField(source="last_error", read_only=True)
+    remote_url = serializers.CharField(read_only=True, help_text="The tweet's address, once published.")
+    metrics = serializers.JSONField(read_only=True)
+
+    class Meta:
+        model = PostChannel
+        fields = [
+            "id", "channel_id", "username", "state", "remote_id", "remote_url", "published_at",
+            "attempts", "next_attempt_at", "error", "error_kind", "metrics", "metrics_updated_at",
+        ]
+        read_only_fields = fields
+
+
+class MediaSerializer(serializers.ModelSerializer):
+    id = serializers.CharField(read_only=True)
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = PostMedia
+        fields = ["id", "url", "kind", "mime_type", "size", "alt_text", "order"]
+        read_only_fields = fields
+
+    def get_url(self, media) -> str:
+        request = self.context.get("request")
+        url = media.file.url
+        return request.build_absolute_uri(url) if request else url
+
+
+class PartChannelSerializer(serializers.Serializer):
+    """How one part went on one channel."""
+
+    channel_id = serializers.CharField(source="channel.account_id", help_text="The X account's id.")
+    username = serializers.CharField(source="channel.account.username")
+    state = serializers.ChoiceField(
+        choices=[*PostChannel.State.choices, (PART_WAITING, "Waiting for the part before")],
+        help_text="`published` once this part is on X; the channel's state for the part it is at; "
+        "`waiting` for the parts after that one.",
+    )
+    state_label = serializers.CharField()
+    remote_id = serializers.CharField(help_text="The tweet's id, once published.")
+    remote_url = serializers.CharField(help_text="The tweet's address, once published.")
+
+
+class PartSerializer(serializers.Serializer):
+    """One part of the post's thread (a single post is a thread of one)."""
+
+    position = serializers.IntegerField(help_text="1 for the first tweet, 2 for the reply to it...")
+    content = serializers.CharField()
+    text = serializers.CharField(help_text="The exact text sent to X (part 1 with the hashtags).")
+    media = MediaSerializer(many=True)
+    channels = PartChannelSerializer(many=True)
+
+
+@extend_schema_field({"type": "string", "nullable": True})
+class NullableIdField(serializers.Field):
+    def to_representation(self, value):
+        return None if value is None else str(value)
+
+
+class PostSerializer(serializers.ModelSerializer):
+    """A post as the API shows it, with its channels and media."""
+
+    id = serializers.CharField(read_only=True)
+    task = serializers.CharField(source="task_id", read_only=True)
+    client = serializers.CharField(source="task.user_id", read_only=True, help_text="The client's user id.")
+    reseller = serializers.CharField(source="task.reseller_id", read_only=True)
+    created_by = serializers.CharField(source="created_by_id", read_only=True)
+    reviewed_by = NullableIdField(source="reviewed_by_id", read_only=True)
+    text = serializers.CharField(source="full_text", read_only=True, help_text="The text sent to X.")
+    status = serializers.ChoiceField(choices=Post.Status.choices, read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    hashtags = serializers.ListField(child=serializers.CharField(), read_only=True)
+    channels = ChannelSerializer(many=True, read_only=True)
+    media = MediaSerializer(many=True, read_only=True, help_text="Part 1's media.")
+    parts = PartSerializer(
+        source="thread_with_channels", many=True, read_only=True,
+        help_text="Every part in order, part 1 first (`content`, `text` and `media` above are part 1's).",
+    )
+
+    class Meta:
+        model = Post
+        fields = [
+            "id", "task", "client", "reseller", "created_by", "content", "hashtags", "text", "status",
+            "status_label", "schedule_at", "feedback", "reviewed_by", "reviewed_at", "published_at",
+            "created_at", "updated_at", "channels", "media", "parts",
+        ]
+        read_only_fields = fields
+
+
+class ReviewEventSerializer(serializers.ModelSerializer):
+    id = serializers.CharField(read_only=True)
+    post = serializers.CharField(source="post_id", read_only=True)
+    actor = serializers.CharField(source="actor_id", read_only=True)
+    actor_username = serializers.CharField(source="actor.username", read_only=True)
+    action = serializers.ChoiceField(choices=ReviewEvent.Action.choices, read_only=True)
+    action_label = serializers.CharField(source="get_action_display", read_only=True)
+
+    class Meta:
+        model = ReviewEvent
+        fields = ["id", "post", "actor", "actor_username", "action", "action_label", "feedback", "created_at"]
+        read_only_fields = fields
+
+
+class TaskSerializer(serializers.ModelSerializer):
+    """A reseller's assignment to a client. Staff create and change them; the others read their own."""
+
+    id = serializers.CharField(read_only=True)
+    user = OpaqueIdField(queryset=User.objects.clients(), help_text="The client's user id.")
+    reseller = OpaqueIdField(queryset=User.objects.resellers(), help_text="The reseller's user id.")
+    title = serializers.CharField(max_length=200)
+
+    class Meta:
+        model = TaskAssign
+        fields = ["id", "user", "reseller", "title", "brief", "created_at", "updated_at"]
+        read_only_fields = ["created_at", "updated_at"]
+
+
+class TaskUpdateSerializer(TaskSerializer):
+    class Meta(TaskSerializer.Meta):
+        read_only_fields = ["user", "created_at", "updated_at"]

@@ -1,0 +1,31 @@
+"""The REST API under /api/: JWT auth, people, tasks, posts, templates, the OpenAPI schema and Swagger UI."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import SimpleRouter
+from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
+
+from accounts import api as accounts_api
+from content_templates import api as templates_api
+from posts import api as posts_api
+
+router = SimpleRouter(trailing_slash=False)
+router.register("users", accounts_api.UserViewSet, basename="api-users")
+router.register("tasks", posts_api.TaskViewSet, basename="api-tasks")
+
+urlpatterns = [
+    path("auth/token", TokenObtainPairView.as_view(), name="api-token"),
+    path("auth/token/refresh", TokenRefreshView.as_view(), name="api-token-refresh"),
+    path("users/me", accounts_api.MeView.as_view(), name="api-me"),
+    path("posts", posts_api.PostListView.as_view(), name="api-posts"),
+    path("posts/<str:post_id>", posts_api.PostDetailView.as_view(), name="api-post"),
+    path("posts/<str:post_id>/retry", posts_api.RetryPostView.as_view(), name="api-post-retry"),
+    path("posts/<str:post_id>/reviews", posts_api.PostReviewsView.as_view(), name="api-post-reviews"),
+    path("templates", templates_api.TemplateListView.as_view(), name="api-templates"),
+    path("templates/<str:template_id>", templates_api.TemplateDetailView.as_view(), name="api-template"),
+    path("templates/<str:template_id>/render", templates_api.RenderTemplateView.as_view(), name="api-template-render"),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    *router.urls,
+    path("", include("socials.api_urls")),  # /api/accounts
+]
