@@ -55,7 +55,7 @@ def post_payload(post, *, review=None, with_channels: bool = False) -> dict:
                 "url": channel.remote_url,
                 "error": channel.last_error,
             }
-            for channel in post.channels.select_related("account").order_by("pk")
+            for channel in _channels(post)
         ]
     return data
 
@@ -71,3 +71,12 @@ def account_payload(account) -> dict:
         },
         "reconnect_url": absolute(reverse("socials:accounts")),
     }
+
+
+def _channels(post):
+    """The post's channels with their accounts: those prefetched with it when the caller kept
+    them current (posts.publishing.settle does), else read now."""
+    prefetched = getattr(post, "_prefetched_objects_cache", {}).get("channels")
+    if prefetched is not None:
+        return sorted(prefetched, key=lambda channel: channel.pk)
+    return post.channels.select_related("account").order_by("pk")

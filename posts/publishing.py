@@ -537,7 +537,7 @@ def _published(channel: PostChannel, result: Published | None, *, how: str = "")
     )
     if not updated:
         log.error("Channel %s was already published when %s arrived", channel.pk, result.remote_id if result else "its last part")
-    channel.state = State.PUBLISHED
+    channel.state, channel.last_error, channel.error_kind = State.PUBLISHED, "", ""
     if result:
         channel.remote_id, channel.remote_url = result.remote_id, result.url
     log.info(
@@ -599,9 +599,14 @@ def _failed(channel: PostChannel, exc: PublishError, *, unresolved: bool = False
 def settle(post: Post, *, states: set[str] | None = None) -> int:
     """Set the post's status from its channels: published when all are, failed when none is
     pending and one failed. Conditional, so it never overrides a newer decision. Returns it.
-    `states`: the channels' states when the caller knows them for certain (else they are read)."""
+    `states`: the channels' states when the caller knows them for certain (else they are read).
+
+    The signals' receivers get the post with its channels prefetched only when `states` was given
+    (the caller's channels are then current); otherwise the prefetched channels, possibly stale,
+    are dropped and receivers read them afresh."""
     if states is None:
         states = set(PostChannel.objects.filter(post_id=post.pk).values_list("state", flat=True))
+        getattr(post, "_prefetched_objects_cache", {}).pop("channels", None)
     now = timezone.now()
     active = Post.objects.filter(pk=post.pk, status__in=[Post.Status.APPROVED, Post.Status.PROCESSING])
     if states and states == {State.PUBLISHED}:

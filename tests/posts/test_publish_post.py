@@ -310,3 +310,23 @@ def test_an_over_long_text_fails_with_the_seeds_message(approved, x):
     assert posts_sent(x) == []
     assert channel_of(post).last_error == errors.TOO_LONG
     assert Post.objects.get(pk=post.pk).status == Post.Status.FAILED
+
+
+def test_the_published_notification_shows_each_channels_tweet_and_no_old_error(
+    approved, x, alice_account, rita, django_capture_on_commit_callbacks
+):
+    from notifications.models import PendingNotification
+
+    post = approved(content="Second try")
+    post.channels.update(state=State.RETRY, last_error="X is busy: try again", error_kind="server",
+                         next_attempt_at=timezone.now() - dt.timedelta(seconds=1))
+    tweet_created(x, "1900000000000000077")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        tasks.publish(post.pk)
+
+    item = PendingNotification.objects.get(recipient=rita, kind="post_published")
+    [channel] = item.payload["channels"]
+    assert channel["state"] == "published"
+    assert channel["url"].endswith("/status/1900000000000000077")
+    assert channel["error"] == ""
