@@ -83,11 +83,11 @@ def main(argv=None) -> int:
             deadline = time.monotonic() + 30
             while True:
                 try:
-                    requests.get(f"{base}/healthz", timeout=1)
+                    requests.get(f"{base}/healthz", timeout=5)
                     break
-                except requests.ConnectionError:
+                except requests.RequestException:
                     if time.monotonic() > deadline:
-                        raise RuntimeError("gunicorn did not start")
+                        raise RuntimeError("gunicorn did not start") from None
                     time.sleep(0.2)
             results = []
             for name, role, path in PATHS:
