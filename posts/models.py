@@ -122,7 +122,16 @@ class Post(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["status", "schedule_at"])]
+        indexes = [
+            # Newest first (the default ordering): the dashboard and GET /api/posts read one page
+            # of it by walking this index instead of sorting every post in scope.
+            models.Index(fields=["-created_at", "-id"], name="post_newest_first"),
+            # A state's posts by time: the due-post dispatcher (status, schedule_at) and the
+            # client's review inbox (pending, oldest schedule first) in index order.
+            models.Index(fields=["status", "schedule_at", "created_at", "id"], name="post_status_schedule"),
+            # Counts per task and state (dashboard tabs and task cards) from the index alone.
+            models.Index(fields=["task", "status"], name="post_task_status"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status__in=[0, 1, 2, 3, 4, 5]), name="post_status_valid"

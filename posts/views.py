@@ -28,8 +28,13 @@ PAGE_SIZE = 20
 PART_CONTENT = re.compile(r"^part-(\d+)-content$")
 
 
-def _page(request, queryset, size: int = PAGE_SIZE):
-    return Paginator(queryset, size).get_page(request.GET.get("page"))
+def _page(request, queryset, size: int = PAGE_SIZE, count: int | None = None):
+    """One page of `queryset`; `count` when the caller already knows how many rows it has
+    (saves the paginator's COUNT(*) over the whole list)."""
+    paginator = Paginator(queryset, size)
+    if count is not None:
+        paginator.count = count  # a cached_property: set, it is not queried
+    return paginator.get_page(request.GET.get("page"))
 
 
 def _is_xhr(request) -> bool:
@@ -56,12 +61,18 @@ def dashboard(request):
     if user.is_client:
         return redirect("posts:inbox")
     posts = Post.objects.for_user(user)
-    counts = dict(posts.values_list("status").annotate(n=Count("pk")).order_by())
+    # One grouped count gives the tabs (per state), the task cards (per task) and the page count.
+    counts, per_task = {}, {}
+    for task_id, state, n in posts.values_list("task_id", "status").annotate(n=Count("pk")).order_by():
+        counts[state] = counts.get(state, 0) + n
+        per_task[task_id] = per_task.get(task_id, 0) + n
     status = request.GET.get("status", "")
-    shown = posts.with_relations()
+    shown, shown_count = posts.with_relations(), sum(counts.values())
     if status.isdigit() and int(status) in Post.Status.values:
-        shown = shown.filter(status=int(status))
-    tasks = TaskAssign.objects.for_user(user).select_related("user").annotate(n_posts=Count("posts"))
+        shown, shown_count = shown.filter(status=int(status)), counts.get(int(status), 0)
+    tasks = list(TaskAssign.objects.for_user(user).select_related("user"))
+    for task in tasks:
+        task.n_posts = per_task.get(task.pk, 0)
     return render(
         request,
         "posts/dashboard.html",
@@ -70,7 +81,7 @@ def dashboard(request):
             "total": sum(counts.values()),
             "status": status,
             "tasks": tasks,
-            "page": _page(request, shown),
+            "page": _page(request, shown, count=shown_count),
         },
     )
 
