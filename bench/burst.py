@@ -77,15 +77,7 @@ def main(argv=None) -> int:
         sandbox = harness.Sandbox(work, tweet_delay_ms=args.delay_ms)
         clusters = []
         try:
-            env = harness.environment(
-                database_url=args.database_url,
-                sandbox_url=sandbox.url,
-                redis_url=args.redis_url if args.broker == "redis" else "",
-                q_workers=args.workers,
-                publish_threads=args.threads,
-                publish_batch_size=batch,
-            )
-            harness.setup_django(env)
+            env = harness.pipeline_environment(args, sandbox, batch_size=batch)
             from posts.models import Post
 
             accounts = harness.seed_accounts(sandbox, args.accounts)
@@ -93,10 +85,7 @@ def main(argv=None) -> int:
             base = baseline(sandbox, accounts, args.posts, concurrency)
             log(f"baseline took {base:.2f} s; starting {args.clusters} cluster(s) of {args.workers} workers")
 
-            for n in range(args.clusters):
-                clusters.append(harness.Cluster(env, work, f"cluster{n + 1}"))
-            for cluster in clusters:
-                cluster.wait_ready(args.workers)
+            harness.start_clusters(args, env, work, clusters)
             harness.start_dispatcher()
             time.sleep(2)  # the dispatcher loop is polling
 

@@ -155,6 +155,31 @@ def setup_django(env: dict[str, str]) -> None:
         redis.Redis.from_url(env["REDIS_URL"]).flushdb()  # our own Redis db number only
 
 
+def pipeline_environment(args, sandbox: Sandbox, *, batch_size: int | None = None, **settings) -> dict[str, str]:
+    """The run's environment from its common flags (database, broker, workers, threads), with
+    this process set up on it (see setup_django)."""
+    env = environment(
+        database_url=args.database_url,
+        sandbox_url=sandbox.url,
+        redis_url=args.redis_url if args.broker == "redis" else "",
+        q_workers=args.workers,
+        publish_threads=args.threads,
+        publish_batch_size=batch_size or 2 * args.threads,
+        **settings,
+    )
+    setup_django(env)
+    return env
+
+
+def start_clusters(args, env: dict[str, str], work: Path, clusters: list) -> None:
+    """Start `args.clusters` qclusters and wait until their workers are ready. Each is appended to
+    `clusters` as it starts, so the caller's clean-up stops it even if a later one fails."""
+    for n in range(args.clusters):
+        clusters.append(Cluster(env, work, f"cluster{n + 1}"))
+    for cluster in clusters:
+        cluster.wait_ready(args.workers)
+
+
 def _create_database(url: str) -> None:
     import psycopg
 

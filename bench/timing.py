@@ -46,22 +46,11 @@ def main(argv=None) -> int:
         sandbox = harness.Sandbox(work, tweet_delay_ms=args.delay_ms)
         clusters = []
         try:
-            env = harness.environment(
-                database_url=args.database_url,
-                sandbox_url=sandbox.url,
-                redis_url=args.redis_url if args.broker == "redis" else "",
-                q_workers=args.workers,
-                publish_threads=args.threads,
-                publish_batch_size=2 * args.threads,
-            )
-            harness.setup_django(env)
+            env = harness.pipeline_environment(args, sandbox)
             from posts.models import Post
 
             accounts = harness.seed_accounts(sandbox, args.accounts)
-            for n in range(args.clusters):
-                clusters.append(harness.Cluster(env, work, f"cluster{n + 1}"))
-            for cluster in clusters:
-                cluster.wait_ready(args.workers)
+            harness.start_clusters(args, env, work, clusters)
             harness.start_dispatcher(args.over + 120)
 
             start = dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=5)

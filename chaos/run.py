@@ -106,23 +106,11 @@ def main(argv=None) -> int:
         clusters: list[harness.Cluster] = []
         killer = None
         try:
-            env = harness.environment(
-                database_url=args.database_url,
-                sandbox_url=sandbox.url,
-                redis_url=args.redis_url if args.broker == "redis" else "",
-                q_workers=args.workers,
-                publish_threads=args.threads,
-                publish_batch_size=2 * args.threads,
-                **CHAOS_SETTINGS,
-            )
-            harness.setup_django(env)
+            env = harness.pipeline_environment(args, sandbox, **CHAOS_SETTINGS)
             from posts.models import Post, PostChannel
 
             accounts = harness.seed_accounts(sandbox, args.accounts)
-            for n in range(args.clusters):
-                clusters.append(harness.Cluster(env, work, f"cluster{n + 1}"))
-            for cluster in clusters:
-                cluster.wait_ready(args.workers)
+            harness.start_clusters(args, env, work, clusters)
             harness.start_dispatcher()
 
             start = dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=2)
