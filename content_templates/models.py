@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from posts.models import MediaFile
+
 
 class ContentTemplateQuerySet(models.QuerySet):
     def for_user(self, user):
@@ -85,27 +87,12 @@ def template_media_path(instance: "TemplateMedia", filename: str) -> str:
     return f"templates/{timezone.now():%Y/%m}/{filename}"
 
 
-class TemplateMedia(models.Model):
+class TemplateMedia(MediaFile):
     """A default image, GIF or video of a template, copied into each post started from it."""
-
-    class Kind(models.TextChoices):
-        IMAGE = "image", "Image"
-        GIF = "gif", "GIF"
-        VIDEO = "video", "Video"
 
     template = models.ForeignKey(ContentTemplate, on_delete=models.CASCADE, related_name="media")
     file = models.FileField(upload_to=template_media_path)
-    kind = models.CharField(max_length=8, choices=Kind.choices)
-    mime_type = models.CharField(max_length=64)
-    size = models.PositiveBigIntegerField()
-    alt_text = models.CharField(max_length=1000, blank=True)
-    order = models.PositiveSmallIntegerField(default=0)
-    created_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
-        ordering = ["order", "pk"]
+    class Meta(MediaFile.Meta):
         verbose_name = "template media"
         verbose_name_plural = "template media"
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.order + 1}"

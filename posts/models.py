@@ -341,19 +341,15 @@ def post_media_path(instance: "PostMedia", filename: str) -> str:
     return f"posts/{timezone.now():%Y/%m}/{filename}"
 
 
-class PostMedia(models.Model):
-    """An image, GIF or video attached to a post, kept through Django's storage API."""
+class MediaFile(models.Model):
+    """An image, GIF or video kept through Django's storage API, checked by posts.media.check_media.
+    Subclasses add the `file` field (with their own upload path) and what the media belong to."""
 
     class Kind(models.TextChoices):
         IMAGE = "image", "Image"
         GIF = "gif", "GIF"
         VIDEO = "video", "Video"
 
-    # Part 1's media belong to the post; a later part's to that part (and then `post` is empty),
-    # so `post.media` stays the first tweet's attachments, as it was before threads.
-    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="media", null=True, blank=True)
-    part = models.ForeignKey(PostPart, on_delete=models.CASCADE, related_name="media", null=True, blank=True)
-    file = models.FileField(upload_to=post_media_path)
     kind = models.CharField(max_length=8, choices=Kind.choices)
     mime_type = models.CharField(max_length=64)
     size = models.PositiveBigIntegerField()
@@ -362,7 +358,23 @@ class PostMedia(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        abstract = True
         ordering = ["order", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.order + 1}"
+
+
+class PostMedia(MediaFile):
+    """An image, GIF or video attached to a post (or to one part of a thread)."""
+
+    # Part 1's media belong to the post; a later part's to that part (and then `post` is empty),
+    # so `post.media` stays the first tweet's attachments, as it was before threads.
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="media", null=True, blank=True)
+    part = models.ForeignKey(PostPart, on_delete=models.CASCADE, related_name="media", null=True, blank=True)
+    file = models.FileField(upload_to=post_media_path)
+
+    class Meta(MediaFile.Meta):
         verbose_name_plural = "media"
         constraints = [
             models.CheckConstraint(
@@ -370,9 +382,6 @@ class PostMedia(models.Model):
                 name="media_of_post_or_part",
             ),
         ]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.order + 1}"
 
 
 class Dispatcher(models.Model):
