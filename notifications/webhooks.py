@@ -9,8 +9,10 @@ A failed attempt is retried with exponential backoff, up to NOTIFICATIONS_WEBHOO
 import datetime as dt
 import hashlib
 import hmac
+import ipaddress
 import json
 import logging
+import socket
 import time
 from collections.abc import Iterable
 from urllib.parse import urlsplit
@@ -28,6 +30,28 @@ log = logging.getLogger(__name__)
 DELIVER_TASK = "notifications.tasks.deliver_webhook"
 SIGNATURE_HEADER = "X-SocialHub-Signature"
 USER_AGENT = "SocialHub-Webhooks/1.0"
+PRIVATE_ADDRESS = "The webhook URL must point to a public address, not a private or local one."
+
+
+def address_error(url: str) -> str:
+    """Why SocialHub will not send to this URL ("" when it will). Unless
+    NOTIFICATIONS_WEBHOOK_ALLOW_PRIVATE is on (the default with DEBUG, for local receivers), a URL
+    whose host resolves to a loopback, private, link-local or reserved address is refused, so a
+    webhook cannot be aimed at the server's own network (cloud metadata, internal services)."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return "The webhook URL must start with http:// or https://."
+    if settings.NOTIFICATIONS_WEBHOOK_ALLOW_PRIVATE:
+        return ""
+    try:
+        infos = socket.getaddrinfo(parts.hostname, parts.port or 443, proto=socket.IPPROTO_TCP)
+    except (socket.gaierror, UnicodeError):
+        return "The webhook URL's host name does not resolve."
+    for info in infos:
+        address = ipaddress.ip_address(info[4][0].split("%")[0])
+        if not address.is_global or address.is_multicast:
+            return PRIVATE_ADDRESS
+    return ""
 
 
 def timeout() -> float:
@@ -105,8 +129,9 @@ def _claim(delivery_id: int) -> WebhookDelivery | None:
 
 def _post(endpoint: WebhookEndpoint, delivery: WebhookDelivery) -> tuple[int | None, str]:
     """One HTTP attempt. Returns (status code or None, error text or ""). Never raises."""
-    if urlsplit(endpoint.url).scheme not in ("http", "https"):
-        return None, "The webhook URL must start with http:// or https://."
+    refused = address_error(endpoint.url)
+    if refused:
+        return None, refused
     body = body_of(delivery)
     headers = {
         "Content-Type": "application/json",
@@ -211,6 +236,9 @@ def save_endpoint(*, reseller, url: str, secret: str = "", is_active: bool = Tru
     if not endpoint.secret:
         raise ValidationError({"secret": ["Set a secret: receivers use it to check the signature."]})
     endpoint.full_clean(exclude=["reseller"])
+    refused = address_error(endpoint.url)
+    if refused:
+        raise ValidationError({"url": [refused]})
     endpoint.save()
     return endpoint
 

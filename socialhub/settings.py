@@ -174,6 +174,8 @@ NOTIFICATIONS_BATCH_SECONDS = env.int("NOTIFICATIONS_BATCH_SECONDS", default=60)
 NOTIFICATIONS_WEBHOOK_TIMEOUT = env.float("NOTIFICATIONS_WEBHOOK_TIMEOUT", default=5.0)
 NOTIFICATIONS_WEBHOOK_MAX_ATTEMPTS = env.int("NOTIFICATIONS_WEBHOOK_MAX_ATTEMPTS", default=6)
 NOTIFICATIONS_WEBHOOK_RETRY_SECONDS = env.int("NOTIFICATIONS_WEBHOOK_RETRY_SECONDS", default=30)
+# Webhooks to loopback and private addresses: refused in production (no SSRF into our network).
+NOTIFICATIONS_WEBHOOK_ALLOW_PRIVATE = env.bool("NOTIFICATIONS_WEBHOOK_ALLOW_PRIVATE", default=DEBUG)
 
 # --- Tokens at rest: MultiFernet keys, newest first; older keys still decrypt (rotation).
 # https://cryptography.io/en/latest/fernet/#cryptography.fernet.MultiFernet

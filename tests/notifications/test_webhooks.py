@@ -208,3 +208,28 @@ def test_the_delivery_log_is_read_only_in_the_admin(client, sam, approved):
     delivery.refresh_from_db()
     assert delivery.attempts == 0
     assert client.get("/admin/notifications/webhookdelivery/add/").status_code == 403
+
+
+@pytest.mark.parametrize("url", [
+    "http://127.0.0.1:8080/hook", "http://localhost/hook", "http://169.254.169.254/latest/meta-data/",
+    "https://10.0.0.5/hook", "http://[::1]/hook", "http://192.168.1.20/hook",
+])
+def test_in_production_a_webhook_cannot_point_into_the_servers_network(rita, settings, url):
+    settings.NOTIFICATIONS_WEBHOOK_ALLOW_PRIVATE = False
+    with pytest.raises(ValidationError) as exc:
+        webhooks.save_endpoint(reseller=rita, url=url, secret="a-long-enough-secret")
+    assert exc.value.message_dict == {"url": [webhooks.PRIVATE_ADDRESS]}
+
+
+def test_a_public_address_is_accepted_in_production(rita, settings):
+    settings.NOTIFICATIONS_WEBHOOK_ALLOW_PRIVATE = False
+    endpoint = webhooks.save_endpoint(reseller=rita, url="https://93.184.216.34/hook", secret="a-long-enough-secret")
+    assert endpoint.pk
+
+
+def test_a_stored_endpoint_that_now_points_inside_is_not_called(approved, receiver, settings):
+    settings.NOTIFICATIONS_WEBHOOK_ALLOW_PRIVATE = False
+    run_queued(DELIVER)
+    assert receiver.requests == []
+    delivery = WebhookDelivery.objects.get()
+    assert delivery.last_error == webhooks.PRIVATE_ADDRESS
