@@ -75,6 +75,30 @@ def make_account(user: User, username: str, **fields) -> Account:
     return Account.objects.create(user=user, **defaults)
 
 
+def sandbox_control(sandbox_url: str, route: str, **body) -> dict:
+    """POST to the X sandbox's control API (/_sandbox/<route>) and return its JSON answer."""
+    import requests
+
+    answer = requests.post(f"{sandbox_url}/_sandbox/{route}", json=body, timeout=5)
+    assert answer.status_code < 300, answer.text
+    return answer.json()
+
+
+def sandbox_account(sandbox_url: str, user: User, username: str, x_user: dict | None = None) -> Account:
+    """A client's X account connected to the sandbox with the sandbox's ready-made OAuth 2.0 tokens
+    (for `x_user`, an answer of POST /_sandbox/users, or a new sandbox user of that name)."""
+    x_user = x_user or sandbox_control(sandbox_url, "users", username=username)
+    return Account.objects.create(
+        user=user,
+        provider_account_id=x_user["id"],
+        username=username,
+        token_type=Account.TokenType.OAUTH2_USER,
+        oauth2_access_token=x_user["oauth2"]["access_token"],
+        oauth2_refresh_token=x_user["oauth2"]["refresh_token"],
+        expires_at=timezone.now() + dt.timedelta(seconds=x_user["oauth2"]["expires_in"]),
+    )
+
+
 @pytest.fixture
 def alice_account(alice):
     return make_account(alice, "alice_x")

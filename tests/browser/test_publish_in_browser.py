@@ -11,22 +11,9 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from posts.models import Dispatcher, Post
-from socials.models import Account
-from tests.conftest import PNG_BYTES
+from tests.conftest import PNG_BYTES, sandbox_account
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-def sandbox_account(sandbox, client, username: str) -> Account:
-    """A client's X account connected to the sandbox, with the sandbox's ready-made tokens."""
-    tokens = requests.post(f"{sandbox.url}/_sandbox/users", json={"username": username}, timeout=5).json()
-    return Account.objects.create(
-        user=client, provider_account_id=tokens["id"], username=username,
-        token_type=Account.TokenType.OAUTH2_USER,
-        oauth2_access_token=tokens["oauth2"]["access_token"],
-        oauth2_refresh_token=tokens["oauth2"]["refresh_token"],
-        expires_at=timezone.now() + dt.timedelta(seconds=tokens["oauth2"]["expires_in"]),
-    )
 
 
 def run_dispatcher():
@@ -45,7 +32,7 @@ def test_a_scheduled_post_with_an_image_is_approved_and_shows_up_published_in_th
 ):
     rita.time_zone = "Asia/Kolkata"  # UTC+05:30: the schedule is typed in her zone
     rita.save()
-    sandbox_account(x_sandbox, alice, "alice_x")
+    sandbox_account(x_sandbox.url, alice, "alice_x")
     reseller = new_page(rita)
     reseller.goto("/posts/new/")
     reseller.select_option("#id_task", str(task.pk))

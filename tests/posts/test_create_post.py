@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from posts import errors, services
+from posts import errors
 from posts.models import Post, PostChannel
 from socials.models import Account
 from tests.conftest import GIF_BYTES, MP4_BYTES, PNG_BYTES, make_account, upload

@@ -11,7 +11,7 @@ from django.db import connection
 from django.utils import timezone
 
 from posts import dispatcher, services
-from posts.models import Dispatcher, Post, PostChannel
+from posts.models import Post
 
 
 def queued_posts():

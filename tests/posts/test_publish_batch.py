@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from posts import dispatcher, publishing, services
 from posts.models import Dispatcher, Post
-from socials.models import Account
+from tests.conftest import sandbox_account
 from xsandbox import start_sandbox
 
 State = Post.Status
@@ -29,16 +29,7 @@ def sandbox(settings):
 
 @pytest.fixture
 def x_account(sandbox, alice):
-    user = requests.post(f"{sandbox.url}/_sandbox/users", json={"username": "alice_x"}, timeout=5).json()
-    return Account.objects.create(
-        user=alice,
-        provider_account_id=user["id"],
-        username="alice_x",
-        token_type=Account.TokenType.OAUTH2_USER,
-        oauth2_access_token=user["oauth2"]["access_token"],
-        oauth2_refresh_token=user["oauth2"]["refresh_token"],
-        expires_at=timezone.now() + dt.timedelta(seconds=user["oauth2"]["expires_in"]),
-    )
+    return sandbox_account(sandbox.url, alice, "alice_x")
 
 
 def approved_posts(count, *, rita, alice, task, account):

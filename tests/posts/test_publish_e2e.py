@@ -16,8 +16,7 @@ from django.utils import timezone
 
 from posts import services
 from posts.models import Dispatcher, Post, PostChannel
-from socials.models import Account
-from tests.conftest import PNG_BYTES, upload
+from tests.conftest import PNG_BYTES, sandbox_account, sandbox_control, upload
 from xsandbox import start_sandbox
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -35,24 +34,13 @@ def sandbox(settings):
 
 
 def control(sb, route, **body):
-    answer = requests.post(f"{sb.url}/_sandbox/{route}", json=body, timeout=5)
-    assert answer.status_code < 300, answer.text
-    return answer.json()
+    return sandbox_control(sb.url, route, **body)
 
 
 @pytest.fixture
 def x_account(sandbox, alice):
     """alice's X account in the sandbox, connected with OAuth 2.0 user tokens."""
-    user = control(sandbox, "users", username="alice_x")
-    return Account.objects.create(
-        user=alice,
-        provider_account_id=user["id"],
-        username="alice_x",
-        token_type=Account.TokenType.OAUTH2_USER,
-        oauth2_access_token=user["oauth2"]["access_token"],
-        oauth2_refresh_token=user["oauth2"]["refresh_token"],
-        expires_at=timezone.now() + dt.timedelta(seconds=user["oauth2"]["expires_in"]),
-    )
+    return sandbox_account(sandbox.url, alice, "alice_x")
 
 
 @pytest.fixture

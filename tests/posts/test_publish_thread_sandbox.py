@@ -9,8 +9,7 @@ from django.utils import timezone
 
 from posts import publishing, services
 from posts.models import ChannelPart, Post, PostChannel
-from socials.models import Account
-from tests.conftest import PNG_BYTES, upload
+from tests.conftest import PNG_BYTES, sandbox_account, sandbox_control, upload
 from xsandbox import start_sandbox
 
 State = PostChannel.State
@@ -28,9 +27,7 @@ def sandbox(settings):
 
 
 def control(sb, route, **body):
-    answer = requests.post(f"{sb.url}/_sandbox/{route}", json=body, timeout=5)
-    assert answer.status_code < 300, answer.text
-    return answer.json()
+    return sandbox_control(sb.url, route, **body)
 
 
 @pytest.fixture
@@ -39,16 +36,8 @@ def x_user(sandbox):
 
 
 @pytest.fixture
-def x_account(x_user, alice):
-    return Account.objects.create(
-        user=alice,
-        provider_account_id=x_user["id"],
-        username="alice_x",
-        token_type=Account.TokenType.OAUTH2_USER,
-        oauth2_access_token=x_user["oauth2"]["access_token"],
-        oauth2_refresh_token=x_user["oauth2"]["refresh_token"],
-        expires_at=timezone.now() + dt.timedelta(seconds=x_user["oauth2"]["expires_in"]),
-    )
+def x_account(sandbox, x_user, alice):
+    return sandbox_account(sandbox.url, alice, "alice_x", x_user)
 
 
 @pytest.fixture
