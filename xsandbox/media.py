@@ -2,7 +2,13 @@
 
 Videos and GIFs go through processing: finalize answers "pending", and each STATUS poll moves them
 on ("in_progress" with progress_percent) until "succeeded" after `media_processing_polls` polls.
-Only a tweet's own author's succeeded media may be attached to it (checked in tweets.py).
+With the `media_processing_fails` fault on at upload, every kind goes through processing and ends
+"failed" with X's `processing_info.error` {code, name, message}.
+
+Lifetimes as X's docs show them: initialize answers `expires_after_secs` 1295999 (the upload
+session), finalize and STATUS a shorter one, 86400 at finalize, counting down after. The media
+expires by the finalize lifetime: after it, attaching the id answers "Your media IDs are invalid."
+Only a tweet's own author's succeeded, unexpired media may be attached to it (checked in tweets.py).
 """
 from __future__ import annotations
 
@@ -17,7 +23,9 @@ from .problems import invalid_request
 from .state import Media, SandboxState
 from .web import Request, Response, json_response
 
-EXPIRES_AFTER_S = 86400
+SESSION_EXPIRES_AFTER_S = 1295999  # initialize (docs: media-upload-chunked.mdx)
+EXPIRES_AFTER_S = 86400  # finalize (same page); the media's own lifetime
+PROCESSING_ERROR = {"code": 1, "name": "InvalidMedia", "message": "Unsupported video format"}  # X's documented example
 MAX_ALT_TEXT = 1000
 MAX_BYTES = {"tweet_image": 5 * 1024 * 1024, "tweet_gif": 15 * 1024 * 1024, "tweet_video": 512 * 1024 * 1024}
 MEDIA_TYPES = {
@@ -84,7 +92,7 @@ def initialize(state: SandboxState, req: Request, ident: Identity) -> Response:
                               {"total_bytes": [str(total_bytes)]})
     media = _new_media(state, ident, category, media_type, total_bytes)
     return json_response(200, {"data": {"id": media.id, "media_key": media.media_key,
-                                        "expires_after_secs": EXPIRES_AFTER_S}})
+                                        "expires_after_secs": SESSION_EXPIRES_AFTER_S}})
 
 
 def _check_kind(category: Any, media_type: Any) -> None:
@@ -99,8 +107,10 @@ def _check_kind(category: Any, media_type: Any) -> None:
 def _new_media(state: SandboxState, ident: Identity, category: str, media_type: str, total_bytes: int) -> Media:
     assert ident.user_id is not None
     media_id = state.new_id()
+    now = time.time()
     media = Media(media_id, KEY_PREFIX[category] + media_id, ident.user_id, media_type, category,
-                  total_bytes, time.time())
+                  total_bytes, now, expires_at=now + SESSION_EXPIRES_AFTER_S,
+                  fails_processing=state.faults.settings.media_processing_fails)
     with state.lock:
         state.media[media.id] = media
     return media
@@ -119,7 +129,7 @@ def append(state: SandboxState, req: Request, ident: Identity, media_id: str) ->
         media.hasher.update(chunk.data)
         media.received_bytes += len(chunk.data)
         media.next_segment += 1
-    return json_response(200, {"data": {"expires_at": int(media.created_at + EXPIRES_AFTER_S)}})
+    return json_response(200, {"data": {"expires_at": int(media.expires_at)}})
 
 
 def _check_append(media: Media, segment: int, size: int) -> None:
@@ -141,8 +151,10 @@ def finalize(state: SandboxState, req: Request, ident: Identity, media_id: str) 
         if media.received_bytes != media.total_bytes:
             raise invalid_request(f"Received {media.received_bytes} bytes, total_bytes says {media.total_bytes}.",
                                   {"media_id": [media_id]})
-        needs_processing = media.category != "tweet_image" and state.config.media_processing_polls > 0
+        needs_processing = media.fails_processing or (
+            media.category != "tweet_image" and state.config.media_processing_polls > 0)
         media.state = "pending" if needs_processing else "succeeded"
+        media.expires_at = time.time() + EXPIRES_AFTER_S
         data = _media_data(media)
     if needs_processing:
         data["processing_info"] = {"state": "pending", "check_after_secs": 1}
@@ -158,16 +170,22 @@ def status(state: SandboxState, req: Request, ident: Identity) -> Response:
         media = _own_media(state, ident, query.get("media_id", ""))
         if media.state == "uploading":
             raise invalid_request("This media is not finalized yet.", {"media_id": [media.id]})
-        info = _advance_processing(media, state.config.media_processing_polls)
-        return json_response(200, {"data": {"id": media.id, "media_key": media.media_key, "processing_info": info}})
+        info = _advance_processing(media, max(state.config.media_processing_polls, 1))
+        return json_response(200, {"data": {**_media_data(media), "processing_info": info}})
 
 
 def _advance_processing(media: Media, polls_needed: int) -> dict[str, Any]:
     if media.state in ("pending", "in_progress"):
         media.status_polls += 1
-        media.state = "succeeded" if media.status_polls >= polls_needed else "in_progress"
+        if media.status_polls >= polls_needed:
+            media.state = "failed" if media.fails_processing else "succeeded"
+        else:
+            media.state = "in_progress"
     if media.state == "succeeded":
         return {"state": "succeeded", "progress_percent": 100}
+    if media.state == "failed":
+        return {"state": "failed", "progress_percent": 100 * (media.status_polls - 1) // polls_needed,
+                "error": dict(PROCESSING_ERROR)}
     return {"state": "in_progress", "check_after_secs": 1,
             "progress_percent": 100 * media.status_polls // polls_needed}
 
@@ -180,8 +198,9 @@ def _own_media(state: SandboxState, ident: Identity, media_id: str) -> Media:
 
 
 def _media_data(media: Media) -> dict[str, Any]:
+    remaining = max(round(media.expires_at - time.time()), 0)
     return {"id": media.id, "media_key": media.media_key, "size": media.total_bytes,
-            "expires_after_secs": EXPIRES_AFTER_S}
+            "expires_after_secs": remaining}
 
 
 # ---- one-shot upload and metadata -------------------------------------------------------------
@@ -204,8 +223,12 @@ def upload_simple(state: SandboxState, req: Request, ident: Identity) -> Respons
     with state.lock:
         media.hasher.update(chunk.data)
         media.received_bytes = len(chunk.data)
-        media.state = "succeeded"
-    return json_response(200, {"data": {**_media_data(media), "image": {"image_type": media_type}}})
+        media.state = "failed" if media.fails_processing else "succeeded"
+        media.expires_at = time.time() + EXPIRES_AFTER_S
+        data = {**_media_data(media), "image": {"image_type": media_type}}
+    if media.fails_processing:
+        data["processing_info"] = {"state": "failed", "error": dict(PROCESSING_ERROR)}
+    return json_response(200, {"data": data})
 
 
 def sniff_image_type(data: bytes) -> str:

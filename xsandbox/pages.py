@@ -44,3 +44,13 @@ def home_page(counts: dict[str, int]) -> str:
             "<p>Control API: <a href='/_sandbox/state'>state</a>, <a href='/_sandbox/tweets'>tweets</a>, "
             "<a href='/_sandbox/stats'>stats</a>, <a href='/_sandbox/faults'>faults</a>.</p>")
     return _page("X sandbox", body)
+
+
+def sandbox_page(title: str, body: str) -> str:
+    """A public-looking page (post, profile, 404) under a banner that says it is the sandbox."""
+    banner = ("<p class='banner' role='note'><strong>X sandbox</strong>: a local stand-in for X. "
+              "Nothing here is on x.com.</p>")
+    style = (".banner{background:#fff3cd;border:1px solid #e0c36c;padding:.5rem .8rem;border-radius:.4rem}"
+             ".text{white-space:normal;font-size:1.15rem}.meta{color:#555}.badge{color:#1d9bf0}"
+             ".posts li{margin-bottom:1rem}")
+    return _page(title, f"<style>{style}</style>{banner}<main>{body}</main>")

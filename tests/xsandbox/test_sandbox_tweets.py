@@ -73,11 +73,17 @@ def test_same_text_twice_is_a_duplicate_even_with_trailing_whitespace(sandbox, a
     assert post(sandbox, {"text": "Same words"}, headers=oauth2_headers(bob)).status_code == 201
 
 
-def test_text_over_280_weighted_characters_is_refused(sandbox, alice, oauth2_headers):
+def test_text_over_280_weighted_characters_is_refused_with_xs_400(sandbox, alice, oauth2_headers):
     assert post(sandbox, {"text": "a" * 280}, headers=oauth2_headers(alice)).status_code == 201
     too_long = post(sandbox, {"text": "日本" * 71}, headers=oauth2_headers(alice))
-    assert too_long.status_code == 403
-    assert "too long" in too_long.json()["detail"]
+    assert too_long.status_code == 400
+    assert too_long.json() == {
+        "errors": [{"parameters": {"text": ["日本" * 71]},
+                    "message": "Your Tweet text is too long. For more information on how Twitter determines "
+                               "text length see https://github.com/twitter/twitter-text."}],
+        "title": "Invalid Request", "detail": "One or more parameters to your request was invalid.",
+        "type": "https://api.twitter.com/2/problems/invalid-request"}
+    assert sandbox.state.tweets.keys() == {t.id for t in sandbox.state.tweets.values() if t.posted_text == "a" * 280}
 
 
 def test_urls_count_23(sandbox, alice, oauth2_headers):
