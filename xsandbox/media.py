@@ -12,6 +12,8 @@ Only a tweet's own author's succeeded, unexpired media may be attached to it (ch
 """
 from __future__ import annotations
 
+import base64
+import binascii
 import time
 from dataclasses import dataclass
 from email.message import Message
@@ -71,6 +73,22 @@ def parse_multipart(content_type: str, body: bytes) -> dict[str, Part]:
     return parts
 
 
+def media_parts(req: Request) -> dict[str, Part]:
+    """The fields of an upload body: multipart (raw bytes), or JSON with `media` base64-encoded as
+    X's spec allows (xdk sends JSON). Raises ApiError 400 for bad base64 or another body type."""
+    if req.content_type != "application/json":
+        return parse_multipart(req.headers.get("Content-Type", ""), req.body)
+    parts = {name: Part(str(value).encode()) for name, value in req.json_object().items()
+             if name != "media" and value is not None}
+    encoded = req.json_object().get("media")
+    if encoded is not None:
+        try:
+            parts["media"] = Part(base64.b64decode(str(encoded), validate=True))
+        except binascii.Error:
+            raise invalid_request("`media` must be base64 in a JSON body.", {"media": []}) from None
+    return parts
+
+
 def _field(parts: dict[str, Part], name: str) -> str | None:
     part = parts.get(name)
     return part.data.decode("utf-8", "replace") if part is not None else None
@@ -117,8 +135,9 @@ def _new_media(state: SandboxState, ident: Identity, category: str, media_type: 
 
 
 def append(state: SandboxState, req: Request, ident: Identity, media_id: str) -> Response:
-    """POST /2/media/upload/{id}/append multipart {media, segment_index}: segments strictly in order."""
-    parts = parse_multipart(req.headers.get("Content-Type", ""), req.body)
+    """POST /2/media/upload/{id}/append {media, segment_index} (multipart, or JSON with base64 media):
+    segments strictly in order."""
+    parts = media_parts(req)
     chunk = parts.get("media")
     segment = _field(parts, "segment_index")
     if chunk is None or segment is None or not segment.isdigit():
@@ -206,8 +225,9 @@ def _media_data(media: Media) -> dict[str, Any]:
 # ---- one-shot upload and metadata -------------------------------------------------------------
 
 def upload_simple(state: SandboxState, req: Request, ident: Identity) -> Response:
-    """POST /2/media/upload multipart {media, media_category, media_type?}: images only."""
-    parts = parse_multipart(req.headers.get("Content-Type", ""), req.body)
+    """POST /2/media/upload {media, media_category, media_type?} (multipart, or JSON with base64
+    media): images only."""
+    parts = media_parts(req)
     chunk = parts.get("media")
     if chunk is None or not chunk.data:
         raise invalid_request("`media` is required.", {"media": []})
@@ -256,5 +276,5 @@ def metadata(state: SandboxState, req: Request, ident: Identity) -> Response:
     with state.lock:
         media = _own_media(state, ident, media_id)
         media.alt_text = text
-    return json_response(200, {"data": {"id": media_id, "associated_metadata": True,
-                                        "alt_text": {"text": text}}})
+    # The spec's CreateMediaMetadataResponseData: id and the metadata now on the media (an object).
+    return json_response(200, {"data": {"id": media_id, "associated_metadata": {"alt_text": {"text": text}}}})

@@ -196,7 +196,10 @@ def delete(state: SandboxState, req: Request, ident: Identity, tweet_id: str) ->
 
 
 def requested_fields(req: Request, name: str) -> set[str]:
-    return {f.strip() for f in req.query.get(name, "").split(",") if f.strip()}
+    """The fields asked for in `name`. X answers two dialects for posts: `tweet.fields` (spec 2.167,
+    tweepy) and `post.fields` (xdk 0.10, with `note_post` for `note_tweet`); both are read."""
+    names = (name, "post.fields") if name == "tweet.fields" else (name,)
+    return {f.strip() for n in names for f in req.query.get(n, "").split(",") if f.strip()}
 
 
 def _shown(tweet: Tweet) -> StoredText:
@@ -211,9 +214,10 @@ def render(state: SandboxState, tweet: Tweet, fields: set[str], now: float) -> d
     data: dict[str, Any] = {"id": tweet.id, "text": shown.text, "edit_history_tweet_ids": [tweet.id]}
     if "entities" in fields and shown.urls:
         data["entities"] = shown.entities()
-    if "note_tweet" in fields and tweet.long:
-        whole = StoredText(tweet.text, tweet.urls)
-        data["note_tweet"] = {"text": whole.text, **({"entities": whole.entities()} if whole.urls else {})}
+    for note in ("note_tweet", "note_post"):
+        if note in fields and tweet.long:
+            whole = StoredText(tweet.text, tweet.urls)
+            data[note] = {"text": whole.text, **({"entities": whole.entities()} if whole.urls else {})}
     if "created_at" in fields:
         data["created_at"] = iso_time(tweet.created_at)
     if "author_id" in fields:
