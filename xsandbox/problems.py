@@ -5,7 +5,7 @@ from typing import Any
 
 from .web import ApiError
 
-PROBLEMS = "https://api.twitter.com/2/problems/"
+PROBLEMS = "https://api.x.com/2/problems/"  # the spec's (v2.167) problem type URLs, as X's docs show them
 
 
 def problem(status: int, title: str, detail: str, type_: str = "about:blank", **extra: Any) -> ApiError:

@@ -188,7 +188,7 @@ def delete(state: SandboxState, req: Request, ident: Identity, tweet_id: str) ->
         tweet = state.tweets.get(tweet_id)
         if tweet is None or tweet.deleted:
             raise problem(404, "Not Found Error", f"Could not find tweet with id: [{tweet_id}].",
-                          "https://api.twitter.com/2/problems/resource-not-found")
+                          "https://api.x.com/2/problems/resource-not-found")
         if tweet.author_id != ident.user_id:
             raise forbidden("You are not allowed to delete this Tweet.")
         tweet.deleted = True
@@ -244,7 +244,8 @@ def public_metrics(state: SandboxState, tweet: Tweet, now: float) -> dict[str, i
     replies = sum(t.reply_to == tweet.id and not t.deleted for t in state.tweets.values())
     quotes = sum(t.quote_of == tweet.id and not t.deleted for t in state.tweets.values())
     return {
-        "retweet_count": retweets,
+        "retweet_count": retweets,  # the name in X's answers and tweepy's cassettes
+        "repost_count": retweets,  # the same count under the spec's (v2.167) name
         "reply_count": replies + likes // (4 + seed % 6),
         "like_count": likes,
         "quote_count": quotes + retweets // (2 + seed % 3),

@@ -56,10 +56,12 @@ def render_user(state: SandboxState, user: User, fields: set[str]) -> dict[str, 
 
 def _user_metrics(state: SandboxState, user: User) -> dict[str, int]:
     seed = int.from_bytes(hashlib.sha256(user.id.encode()).digest()[:4], "big")
+    posts = sum(t.author_id == user.id and not t.deleted for t in state.tweets.values())
     return {
         "followers_count": seed % 5000,
         "following_count": seed % 700,
-        "tweet_count": sum(t.author_id == user.id and not t.deleted for t in state.tweets.values()),
+        "tweet_count": posts,  # the name in X's answers and tweepy's cassettes
+        "post_count": posts,  # the same count under the spec's (v2.167) name
         "listed_count": seed % 30,
         "like_count": seed % 9000,
     }

@@ -58,7 +58,7 @@ def test_usage_cap_answers_429_usage_cap_exceeded_as_x_does(sandbox, alice, oaut
     assert answer.json() == {"account_id": sandbox.state.config.account_id, "title": "UsageCapExceeded",
                              "period": "Monthly", "scope": "Product",
                              "detail": "Usage cap exceeded: Monthly product cap",
-                             "type": "https://api.twitter.com/2/problems/usage-capped"}
+                             "type": "https://api.x.com/2/problems/usage-capped"}
     assert "x-rate-limit-reset" not in answer.headers  # not a rate limit: waiting 15 minutes does not help
     assert sandbox.state.tweets == {}
 
@@ -73,7 +73,7 @@ def test_credits_depleted_answers_402_until_switched_off(sandbox, alice, oauth2_
     assert answer.json() == {"account_id": account, "title": "CreditsDepleted",
                              "detail": f"Your enrolled account [{account}] does not have any credits to fulfill "
                                        "this request.",
-                             "type": "https://api.twitter.com/2/problems/credits"}
+                             "type": "https://api.x.com/2/problems/credits"}
     assert sandbox.state.tweets == {}
     set_faults(sandbox, credits_depleted=False)  # "credits added": the retry works
     assert post(sandbox, oauth2_headers(alice)).status_code == 201

@@ -7,7 +7,7 @@ UNSUPPORTED_AUTHENTICATION = {
     "title": "Unsupported Authentication",
     "detail": "Authenticating with OAuth 2.0 Application-Only is forbidden for this endpoint.  Supported "
               "authentication types are [OAuth 1.0a User Context, OAuth 2.0 User Context].",
-    "type": "https://api.twitter.com/2/problems/unsupported-authentication",
+    "type": "https://api.x.com/2/problems/unsupported-authentication",
     "status": 403,
 }
 DUPLICATE = {"detail": "You are not allowed to create a Tweet with duplicate content.", "type": "about:blank",
@@ -82,7 +82,7 @@ def test_text_over_280_weighted_characters_is_refused_with_xs_400(sandbox, alice
                     "message": "Your Tweet text is too long. For more information on how Twitter determines "
                                "text length see https://github.com/twitter/twitter-text."}],
         "title": "Invalid Request", "detail": "One or more parameters to your request was invalid.",
-        "type": "https://api.twitter.com/2/problems/invalid-request"}
+        "type": "https://api.x.com/2/problems/invalid-request"}
     assert sandbox.state.tweets.keys() == {t.id for t in sandbox.state.tweets.values() if t.posted_text == "a" * 280}
 
 
@@ -118,7 +118,7 @@ def test_lookup_returns_growing_public_metrics_and_errors_for_missing_ids(sandbo
 
     metrics = answer["data"][0]["public_metrics"]
     assert set(metrics) == {"retweet_count", "reply_count", "like_count", "quote_count", "impression_count",
-                            "bookmark_count"}
+                            "bookmark_count", "repost_count"}
     assert metrics["impression_count"] > 0
     assert answer["data"][0]["created_at"].endswith("Z")
     assert answer["errors"][0]["resource_id"] == "1"
