@@ -24,7 +24,8 @@ class SignatureError(Exception):
     """The request is not a valid OAuth 1.0a request for this app (the message says why)."""
 
 
-def verify(state: SandboxState, req: Request, *, token_kind: str | None) -> tuple[dict[str, str], OAuth1Token | None, App]:
+def verify(state: SandboxState, req: Request, *,
+           token_kind: str | None) -> tuple[dict[str, str], OAuth1Token | None, App]:
     """Checks the signature of `req`. Returns its params, the token it was signed with and the app
     whose consumer key signed it. A token issued to another app is refused like an unknown one.
 
