@@ -26,7 +26,9 @@ def bad_request(message: str) -> ApiError:
 
 def home(state: SandboxState, req: Request) -> Response:
     """GET /: a small page with the counts."""
-    return html_response(200, pages.home_page(state.counts()))
+    with state.lock:
+        usernames = sorted(user.username for user in state.users.values())
+    return html_response(200, pages.home_page(state.counts(), usernames))
 
 
 def counts(state: SandboxState, req: Request) -> Response:

@@ -38,10 +38,12 @@ def error_page(message: str) -> str:
     return _page("X sandbox: error", f"<h1>X sandbox</h1><p>{escape(message)}</p>")
 
 
-def home_page(counts: dict[str, int]) -> str:
+def home_page(counts: dict[str, int], usernames: list[str] | None = None) -> str:
     rows = "".join(f"<tr><td>{escape(name)}</td><td>{value}</td></tr>" for name, value in counts.items())
+    profiles = ", ".join(f"<a href='/{escape(name)}'>@{escape(name)}</a>" for name in usernames or [])
     body = (f"<h1>X sandbox</h1><p>A local stand-in for the X API.</p><table>{rows}</table>"
-            "<p>Control API: <a href='/_sandbox/state'>state</a>, <a href='/_sandbox/tweets'>tweets</a>, "
+            + (f"<p>Profiles: {profiles}</p>" if profiles else "")
+            + "<p>Control API: <a href='/_sandbox/state'>state</a>, <a href='/_sandbox/tweets'>tweets</a>, "
             "<a href='/_sandbox/stats'>stats</a>, <a href='/_sandbox/faults'>faults</a>.</p>")
     return _page("X sandbox", body)
 

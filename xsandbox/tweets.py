@@ -6,6 +6,7 @@ tweet and grow with its age, so a metrics poller sees numbers move between polls
 from __future__ import annotations
 
 import hashlib
+import re
 import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -129,11 +130,21 @@ def _check_media(state: SandboxState, user_id: str, media_ids: list[str]) -> Non
 def _check_references(state: SandboxState, user_id: str, new: NewTweet) -> None:
     if new.reply_to is not None and not _exists(state, new.reply_to):
         raise problem(403, "Forbidden", REPLY_MISSING)
-    # X lets an app reply only where the original author mentioned or engaged the replier; a reply
-    # to one's own tweet (a thread) is always allowed.
-    if (new.reply_to is not None and state.faults.settings.reply_not_summoned
-            and state.tweets[new.reply_to].author_id != user_id):
+    if new.reply_to is not None and state.faults.settings.reply_not_summoned and not _summoned(
+            state, user_id, state.tweets[new.reply_to]):
         raise problem(403, "Forbidden", NOT_SUMMONED)
+
+
+def _summoned(state: SandboxState, user_id: str, parent: Tweet) -> bool:
+    """X lets an app reply only where the original author mentioned or engaged the replier: here,
+    the replier wrote the parent (a thread), is @mentioned in it, or the parent replies to them."""
+    if parent.author_id == user_id:
+        return True
+    mention = re.compile(rf"@{re.escape(state.users[user_id].username)}\b", re.IGNORECASE)
+    if mention.search(parent.posted_text):
+        return True
+    grandparent = state.tweets.get(parent.reply_to or "")
+    return grandparent is not None and grandparent.author_id == user_id
     if new.quote_of is not None and not _exists(state, new.quote_of):
         raise invalid_request("The Tweet to quote is deleted or not visible to you.",
                               {"quote_tweet_id": [new.quote_of]})

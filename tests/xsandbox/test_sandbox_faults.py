@@ -98,6 +98,15 @@ def test_reply_not_summoned_refuses_replies_to_others_but_not_a_thread(sandbox, 
     assert thread.status_code == 201
 
 
+def test_reply_not_summoned_lets_a_mentioned_user_reply(sandbox, alice, make_account, oauth2_headers):
+    bob = make_account(sandbox, "bob")
+    asks = post(sandbox, oauth2_headers(bob), "what do you think, @Alice_X?").json()["data"]["id"]
+    set_faults(sandbox, reply_not_summoned=True)
+    reply = requests.post(f"{sandbox.url}/2/tweets", headers=oauth2_headers(alice), timeout=5,
+                          json={"text": "I agree", "reply": {"in_reply_to_tweet_id": asks}})
+    assert reply.status_code == 201
+
+
 def test_expire_token_rate_expires_the_token_for_good(sandbox, alice, oauth2_headers):
     set_faults(sandbox, expire_token_rate=1.0)
     assert post(sandbox, oauth2_headers(alice)).status_code == 401

@@ -50,3 +50,8 @@ def test_unknown_deleted_and_missing_pages_are_404_html(sandbox, alice):
         assert "<b>x</b>" not in page.text
     api = requests.get(f"{sandbox.url}/2/nothing", timeout=5)
     assert api.status_code == 404 and api.headers["Content-Type"].startswith("application/problem+json")
+
+
+def test_the_home_page_links_every_profile(sandbox, alice):
+    page = requests.get(sandbox.url + "/", timeout=5)
+    assert "href='/alice_x'" in page.text
