@@ -27,8 +27,9 @@ class Identity:
 
     @property
     def rate_subject(self) -> str:
-        """Who a 15-minute window belongs to: the user, or for app-only reads the app."""
-        return self.user_id or f"app:{self.app_id}"
+        """Who a 15-minute window belongs to: a user through one app (X counts per access token),
+        or for app-only reads the app."""
+        return f"app:{self.app_id}:user:{self.user_id}" if self.user_id else f"app:{self.app_id}"
 
 
 ApiHandler = Callable[..., Response]  # (state, req, ident, **path_params) -> Response

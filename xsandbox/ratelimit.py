@@ -1,6 +1,6 @@
 """Fixed-window rate limits, reported in X's headers.
 
-- every endpoint family: a 15-minute window per user (or per app for app-only reads),
+- every endpoint family: a 15-minute window per user and app (or per app for app-only reads),
   `x-rate-limit-limit/-remaining/-reset`;
 - POST /2/tweets also: a 24-hour cap per app (`x-app-limit-24hour-*`) and per user
   (`x-user-limit-24hour-*`), both fault settings so tests can lower them at runtime.
@@ -51,7 +51,8 @@ def consume(state: SandboxState, ident: Identity, family: str) -> dict[str, str]
         windows = [(window, limit, config.rate_window_s, "x-rate-limit")]
         if family == TWEETS_CREATE:
             app_day = _window(state, (f"app:{ident.app_id}", "tweets:create:24h"), DAY_S, now)
-            user_day = _window(state, (ident.rate_subject, "tweets:create:24h"), DAY_S, now)
+            # The user's daily cap counts across every app the user posts through.
+            user_day = _window(state, (f"user:{ident.user_id}", "tweets:create:24h"), DAY_S, now)
             windows.append((app_day, faults.tweet_app_daily_limit, DAY_S, "x-app-limit-24hour"))
             windows.append((user_day, faults.tweet_user_daily_limit, DAY_S, "x-user-limit-24hour"))
         spent = any(w.used >= lim for w, lim, _, _ in windows)

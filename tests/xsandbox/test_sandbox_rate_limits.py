@@ -87,3 +87,17 @@ def test_the_app_daily_cap_is_per_app_and_set_at_runtime(sandbox, make_account, 
     assert (limited.headers["x-app-limit-24hour-limit"], limited.headers["x-app-limit-24hour-remaining"]) == ("1", "0")
     assert "x-rate-limit-reset" in limited.headers and "x-user-limit-24hour-reset" in limited.headers
     assert other.status_code == 201
+
+
+def test_the_15_minute_window_is_per_app_and_the_user_day_cap_spans_apps(start, make_account, oauth2_headers):
+    sandbox = start(tweet_rate_limit=1, tweet_user_daily_limit=2)
+    second, third = (requests.post(f"{sandbox.url}/_sandbox/apps", json={}, timeout=5).json()["id"] for _ in "23")
+    via = {app: oauth2_headers(make_account(sandbox, "alice_x", app_id=app)) for app in ("1", second, third)}
+
+    def post(text, app):
+        return requests.post(f"{sandbox.url}/2/tweets", json={"text": text}, headers=via[app], timeout=5)
+
+    assert [post("a", "1").status_code, post("b", "1").status_code, post("c", second).status_code] == [201, 429, 201]
+    capped = post("d", third)  # a fresh 15-minute window, but alice's day is spent on every app
+    assert capped.status_code == 429
+    assert capped.headers["x-user-limit-24hour-remaining"] == "0" and capped.headers["x-rate-limit-remaining"] == "1"
