@@ -70,6 +70,8 @@ class Tweet:
     posted_text: str = ""
     urls: list[dict[str, Any]] = field(default_factory=list)
     long: bool = False
+    cut_text: str = ""  # for a long post: what `text` answers hold (computed once)
+    cut_urls: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass

@@ -26,6 +26,9 @@ ELLIPSIS = "…"
 _ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 _CODE_ALPHABET = string.ascii_letters + string.digits
 DISPLAY_URL_MAX = 25
+# Every code point weighs 1 or 2 except inside emoji sequences, which weigh 2 for at most ~12 code
+# points: a text longer than this many code points is over 280 whatever it holds.
+_SEARCH_LIMIT = MAX_WEIGHTED_LENGTH * 12
 
 
 def weighted_length(text: str) -> int:
@@ -51,7 +54,7 @@ class StoredText:
     def cut(self) -> StoredText:
         """The part shown in `text` for a long post: at most 280 weighted, on a word boundary,
         never inside a link or an escape, ending in "…". Itself when it is not long."""
-        if weighted_length(self.text) <= MAX_WEIGHTED_LENGTH:
+        if len(self.text) <= _SEARCH_LIMIT and weighted_length(self.text) <= MAX_WEIGHTED_LENGTH:
             return self
         end = _longest_fitting_prefix(self.text)
         end = _step_out_of_links(self.urls, end)
@@ -110,8 +113,9 @@ def _display(url: str) -> str:
 
 
 def _longest_fitting_prefix(text: str) -> int:
-    """The largest n with weighted_length(text[:n] + "…") <= 280 (binary search; length grows with n)."""
-    low, high = 0, len(text)
+    """The largest n with weighted_length(text[:n] + "…") <= 280 (binary search; length grows with n),
+    looking no further than _SEARCH_LIMIT code points so long posts stay fast to cut."""
+    low, high = 0, min(len(text), _SEARCH_LIMIT)
     while low < high:
         middle = (low + high + 1) // 2
         if weighted_length(text[:middle] + ELLIPSIS) <= MAX_WEIGHTED_LENGTH:

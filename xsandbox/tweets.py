@@ -100,8 +100,10 @@ def _store(state: SandboxState, user_id: str, new: NewTweet) -> Tweet:
         if new.text and _is_duplicate(state, user_id, new.text):
             raise problem(403, "Forbidden", DUPLICATE)
         stored = store(new.text, state.config.tco_url)
+        cut = stored.cut() if long else stored
         tweet = Tweet(state.new_id(), user_id, stored.text, time.time(), list(new.media_ids),
-                      new.reply_to, new.quote_of, posted_text=new.text, urls=stored.urls, long=long)
+                      new.reply_to, new.quote_of, posted_text=new.text, urls=stored.urls, long=long,
+                      cut_text=cut.text, cut_urls=cut.urls)
         state.tweets[tweet.id] = tweet
         state.stats.tweets_by_user[user_id] += 1
         return tweet
@@ -215,8 +217,7 @@ def requested_fields(req: Request, name: str) -> set[str]:
 
 def _shown(tweet: Tweet) -> StoredText:
     """What `text` holds in answers: the stored text, cut for a long post."""
-    whole = StoredText(tweet.text, tweet.urls)
-    return whole.cut() if tweet.long else whole
+    return StoredText(tweet.cut_text, tweet.cut_urls) if tweet.long else StoredText(tweet.text, tweet.urls)
 
 
 def render(state: SandboxState, tweet: Tweet, fields: set[str], now: float) -> dict[str, Any]:

@@ -106,3 +106,10 @@ def test_control_api_refuses_unknown_verification_values(sandbox):
     answer = requests.post(f"{sandbox.url}/_sandbox/users", json={"username": "z", "subscription_type": "Gold"},
                            timeout=5)
     assert answer.status_code == 400 and "subscription_type" in answer.json()["error"]
+
+
+def test_premium_posts_stop_at_25000_characters(sandbox, make_account):
+    premium = make_account(sandbox, "pat", subscription_type="PremiumPlus")
+    assert post(sandbox, premium, {"text": "ab " * 8333 + "c"}).status_code == 201  # 25,000
+    refused = post(sandbox, premium, {"text": "ab " * 8333 + "cd"})
+    assert refused.status_code == 400 and refused.json()["errors"][0]["message"].startswith("Your Tweet text is too long")
