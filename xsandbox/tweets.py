@@ -135,6 +135,9 @@ def _check_references(state: SandboxState, user_id: str, new: NewTweet) -> None:
     if new.reply_to is not None and state.faults.settings.reply_not_summoned and not _summoned(
             state, user_id, state.tweets[new.reply_to]):
         raise problem(403, "Forbidden", NOT_SUMMONED)
+    if new.quote_of is not None and not _exists(state, new.quote_of):
+        raise invalid_request("The Tweet to quote is deleted or not visible to you.",
+                              {"quote_tweet_id": [new.quote_of]})
 
 
 def _summoned(state: SandboxState, user_id: str, parent: Tweet) -> bool:
@@ -147,9 +150,6 @@ def _summoned(state: SandboxState, user_id: str, parent: Tweet) -> bool:
         return True
     grandparent = state.tweets.get(parent.reply_to or "")
     return grandparent is not None and grandparent.author_id == user_id
-    if new.quote_of is not None and not _exists(state, new.quote_of):
-        raise invalid_request("The Tweet to quote is deleted or not visible to you.",
-                              {"quote_tweet_id": [new.quote_of]})
 
 
 def _exists(state: SandboxState, tweet_id: str) -> bool:

@@ -167,3 +167,10 @@ def test_only_the_author_can_delete(sandbox, alice, make_account, oauth2_headers
 
     assert deleted.json() == {"data": {"deleted": True}}
     assert post(sandbox, {"text": "bye"}, headers=oauth2_headers(alice)).status_code == 201  # no longer a duplicate
+
+
+def test_quoting_needs_an_existing_tweet(sandbox, alice, oauth2_headers):
+    missing = post(sandbox, {"text": "look", "quote_tweet_id": "42"}, headers=oauth2_headers(alice))
+    assert missing.status_code == 400 and missing.json()["errors"][0]["parameters"] == {"quote_tweet_id": ["42"]}
+    quoted = post(sandbox, {"text": "original"}, headers=oauth2_headers(alice)).json()["data"]["id"]
+    assert post(sandbox, {"text": "look", "quote_tweet_id": quoted}, headers=oauth2_headers(alice)).status_code == 201
