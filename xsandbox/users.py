@@ -68,14 +68,18 @@ def _user_metrics(state: SandboxState, user: User) -> dict[str, int]:
 
 
 def timeline(state: SandboxState, req: Request, ident: Identity, user_id: str) -> Response:
-    """GET /2/users/{id}/tweets: newest first, filtered by `since_id`/`until_id` (exclusive) and
-    `start_time`/`end_time` (ISO 8601, start inclusive, end exclusive), `max_results` 5..100 a page,
-    paged by `pagination_token` (meta.next_token)."""
+    """GET /2/users/{id}/tweets: newest first, filtered by `since_id`/`until_id` (exclusive),
+    `start_time`/`end_time` (ISO 8601, start inclusive, end exclusive) and `exclude=replies`,
+    `max_results` 5..100 a page, paged by `pagination_token` (meta.next_token)."""
     query = req.query
     limit = _max_results(query.get("max_results"))
     before = _pagination_token(query.get("pagination_token"))
     since_id, until_id = _id_param(query, "since_id"), _id_param(query, "until_id")
     start, end = _time_param(query, "start_time"), _time_param(query, "end_time")
+    exclude = {value for value in query.get("exclude", "").split(",") if value}
+    if not exclude <= {"replies", "retweets"}:
+        raise invalid_request("The `exclude` query parameter takes replies and retweets.",
+                              {"exclude": [query["exclude"]]})
     if start is not None and end is not None and start >= end:
         raise invalid_request("The `start_time` query parameter value must be before the `end_time` value.",
                               {"start_time": [query["start_time"]], "end_time": [query["end_time"]]})
@@ -85,6 +89,7 @@ def timeline(state: SandboxState, req: Request, ident: Identity, user_id: str) -
     def wanted(tweet: Tweet) -> bool:
         number = int(tweet.id)
         return (tweet.author_id == user_id and not tweet.deleted
+                and not ("replies" in exclude and tweet.reply_to)  # the sandbox has no retweets
                 and (before is None or number < before)
                 and (since_id is None or number > since_id) and (until_id is None or number < until_id)
                 and (start is None or tweet.created_at >= start) and (end is None or tweet.created_at < end))

@@ -55,3 +55,13 @@ def test_bad_times_and_ids_are_400(sandbox, alice):
     assert timeline(sandbox, alice, start_time="2024-05-01T12:00:00").status_code == 400  # no zone
     assert timeline(sandbox, alice, start_time="2024-05-02T00:00:00Z", end_time="2024-05-01T00:00:00Z").status_code == 400
     assert timeline(sandbox, alice, since_id="abc").status_code == 400
+
+
+def test_exclude_replies_leaves_them_out(sandbox, alice):
+    ids = make_posts(sandbox, alice, count=1)
+    headers = {"Authorization": f"Bearer {alice['oauth2']['access_token']}"}
+    requests.post(f"{sandbox.url}/2/tweets", headers=headers, timeout=5,
+                  json={"text": "2/2", "reply": {"in_reply_to_tweet_id": ids[0]}})
+    assert [t["id"] for t in timeline(sandbox, alice, exclude="replies").json()["data"]] == ids
+    assert len(timeline(sandbox, alice).json()["data"]) == 2
+    assert timeline(sandbox, alice, exclude="likes").status_code == 400
