@@ -12,6 +12,7 @@ import pytest
 import tweepy
 from requests.adapters import HTTPAdapter
 from xdk import Client
+from xdk.oauth1_auth import OAuth1
 from xdk.media.models import AppendUploadRequest, CreateMetadataRequest, InitializeUploadRequest
 from xdk.posts.models import CreateRequest
 
@@ -135,3 +136,14 @@ def test_tweepy_refreshes_an_oauth2_token(sandbox, alice, monkeypatch):
     me.session.mount(TWITTER, ToSandbox(sandbox.url))
     assert me.get_me(user_auth=False).data.username == "alice_x"
     assert sandbox.state.stats.refreshes_by_user[alice["id"]] == 1
+
+
+def test_xdk_posts_with_oauth1_user_context(sandbox, alice):
+    app = sandbox.state.apps["1"]
+    auth = OAuth1(api_key=app.consumer_key, api_secret=app.consumer_secret, callback="oob",
+                  access_token=alice["oauth1"]["oauth_token"], access_token_secret=alice["oauth1"]["oauth_token_secret"])
+    client = Client(base_url=sandbox.url, auth=auth)
+
+    created = client.posts.create(body=CreateRequest(text="Signed by xdk"))
+
+    assert sandbox.state.tweets[created.data.id].author_id == alice["id"]
