@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass
 from typing import Callable
 
-from . import oauth1, ratelimit
+from . import billing, oauth1, ratelimit
 from .problems import credits_depleted, forbidden, unauthorized, unsupported_authentication, usage_capped
 from .state import DEFAULT_APP_ID, SandboxState
 from .web import ApiError, Request, Response
@@ -98,4 +98,5 @@ def call_api(state: SandboxState, req: Request, endpoint: ApiEndpoint, params: d
         error.headers = {**headers, **error.headers}
         raise
     response.headers = {**headers, **response.headers}
+    billing.charge(state, req, ident, endpoint, response)
     return response

@@ -36,6 +36,13 @@ class SandboxConfig:
     tco_url: str = "https://t.co/"
     account_id: int = 1700000000000000000  # the developer account named in 402/429 billing answers
 
+    # Pay-per-use prices in micro-dollars (billing.py; X's Developer Console, see docs/x-api.md).
+    price_post_create: int = 15_000  # $0.015
+    price_post_create_url: int = 200_000  # $0.20: a post whose text holds a URL
+    price_media_metadata: int = 5_000  # $0.005
+    price_post_read: int = 5_000  # $0.005 per post, once per UTC day
+    price_own_read: int = 1_000  # $0.001: GET /2/users/me
+
 
 def config_field_names() -> set[str]:
     return {f.name for f in dataclasses.fields(SandboxConfig)}

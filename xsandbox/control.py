@@ -10,6 +10,7 @@ from typing import Any
 
 from . import pages
 from .faults import ForcedAnswer
+from .options import Options
 from .state import DEFAULT_APP_ID, SandboxState
 from .tweets import iso_time
 from .web import ApiError, Request, Response, html_response, json_response
@@ -44,6 +45,7 @@ def tweets(state: SandboxState, req: Request) -> Response:
             "text": t.text, "posted_text": t.posted_text, "long": t.long,
             "media_ids": list(t.media_ids), "reply_to": t.reply_to, "quote_of": t.quote_of,
             "created_at": iso_time(t.created_at), "deleted": t.deleted,
+            "options": t.options.as_dict() if t.options else Options().as_dict(),
         } for t in sorted(state.tweets.values(), key=lambda t: int(t.id))]
     return json_response(200, {"data": data})
 

@@ -79,6 +79,18 @@ def _details(state: SandboxState, tweet: Tweet) -> str:
         parent = state.tweets[tweet.reply_to]
         lines.append(f"Replying to <a href='/{escape(state.users[parent.author_id].username)}/status/{parent.id}'>"
                      "this post</a>")
+    options = tweet.options
+    if options and options.poll:
+        items = "".join(f"<li>{escape(label)}</li>" for label in options.poll.options)
+        lines.append(f"Poll, {options.poll.duration_minutes} minutes: <ol class='poll'>{items}</ol>")
+    if options and options.reply_settings:
+        lines.append(f"Who can reply: {escape(options.reply_settings)}")
+    if options and options.community_id:
+        shared = " (also shown to followers)" if options.share_with_followers else ""
+        lines.append(f"Posted in community {escape(options.community_id)}{shared}")
+    for flag, label in (("made_with_ai", "Made with AI"), ("paid_partnership", "Paid partnership")):
+        if options and getattr(options, flag):
+            lines.append(f"<span class='label'>{label}</span>")
     if tweet.quote_of:
         lines.append(f"Quotes <a href='/i/web/status/{escape(tweet.quote_of)}'>this post</a>")
     return "<p class='meta'>" + " · ".join(lines) + "</p>"

@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable, Union
 
-from . import control, media, oauth1, oauth2, profiles, tweets, users
+from . import billing, control, media, oauth1, oauth2, profiles, tweets, users
 from .auth import ApiEndpoint, call_api
 from .problems import route_not_found
 from .ratelimit import TWEETS_CREATE
@@ -86,6 +86,7 @@ ROUTES = [
     Route("POST", "/_sandbox/apps", control.create_app),
     Route("POST", "/_sandbox/tokens/expire", control.expire_tokens),
     Route("GET", "/_sandbox/stats", control.stats),
+    Route("GET", "/_sandbox/ledger", billing.ledger),
     # Pages where X's web links point ("View on X"): last, so every route above wins.
     Route("GET", "/i/web/status/{tweet_id}", profiles.status_page),
     Route("GET", "/{username}/status/{tweet_id}", profiles.status_page),

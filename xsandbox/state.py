@@ -72,6 +72,7 @@ class Tweet:
     long: bool = False
     cut_text: str = ""  # for a long post: what `text` answers hold (computed once)
     cut_urls: list[dict[str, Any]] = field(default_factory=list)
+    options: Any = None  # options.Options: poll, reply settings, community, labels
 
 
 @dataclass
@@ -212,6 +213,8 @@ class SandboxState:
         self.oauth1_tokens: dict[str, OAuth1Token] = {}
         self.rate_windows: dict[tuple[str, str], RateWindow] = {}
         self.stats = Stats()
+        self.ledger: list[Any] = []  # billing.Charge, oldest first
+        self.reads_billed: set[tuple[str, str, str]] = set()  # (app id, post id, UTC day) already charged
         self._last_id = 0
         self._user_counter = 0
 

@@ -8,10 +8,11 @@ from __future__ import annotations
 import hashlib
 import re
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
+from . import options as create_options
 from .auth import Identity
 from .problems import forbidden, invalid_request, not_found_error, problem, service_unavailable
 from .state import SandboxState, Tweet
@@ -34,6 +35,7 @@ class NewTweet:
     media_ids: list[str]
     reply_to: str | None
     quote_of: str | None
+    options: create_options.Options = field(default_factory=create_options.Options)
 
 
 # ---- create -----------------------------------------------------------------------------------
@@ -61,6 +63,7 @@ def _parse(payload: dict[str, Any]) -> NewTweet:
     `text` is required even with media: X's spec defaults it to "" "so it is always sent"; an SDK
     that omits it for a media-only post is refused.
     """
+    options = create_options.parse(payload)
     if "text" not in payload:
         raise invalid_request("The `text` field is required; send \"\" for a media-only post.", {"text": []})
     text = payload["text"]
@@ -79,7 +82,7 @@ def _parse(payload: dict[str, Any]) -> NewTweet:
     reply = payload.get("reply") or {}
     reply_to = reply.get("in_reply_to_tweet_id") if isinstance(reply, dict) else None
     return NewTweet(text, media_ids, _optional_id(reply_to, "reply.in_reply_to_tweet_id"),
-                    _optional_id(payload.get("quote_tweet_id"), "quote_tweet_id"))
+                    _optional_id(payload.get("quote_tweet_id"), "quote_tweet_id"), options)
 
 
 def _optional_id(value: Any, name: str) -> str | None:
@@ -103,7 +106,7 @@ def _store(state: SandboxState, user_id: str, new: NewTweet) -> Tweet:
         cut = stored.cut() if long else stored
         tweet = Tweet(state.new_id(), user_id, stored.text, time.time(), list(new.media_ids),
                       new.reply_to, new.quote_of, posted_text=new.text, urls=stored.urls, long=long,
-                      cut_text=cut.text, cut_urls=cut.urls)
+                      cut_text=cut.text, cut_urls=cut.urls, options=new.options)
         state.tweets[tweet.id] = tweet
         state.stats.tweets_by_user[user_id] += 1
         return tweet
@@ -171,25 +174,34 @@ def lookup_many(state: SandboxState, req: Request, ident: Identity) -> Response:
     ids = [i for i in req.query.get("ids", "").split(",") if i]
     if not 1 <= len(ids) <= 100 or not all(i.isdigit() for i in ids):
         raise invalid_request("`ids` must be 1 to 100 comma-separated numeric ids.", {"ids": ids})
-    return json_response(200, _lookup(state, ids, requested_fields(req, "tweet.fields"), "ids"))
+    return json_response(200, _lookup(state, ids, requested_fields(req, "tweet.fields"), "ids", _expansions(req)))
 
 
 def lookup_one(state: SandboxState, req: Request, ident: Identity, tweet_id: str) -> Response:
     """GET /2/tweets/{id}. A missing tweet is a 200 with `errors`, as on X."""
-    answer = _lookup(state, [tweet_id], requested_fields(req, "tweet.fields"), "id")
+    answer = _lookup(state, [tweet_id], requested_fields(req, "tweet.fields"), "id", _expansions(req))
     if "data" in answer:
         answer["data"] = answer["data"][0]
     return json_response(200, answer)
 
 
-def _lookup(state: SandboxState, ids: list[str], fields: set[str], parameter: str) -> dict[str, Any]:
+def _expansions(req: Request) -> set[str]:
+    return {e.strip() for e in req.query.get("expansions", "").split(",") if e.strip()}
+
+
+def _lookup(state: SandboxState, ids: list[str], fields: set[str], parameter: str,
+            expansions: set[str] = frozenset()) -> dict[str, Any]:
     now = time.time()
     with state.lock:
-        found = [render(state, state.tweets[i], fields, now) for i in ids if _exists(state, i)]
+        tweets = [state.tweets[i] for i in ids if _exists(state, i)]
+        found = [render(state, t, fields, now) for t in tweets]
+        polls = [render_poll(t, now) for t in tweets if t.options and t.options.poll]
         missing = [i for i in ids if not _exists(state, i)]
     answer: dict[str, Any] = {}
     if found:
         answer["data"] = found
+    if polls and "attachments.poll_ids" in expansions:
+        answer["includes"] = {"polls": polls}
     if missing:
         answer["errors"] = [not_found_error("tweet", parameter, i) for i in missing]
     return answer
@@ -236,14 +248,37 @@ def render(state: SandboxState, tweet: Tweet, fields: set[str], now: float) -> d
         data["author_id"] = tweet.author_id
     if "public_metrics" in fields:
         data["public_metrics"] = public_metrics(state, tweet, now)
-    if "attachments" in fields and tweet.media_ids:
-        data["attachments"] = {"media_keys": [state.media[m].media_key for m in tweet.media_ids]}
+    options = tweet.options
+    if "attachments" in fields and (tweet.media_ids or (options and options.poll)):
+        data["attachments"] = {
+            **({"media_keys": [state.media[m].media_key for m in tweet.media_ids]} if tweet.media_ids else {}),
+            **({"poll_ids": [poll_id(tweet)]} if options and options.poll else {})}
+    if "reply_settings" in fields:
+        data["reply_settings"] = (options and options.reply_settings) or "everyone"
+    if "community_id" in fields and options and options.community_id:
+        data["community_id"] = options.community_id
+    if "paid_partnership" in fields and options:
+        data["paid_partnership"] = options.paid_partnership
     if "referenced_tweets" in fields and (tweet.reply_to or tweet.quote_of):
         data["referenced_tweets"] = ([{"type": "replied_to", "id": tweet.reply_to}] if tweet.reply_to else []) + (
             [{"type": "quoted", "id": tweet.quote_of}] if tweet.quote_of else [])
     if "in_reply_to_user_id" in fields and tweet.reply_to in state.tweets:
         data["in_reply_to_user_id"] = state.tweets[tweet.reply_to].author_id
     return data
+
+
+def poll_id(tweet: Tweet) -> str:
+    """The poll's id: the sandbox keeps one poll per tweet, so it borrows the tweet's id."""
+    return tweet.id
+
+
+def render_poll(tweet: Tweet, now: float) -> dict[str, Any]:
+    """A poll as `includes.polls` shows it (spec: Poll); no votes in the sandbox."""
+    poll = tweet.options.poll
+    ends = tweet.created_at + poll.duration_minutes * 60
+    return {"id": poll_id(tweet), "duration_minutes": poll.duration_minutes, "end_datetime": iso_time(ends),
+            "voting_status": "open" if now < ends else "closed",
+            "options": [{"position": i, "label": label, "votes": 0} for i, label in enumerate(poll.options, 1)]}
 
 
 def public_metrics(state: SandboxState, tweet: Tweet, now: float) -> dict[str, int]:
