@@ -13,3 +13,8 @@ class NotAllowed(Exception):
 
 class InvalidState(Exception):
     """The object is not in a state that allows the action (for example editing a published post)."""
+
+
+def too_long(limit: int) -> str:
+    """The seed's message for X's usual 280; the same words with a Premium account's 25,000."""
+    return TOO_LONG if limit == 280 else f"Tweet content exceeds {limit:,} character limit"

@@ -117,6 +117,17 @@ class Post(models.Model):
     published_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # What X lets a post be besides text and media (posts/options.py checks them); sent with part 1.
+    poll_options = models.JSONField(default=list, blank=True, help_text="2 to 4 choices of up to 25 characters.")
+    poll_duration_minutes = models.PositiveIntegerField(null=True, blank=True, help_text="5 to 10,080 minutes.")
+    reply_settings = models.CharField(max_length=16, default="everyone", choices=[
+        ("everyone", "Everyone"), ("following", "Accounts you follow"), ("mentionedUsers", "Only accounts you mention"),
+        ("subscribers", "Your subscribers"), ("verified", "Verified accounts")])
+    quote_tweet_id = models.CharField("quoted post id", max_length=19, blank=True)
+    community_id = models.CharField(max_length=19, blank=True)
+    share_with_followers = models.BooleanField(default=False, help_text="A community post shown to followers too.")
+    made_with_ai = models.BooleanField("made with AI", default=False)
+    paid_partnership = models.BooleanField(default=False)
 
     objects = PostQuerySet.as_manager()
 
@@ -155,6 +166,12 @@ class Post(models.Model):
         return self.task.reseller
 
     @property
+    def options(self):
+        from .options import PostOptions
+
+        return PostOptions.of(self)
+
+    @property
     def is_editable(self) -> bool:
         return self.status in self.EDITABLE
 
@@ -170,7 +187,9 @@ class Post(models.Model):
         are its PostParts. A post without PostParts is a thread of one (a single tweet)."""
         from .text import compose_text
 
-        first = ThreadPart(1, self.content, self.full_text, list(self.media.all()))
+        from .options import request_body
+
+        first = ThreadPart(1, self.content, self.full_text, list(self.media.all()), options=request_body(self.options))
         rest = [ThreadPart(p.position, p.content, compose_text(p.content, []), list(p.media.all()), p)
                 for p in self.parts.all()]
         return [first, *rest]
@@ -210,6 +229,8 @@ class ThreadPart:
     media: list
     part: "PostPart | None" = None
     channels: list["PartChannel"] = field(default_factory=list)
+    # CreatePostsRequest properties sent with this part besides text, media and reply (part 1's only).
+    options: dict = field(default_factory=dict)
 
 
 # A part's state on a channel: the channel's own states, or this one for parts after the one

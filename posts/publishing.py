@@ -355,9 +355,11 @@ def publish_channel(
     try:
         publisher = publisher_for(account.provider)
         publisher.check(account, text=thread[0].text)
+        limit = getattr(account, "max_weighted_length", MAX_WEIGHTED_LENGTH)
         for part in thread:
-            if weighted_length(part.text) > MAX_WEIGHTED_LENGTH:
-                message = errors.TOO_LONG if part.position == 1 else f"Part {part.position}: {errors.TOO_LONG}"
+            if weighted_length(part.text) > limit:
+                too_long = errors.too_long(limit)
+                message = too_long if part.position == 1 else f"Part {part.position}: {too_long}"
                 raise PublishError("too_long", message)
     except PublishError as exc:
         return _failed(channel, exc, unresolved=must_reconcile)
@@ -409,7 +411,8 @@ def _send_part(
         # the channel over meanwhile.
         held.beat()
         result = publisher.publish(
-            account, text=part.text, media_ids=media_ids, reply_to=reply_to or None, timeout=timeout
+            account, text=part.text, media_ids=media_ids, reply_to=reply_to or None, timeout=timeout,
+            options=part.options,
         )
     except LeaseLost:
         log.warning("Channel %s was taken over by another worker; not sending%s", channel.pk, where)

@@ -17,6 +17,7 @@ from rest_framework.utils import html
 from accounts.models import User
 from socialhub.api import OpaqueIdField, parse_id
 
+from . import options as post_options
 from .models import PART_WAITING, Post, PostChannel, PostMedia, ReviewEvent, TaskAssign
 
 NAIVE_DATETIME = (
@@ -160,8 +161,38 @@ def _part_kwargs(part: dict) -> dict:
     return kwargs
 
 
+@extend_schema_field({"type": "object", "additionalProperties": True})
+class OptionsField(serializers.Field):
+    """Post options as a JSON object, or (multipart forms) as a JSON text in one field."""
+
+    default_error_messages = {"invalid": 'Give the options as a JSON object, e.g. {"reply_settings": "following"}.'}
+
+    def to_internal_value(self, data):
+        if isinstance(data, str):
+            try:
+                data = json.loads(data) if data.strip() else {}
+            except ValueError:
+                self.fail("invalid")
+        if not isinstance(data, dict):
+            self.fail("invalid")
+        return data
+
+    def to_representation(self, value):
+        return value
+
+
+OPTIONS_HELP = (
+    'What X lets a post be besides text: {"poll": {"options": ["Yes", "No"], "duration_minutes": 1440}, '
+    '"reply_settings": "everyone|following|mentionedUsers|subscribers|verified", "quote": "<post link or id>", '
+    '"community_id": "<id>", "share_with_followers": false, "made_with_ai": false, "paid_partnership": false}. '
+    "Media, a poll and a quote cannot be combined. Sent with part 1 of a thread."
+)
+
+
 class PostInputSerializer(serializers.Serializer):
     """The seed's post body (JSON)."""
+
+    options = OptionsField(required=False, help_text=OPTIONS_HELP)
 
     content = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False, max_length=25000)
     hashtags = FlexibleListField(
@@ -191,7 +222,7 @@ class PostInputSerializer(serializers.Serializer):
         """The validated fields, named as the post services take them."""
         data = dict(self.validated_data)
         kwargs = {}
-        for name in ("content", "hashtags", "schedule_at"):
+        for name in ("content", "hashtags", "schedule_at", "options"):
             if name in data:
                 kwargs[name] = data[name]
         if "post_channels" in data:
@@ -362,6 +393,7 @@ class PostSerializer(serializers.ModelSerializer):
     hashtags = serializers.ListField(child=serializers.CharField(), read_only=True)
     channels = ChannelSerializer(many=True, read_only=True)
     media = MediaSerializer(many=True, read_only=True, help_text="Part 1's media.")
+    options = serializers.SerializerMethodField(help_text=OPTIONS_HELP)
     parts = PartSerializer(
         source="thread_with_channels", many=True, read_only=True,
         help_text="Every part in order, part 1 first (`content`, `text` and `media` above are part 1's).",
@@ -372,9 +404,12 @@ class PostSerializer(serializers.ModelSerializer):
         fields = [
             "id", "task", "client", "reseller", "created_by", "content", "hashtags", "text", "status",
             "status_label", "schedule_at", "feedback", "reviewed_by", "reviewed_at", "published_at",
-            "created_at", "updated_at", "channels", "media", "parts",
+            "created_at", "updated_at", "channels", "media", "parts", "options",
         ]
         read_only_fields = fields
+
+    def get_options(self, post) -> dict:
+        return post_options.as_api(post.options)
 
 
 class ReviewEventSerializer(serializers.ModelSerializer):

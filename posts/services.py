@@ -20,7 +20,9 @@ from socials.models import Account
 from socials.publishers import publisher_for
 
 from . import errors, publishing, signals
+from . import options as post_options
 from .media import CheckedMedia, check_media
+from .options import PostOptions
 from .models import MAX_PARTS, Post, PostChannel, PostMedia, PostPart, ReviewEvent, TaskAssign
 from .text import MAX_WEIGHTED_LENGTH, HashtagError, compose_text, normalize_hashtags, weighted_length
 
@@ -58,15 +60,25 @@ def can_review(user: User, post: Post) -> bool:
 # --- Validation shared by create and edit.
 
 
-def _clean_text(content: str, hashtags) -> tuple[str, list[str]]:
+def _clean_text(content: str, hashtags, *, limit: int = MAX_WEIGHTED_LENGTH) -> tuple[str, list[str]]:
     try:
         tags = normalize_hashtags(hashtags)
     except HashtagError as exc:
         raise ValidationError({"hashtags": [str(exc)]}) from exc
     content = (content or "").strip()
-    if weighted_length(compose_text(content, tags)) > MAX_WEIGHTED_LENGTH:
-        raise ValidationError({"content": [errors.TOO_LONG]}, code="too_long")
+    if weighted_length(compose_text(content, tags)) > limit:
+        raise ValidationError({"content": [errors.too_long(limit)]}, code="too_long")
     return content, tags
+
+
+def length_limit(accounts) -> int:
+    """X's weighted limit for a post going to these accounts: the smallest among them (25,000 for a
+    Premium account, 280 otherwise)."""
+    return min((a.max_weighted_length for a in accounts), default=MAX_WEIGHTED_LENGTH)
+
+
+def _clean_options(raw, *, has_media: bool) -> PostOptions:
+    return post_options.clean(raw, has_media=has_media)
 
 
 def _clean_accounts(task: TaskAssign, account_ids: Sequence) -> list[Account]:
@@ -151,7 +163,7 @@ def _split_parts(parts, content, media_files, alt_texts) -> tuple[str, Sequence,
     return first.get("content") or "", first.get("media_files") or (), first.get("alt_texts") or (), list(parts[1:])
 
 
-def _clean_parts(raw_parts: list[dict]) -> list[_Part]:
+def _clean_parts(raw_parts: list[dict], *, limit: int = MAX_WEIGHTED_LENGTH) -> list[_Part]:
     """Check parts 2..n: each within X's weighted 280 (no hashtags: those go on part 1), each with
     text or media, each with media X takes. Raises ValidationError listing every part's problem."""
     problems, cleaned = [], []
@@ -166,8 +178,8 @@ def _clean_parts(raw_parts: list[dict]) -> list[_Part]:
         except ValidationError as exc:
             problems.extend(f"Part {position}: {m}" for m in exc.messages)
             media = []
-        if weighted_length(compose_text(content, [])) > MAX_WEIGHTED_LENGTH:
-            problems.append(f"Part {position}: {errors.TOO_LONG}")
+        if weighted_length(compose_text(content, [])) > limit:
+            problems.append(f"Part {position}: {errors.too_long(limit)}")
         part_id = raw.get("id")
         if part_id is not None and not str(part_id).isdigit():
             problems.append(f"Part {position}: {part_id!r} is not a part id.")
@@ -242,8 +254,13 @@ def create_post(
     media_files: Sequence = (),
     alt_texts: Sequence[str] = (),
     parts: Sequence[dict] | None = None,
+    options: dict | None = None,
 ) -> Post:
     """Create a pending post for the task's client. Raises NotAllowed or ValidationError.
+
+    `options`: what X lets a post be besides text (posts/options.py: poll, reply_settings, quote,
+    community_id, share_with_followers, made_with_ai, paid_partnership), checked here.
+    The length limit is the smallest of the accounts' (25,000 for Premium accounts, else 280).
 
     A thread: `parts` lists every part in order, part 1 first, each
     `{"content": str, "media_files": [...], "alt_texts": [...]}` (at most 25 parts); `content`
@@ -252,16 +269,18 @@ def create_post(
     if not can_write_for(author, task):
         raise errors.NotAllowed("You can write posts only for the clients of your own tasks.")
     content, media_files, alt_texts, later = _split_parts(parts, content, media_files, alt_texts)
-    content, tags = _clean_text(content, hashtags)
+    accounts = _clean_accounts(task, account_ids)
+    limit = length_limit(accounts)
+    content, tags = _clean_text(content, hashtags, limit=limit)
     media = _clean_media(media_files, alt_texts)
     if not content and not tags and not media:
         raise ValidationError({"content": ["Write some text or attach media."]})
-    later_parts = _clean_parts(later)
-    accounts = _clean_accounts(task, account_ids)
+    later_parts = _clean_parts(later, limit=limit)
+    chosen = _clean_options(options, has_media=bool(media))
     schedule_at = _clean_schedule(schedule_at)
-    post = Post.objects.create(
-        task=task, created_by=author, content=content, hashtags=tags, schedule_at=schedule_at
-    )
+    post = Post(task=task, created_by=author, content=content, hashtags=tags, schedule_at=schedule_at)
+    chosen.apply(post)
+    post.save()
     _set_channels(post, accounts)
     _save_media(post, media)
     if later_parts:
@@ -338,6 +357,7 @@ def edit_post(
     alt_texts: Sequence[str] = (),
     remove_media_ids: Sequence[int] = (),
     parts=_UNSET,
+    options=_UNSET,
 ) -> Post:
     """Change a pending or rejected post; a rejected post goes back to pending review.
 
@@ -355,6 +375,9 @@ def edit_post(
         raise errors.InvalidState(
             f"A post that is {post.get_status_display().lower()} cannot be edited."
         )
+    if account_ids is not _UNSET:
+        _set_channels(post, _clean_accounts(post.task, account_ids))
+    limit = length_limit(Account.objects.filter(post_channels__post=post))
     later_parts = None
     if parts is not _UNSET:
         if parts:
@@ -364,12 +387,10 @@ def edit_post(
             remove_media_ids = [*remove_media_ids, *(parts[0].get("remove_media_ids") or [])]
         else:
             later = []
-        later_parts = _clean_parts(later)
+        later_parts = _clean_parts(later, limit=limit)
     new_content = post.content if content is _UNSET else content
     new_tags = post.hashtags if hashtags is _UNSET else hashtags
-    post.content, post.hashtags = _clean_text(new_content, new_tags)
-    if account_ids is not _UNSET:
-        _set_channels(post, _clean_accounts(post.task, account_ids))
+    post.content, post.hashtags = _clean_text(new_content, new_tags, limit=limit)
     if schedule_at is not _UNSET:
         post.schedule_at = _clean_schedule(schedule_at)
     if remove_media_ids:
@@ -381,8 +402,12 @@ def edit_post(
         _save_media(post, new_media)
         for order, item in enumerate(post.media.all()):
             PostMedia.objects.filter(pk=item.pk).update(order=order)
-    if not post.content and not post.hashtags and not post.media.exists():
+    has_media = post.media.exists()
+    if not post.content and not post.hashtags and not has_media:
         raise ValidationError({"content": ["Write some text or attach media."]})
+    # Checked again even when unchanged: new media may not sit beside a poll or a quote.
+    raw_options = post_options.as_input(post.options) if options is _UNSET else options
+    _clean_options(raw_options, has_media=has_media).apply(post)
     if later_parts is not None:
         _save_parts(post, later_parts)
     resubmitted = post.status == Post.Status.REJECTED

@@ -6,6 +6,11 @@ from django.utils import timezone
 from .fields import EncryptedTextField
 
 
+POST_LENGTH = 280  # X's weighted limit
+LONG_POST_LENGTH = 25000  # for Premium subscribers (X's note_tweet)
+PREMIUM_SUBSCRIPTIONS = ("Premium", "PremiumPlus")
+
+
 class AccountQuerySet(models.QuerySet):
     def for_user(self, user):
         """The accounts a person may see: their own (client), their clients' (reseller), all (staff)."""
@@ -63,6 +68,14 @@ class Account(models.Model):
     expires_at = models.DateTimeField(null=True, blank=True)
     scope = models.CharField(max_length=255, blank=True)
 
+    # What X says of the account on GET /2/users/me (on connect and "Test connection"): Premium
+    # subscribers may post up to 25,000 weighted characters. Staff may decide by hand instead.
+    verified_type = models.CharField(max_length=16, blank=True, help_text="X's verified_type: blue, business, government or none.")
+    subscription_type = models.CharField(max_length=16, blank=True, help_text="X's subscription_type: Basic, Premium, PremiumPlus or None.")
+    long_posts_by_hand = models.BooleanField(
+        "long posts (set by staff)", null=True, blank=True,
+        help_text="Empty: follow what X says. Yes or No: staff decided whether this account may post long (Premium) posts.")
+
     state = models.CharField(max_length=20, choices=State.choices, default=State.CONNECTED)
     state_message = models.CharField(max_length=255, blank=True)
     last_refreshed_at = models.DateTimeField(null=True, blank=True)
@@ -92,6 +105,17 @@ class Account(models.Model):
     @property
     def can_post(self) -> bool:
         return self.state == self.State.CONNECTED and self.token_type != self.TokenType.BEARER
+
+    @property
+    def may_post_long(self) -> bool:
+        """Premium (and Premium+) subscribers may post up to 25,000 weighted characters on X."""
+        if self.long_posts_by_hand is not None:
+            return self.long_posts_by_hand
+        return self.subscription_type in PREMIUM_SUBSCRIPTIONS
+
+    @property
+    def max_weighted_length(self) -> int:
+        return LONG_POST_LENGTH if self.may_post_long else POST_LENGTH
 
     @property
     def status_label(self) -> str:

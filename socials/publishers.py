@@ -13,7 +13,7 @@ import logging
 import re
 import time
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Protocol
 
@@ -116,9 +116,12 @@ class Publisher(Protocol):
         media_ids: Sequence[str],
         reply_to: str | None = None,
         timeout: tuple[float, float] | None = None,
+        options: Mapping | None = None,
     ) -> Published:
         """Create the post, as a reply to `reply_to` when given (a thread's next part), waiting at
-        most `timeout` for the platform. Raises PublishError (with outcome_unknown when it may exist)."""
+        most `timeout` for the platform. `options`: more CreatePostsRequest properties (poll,
+        reply_settings, quote_tweet_id, community_id, labels). Raises PublishError (with
+        outcome_unknown when it may exist)."""
 
     def find(
         self, account: Account, *, text: str, since: dt.datetime | None, reply_to: str | None = None
@@ -234,9 +237,10 @@ class XPublisher:
         media_ids: Sequence[str],
         reply_to: str | None = None,
         timeout: tuple[float, float] | None = None,
+        options: Mapping | None = None,
     ) -> Published:
         def create(client: XClient) -> dict:
-            return client.create_tweet(text, media_ids=media_ids, reply_to=reply_to)
+            return client.create_tweet(text, media_ids=media_ids, reply_to=reply_to, options=options)
 
         try:
             data = call_x(account, create, timeout=timeout)

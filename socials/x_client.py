@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime, timedelta, timezone
 from typing import IO, Any
@@ -424,8 +424,11 @@ class XClient:
 
     # Tweets
 
-    def create_tweet(self, text: str, *, media_ids: Sequence[str] = (), reply_to: str | None = None) -> dict:
-        """Post a tweet and return X's ``{"id", "text"}``.
+    def create_tweet(
+        self, text: str, *, media_ids: Sequence[str] = (), reply_to: str | None = None, options: Mapping | None = None
+    ) -> dict:
+        """Post a tweet and return X's ``{"id", "text"}``. ``options``: more CreatePostsRequest
+        properties (poll, reply_settings, quote_tweet_id, community_id, made_with_ai, ...), sent as given.
 
         Raises XError; kind "app_only" without sending anything for app bearer credentials.
         On ``outcome_unknown`` the tweet may exist: reconcile before posting again.
@@ -436,7 +439,7 @@ class XClient:
                 title="Unsupported Authentication",
                 detail="An app-only bearer token cannot post; not sent",
             )
-        return self._data("POST", "/2/tweets", json=_tweet_payload(text, media_ids, reply_to))
+        return self._data("POST", "/2/tweets", json={**_tweet_payload(text, media_ids, reply_to), **(options or {})})
 
     def get_tweets(self, ids: Sequence[str], *, tweet_fields: str = "public_metrics,created_at") -> list[dict]:
         """Look tweets up by id, 100 per request. Deleted or hidden tweets are simply
