@@ -208,6 +208,10 @@ SOCIALACCOUNT_PROVIDERS = {
         else [],
         "SCOPE": ["tweet.read", "tweet.write", "users.read", "offline.access", "media.write"],
         "OAUTH_PKCE_ENABLED": True,
+        # /2/users/me on connect: verified_type and subscription_type tell a Premium account
+        # (long posts); docs.x.com/x-api/fundamentals/data-dictionary (User object).
+        "FIELDS": ["id", "name", "username", "verified", "verified_type", "subscription_type", "profile_image_url",
+                   "created_at"],
         # allauth's own switch to a subclass: the same provider with URLs from X_API_URL and
         # X_OAUTH2_AUTHORIZE_URL, so the flow also runs against the X sandbox (socials/providers/).
         "provider_class": "socials.providers.x_oauth2.provider.XOAuth2Provider",

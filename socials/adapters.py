@@ -89,6 +89,8 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             "username": data.get("username") or data.get("screen_name") or "",
             "name": data.get("name") or "",
             "token_type": token_type,
+            "verified_type": str(data.get("verified_type") or ""),
+            "subscription_type": str(data.get("subscription_type") or ""),
         }
         if token_type == Account.TokenType.OAUTH2_USER:
             fields.update(

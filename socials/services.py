@@ -59,6 +59,8 @@ AUTHENTICATION = {
     Account.TokenType.OAUTH2_USER: "OAuth 2.0 User Context",
 }
 USER_FIELDS = "name,username,description,profile_image_url,public_metrics,verified,created_at"
+# Who the token belongs to, and whether it is a Premium account (long posts).
+ME_FIELDS = "name,username,verified_type,subscription_type"
 WAITING_STATES = (PostChannel.State.QUEUED, PostChannel.State.RETRY)
 HELD_KIND = "disconnected"
 
@@ -112,10 +114,13 @@ def connect_account(
     name: str = "",
     expires_at: dt.datetime | None = None,
     scope: str = "",
+    verified_type: str = "",
+    subscription_type: str = "",
     **token_values: str,
 ) -> Connected:
     """Save an X account's new tokens: create it, or reconnect it (the new tokens replace every old
     one, the state becomes "connected" and the posts held for it are queued again).
+    `verified_type`/`subscription_type`: what X's /2/users/me said (Premium accounts post long).
 
     `token_values` are Account token fields (TOKEN_FIELDS). Raises ValidationError.
     """
@@ -144,6 +149,8 @@ def connect_account(
         setattr(account, name_, token_values.get(name_, "") or "")
     account.expires_at = expires_at
     account.scope = scope
+    account.verified_type = verified_type or account.verified_type
+    account.subscription_type = subscription_type or account.subscription_type
     account.state, account.state_message = Account.State.CONNECTED, ""
     account.last_refreshed_at = None
     account.save()
@@ -181,7 +188,10 @@ def register_account(
             raise ValidationError({"provider_account_id": ["Give the X account id: a bearer token has no user."]})
         me = identify(token_type, token_values)
         provider_account_id, username, name = me["id"], username or me.get("username", ""), name or me.get("name", "")
-    return connect_account(
+        tier = {"verified_type": me.get("verified_type") or "", "subscription_type": me.get("subscription_type") or ""}
+    else:
+        tier = {}
+    return connect_account(**tier,
         user=user,
         provider_account_id=provider_account_id,
         username=username,
@@ -198,7 +208,7 @@ def identify(token_type: str, values: dict) -> dict:
     probe = Account(token_type=token_type, **{k: v for k, v in values.items() if k in TOKEN_FIELDS})
     try:
         with XClient(tokens.credentials_for(probe), api_url=settings.X_API_URL) as client:
-            return client.get_me()
+            return client.get_me(user_fields=ME_FIELDS)
     except XError as exc:
         raise ValidationError(
             {"non_field_errors": [f"X did not accept these tokens ({exc.user_message}). "
@@ -398,7 +408,9 @@ def test_connection(*, account: Account) -> ConnectionReport:
                                 message="A bearer token needs the X account id to read it.", **report)
 
     def ask(client: XClient) -> tuple[dict, RateLimit | None]:
-        me = client.get_user(account.provider_account_id) if bearer else client.get_me()
+        if bearer:
+            return client.get_user(account.provider_account_id, user_fields=ME_FIELDS), client.last_rate_limit
+        me = client.get_me(user_fields=ME_FIELDS)
         return me, client.last_rate_limit
 
     try:
@@ -410,6 +422,9 @@ def test_connection(*, account: Account) -> ConnectionReport:
     account.refresh_from_db()
     changes = {"last_checked_at": timezone.now(), "username": me.get("username") or account.username,
                "name": me.get("name") or account.name}
+    for tier in ("verified_type", "subscription_type"):  # X answers subscription_type for the user itself only
+        if me.get(tier):
+            changes[tier] = str(me[tier])
     if not bearer and account.state == Account.State.RECONNECT_NEEDED:
         changes.update(state=Account.State.CONNECTED, state_message="")
     Account.objects.filter(pk=account.pk).update(**changes)
@@ -421,8 +436,16 @@ def test_connection(*, account: Account) -> ConnectionReport:
             details={"required_authentication": "OAuth 1.0a or OAuth 2.0 User Context"},
             **report,
         )
+    account.verified_type = changes.get("verified_type", account.verified_type)
+    account.subscription_type = changes.get("subscription_type", account.subscription_type)
+    limit = account.max_weighted_length
+    long_posts = f" Posts may be up to {limit:,} characters (Premium)." if account.may_post_long else ""
     return ConnectionReport(works=True, can_post=True, rate_limit=rate_limit,
-                            message=f"The X connection of @{changes['username']} works.", **report)
+                            message=f"The X connection of @{changes['username']} works.{long_posts}",
+                            details={"verified_type": account.verified_type or None,
+                                     "subscription_type": account.subscription_type or None,
+                                     "max_weighted_length": limit},
+                            **report)
 
 
 test_connection.__test__ = False  # not a pytest test, whatever its name

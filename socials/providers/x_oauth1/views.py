@@ -36,7 +36,7 @@ class XOAuth1Adapter(TwitterOAuthAdapter):
         )
         try:
             with XClient(credentials, api_url=settings.X_API_URL) as client:
-                me = client.get_me(user_fields="name,username,profile_image_url")
+                me = client.get_me(user_fields="name,username,profile_image_url,verified_type,subscription_type")
         except XError as exc:
             raise OAuthError(exc.user_message) from exc
         return self.get_provider().sociallogin_from_response(request, me)
