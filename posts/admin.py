@@ -144,7 +144,8 @@ class PostAdmin(admin.ModelAdmin):
     search_fields = ["content", "task__title", "task__user__username", "task__reseller__username"]
     list_select_related = ["task__user", "task__reseller"]
     fields = ["task", "content", "hashtags", "schedule_at", "status", "feedback", "created_by",
-              "reviewed_by", "reviewed_at", "published_at", "created_at", "updated_at", "thread_states"]
+              "reviewed_by", "reviewed_at", "published_at", "created_at", "updated_at", "thread_states",
+              "x_options"]
     # Changes go through the services (review actions here; edits in the composer or the API),
     # which validate length, channels and state.
     readonly_fields = fields
@@ -169,6 +170,14 @@ class PostAdmin(admin.ModelAdmin):
             "<table><thead><tr><th>Part</th><th>Account</th><th>State</th><th>Tweet</th></tr></thead>"
             "<tbody>{}</tbody></table>", body
         )
+
+    @admin.display(description="On X also")
+    def x_options(self, obj):
+        """The post's options as X will show them (poll, who can reply, quote, community, labels)."""
+        from .options import describe
+
+        lines = describe(obj.options)
+        return format_html_join("", "<div>{}</div>", ((line,) for line in lines)) if lines else "-"
 
     @admin.display(ordering="task__user__username")
     def client(self, obj):

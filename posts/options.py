@@ -223,3 +223,33 @@ def as_api(options: PostOptions) -> dict:
         "made_with_ai": options.made_with_ai,
         "paid_partnership": options.paid_partnership,
     }
+
+
+def describe(options: PostOptions) -> list[str]:
+    """One line per option that is set, as a person reads it (inbox, review pages, admin)."""
+    lines = []
+    if options.has_poll:
+        lines.append(f"Poll ({duration_label(options.poll_duration_minutes)}): {' / '.join(options.poll_options)}")
+    if options.reply_settings != EVERYONE:
+        lines.append(f"Who can reply: {REPLY_LABELS.get(options.reply_settings, options.reply_settings)}")
+    if options.quote_tweet_id:
+        lines.append(f"Quotes post {options.quote_tweet_id}")
+    if options.community_id:
+        shared = ", also shown to followers" if options.share_with_followers else ""
+        lines.append(f"Posted in community {options.community_id}{shared}")
+    if options.made_with_ai:
+        lines.append("Label: Made with AI")
+    if options.paid_partnership:
+        lines.append("Label: Paid partnership")
+    return lines
+
+
+def duration_label(minutes: int | None) -> str:
+    """1440 -> "1 day", 90 -> "1 h 30 min"."""
+    minutes = minutes or 0
+    days, rest = divmod(minutes, 1440)
+    hours, mins = divmod(rest, 60)
+    parts = [f"{days} day{'s' if days != 1 else ''}"] if days else []
+    parts += [f"{hours} h"] if hours else []
+    parts += [f"{mins} min"] if mins else []
+    return " ".join(parts) or "0 min"

@@ -16,7 +16,7 @@ class AccountAdminForm(forms.ModelForm):
         model = Account
         fields = [
             "user", "provider_account_id", "username", "name", "token_type",
-            "oauth2_client_id", "expires_at", "scope", *TOKEN_FIELDS,
+            "oauth2_client_id", "expires_at", "scope", "long_posts_by_hand", *TOKEN_FIELDS,
         ]
         widgets = {name: forms.PasswordInput(render_value=False) for name in TOKEN_FIELDS}
 
@@ -75,7 +75,7 @@ def disconnect(modeladmin, request, queryset):
 @admin.register(Account)
 class AccountAdmin(admin.ModelAdmin):
     form = AccountAdminForm
-    list_display = ["__str__", "user", "token_type", "status_label", "expires_at", "last_checked_at"]
+    list_display = ["__str__", "user", "token_type", "status_label", "long_posts", "expires_at", "last_checked_at"]
     list_filter = ["token_type", "state"]
     search_fields = ["username", "provider_account_id", "user__username", "user__email"]
     list_select_related = ["user"]
@@ -84,6 +84,11 @@ class AccountAdmin(admin.ModelAdmin):
         (None, {"fields": ["user", "provider_account_id", "username", "name"]}),
         ("Connection", {"fields": ["token_type", "state", "state_message", "expires_at", "scope",
                                    "last_checked_at"]}),
+        ("Premium (long posts)", {
+            "fields": ["verified_type", "subscription_type", "long_posts_by_hand"],
+            "description": "What X's /2/users/me said on connect or on Test connection; Premium accounts may post "
+                           "up to 25,000 characters. Set 'long posts' by hand to decide instead of X.",
+        }),
         ("App bearer token (read only)", {"fields": ["access_token"]}),
         ("OAuth 1.0a", {"fields": ["oauth1_access_token", "oauth1_access_token_secret",
                                    "oauth1_consumer_key", "oauth1_consumer_secret"]}),
@@ -91,8 +96,12 @@ class AccountAdmin(admin.ModelAdmin):
                                   "oauth2_client_id", "oauth2_client_secret"]}),
     ]
 
-    readonly_fields = ["state", "state_message", "last_checked_at"]
+    readonly_fields = ["state", "state_message", "last_checked_at", "verified_type", "subscription_type"]
     actions = [test_connection, disconnect]
+
+    @admin.display(boolean=True, description="Long posts")
+    def long_posts(self, obj):
+        return obj.may_post_long
 
     def get_readonly_fields(self, request, obj=None):
         # Another X id is another account: register it rather than rewriting this one.
@@ -102,16 +111,20 @@ class AccountAdmin(admin.ModelAdmin):
         """Through the services, like every other door: tokens replaced as a whole, held posts released."""
         data = form.cleaned_data
         tokens = {name: data[name] for name in services.TOKEN_FIELDS if data.get(name)}
-        fields = {name: data.get(name) for name in ("username", "name", "token_type", "expires_at", "scope")}
+        fields = {name: data.get(name) for name in ("username", "name", "token_type", "expires_at", "scope",
+                                                    "long_posts_by_hand")}
         try:
             if change:
                 changed = {k: v for k, v in fields.items() if k in form.changed_data}
                 account = services.update_account(actor=request.user, account=obj, **changed, **tokens)
             else:
+                by_hand = fields.pop("long_posts_by_hand")
                 account = services.register_account(
                     actor=request.user, user=data["user"], provider_account_id=data["provider_account_id"],
                     **fields, **tokens,
                 ).account
+                if by_hand is not None:
+                    account = services.update_account(actor=request.user, account=account, long_posts_by_hand=by_hand)
         except NotAllowed as exc:
             raise ValidationError(str(exc)) from exc
         obj.pk = account.pk

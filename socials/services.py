@@ -220,10 +220,13 @@ def identify(token_type: str, values: dict) -> dict:
 def update_account(*, actor: User, account: Account, **changes) -> Account:
     """Change an account's names or tokens (staff, or the owning client). Token fields that are not
     given keep their stored value; new tokens make the account "connected" again and release its
-    held posts. Raises NotAllowed or ValidationError."""
+    held posts. `long_posts_by_hand` (staff only): whether the account may post long (Premium)
+    posts whatever X says; None follows X again. Raises NotAllowed or ValidationError."""
     if not can_manage(actor, account):
         raise NotAllowed("You cannot change this X account.")
-    allowed = {"username", "name", "token_type", "expires_at", "scope", *TOKEN_FIELDS}
+    if "long_posts_by_hand" in changes and not actor.is_platform_staff:
+        raise NotAllowed("Only staff decide by hand whether an account may post long posts.")
+    allowed = {"username", "name", "token_type", "expires_at", "scope", "long_posts_by_hand", *TOKEN_FIELDS}
     unknown = set(changes) - allowed
     if unknown:
         raise TypeError(f"Cannot change: {sorted(unknown)}")
@@ -237,6 +240,8 @@ def update_account(*, actor: User, account: Account, **changes) -> Account:
             setattr(locked, name, changes[name] or "")
     if "expires_at" in changes:
         locked.expires_at = changes["expires_at"]
+    if "long_posts_by_hand" in changes:
+        locked.long_posts_by_hand = changes["long_posts_by_hand"]
     if new_tokens:
         if token_type != locked.token_type:
             for name in TOKEN_FIELDS:  # one set of live tokens
