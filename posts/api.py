@@ -17,6 +17,7 @@ from socialhub.api import parse_id
 from . import errors, services
 from .models import Post, TaskAssign
 from .serializers import (
+    PostDetailSerializer,
     PostEditFormSerializer,
     PostEditInputSerializer,
     PostFilterSerializer,
@@ -122,9 +123,9 @@ class PostDetailView(APIView):
 
     parser_classes = POST_PARSERS
 
-    @extend_schema(operation_id="posts_retrieve", responses={200: PostSerializer})
+    @extend_schema(operation_id="posts_retrieve", responses={200: PostDetailSerializer})
     def get(self, request, post_id: str):
-        return Response(PostSerializer(scoped_post(request, post_id), context={"request": request}).data)
+        return Response(PostDetailSerializer(scoped_post(request, post_id), context={"request": request}).data)
 
     @extend_schema(
         operation_id="posts_partial_update",

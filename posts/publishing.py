@@ -39,6 +39,7 @@ from django.db.models import Case, F, Prefetch, Q, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from costs import recorder as costs_recorder
 from socials.publishers import MediaFile, Published, PublishError, publisher_for
 
 from . import errors, signals
@@ -259,7 +260,8 @@ def _publish_loaded(post: Post, *, timeout: tuple[float, float] | None = None) -
         sent = _sent_parts(post, thread)
         for channel in channels:
             if _claim(channel, thread[0].text, timezone.now()):
-                publish_channel(channel, thread=thread, sent=sent.get(channel.pk, {}), timeout=timeout)
+                with costs_recorder.for_post(post.pk):  # what X charges for it is the post's spend
+                    publish_channel(channel, thread=thread, sent=sent.get(channel.pk, {}), timeout=timeout)
     everyone = post.channels.all()
     if channels and len(channels) == len(everyone) and all(c.state == State.PUBLISHED for c in everyone):
         settle(post, states={State.PUBLISHED})  # all ours and published: nothing can change that
@@ -496,6 +498,9 @@ def _record_part(
 ) -> None:
     """Write a part's tweet at once, whatever the lease says: the tweet exists, and a row must
     never forget it (nor take another id: the first one recorded stays)."""
+    if how.startswith("found on X"):
+        # Its answer was lost, but X created (and charged for) it: the ledger counts it now.
+        costs_recorder.found_created(channel.account, result.remote_id, part.text)
     if single:
         _published(channel, result, how=how)
         return

@@ -15,6 +15,8 @@ from rest_framework.fields import empty
 from rest_framework.utils import html
 
 from accounts.models import User
+from costs.prices import estimate_post
+from costs.selectors import post_spend
 from socialhub.api import OpaqueIdField, parse_id
 
 from . import options as post_options
@@ -410,6 +412,26 @@ class PostSerializer(serializers.ModelSerializer):
 
     def get_options(self, post) -> dict:
         return post_options.as_api(post.options)
+
+
+
+class PostDetailSerializer(PostSerializer):
+    """One post, with what X charges for it (lists leave these out: one more query per post)."""
+
+    x_estimate = serializers.SerializerMethodField(
+        help_text='What publishing it should cost on X, e.g. "≈ $0.20 on X: it has a link".')
+    x_spend = serializers.SerializerMethodField(
+        help_text="What publishing it really cost on X (reconcile reads and re-uploads included), by kind of call.")
+
+    class Meta(PostSerializer.Meta):
+        fields = [*PostSerializer.Meta.fields, "x_estimate", "x_spend"]
+        read_only_fields = fields
+
+    def get_x_spend(self, post) -> dict:
+        return post_spend(post)
+
+    def get_x_estimate(self, post) -> str:
+        return estimate_post(post).sentence()
 
 
 class ReviewEventSerializer(serializers.ModelSerializer):

@@ -7,6 +7,7 @@ from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
 
 from accounts import api as accounts_api
 from content_templates import api as templates_api
+from costs.api import UsageView
 from posts import api as posts_api
 
 router = SimpleRouter(trailing_slash=False)
@@ -24,6 +25,7 @@ urlpatterns = [
     path("templates", templates_api.TemplateListView.as_view(), name="api-templates"),
     path("templates/<str:template_id>", templates_api.TemplateDetailView.as_view(), name="api-template"),
     path("templates/<str:template_id>/render", templates_api.RenderTemplateView.as_view(), name="api-template-render"),
+    path("usage", UsageView.as_view(), name="api-usage"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     *router.urls,

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "notifications",
     "idempotency",
     "content_templates",
+    "costs",
 ]
 
 MIDDLEWARE = [
@@ -257,6 +258,14 @@ PUBLISH_RETRY_MAX_SECONDS = env.float("PUBLISH_RETRY_MAX_SECONDS", default=900)
 PUBLISH_LEASE_SECONDS = env.float("PUBLISH_LEASE_SECONDS", default=90)  # a silent sender is presumed dead
 PUBLISH_RECONCILE_DELAY_SECONDS = env.float("PUBLISH_RECONCILE_DELAY_SECONDS", default=3)
 PUBLISH_SYNC_TIMEOUT = (3.05, 10)  # POST /socials/publish/twitter waits at most this for X
+
+# --- What X charges (costs/): pay-per-use since 2026-02-06, in dollars. X changes its prices:
+# check the Developer Console (x-api/getting-started/pricing.mdx) and set these to match.
+X_PRICE_POST_CREATE = env.str("X_PRICE_POST_CREATE", default="0.015")
+X_PRICE_POST_CREATE_URL = env.str("X_PRICE_POST_CREATE_URL", default="0.20")  # a post whose text has a link
+X_PRICE_MEDIA_METADATA = env.str("X_PRICE_MEDIA_METADATA", default="0.005")  # alt text
+X_PRICE_POST_READ = env.str("X_PRICE_POST_READ", default="0.005")  # charged once per post per UTC day
+X_PRICE_OWN_READ = env.str("X_PRICE_OWN_READ", default="0.001")  # GET /2/users/me
 # A worker sends a batch of due posts concurrently, at most PUBLISH_THREADS at once (each thread
 # has its own database connection): a worker waiting on X costs a thread, not a process.
 # Concurrent sends per machine = (Q_WORKERS - 1) x PUBLISH_THREADS; see docs/performance.md.

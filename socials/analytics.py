@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db.models import F, Q
 from django.utils import timezone
 
+from costs import recorder as costs_recorder
 from posts.models import PostChannel
 
 from .models import Account
@@ -118,6 +119,7 @@ def _lookup(account: Account, ids: list[str], *, use_app: bool):
     if use_app:
         credentials = AppBearerCredentials(bearer_token=settings.TWITTER_BEARER_TOKEN)
         with XClient(credentials, api_url=settings.X_API_URL) as client:
+            costs_recorder.watch(client, None)  # the platform app's bearer token pays
             return read(client)
     return call_x(account, read)
 

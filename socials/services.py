@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from costs import recorder as costs_recorder
 from posts.errors import NotAllowed
 from posts.models import Post, PostChannel
 
@@ -476,6 +477,7 @@ def _read(account: Account, call: Callable[[XClient], object], *, with_app: bool
             raise AccountUnusable("SocialHub has no app bearer token (TWITTER_BEARER_TOKEN).")
         credentials: Credentials = AppBearerCredentials(bearer_token=settings.TWITTER_BEARER_TOKEN)
         with XClient(credentials, api_url=settings.X_API_URL) as client:
+            costs_recorder.watch(client, None)  # the platform app's bearer token pays
             return call(client)
     if account.state == Account.State.DISCONNECTED:
         raise AccountUnusable("This X account is disconnected: connect it again.")

@@ -15,6 +15,8 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from costs import recorder as costs_recorder
+
 from .models import Account
 from .signals import account_needs_reconnect
 from .x_client import (
@@ -159,7 +161,9 @@ def refresh(account: Account, *, force: bool = False) -> Account:
 def _client(account: Account, timeout: tuple[float, float] | None) -> XClient:
     timeout = timeout or getattr(settings, "X_TIMEOUT", None)
     options = {"timeout": tuple(timeout)} if timeout else {}
-    return XClient(credentials_for(account), api_url=settings.X_API_URL, **options)
+    client = XClient(credentials_for(account), api_url=settings.X_API_URL, **options)
+    costs_recorder.watch(client, account)  # every call it makes goes into the ledger
+    return client
 
 
 def client_for(account: Account, *, timeout: tuple[float, float] | None = None) -> XClient:

@@ -1,0 +1,74 @@
+"""The ledger: every billable X call is priced where it is made, and for one run the app's figures
+are exactly the sandbox's (X's) own bill."""
+
+import pytest
+import requests
+
+from costs.models import XCall
+from costs.selectors import post_spend
+from posts import publishing, services
+from socials import analytics
+from socials import services as social_services
+from tests.conftest import PNG_BYTES, sandbox_account, upload
+from xsandbox import start_sandbox
+
+
+@pytest.fixture
+def sandbox(settings):
+    sb = start_sandbox(port=0, quiet=True)
+    settings.X_API_URL = settings.X_WEB_URL = sb.url
+    yield sb
+    sb.stop()
+
+
+def x_bill(sb) -> dict:
+    return requests.get(f"{sb.url}/_sandbox/ledger", timeout=5).json()
+
+
+def test_a_run_costs_the_app_what_x_bills(sandbox, rita, alice, task):
+    account = sandbox_account(sandbox.url, alice, "alice_x")
+    post = services.create_post(
+        author=rita, task=task, account_ids=[account.pk],
+        parts=[{"content": "Spring opening: example.com/spring", "media_files": [upload("a.png", PNG_BYTES)],
+                "alt_texts": ["Tulips in the window"]},
+               {"content": "Doors open at nine."}])
+    services.review_post(actor=alice, post=post, action=1)
+
+    publishing.publish_post(post_id=post.pk)
+    social_services.test_connection(account=account)
+    analytics.refresh_metrics()
+    analytics.refresh_metrics()  # read again the same UTC day: X does not charge twice
+
+    bill = x_bill(sandbox)
+    ours = {kind: sum(c.micros for c in XCall.objects.filter(kind=kind)) for kind in XCall.Kind.values}
+    assert {k: v["micros"] for k, v in bill["by_kind"].items()} == {k: v for k, v in ours.items() if v}
+    assert XCall.objects.total() == bill["total_micros"] == 200_000 + 15_000 + 5_000 + 1_000 + 5_000
+    assert sorted(c.resource_id for c in XCall.objects.filter(kind="post_read")) == sorted(
+        e["resource_id"] for e in bill["data"] if e["kind"] == "post_read")
+
+
+def test_the_post_shows_what_publishing_it_spent(sandbox, rita, alice, task, client, settings):
+    settings.PUBLISH_RECONCILE_DELAY_SECONDS = 0
+    account = sandbox_account(sandbox.url, alice, "alice_x")
+    post = services.create_post(author=rita, task=task, account_ids=[account.pk], content="Read https://example.com")
+    services.review_post(actor=alice, post=post, action=1)
+    requests.post(f"{sandbox.url}/_sandbox/faults/next", json={"path": "/2/tweets", "lose_answer": True}, timeout=5)
+
+    publishing.publish_post(post_id=post.pk)
+
+    spend = post_spend(post)
+    # The timeline read that found it after the lost answer, and the post (with its link) X made.
+    assert [(c["kind"], c["calls"]) for c in spend["calls"]] == [("post_create_url", 1), ("post_read", 1)]
+    assert spend["micros"] == x_bill(sandbox)["total_micros"]
+    assert spend["usd"] == "$0.205"
+    client.force_login(rita)
+    body = client.get(f"/api/posts/{post.pk}").json()
+    assert body["x_spend"]["usd"] == "$0.205"
+    assert body["x_estimate"] == "≈ $0.20 on X: it has a link"
+
+
+def test_refused_calls_are_free(sandbox, rita, alice, task):
+    account = sandbox_account(sandbox.url, alice, "alice_x")
+    requests.post(f"{sandbox.url}/_sandbox/faults", json={"credits_depleted": True}, timeout=5)
+    social_services.test_connection(account=account)
+    assert not XCall.objects.exists()

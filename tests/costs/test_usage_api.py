@@ -1,0 +1,51 @@
+"""GET /api/usage: spend per client and per X app, this month and last, scoped to who asks."""
+
+import datetime as dt
+
+from django.utils import timezone
+
+from costs.models import XCall
+from tests.conftest import make_account
+
+
+def charge(account, micros, *, at=None, x_app="platform", kind="post_create"):
+    at = at or timezone.now()
+    return XCall.objects.create(at=at, day=at.date(), account=account, client=account.user, x_app=x_app,
+                                endpoint="POST /2/tweets", kind=kind, micros=micros)
+
+
+def test_staff_see_every_client_and_app_this_month_and_last(client, sam, alice, bob):
+    alice_x, bob_x = make_account(alice, "alice_x"), make_account(bob, "bob_x")
+    charge(alice_x, 200_000)
+    charge(alice_x, 15_000, x_app="client-app-1")
+    charge(bob_x, 15_000)
+    charge(bob_x, 5_000, at=timezone.now().replace(day=1) - dt.timedelta(days=3))
+    client.force_login(sam)
+
+    body = client.get("/api/usage").json()
+
+    this = body["this_month"]
+    assert this["usd"] == "$0.23" and this["micros"] == 230_000
+    assert [(c["username"], c["usd"]) for c in this["clients"]] == [("alice", "$0.215"), ("bob", "$0.015")]
+    assert {a["x_app"]: a["micros"] for a in this["x_apps"]} == {"platform": 215_000, "client-app-1": 15_000}
+    assert body["last_month"]["usd"] == "$0.005"
+
+
+def test_a_reseller_sees_only_their_clients(client, rita, alice, bob, task):
+    charge(make_account(alice, "alice_x"), 15_000)
+    charge(make_account(bob, "bob_x"), 200_000)
+    client.force_login(rita)
+
+    clients = client.get("/api/usage").json()["this_month"]["clients"]
+
+    assert [c["username"] for c in clients] == ["alice"]
+
+
+def test_a_client_sees_only_their_own(client, alice, bob):
+    charge(make_account(bob, "bob_x"), 200_000)
+    client.force_login(alice)
+    assert client.get("/api/usage").json()["this_month"]["micros"] == 0
+
+
+def test_it_needs_a_login(client):
+    assert client.get("/api/usage").status_code == 401
