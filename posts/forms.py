@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 
 from socials.models import Account
 
+from . import options as post_options
 from .models import Post, PostMedia, ReviewEvent, TaskAssign
 
 # The service's error keys, mapped to the form field each error belongs next to.
@@ -18,7 +19,17 @@ SERVICE_FIELDS = {
     "media": "media",
     "feedback": "feedback",
     "parts": "parts",
+    "poll": "poll",
+    "reply_settings": "reply_settings",
+    "quote": "quote",
+    "community_id": "community_id",
+    "share_with_followers": "share_with_followers",
+    "made_with_ai": "made_with_ai",
+    "paid_partnership": "paid_partnership",
+    "options": "poll",
 }
+POLL_DURATIONS = [(5, "5 minutes"), (30, "30 minutes"), (60, "1 hour"), (360, "6 hours"), (1440, "1 day"),
+                  (4320, "3 days"), (10080, "7 days")]
 PART_FIELD = re.compile(r"^part-(\d+)-(content|id|delete)$")
 
 
@@ -100,6 +111,20 @@ class PostForm(forms.Form):
     # Never rendered as an input: the thread's parts come as part-N-* fields (thread_parts below);
     # this only carries the services' "parts" errors to the page.
     parts = forms.CharField(required=False, disabled=True, widget=forms.HiddenInput)
+    # What X lets a post be besides text (posts/options.py judges them); they go with part 1.
+    poll = forms.CharField(required=False, label="Poll choices", widget=forms.Textarea(attrs={"rows": 4}),
+                           help_text="2 to 4 choices, one per line, up to 25 characters each. Not with media or a quote.")
+    poll_duration = forms.TypedChoiceField(choices=POLL_DURATIONS, coerce=int, initial=1440, required=False,
+                                           label="Poll length")
+    reply_settings = forms.ChoiceField(choices=post_options.REPLY_SETTINGS, initial=post_options.EVERYONE,
+                                       required=False, label="Who can reply")
+    quote = forms.CharField(required=False, label="Quote a post",
+                            help_text="Paste the post's link, like https://x.com/name/status/1234567890.")
+    community_id = forms.CharField(required=False, label="Post to a community",
+                                   help_text="The community's link or number (x.com/i/communities/…).")
+    share_with_followers = forms.BooleanField(required=False, label="Also show it to my followers")
+    made_with_ai = forms.BooleanField(required=False, label='Label it "Made with AI"')
+    paid_partnership = forms.BooleanField(required=False, label='Label it "Paid partnership"')
     when = forms.ChoiceField(choices=WHEN_CHOICES, widget=forms.RadioSelect, initial="approval", label="Publish")
     # A naive local time is read in the viewer's time zone (UserTimezoneMiddleware) and stored in UTC.
     schedule_at = forms.DateTimeField(
@@ -140,6 +165,14 @@ class PostForm(forms.Form):
             "accounts": [c.account_id for c in post.channels.all()],
             "when": "at" if post.schedule_at else "approval",
             "schedule_at": post.schedule_at,
+            "poll": "\n".join(post.poll_options),
+            "poll_duration": post.poll_duration_minutes or 1440,
+            "reply_settings": post.reply_settings,
+            "quote": post.options.quote_url,
+            "community_id": post.community_id,
+            "share_with_followers": post.share_with_followers,
+            "made_with_ai": post.made_with_ai,
+            "paid_partnership": post.paid_partnership,
         }
 
     def service_kwargs(self, files, alt_texts, parts: list[dict] | None = None) -> dict:
@@ -153,12 +186,28 @@ class PostForm(forms.Form):
             "schedule_at": data["schedule_at"],
             "media_files": files,
             "alt_texts": alt_texts,
+            "options": options_from(data),
         }
         if parts is not None:
             first = {"content": kwargs.pop("content"), "media_files": kwargs.pop("media_files"),
                      "alt_texts": kwargs.pop("alt_texts")}
             kwargs["parts"] = [first, *parts]
         return kwargs
+
+
+def options_from(data) -> dict:
+    """The composer's option fields in the form the services take."""
+    choices = (data.get("poll") or "").splitlines()
+    return {
+        "poll": {"options": choices, "duration_minutes": data.get("poll_duration") or 1440}
+        if any(c.strip() for c in choices) else None,
+        "reply_settings": data.get("reply_settings") or post_options.EVERYONE,
+        "quote": data.get("quote") or "",
+        "community_id": data.get("community_id") or "",
+        "share_with_followers": bool(data.get("share_with_followers")),
+        "made_with_ai": bool(data.get("made_with_ai")),
+        "paid_partnership": bool(data.get("paid_partnership")),
+    }
 
 
 def thread_parts(data, files) -> list[dict]:

@@ -189,7 +189,9 @@ class Post(models.Model):
 
         from .options import request_body
 
-        first = ThreadPart(1, self.content, self.full_text, list(self.media.all()), options=request_body(self.options))
+        options = self.options
+        first = ThreadPart(1, self.content, self.full_text, list(self.media.all()), options=request_body(options),
+                           post_options=options)
         rest = [ThreadPart(p.position, p.content, compose_text(p.content, []), list(p.media.all()), p)
                 for p in self.parts.all()]
         return [first, *rest]
@@ -231,6 +233,7 @@ class ThreadPart:
     channels: list["PartChannel"] = field(default_factory=list)
     # CreatePostsRequest properties sent with this part besides text, media and reply (part 1's only).
     options: dict = field(default_factory=dict)
+    post_options: "object | None" = None  # part 1's PostOptions, to show them
 
 
 # A part's state on a channel: the channel's own states, or this one for parts after the one

@@ -65,6 +65,10 @@ class PostOptions:
     def has_poll(self) -> bool:
         return bool(self.poll_options)
 
+    @property
+    def quote_url(self) -> str:
+        return f"{settings.X_WEB_URL}/i/web/status/{self.quote_tweet_id}" if self.quote_tweet_id else ""
+
 
 def quote_id(value: str) -> str:
     """The post id in a pasted link (x.com, twitter.com or the configured X web address) or a bare
@@ -217,7 +221,7 @@ def as_api(options: PostOptions) -> dict:
         if options.has_poll else None,
         "reply_settings": options.reply_settings,
         "quote_tweet_id": options.quote_tweet_id or None,
-        "quote_url": f"{settings.X_WEB_URL}/i/web/status/{options.quote_tweet_id}" if options.quote_tweet_id else None,
+        "quote_url": options.quote_url or None,
         "community_id": options.community_id or None,
         "share_with_followers": options.share_with_followers,
         "made_with_ai": options.made_with_ai,

@@ -29,7 +29,30 @@ def _tags_html(segment: str) -> str:
 
 
 def text_html(text: str) -> SafeString:
-    """The text as X shows it, as safe HTML (line breaks kept by CSS white-space)."""
+    """The text as X shows it, as safe HTML (line breaks kept by CSS white-space). A long
+    (Premium) post shows its first 280 weighted characters, the rest behind "Show more", as on X."""
+    if len(text) > MAX_WEIGHTED_LENGTH // 2 and weighted_length(text) > MAX_WEIGHTED_LENGTH:
+        cut = _cut(text)
+        more = _html(text[cut:])
+        return mark_safe(f'{_html(text[:cut].rstrip())}<span class="x-ellipsis">…</span>'
+                         f'<details class="x-more"><summary>Show more</summary>{more}</details>')
+    return _html(text)
+
+
+def _cut(text: str) -> int:
+    """Where X cuts a long post: the longest prefix within 280, on a word boundary when there is one."""
+    low, high = 0, len(text)
+    while low < high:  # weighted length grows with the prefix
+        middle = (low + high + 1) // 2
+        if weighted_length(text[:middle]) <= MAX_WEIGHTED_LENGTH:
+            low = middle
+        else:
+            high = middle - 1
+    space = text.rfind(" ", 0, low + 1)
+    return space if space > low // 2 else low
+
+
+def _html(text: str) -> SafeString:
     out = []
     last = 0
     for entity in extract_urls_with_indices(text):
@@ -41,8 +64,9 @@ def text_html(text: str) -> SafeString:
     return mark_safe("".join(out))
 
 
-def describe(content: str, hashtags) -> dict:
-    """What the composer shows for a draft: the composed text, its weighted length, any hashtag error."""
+def describe(content: str, hashtags, *, limit: int = MAX_WEIGHTED_LENGTH) -> dict:
+    """What the composer shows for a draft: the composed text, its weighted length against `limit`
+    (the accounts' smallest: 25,000 when all are Premium), any hashtag error."""
     error = ""
     try:
         tags = normalize_hashtags(hashtags)
@@ -53,8 +77,8 @@ def describe(content: str, hashtags) -> dict:
     return {
         "text": text,
         "weighted_length": length,
-        "max": MAX_WEIGHTED_LENGTH,
-        "remaining": MAX_WEIGHTED_LENGTH - length,
-        "over": length > MAX_WEIGHTED_LENGTH,
+        "max": limit,
+        "remaining": limit - length,
+        "over": length > limit,
         "hashtag_error": error,
     }

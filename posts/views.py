@@ -19,8 +19,13 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.models import User
 from content_templates.composer import initial_from_template
 
+from costs import prices
+from costs.selectors import post_spend
+from socials.models import Account
+
 from . import errors, preview, services
-from .forms import BulkReviewForm, PostForm, ReviewForm, add_service_errors, thread_parts
+from . import options as post_options
+from .forms import BulkReviewForm, PostForm, ReviewForm, add_service_errors, options_from, thread_parts
 from .models import MAX_PARTS, Post, ReviewEvent, TaskAssign
 from .templatetags.posts_tags import is_live
 
@@ -99,10 +104,18 @@ def _compose_response(request, form, template: str, context: dict):
     A scripted submit (XMLHttpRequest) with errors gets 422 so the page swaps in only the errors.
     """
     post = context.get("post")
-    draft = preview.describe(form["content"].value() or "", form["hashtags"].value() or "")
+    accounts = _chosen_accounts(request, form["accounts"].value(), post)
+    limit = services.length_limit(accounts)
+    draft = preview.describe(form["content"].value() or "", form["hashtags"].value() or "", limit=limit)
+    raw = {name: form[name].value() for name in ("poll", "poll_duration", "reply_settings", "quote", "community_id",
+                                                  "share_with_followers", "made_with_ai", "paid_partnership")}
+    parts = [draft["text"], *(p.get("content", "") for p in thread_parts(request.POST, None))] \
+        if request.method == "POST" else [draft["text"], *(p.content for p in post.parts.all())] if post else [draft["text"]]
     context = {
         "form": form,
         "draft": draft,
+        "draft_options": _draft_options(raw),
+        "estimate": prices.estimate([(text, 0) for text in parts], accounts=len(accounts) or 1),
         "schedule_value": _schedule_value(form),
         "kept_media": list(post.media.all()) if post else [],
         "thread_parts": _parts_context(request, post, context.pop("initial_parts", None)),
@@ -112,6 +125,22 @@ def _compose_response(request, form, template: str, context: dict):
     }
     status = 422 if (_is_xhr(request) and form.errors) else 200
     return render(request, template, context, status=status)
+
+
+def _chosen_accounts(request, ids, post: Post | None) -> list[Account]:
+    """The X accounts ticked in the composer (those the person may use), else the post's."""
+    ids = [int(i) for i in (ids or []) if str(i).isdigit()]
+    if not ids and post is not None:
+        return [c.account for c in post.channels.select_related("account")]
+    return list(Account.objects.for_user(request.user).filter(pk__in=ids))
+
+
+def _draft_options(raw: dict):
+    """The options as typed so far, for the preview; None while they do not hold together."""
+    try:
+        return post_options.clean(options_from(raw), has_media=False)
+    except ValidationError:
+        return None
 
 
 def _parts_context(request, post: Post | None, initial: list[dict] | None = None) -> list[dict]:
@@ -258,14 +287,20 @@ def edit(request, pk: int):
 @require_POST
 def preview_text(request):
     """The composed text, its weighted length (the server's count) and the preview HTML."""
-    data = preview.describe(request.POST.get("content", ""), request.POST.get("hashtags", ""))
+    accounts = _chosen_accounts(request, request.POST.getlist("accounts"), None)
+    limit = services.length_limit(accounts)
+    data = preview.describe(request.POST.get("content", ""), request.POST.get("hashtags", ""), limit=limit)
     data["html"] = str(preview.text_html(data["text"]))
     # Each later part on its own (no hashtags: those go on part 1), keyed by its field number.
     numbers = sorted({int(m[1]) for key in request.POST if (m := PART_CONTENT.match(key))})[: MAX_PARTS - 1]
     data["parts"] = []
     for n in numbers:
-        part = preview.describe(request.POST[f"part-{n}-content"], "")
+        part = preview.describe(request.POST[f"part-{n}-content"], "", limit=limit)
         data["parts"].append({"n": n, **part, "html": str(preview.text_html(part["text"]))})
+    options = _draft_options(request.POST)
+    data["options_html"] = render_to_string("posts/_x_options.html", {"options": options}) if options else ""
+    texts = [data["text"], *(part["text"] for part in data["parts"])]
+    data["estimate"] = prices.estimate([(text, 0) for text in texts], accounts=len(accounts) or 1).sentence()
     return JsonResponse(data)
 
 
@@ -286,6 +321,8 @@ def detail(request, pk: int, review_form=None):
             "can_edit": services.can_edit(request.user, post) and post.is_editable,
             "can_review": can_review,
             "review_form": review_form or ReviewForm(),
+            "estimate": prices.estimate_post(post),
+            "spend": post_spend(post),
         },
         status=400 if review_form is not None else 200,
     )

@@ -74,3 +74,32 @@ def is_live(post) -> bool:
     if post.status != Post.Status.APPROVED:
         return False
     return post.schedule_at is None or post.schedule_at <= timezone.now() + LIVE_WINDOW
+
+
+# How X words who may reply, under the post.
+REPLY_NOTES = {
+    "following": "Accounts this account follows can reply",
+    "mentionedUsers": "Only accounts mentioned can reply",
+    "subscribers": "Only subscribers can reply",
+    "verified": "Only verified accounts can reply",
+}
+
+
+@register.filter
+def reply_label(reply_settings: str) -> str:
+    return REPLY_NOTES.get(reply_settings, "Everyone can reply")
+
+
+@register.filter
+def poll_duration(minutes) -> str:
+    from posts.options import duration_label
+
+    return duration_label(minutes)
+
+
+@register.filter
+def option_lines(post) -> list[str]:
+    """A post's options, one line each (inbox and review pages)."""
+    from posts.options import describe
+
+    return describe(post.options)

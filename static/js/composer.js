@@ -37,6 +37,11 @@
     body.append("content", content.value);
     body.append("hashtags", hashtags.value);
     $$("[data-part-content]").forEach((area) => body.append(area.name, area.value));
+    // The options and the accounts: the preview shows the options, the limit is the accounts'.
+    $$("[data-option]").forEach((field) => {
+      if (field.type !== "checkbox" || field.checked) body.append(field.name, field.value);
+    });
+    $$("[data-account]:checked").forEach((box) => body.append("accounts", box.value));
     counter.dataset.pending = "1";
     try {
       const response = await fetch(form.dataset.previewUrl, { method: "POST", body, credentials: "same-origin" });
@@ -45,6 +50,11 @@
       count.textContent = data.weighted_length;
       counter.classList.toggle("over", data.over);
       previewText.innerHTML = data.html;
+      $$("[data-max]").forEach((max) => { max.textContent = data.max; });
+      const options = $("[data-preview-thread] [data-preview-options]");
+      if (options) options.innerHTML = data.options_html || "";
+      const estimate = $("[data-estimate]");
+      if (estimate) estimate.textContent = data.estimate || "";
       (data.parts || []).forEach((part) => {
         const fields = $(`[data-part][data-n="${part.n}"]`);
         if (!fields) return;
@@ -162,6 +172,7 @@
     li.append(previewThread.querySelector(".x-card").cloneNode(true));
     li.querySelector("[data-preview-text]").innerHTML = "";
     li.querySelector("[data-preview-media]").innerHTML = "";
+    li.querySelector("[data-preview-options]")?.replaceChildren();  // options go with part 1 only
     return li;
   }
 
@@ -334,9 +345,11 @@
 
   content.addEventListener("input", () => { schedulePreview(); saveDraft(); });
   hashtags.addEventListener("input", () => { schedulePreview(); saveDraft(); });
+  $$("[data-option]").forEach((field) => field.addEventListener("input", () => { schedulePreview(); saveDraft(); }));
   form.addEventListener("change", (event) => {
-    if (event.target === taskSelect) filterAccounts();
-    if (event.target.matches("[data-account]")) updatePreviewAccount();
+    if (event.target === taskSelect) { filterAccounts(); schedulePreview(); }
+    if (event.target.matches("[data-account]")) { updatePreviewAccount(); schedulePreview(); }
+    if (event.target.matches("[data-option]")) schedulePreview();
     if (event.target.name === "when") toggleSchedule();
     saveDraft();
   });
