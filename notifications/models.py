@@ -19,6 +19,7 @@ class Kind(models.TextChoices):
     POST_PUBLISHED = "post_published", "Posts published"
     POST_FAILED = "post_failed", "Posts that failed to publish"
     ACCOUNT_RECONNECT = "account_reconnect", "X accounts that need reconnecting"
+    POST_HELD = "post_held", "Posts held by a spend cap on X"
 
 
 # The kinds each role can receive; the settings page offers only these.
@@ -30,6 +31,7 @@ KINDS_BY_ROLE = {
         Kind.POST_PUBLISHED,
         Kind.POST_FAILED,
         Kind.ACCOUNT_RECONNECT,
+        Kind.POST_HELD,
     ],
 }
 
@@ -41,6 +43,7 @@ EVENT_NAMES = {
     Kind.POST_PUBLISHED: "post.published",
     Kind.POST_FAILED: "post.failed",
     Kind.ACCOUNT_RECONNECT: "account.reconnect_needed",
+    Kind.POST_HELD: "post.held",
 }
 PING_EVENT = "ping"
 

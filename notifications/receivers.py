@@ -96,12 +96,27 @@ def on_account_needs_reconnect(sender, account, **kwargs):
     )
 
 
+@never_raise
+def on_post_held(sender, post, reason, **kwargs):
+    from accounts.models import User
+
+    task = post.task
+    staff = User.objects.filter(role=User.Role.STAFF, is_active=True)
+    _tell(
+        kind=Kind.POST_HELD,
+        recipients=[task.reseller, *staff],  # the reseller tells the client; staff can raise the cap
+        payload={**payloads.post_payload(post), "reason": reason},
+        reseller_ids=[task.reseller_id],
+    )
+
+
 def connect() -> None:
     uid = "notifications."
     post_signals.post_submitted.connect(on_post_submitted, dispatch_uid=uid + "submitted")
     post_signals.post_reviewed.connect(on_post_reviewed, dispatch_uid=uid + "reviewed")
     post_signals.post_published.connect(on_post_published, dispatch_uid=uid + "published")
     post_signals.post_failed.connect(on_post_failed, dispatch_uid=uid + "failed")
+    post_signals.post_held.connect(on_post_held, dispatch_uid=uid + "held")
     social_signals.account_needs_reconnect.connect(
         on_account_needs_reconnect, dispatch_uid=uid + "reconnect"
     )

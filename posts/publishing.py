@@ -365,6 +365,10 @@ def publish_channel(
                 raise PublishError("too_long", message)
     except PublishError as exc:
         return _failed(channel, exc, unresolved=must_reconcile)
+    if not must_reconcile:  # a channel in doubt may have spent already: it reconciles first
+        capped = _held_by_spend_cap(channel, thread, sent)
+        if capped:
+            return capped
     reply_to = ""
     for part in thread:
         done = channel.remote_id if part.position == 1 else getattr(sent.get(part.position), "remote_id", "")
@@ -382,6 +386,19 @@ def publish_channel(
     if len(thread) == 1:
         return ChannelResult(channel, State.PUBLISHED)
     return _published(channel, None, how=f"all {len(thread)} parts")
+
+
+def _held_by_spend_cap(channel: PostChannel, thread, sent: dict) -> ChannelResult | None:
+    """Hold the channel when what it still has to send would pass a monthly spend cap (costs/caps.py)."""
+    from costs import caps
+
+    todo = [part for part in thread
+            if not (channel.remote_id if part.position == 1 else getattr(sent.get(part.position), "remote_id", ""))]
+    reason = caps.reason_to_hold(channel, todo)
+    if reason and caps.hold(channel, reason):
+        log.warning("Channel %s held: %s", channel.pk, reason)
+        return ChannelResult(channel, State.HELD, reason)
+    return None
 
 
 def _send_part(

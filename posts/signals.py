@@ -11,6 +11,7 @@ post_submitted = Signal()  # post: waits for the client's review (new, or edited
 post_reviewed = Signal()  # post, review (ReviewEvent): approved or rejected, with feedback
 post_published = Signal()  # post: every channel is on X (channel.remote_url holds the links)
 post_failed = Signal()  # post: a channel failed for good (channel.last_error says what to do)
+post_held = Signal()  # post, reason: a channel waits, held by a monthly spend cap on X (costs/caps.py)
 
 
 def send_on_commit(signal: Signal, **kwargs) -> None:

@@ -1,0 +1,105 @@
+"""Monthly spend caps on X, per client or per X app (costs.models.SpendCap).
+
+Before a channel sends anything, what it will cost (its parts still to send, at X's prices) is
+added to what the client's accounts, and the X app it signs with, spent this UTC month. Over a cap,
+the channel is held with the reason (the post is not failed), and the reseller and staff are told.
+Raising or removing the cap (`set_cap`) queues the held channels again; each is checked afresh
+when it is about to send. The check is an estimate made just before sending: two posts sent at
+the same moment may together pass a cap by one post's price.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from posts import signals
+from posts.errors import NotAllowed
+from posts.models import Post, PostChannel
+
+from . import prices, selectors
+from .models import SpendCap
+from .recorder import app_of
+
+HELD_KIND = "spend_cap"
+
+
+def reason_to_hold(channel: PostChannel, parts: list) -> str:
+    """Why the channel must wait (a sentence for people), or "" when it may send. `parts`: the
+    thread parts it still has to send (ThreadPart)."""
+    account = channel.account
+    cost = prices.estimate([(p.text, sum(1 for m in p.media if m.alt_text)) for p in parts]).micros
+    if not cost:
+        return ""
+    app = app_of(account)
+    caps = SpendCap.objects.filter(client_id=account.user_id) | SpendCap.objects.filter(x_app=app)
+    for cap in caps.select_related("client"):
+        if cap.client_id:
+            spent = selectors.month_spend(client_id=account.user_id)
+            whose = f"{cap.client.get_full_name() or cap.client.username}'s X spend"
+        else:
+            spent = selectors.month_spend(x_app=app)
+            whose = "the X spend of its X app" if app != "platform" else "the X spend of SocialHub's X app"
+        if spent + cost > cap.monthly_micros:
+            return (f"Held: sending it ({prices.usd(cost)}) would take {whose} this month to "
+                    f"{prices.usd(spent + cost)}, over the monthly cap of {prices.usd(cap.monthly_micros)}. "
+                    "It goes out once staff raise the cap, or when the month turns.")
+    return ""
+
+
+def hold(channel: PostChannel, reason: str) -> bool:
+    """Hold the claimed channel with the reason; tell the reseller and staff. False if it was not ours."""
+    held = PostChannel.objects.filter(pk=channel.pk, state=PostChannel.State.SENDING,
+                                      claimed_at=channel.claimed_at).update(
+        state=PostChannel.State.HELD, last_error=reason, error_kind=HELD_KIND, claimed_at=None,
+        dispatched_at=None, next_attempt_at=None, updated_at=timezone.now())
+    if held:
+        channel.state, channel.last_error, channel.error_kind = PostChannel.State.HELD, reason, HELD_KIND
+        post = Post.objects.select_related("task__user", "task__reseller").get(pk=channel.post_id)
+        signals.send_on_commit(signals.post_held, post=post, reason=reason)
+    return bool(held)
+
+
+@transaction.atomic
+def set_cap(*, actor, client=None, x_app: str = "", monthly_usd) -> SpendCap | None:
+    """Set (or with `monthly_usd` None, remove) the monthly cap of a client or an X app, then queue
+    again the channels it held. Staff only. Raises NotAllowed or ValidationError."""
+    if not (actor.is_authenticated and actor.is_platform_staff):
+        raise NotAllowed("Only staff set spend caps.")
+    if (client is None) == (not x_app):
+        raise ValidationError({"client": ["Give a client or an X app, not both."]})
+    scope = {"client": client} if client is not None else {"x_app": x_app}
+    if monthly_usd in (None, ""):
+        SpendCap.objects.filter(**scope).delete()
+        cap = None
+    else:
+        try:
+            amount = Decimal(str(monthly_usd))
+        except InvalidOperation:
+            raise ValidationError({"monthly_usd": ["Give the cap in dollars, like 25 or 12.50."]}) from None
+        if amount < 0:
+            raise ValidationError({"monthly_usd": ["A cap cannot be negative."]})
+        cap, _ = SpendCap.objects.update_or_create(**scope, defaults={"monthly_usd": amount})
+    release(client=client, x_app=x_app)
+    return cap
+
+
+def release(*, client=None, x_app: str = "") -> int:
+    """Queue again the channels held by a cap of this client or X app; their posts go to a worker
+    after commit, and each channel checks the cap again before it sends."""
+    from posts.publishing import enqueue_publish
+
+    held = PostChannel.objects.filter(state=PostChannel.State.HELD, error_kind=HELD_KIND).select_related("account")
+    if client is not None:
+        held = held.filter(account__user=client)
+    ids = [c.pk for c in held if client is not None or app_of(c.account) == x_app]
+    post_ids = set(PostChannel.objects.filter(pk__in=ids).values_list("post_id", flat=True))
+    released = PostChannel.objects.filter(pk__in=ids, state=PostChannel.State.HELD).update(
+        state=PostChannel.State.QUEUED, last_error="", error_kind="", updated_at=timezone.now())
+    for post_id in Post.objects.filter(pk__in=post_ids, status__in=[Post.Status.APPROVED, Post.Status.PROCESSING]
+                                       ).values_list("pk", flat=True):
+        enqueue_publish(post_id, on_commit=True)
+    return released
