@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 
 from . import caps, selectors
-from .models import SpendCap, XCall
+from .models import MetricsPolicy, SpendCap, XCall
 from .prices import usd
 
 
@@ -61,3 +61,13 @@ class SpendCapAdmin(admin.ModelAdmin):
 
     def delete_model(self, request, obj):
         caps.set_cap(actor=request.user, client=obj.client, x_app=obj.x_app or "", monthly_usd=None)
+
+
+@admin.register(MetricsPolicy)
+class MetricsPolicyAdmin(admin.ModelAdmin):
+    """How long published posts' metrics are read from X: one row."""
+
+    list_display = ["__str__", "tracking_days", "updated_at"]
+
+    def has_add_permission(self, request):
+        return not MetricsPolicy.objects.exists()

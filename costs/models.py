@@ -86,3 +86,23 @@ class SpendCap(models.Model):
     @property
     def monthly_micros(self) -> int:
         return int(self.monthly_usd * 1_000_000)
+
+
+class MetricsPolicy(models.Model):
+    """How long published posts' metrics are read from X (each read is billed). One row, set by staff."""
+
+    tracking_days = models.PositiveSmallIntegerField(
+        "track metrics for (days)", default=30,
+        help_text="Published posts' numbers are read from X for this many days after publishing: at 15 minutes, "
+                  "1 hour and 1 day, hourly in the first week, then once a UTC day (X charges a post read once a day).")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "metrics policy"
+
+    def __str__(self) -> str:
+        return f"Track metrics for {self.tracking_days} days"
+
+    @classmethod
+    def current(cls) -> "MetricsPolicy":
+        return cls.objects.order_by("pk").first() or cls()

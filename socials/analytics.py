@@ -1,7 +1,9 @@
 """Public metrics of published posts, read from X in batches within its rate limits.
 
-A django-q2 schedule (socials/migrations/0002_metrics_schedule.py) runs `refresh_metrics` every
-hour. Each account's tweets are read with that account's own token (per-user rate limits), 100
+A django-q2 schedule (socials/migrations/0004_metrics_every_five_minutes.py) runs `refresh_metrics`
+every five minutes; it reads only the channels `due_for_metrics` (15 minutes, 1 hour and 1 day after
+publishing, hourly in the first week, then once a UTC day while staff track them), so reads stay
+few: X bills each post read (the ledger, costs.recorder, counts them). Each account's tweets are read with that account's own token (per-user rate limits), 100
 ids per request; an account that is not usable is read with the app bearer token when there is one.
 A 429, or a budget reported spent, stops that token for this run; the next run carries on with the
 stalest channels first.
@@ -17,6 +19,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from costs import recorder as costs_recorder
+from costs.models import MetricsPolicy
 from posts.models import PostChannel
 
 from .models import Account
@@ -34,9 +37,34 @@ METRIC_NAMES = {
     "quote_count": "quotes",
     "bookmark_count": "bookmarks",
 }
-FRESH_FOR = dt.timedelta(minutes=30)  # metrics younger than this are not read again
-WINDOW = dt.timedelta(days=30)  # older posts' numbers hardly move; leave them be
 MAX_CHANNELS = 2000  # per run
+# When a post's numbers are read (X bills a post read once per post per UTC day, so reads cost):
+# soon after publishing, at each of these ages; then every FIRST_WEEK_EVERY during its first week;
+# then at most once a UTC day until costs.MetricsPolicy.tracking_days (staff set it; default 30).
+CHECKPOINTS = (dt.timedelta(minutes=15), dt.timedelta(hours=1), dt.timedelta(days=1))
+FIRST_WEEK = dt.timedelta(days=7)
+FIRST_WEEK_EVERY = dt.timedelta(hours=1)
+
+
+def due_for_metrics(now: dt.datetime) -> Q:
+    """Published channels whose numbers should be read now (see CHECKPOINTS)."""
+    tracking = dt.timedelta(days=MetricsPolicy.current().tracking_days)
+    published, read = "published_at", "metrics_updated_at"
+    never = Q(metrics_updated_at__isnull=True)
+    young = Q(published_at__gte=now - FIRST_WEEK) & (
+        never | Q(metrics_updated_at__lte=now - FIRST_WEEK_EVERY) | _missed_checkpoint(now, published, read))
+    today = now.astimezone(dt.timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0)
+    older = Q(published_at__lt=now - FIRST_WEEK, published_at__gte=now - tracking) & (
+        never | Q(metrics_updated_at__lt=today))
+    return young | older
+
+
+def _missed_checkpoint(now: dt.datetime, published: str, read: str) -> Q:
+    """Read before a checkpoint that has passed since."""
+    missed = Q(pk__in=[])
+    for age in CHECKPOINTS:
+        missed |= Q(**{f"{published}__lte": now - age}) & Q(**{f"{read}__lt": F(published) + age})
+    return missed
 
 
 @dataclass
@@ -57,8 +85,7 @@ def refresh_metrics(*, now: dt.datetime | None = None, limit: int = MAX_CHANNELS
     channels = list(
         PostChannel.objects.filter(state=PostChannel.State.PUBLISHED)
         .exclude(remote_id="")
-        .filter(Q(published_at__isnull=True) | Q(published_at__gte=now - WINDOW))
-        .filter(Q(metrics_updated_at__isnull=True) | Q(metrics_updated_at__lte=now - FRESH_FOR))
+        .filter(due_for_metrics(now))
         .select_related("account")
         .order_by(F("metrics_updated_at").asc(nulls_first=True), "pk")[:limit]
     )

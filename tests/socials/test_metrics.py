@@ -101,9 +101,9 @@ def test_a_disconnected_accounts_posts_are_read_with_the_app_token(make_post, al
     assert channel.metrics["impressions"] == 111
 
 
-def test_the_job_runs_every_hour_from_django_q2(db):
+def test_the_job_runs_every_five_minutes_from_django_q2(db):
     schedule = Schedule.objects.get(func="socials.tasks.refresh_metrics")
-    assert (schedule.schedule_type, schedule.minutes, schedule.repeats) == (Schedule.MINUTES, 60, -1)
+    assert (schedule.schedule_type, schedule.minutes, schedule.repeats) == (Schedule.MINUTES, 5, -1)
 
 
 @responses.activate
