@@ -75,3 +75,15 @@ def test_prices_are_settings(start, make_account, oauth2_headers):
     account = make_account(sandbox, "priced_x")
     create(sandbox, oauth2_headers(account), "Dearer")
     assert ledger(sandbox)["total_usd"] == "0.02"
+
+
+def test_alt_text_costs_0_005_and_the_upload_nothing(sandbox, alice, oauth2_headers):
+    headers = oauth2_headers(alice)
+    png = b"\x89PNG\r\n\x1a\n" + bytes(range(256))
+    media_id = requests.post(f"{sandbox.url}/2/media/upload", headers=headers, timeout=5,
+                             data={"media_category": "tweet_image"}, files={"media": ("cat.png", png)}).json()["data"]["id"]
+    requests.post(f"{sandbox.url}/2/media/metadata", headers=headers, timeout=5,
+                  json={"id": media_id, "metadata": {"alt_text": {"text": "A cat"}}})
+
+    assert [(e["kind"], e["usd"], e["endpoint"]) for e in ledger(sandbox)["data"]] == [
+        ("media_metadata", "0.005", "POST /2/media/metadata")]
