@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework_simplejwt",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "allauth",
     "allauth.account",
     "allauth.socialaccount",
@@ -290,6 +291,11 @@ SPECTACULAR_SETTINGS = {
         "socialhub.api.add_error_responses",
     ],
     "COMPONENT_SPLIT_REQUEST": True,  # file fields appear in request bodies only
+    # Swagger UI and ReDoc from this server's static files, never a CDN:
+    # https://drf-spectacular.readthedocs.io/en/latest/readme.html#self-contained-ui-installation
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 # https://django-rest-framework-simplejwt.readthedocs.io/en/latest/settings.html
 SIMPLE_JWT = {
