@@ -167,8 +167,12 @@ EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="SocialHub <noreply@localhost>")
 
-# --- Notifications (notifications/). Links in emails are absolute, built from SITE_URL.
+# The name and address every email gives (notifications and allauth's password reset alike, see
+# accounts/adapters.py). Links in emails are absolute, built from SITE_URL.
+SITE_NAME = env.str("SITE_NAME", default="SocialHub")
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
+# --- Notifications (notifications/).
 # Events for one person within this many seconds after the first go out as one email.
 NOTIFICATIONS_BATCH_SECONDS = env.int("NOTIFICATIONS_BATCH_SECONDS", default=60)
 # Webhooks: per-attempt timeout, attempts before giving up, first retry delay (doubles each time).
