@@ -17,7 +17,17 @@ from rest_framework.utils import html
 from accounts.models import User
 from socialhub.api import OpaqueIdField, parse_id
 
-from .models import PART_WAITING, Post, PostChannel, PostMedia, ReviewEvent, TaskAssign
+from .models import (
+    AWAITING_APPROVAL,
+    NOT_SENT,
+    PART_STATE_LABELS,
+    PART_WAITING,
+    Post,
+    PostChannel,
+    PostMedia,
+    ReviewEvent,
+    TaskAssign,
+)
 
 NAIVE_DATETIME = (
     "Give the time in ISO 8601 with its UTC offset, for example 2024-01-01T10:00:00Z "
@@ -281,6 +291,13 @@ class PostFilterSerializer(serializers.Serializer):
 
 # --- Output.
 
+# A channel's public states: the model's, and the two it shows instead of `queued` before approval.
+CHANNEL_STATES = [
+    (AWAITING_APPROVAL, PART_STATE_LABELS[AWAITING_APPROVAL]),
+    (NOT_SENT, PART_STATE_LABELS[NOT_SENT]),
+    *PostChannel.State.choices,
+]
+
 
 class ChannelSerializer(serializers.ModelSerializer):
     """Where a post goes (one X account) and how it went there."""
@@ -291,6 +308,14 @@ class ChannelSerializer(serializers.ModelSerializer):
     error = serializers.CharField(source="last_error", read_only=True)
     remote_url = serializers.CharField(read_only=True, help_text="The tweet's address, once published.")
     metrics = serializers.JSONField(read_only=True)
+    state = serializers.ChoiceField(
+        source="public_state",
+        choices=CHANNEL_STATES,
+        read_only=True,
+        help_text="`awaiting_approval` while the post waits for its review (status 0) and `not_sent` once it is "
+        "rejected (status 5): nothing is queued for X then. After approval: `queued`, `sending`, `unknown` "
+        "(sent, answer lost: checked on X before any resend), `retry`, `published`, `failed` or `held`.",
+    )
 
     class Meta:
         model = PostChannel
@@ -322,9 +347,10 @@ class PartChannelSerializer(serializers.Serializer):
     channel_id = serializers.CharField(source="channel.account_id", help_text="The X account's id.")
     username = serializers.CharField(source="channel.account.username")
     state = serializers.ChoiceField(
-        choices=[*PostChannel.State.choices, (PART_WAITING, "Waiting for the part before")],
+        choices=[*CHANNEL_STATES, (PART_WAITING, PART_STATE_LABELS[PART_WAITING])],
         help_text="`published` once this part is on X; the channel's state for the part it is at; "
-        "`waiting` for the parts after that one.",
+        "`waiting` for the parts after that one; `awaiting_approval` (status 0) or `not_sent` (status 5) "
+        "for every part before approval.",
     )
     state_label = serializers.CharField()
     remote_id = serializers.CharField(help_text="The tweet's id, once published.")
