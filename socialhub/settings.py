@@ -43,8 +43,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "allauth",
-    "allauth.account",
-    "allauth.socialaccount",
+    "accounts.apps.SignInConfig",  # allauth.account, named for the admin
+    "accounts.apps.SignInWithXConfig",  # allauth.socialaccount, named for the admin
     "allauth.socialaccount.providers.twitter",
     "allauth.socialaccount.providers.twitter_oauth2",
     "django_q",
