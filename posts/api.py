@@ -85,7 +85,7 @@ class ReviewPostView(APIView):
 
     @extend_schema(
         operation_id="post_review",
-        summary="Approve (1) or reject (2) a pending post (client or staff)",
+        summary='Approve (1 or "approve") or reject (2 or "reject") a pending post (client or staff)',
         description="Approving hands the post to publishing (at once, or at its `schedule_at`); "
         "rejecting needs `feedback` saying why.",
         request=ReviewInputSerializer,

@@ -256,10 +256,38 @@ class PostEditFormSerializer(PostEditInputSerializer, PostFormSerializer):
     )
 
 
+# The seed's codes, and words for them: review actions are 1/2 while post statuses are 1/5.
+REVIEW_ACTIONS = {"approve": ReviewEvent.Action.APPROVE, "reject": ReviewEvent.Action.REJECT}
+
+
+@extend_schema_field({
+    "oneOf": [{"type": "integer", "enum": [1, 2]}, {"type": "string", "enum": list(REVIEW_ACTIONS)}],
+    "description": '`1` or `"approve"` approves; `2` or `"reject"` rejects (then `feedback` says why).',
+    "example": "approve",
+})
+class ReviewActionField(serializers.Field):
+    """The review action as the seed's code (1, 2) or its word ("approve", "reject")."""
+
+    default_error_messages = {"invalid": 'Use 1 or "approve" to approve, 2 or "reject" to reject.'}
+
+    def to_internal_value(self, data) -> int:
+        if isinstance(data, str):
+            word = data.strip().lower()
+            if word in REVIEW_ACTIONS:
+                return int(REVIEW_ACTIONS[word])
+            data = int(word) if word in {"1", "2"} else None  # form and multipart bodies send text
+        if type(data) is int and data in ReviewEvent.Action.values:
+            return data
+        self.fail("invalid")
+
+    def to_representation(self, value) -> int:
+        return int(value)
+
+
 class ReviewInputSerializer(serializers.Serializer):
     """The seed's review body."""
 
-    action = serializers.ChoiceField(choices=[(1, "approve"), (2, "reject")], help_text="1 approves, 2 rejects.")
+    action = ReviewActionField()
     feedback = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
 
 

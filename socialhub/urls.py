@@ -1,11 +1,11 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from posts.api_publish import PublishTwitterView
 
-from . import views
+from . import api, views
 
 admin.site.site_header = "SocialHub administration"
 admin.site.site_title = "SocialHub admin"
@@ -25,6 +25,8 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("api/", include("socialhub.api_urls")),  # the REST API, X accounts included
     path("", include("posts.seed_urls")),  # the seed's /post/... paths
+    # Last: what nobody above serves under the API's prefixes answers JSON (or redirects a slash).
+    re_path(r"^(?:api|post|socials)/", api.unknown_path, name="unknown-path"),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
