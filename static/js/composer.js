@@ -134,6 +134,8 @@
   }
 
   $("[data-alt-fallback]").hidden = true;
+  dropzone.classList.add("enhanced");  // its "choose files" link replaces the browser's button
+  $("[data-dropzone-hint]").hidden = false;
   mediaInput.addEventListener("change", () => addFiles(mediaInput.files));
   ["dragenter", "dragover"].forEach((type) => dropzone.addEventListener(type, (event) => {
     event.preventDefault();
