@@ -159,7 +159,9 @@ SOCIALACCOUNT_STORE_TOKENS = False  # socials.Account is the single home of X to
 # socials.Account and stops the flow (https://docs.allauth.org/en/latest/socialaccount/advanced.html).
 SOCIALACCOUNT_ADAPTER = "socials.adapters.SocialAccountAdapter"
 
-EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+# Default: one line a mail on the console (socialhub/mail.py); Django's console backend
+# (django.core.mail.backends.console.EmailBackend) prints each in full, smtp sends them.
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="socialhub.mail.OneLineConsoleBackend")
 EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
