@@ -338,7 +338,27 @@ class ChannelPart(models.Model):
 
 
 def post_media_path(instance: "PostMedia", filename: str) -> str:
-    return f"posts/{timezone.now():%Y/%m}/{filename}"
+    from .media import stored_name
+
+    return stored_name("posts", instance.mime_type)  # never the uploaded name
+
+
+class _ServedFieldFile(models.fields.files.FieldFile):
+    @property
+    def url(self) -> str:
+        return self.instance.url
+
+
+class MediaFileField(models.FileField):
+    """A FileField whose `.url` is the permission-checked view's (MediaFile.url), never the
+    storage's own address, so no page, admin form or API answer links a file around the check."""
+
+    attr_class = _ServedFieldFile
+
+    def deconstruct(self):
+        # Stored exactly like a FileField: migrations see no difference.
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "django.db.models.FileField", args, kwargs
 
 
 class MediaFile(models.Model):
@@ -361,8 +381,19 @@ class MediaFile(models.Model):
         abstract = True
         ordering = ["order", "pk"]
 
+    # Which kind of owner the file belongs to, in its URL (/media/<url_owner>/<pk>).
+    url_owner = ""
+
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.order + 1}"
+
+    @property
+    def url(self) -> str:
+        """Where pages and the API link the file: served by posts/media_views.py to those who
+        may see what it belongs to."""
+        from .media import media_url
+
+        return media_url(self.url_owner, self.pk)
 
 
 class PostMedia(MediaFile):
@@ -372,7 +403,9 @@ class PostMedia(MediaFile):
     # so `post.media` stays the first tweet's attachments, as it was before threads.
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="media", null=True, blank=True)
     part = models.ForeignKey(PostPart, on_delete=models.CASCADE, related_name="media", null=True, blank=True)
-    file = models.FileField(upload_to=post_media_path)
+    file = MediaFileField(upload_to=post_media_path)
+
+    url_owner = "post"
 
     class Meta(MediaFile.Meta):
         verbose_name_plural = "media"

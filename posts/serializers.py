@@ -312,8 +312,7 @@ class MediaSerializer(serializers.ModelSerializer):
 
     def get_url(self, media) -> str:
         request = self.context.get("request")
-        url = media.file.url
-        return request.build_absolute_uri(url) if request else url
+        return request.build_absolute_uri(media.url) if request else media.url
 
 
 class PartChannelSerializer(serializers.Serializer):

@@ -12,7 +12,7 @@ from datetime import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, Sum
 from django.utils import timezone
 
 from accounts.models import User
@@ -105,7 +105,25 @@ def _clean_media(media_files, alt_texts) -> list[CheckedMedia]:
         raise ValidationError({"media": exc.messages}) from exc
 
 
+def _check_quota(client_id: int, media: list[CheckedMedia]) -> None:
+    """Refuse media that would take the client's posts past MEDIA_QUOTA_PER_CLIENT."""
+    adding = sum(item.size for item in media)
+    if not adding:
+        return
+    used = PostMedia.objects.filter(
+        Q(post__task__user_id=client_id) | Q(part__post__task__user_id=client_id)
+    ).aggregate(total=Sum("size"))["total"] or 0
+    quota = settings.MEDIA_QUOTA_PER_CLIENT
+    if used + adding > quota:
+        mb = 1024 * 1024
+        raise ValidationError({"media": [
+            f"This client's posts already keep {used / mb:.0f} MB of media out of {quota / mb:.0f} MB; "
+            f"these files ({adding / mb:.1f} MB) do not fit. Delete old posts' media or attach less."
+        ]}, code="media_quota")
+
+
 def _save_media(post: Post | None, media: list[CheckedMedia], *, part: PostPart | None = None, start: int = 0) -> None:
+    _check_quota((post or part.post).task.user_id, media)
     for order, item in enumerate(media, start=start):
         PostMedia.objects.create(
             post=None if part else post,
