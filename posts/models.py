@@ -105,6 +105,9 @@ class Post(models.Model):
     hashtags = models.JSONField(default=list, blank=True)
     status = models.PositiveSmallIntegerField(choices=Status.choices, default=Status.PENDING)
     schedule_at = models.DateTimeField(null=True, blank=True, help_text="Stored in UTC.")
+    # Bumped by every edit. A review names the version it was shown, so nobody approves text
+    # they never saw (services.review_post raises Stale otherwise).
+    version = models.PositiveIntegerField(default=1, help_text="Bumped by every edit; reviews name it.")
     feedback = models.TextField(blank=True, help_text="The last review's feedback.")
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -445,6 +448,7 @@ class ReviewEvent(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="review_events"
     )
     action = models.PositiveSmallIntegerField(choices=Action.choices)
+    version = models.PositiveIntegerField(null=True, blank=True, help_text="The post's version reviewed.")
     feedback = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -251,6 +251,12 @@ class ReviewInputSerializer(serializers.Serializer):
 
     action = serializers.ChoiceField(choices=[(1, "approve"), (2, "reject")], help_text="1 approves, 2 rejects.")
     feedback = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
+    version = serializers.IntegerField(
+        min_value=1, max_value=2**31 - 1,
+        help_text="The post's `version` you read. If the post changed since, nothing is reviewed: "
+        "409 with the current post in `details`.",
+        error_messages={"required": "Give the post's `version` you reviewed (GET the post to read it)."},
+    )
 
 
 class PostFilterSerializer(serializers.Serializer):
@@ -370,7 +376,7 @@ class PostSerializer(serializers.ModelSerializer):
         model = Post
         fields = [
             "id", "task", "client", "reseller", "created_by", "content", "hashtags", "text", "status",
-            "status_label", "schedule_at", "feedback", "reviewed_by", "reviewed_at", "published_at",
+            "status_label", "version", "schedule_at", "feedback", "reviewed_by", "reviewed_at", "published_at",
             "created_at", "updated_at", "channels", "media", "parts",
         ]
         read_only_fields = fields
@@ -386,7 +392,7 @@ class ReviewEventSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ReviewEvent
-        fields = ["id", "post", "actor", "actor_username", "action", "action_label", "feedback", "created_at"]
+        fields = ["id", "post", "actor", "actor_username", "action", "action_label", "version", "feedback", "created_at"]
         read_only_fields = fields
 
 

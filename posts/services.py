@@ -406,6 +406,7 @@ def edit_post(
     resubmitted = post.status == Post.Status.REJECTED
     if resubmitted:
         post.status = Post.Status.PENDING
+    post.version += 1  # a review of the version before this edit no longer applies
     post.save()
     if resubmitted:
         signals.send_on_commit(signals.post_submitted, post=post)
@@ -413,10 +414,13 @@ def edit_post(
 
 
 @transaction.atomic
-def review_post(*, actor: User, post: Post, action: int, feedback: str = "") -> Post:
+def review_post(*, actor: User, post: Post, action: int, feedback: str = "", version: int | None = None) -> Post:
     """Approve (1) or reject (2) a pending post. Approving hands it to publishing after commit.
 
-    Raises NotAllowed, InvalidState or ValidationError.
+    `version` is the Post.version the reviewer was shown: if the post was edited since, nothing
+    is reviewed and Stale (an InvalidState) is raised. Every door a person reviews through (page,
+    inbox, admin, API) passes it; None reviews whatever is current (scripts and tests only).
+    Raises NotAllowed, InvalidState (Stale) or ValidationError.
     """
     post = Post.objects.select_for_update().select_related("task").get(pk=post.pk)
     if not can_review(actor, post):
@@ -430,13 +434,15 @@ def review_post(*, actor: User, post: Post, action: int, feedback: str = "") -> 
         raise errors.InvalidState(
             f"Only posts pending approval can be reviewed; this one is {post.get_status_display().lower()}."
         )
+    if version is not None and int(version) != post.version:
+        raise errors.Stale(post)
     if action == ReviewEvent.Action.REJECT and not feedback:
         raise ValidationError({"feedback": ["Say why the post is rejected, so it can be fixed."]})
     now = timezone.now()
     post.status = Post.Status.APPROVED if action == ReviewEvent.Action.APPROVE else Post.Status.REJECTED
     post.feedback, post.reviewed_by, post.reviewed_at = feedback, actor, now
     post.save(update_fields=["status", "feedback", "reviewed_by", "reviewed_at", "updated_at"])
-    review = ReviewEvent.objects.create(post=post, actor=actor, action=action, feedback=feedback)
+    review = ReviewEvent.objects.create(post=post, actor=actor, action=action, feedback=feedback, version=post.version)
     log.info("Post %s %s by %s", post.pk, action.label.lower(), actor.pk)
     signals.send_on_commit(signals.post_reviewed, post=post, review=review)
     if action == ReviewEvent.Action.APPROVE:
@@ -492,7 +498,8 @@ def _create_direct_post(*, client: User, account: Account, content: str, tags: l
         status=Post.Status.APPROVED, reviewed_by=client, reviewed_at=now,
     )
     ReviewEvent.objects.create(
-        post=post, actor=client, action=ReviewEvent.Action.APPROVE, feedback="Published directly by the client."
+        post=post, actor=client, action=ReviewEvent.Action.APPROVE, feedback="Published directly by the client.",
+        version=post.version,
     )
     # Marked dispatched: this request publishes it; the dispatcher only steps in if it cannot finish.
     PostChannel.objects.create(post=post, account=account, dispatched_at=now)

@@ -273,7 +273,7 @@ def preview_text(request):
 
 
 @login_required
-def detail(request, pk: int, review_form=None):
+def detail(request, pk: int, review_form=None, status: int = 400):
     post = _post_for(request, pk)
     reviews = post.reviews.select_related("actor")
     can_review = services.can_review(request.user, post) and post.status == Post.Status.PENDING
@@ -287,7 +287,7 @@ def detail(request, pk: int, review_form=None):
             "can_review": can_review,
             "review_form": review_form or ReviewForm(),
         },
-        status=400 if review_form is not None else 200,
+        status=status if review_form is not None else 200,
     )
 
 
@@ -343,6 +343,12 @@ def review(request, pk: int):
             add_service_errors(form, exc)
         except errors.NotAllowed as exc:
             raise Http404(str(exc)) from exc
+        except errors.Stale as exc:
+            # Nothing was reviewed: show the post as it is now, with a form for this version.
+            form = ReviewForm({**form.cleaned_data, "version": exc.post.version})
+            form.is_valid()
+            form.add_error(None, str(exc))
+            return detail(request, pk, review_form=form, status=409)
         except errors.InvalidState as exc:
             messages.error(request, str(exc))
             return redirect(post_url(post))
@@ -375,7 +381,9 @@ def bulk_review(request):
     done = 0
     for post in form.cleaned_data["posts"]:
         try:
-            services.review_post(actor=request.user, post=post, action=action, feedback=feedback)
+            services.review_post(
+                actor=request.user, post=post, action=action, feedback=feedback, version=form.version_of(post)
+            )
             done += 1
         except (errors.NotAllowed, errors.InvalidState) as exc:
             messages.warning(request, f"Post {post.pk}: {exc}")
