@@ -206,8 +206,24 @@ class PostAdmin(admin.ModelAdmin):
         return False
 
 
+class TaskAssignForm(forms.ModelForm):
+    class Meta:
+        model = TaskAssign
+        fields = "__all__"
+
+    def clean(self):
+        data = super().clean()
+        if self.instance.pk and data.get("user") is not None:
+            try:
+                services.check_task_client(self.instance, data["user"])
+            except ValidationError as exc:
+                self.add_error("user", exc.message_dict["user"])
+        return data
+
+
 @admin.register(TaskAssign)
 class TaskAssignAdmin(admin.ModelAdmin):
+    form = TaskAssignForm
     list_display = ["title", "user", "reseller", "created_at"]
     list_filter = [("reseller", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["title", "user__username", "reseller__username"]

@@ -26,7 +26,6 @@ from .serializers import (
     ReviewEventSerializer,
     ReviewInputSerializer,
     TaskSerializer,
-    TaskUpdateSerializer,
 )
 
 POST_PARSERS = [JSONParser, MultiPartParser, FormParser]
@@ -245,7 +244,7 @@ class TaskViewSet(
         return super().get_object()
 
     def get_serializer_class(self):
-        return TaskUpdateSerializer if self.action == "partial_update" else TaskSerializer
+        return TaskSerializer
 
     @extend_schema(parameters=[IDEMPOTENCY_PARAMETER])
     @idempotent
@@ -260,6 +259,17 @@ class TaskViewSet(
             reseller=data["reseller"],
             title=data["title"],
             brief=data.get("brief", ""),
+        )
+
+    def perform_update(self, serializer):
+        data = serializer.validated_data
+        serializer.instance = services.update_task(
+            actor=self.request.user,
+            task=serializer.instance,
+            client=data.get("user"),
+            reseller=data.get("reseller"),
+            title=data.get("title"),
+            brief=data.get("brief"),
         )
 
     def perform_destroy(self, instance):

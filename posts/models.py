@@ -1,9 +1,32 @@
+import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+
+
+# Every time zone is within 14 hours of UTC, so a time at least a day from either end of
+# datetime's range can be shown in all of them.
+SHOWABLE_EARLIEST = datetime.datetime(1, 1, 2, tzinfo=datetime.UTC)
+SHOWABLE_LATEST = datetime.datetime(9999, 12, 30, tzinfo=datetime.UTC)
+
+
+class ShowableDateTimeField(models.DateTimeField):
+    """A DateTimeField read back within the range every time zone can show: a stored time nearer
+    to year 1 or 9999 (written before schedules were capped) reads as the nearest time that is
+    not, so no page, API answer or localtime() on it can overflow."""
+
+    def from_db_value(self, value, expression, connection):
+        if value is None or timezone.is_naive(value):
+            return value
+        return min(max(value, SHOWABLE_EARLIEST), SHOWABLE_LATEST)
+
+    def deconstruct(self):
+        # Stored exactly like a DateTimeField: migrations see no difference.
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "django.db.models.DateTimeField", args, kwargs
 
 
 class TaskAssignQuerySet(models.QuerySet):
@@ -104,7 +127,7 @@ class Post(models.Model):
     # A list of hashtags without "#". JSONField works the same on SQLite and PostgreSQL.
     hashtags = models.JSONField(default=list, blank=True)
     status = models.PositiveSmallIntegerField(choices=Status.choices, default=Status.PENDING)
-    schedule_at = models.DateTimeField(null=True, blank=True, help_text="Stored in UTC.")
+    schedule_at = ShowableDateTimeField(null=True, blank=True, help_text="Stored in UTC.")
     # Bumped by every edit. A review names the version it was shown, so nobody approves text
     # they never saw (services.review_post raises Stale otherwise).
     version = models.PositiveIntegerField(default=1, help_text="Bumped by every edit; reviews name it.")

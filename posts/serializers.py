@@ -400,7 +400,10 @@ class TaskSerializer(serializers.ModelSerializer):
     """A reseller's assignment to a client. Staff create and change them; the others read their own."""
 
     id = serializers.CharField(read_only=True)
-    user = OpaqueIdField(queryset=User.objects.clients(), help_text="The client's user id.")
+    user = OpaqueIdField(
+        queryset=User.objects.clients(),
+        help_text="The client's user id. It cannot change once the task has posts.",
+    )
     reseller = OpaqueIdField(queryset=User.objects.resellers(), help_text="The reseller's user id.")
     title = serializers.CharField(max_length=200)
 
@@ -409,7 +412,3 @@ class TaskSerializer(serializers.ModelSerializer):
         fields = ["id", "user", "reseller", "title", "brief", "created_at", "updated_at"]
         read_only_fields = ["created_at", "updated_at"]
 
-
-class TaskUpdateSerializer(TaskSerializer):
-    class Meta(TaskSerializer.Meta):
-        read_only_fields = ["user", "created_at", "updated_at"]

@@ -7,7 +7,7 @@ Services take keyword-only arguments, write inside a transaction, and raise doma
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -88,13 +88,21 @@ def _clean_accounts(task: TaskAssign, account_ids: Sequence) -> list[Account]:
     return accounts
 
 
+MAX_SCHEDULE_AHEAD = timedelta(days=366)  # a year, leap day included
+
+
 def _clean_schedule(schedule_at: datetime | None) -> datetime | None:
     if schedule_at is None:
         return None
     if timezone.is_naive(schedule_at):
         raise ValidationError({"schedule_at": ["Give the time with its time zone."]})
-    if schedule_at < timezone.now():
+    now = timezone.now()
+    if schedule_at < now:
         raise ValidationError({"schedule_at": ["The scheduled time is in the past."]})
+    if schedule_at > now + MAX_SCHEDULE_AHEAD:
+        raise ValidationError({"schedule_at": [
+            f"Schedule it at most a year ahead, by {timezone.localtime(now + MAX_SCHEDULE_AHEAD):%d %B %Y}."
+        ]}, code="too_far_ahead")
     return schedule_at
 
 
@@ -327,6 +335,55 @@ def assign_task(*, actor: User, client: User, reseller: User, title: str, brief:
         raise ValidationError(problems)
     task = TaskAssign.objects.create(user=client, reseller=reseller, title=title.strip(), brief=brief or "")
     log.info("Task %s: reseller %s for client %s, by %s", task.pk, reseller.pk, client.pk, actor.pk)
+    return task
+
+
+TASK_CLIENT_FIXED = (
+    "This task already has posts, written for its client's X accounts, so its client cannot change. "
+    "Assign a new task for the other client instead."
+)
+
+
+def check_task_client(task: TaskAssign, client: User) -> None:
+    """A task's client is fixed once it has posts (they publish to that client's accounts, and
+    the client is who reviews them). Raises ValidationError on `user`."""
+    if task.pk and client.pk != task.user_id and task.posts.exists():
+        raise ValidationError({"user": [TASK_CLIENT_FIXED]}, code="task_client_fixed")
+
+
+@transaction.atomic
+def update_task(
+    *, actor: User, task: TaskAssign, client: User | None = None, reseller: User | None = None,
+    title: str | None = None, brief: str | None = None,
+) -> TaskAssign:
+    """Staff change a task; only the fields given change. Raises NotAllowed or ValidationError."""
+    if not (actor.is_authenticated and actor.is_platform_staff):
+        raise errors.NotAllowed("Only staff change tasks.")
+    task = TaskAssign.objects.select_for_update().get(pk=task.pk)
+    problems = {}
+    if client is not None:
+        if not client.is_client:
+            problems["user"] = ["Pick a client: the person who owns the X accounts."]
+        else:
+            try:
+                check_task_client(task, client)
+            except ValidationError as exc:
+                problems.update(exc.message_dict)
+        task.user = client
+    if reseller is not None:
+        if not reseller.is_reseller:
+            problems["reseller"] = ["Pick a reseller."]
+        task.reseller = reseller
+    if title is not None:
+        if not title.strip():
+            problems["title"] = ["Give the task a title."]
+        task.title = title.strip()
+    if brief is not None:
+        task.brief = brief
+    if problems:
+        raise ValidationError(problems)
+    task.save()
+    log.info("Task %s changed by %s", task.pk, actor.pk)
     return task
 
 

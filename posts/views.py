@@ -87,9 +87,9 @@ def dashboard(request):
 
 
 def _schedule_value(form) -> str:
-    value = form["schedule_at"].value()
+    value = form["schedule_at"].value()  # an initial datetime comes already in local time, naive
     if isinstance(value, dt.datetime):
-        return timezone.localtime(value).strftime("%Y-%m-%dT%H:%M")
+        return (timezone.localtime(value) if timezone.is_aware(value) else value).strftime("%Y-%m-%dT%H:%M")
     return value or ""
 
 
@@ -412,11 +412,17 @@ def published(request):
 # --- Calendar.
 
 
+# The calendar's grid and its previous/next links reach a month either side of the day shown.
+CALENDAR_EARLIEST, CALENDAR_LATEST = dt.date(2, 1, 1), dt.date(9998, 12, 31)
+
+
 def _parse_day(raw: str | None, today: dt.date) -> dt.date:
+    """The day asked for (YYYY-MM-DD), kept within the years the calendar can show; else today."""
     try:
-        return dt.date.fromisoformat(raw) if raw else today
+        day = dt.date.fromisoformat(raw) if raw else today
     except ValueError:
         return today
+    return min(max(day, CALENDAR_EARLIEST), CALENDAR_LATEST)
 
 
 @login_required

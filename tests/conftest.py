@@ -6,6 +6,7 @@ staff; mallory is a client with no tasks and no accounts.
 
 import datetime as dt
 import io
+import zoneinfo
 
 import pytest
 from django.utils import timezone
@@ -148,6 +149,15 @@ MP4_BYTES = (
     )))
     + mp4_box(b"mdat", b"\x00" * 64)
 )
+
+
+def next_date(month: int, day: int, hour: int, minute: int, tz: str = "UTC") -> dt.datetime:
+    """The next such local time from now: always in the future and at most a year ahead, so it
+    can be scheduled whatever day the tests run."""
+    zone = zoneinfo.ZoneInfo(tz)
+    now = timezone.now()
+    when = dt.datetime(now.year, month, day, hour, minute, tzinfo=zone)
+    return when if when > now else when.replace(year=now.year + 1)
 
 
 def upload(name: str, data: bytes, content_type: str = "application/octet-stream"):
