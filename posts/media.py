@@ -190,11 +190,16 @@ def _signature_payload(owner: str, pk: int, expires: int) -> str:
 
 def signed_url(media, *, expires_in: int | None = None) -> str:
     """A path to the file that works without logging in until it expires (default
-    MEDIA_SIGNED_URL_SECONDS), for a platform that fetches media by URL. Make it absolute with
-    SITE_URL. posts/media_views.py honours it."""
+    MEDIA_SIGNED_URL_SECONDS). posts/media_views.py honours it."""
     expires = int(time.time()) + (expires_in or settings.MEDIA_SIGNED_URL_SECONDS)
     signature = signing.Signer(salt=_SIGNER_SALT).signature(_signature_payload(media.url_owner, media.pk, expires))
     return f"{media.url}?expires={expires}&signature={signature}"
+
+
+def public_url(media, *, expires_in: int | None = None) -> str:
+    """signed_url as an absolute address (SITE_URL), for a platform that fetches the file itself
+    (Instagram takes images by URL)."""
+    return settings.SITE_URL.rstrip("/") + signed_url(media, expires_in=expires_in)
 
 
 def signature_is_valid(owner: str, pk: int, expires: str, signature: str) -> bool:

@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from content_templates import services as template_services
-from posts.media import signed_url
+from posts.media import public_url, signed_url
 from posts.models import PostMedia
 from tests.conftest import PNG_BYTES, upload
 
@@ -136,3 +136,11 @@ def test_pages_link_media_through_the_checked_view(make_post, png, alice):
     html = page_client(alice).get(f"/posts/{post.pk}/").content.decode()
     assert f'src="{media.url}"' in html
     assert media.file.name not in html
+
+
+def test_the_public_url_is_absolute_for_platforms_that_fetch_files(make_post, png, settings):
+    settings.SITE_URL = "https://hub.example.com"
+    media = make_post(media_files=[png]).media.get()
+    url = public_url(media, expires_in=300)
+    assert url.startswith(f"https://hub.example.com/media/post/{media.pk}?expires=")
+    assert page_client().get(url.removeprefix("https://hub.example.com")).status_code == 200
