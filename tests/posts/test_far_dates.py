@@ -36,23 +36,27 @@ def test_a_schedule_more_than_a_year_ahead_is_refused(make_post):
     assert make_post(schedule_at=timezone.now() + dt.timedelta(days=300)).schedule_at is not None
 
 
-def test_the_api_refuses_year_9999_as_a_field_error(api_client_rita, alice, task, alice_account):
-    body = {"content": "Far", "post_channels": [{"channel_id": str(alice_account.pk)}],
-            "schedule_at": "9999-12-31T23:59:00+14:00"}
+@pytest.mark.parametrize("when", ["9999-12-31T23:59:00+14:00", "9999-12-31T23:59:00-05:00", "0001-01-01T00:00:00+14:00"])
+def test_the_api_refuses_dates_at_the_ends_of_time_as_a_field_error(api_client_rita, alice, task, alice_account, when):
+    body = {"content": "Far", "post_channels": [{"channel_id": str(alice_account.pk)}], "schedule_at": when}
     response = api_client_rita.post(f"/post/for-user/{alice.pk}/{task.pk}", body, format="json")
     assert response.status_code == 400 and "schedule_at" in response.json()["details"]
 
 
-def test_the_composer_shows_the_limit_next_to_the_date(client, rita, task, alice_account):
-    in_zone(rita, "Pacific/Kiritimati")
+@pytest.mark.parametrize("zone, when, message", [
+    ("Pacific/Kiritimati", "9999-12-31T23:59", "Schedule it at most a year ahead"),
+    ("America/New_York", "9999-12-31T23:59", "Schedule it at most a year ahead"),
+    ("Pacific/Kiritimati", "0001-01-01T00:00", "in the past"),
+])
+def test_the_composer_shows_the_limit_next_to_the_date(client, rita, task, alice_account, zone, when, message):
+    in_zone(rita, zone)
     client.force_login(rita)
     response = client.post("/posts/new/", {
-        "task": task.pk, "content": "Far", "accounts": [alice_account.pk], "when": "at",
-        "schedule_at": "9999-12-31T23:59",
+        "task": task.pk, "content": "Far", "accounts": [alice_account.pk], "when": "at", "schedule_at": when,
     })
     assert response.status_code == 200
     errors = response.content.decode().split('data-errors-for="schedule_at"', 1)[1].split("</div>", 1)[0]
-    assert "Schedule it at most a year ahead" in errors
+    assert message in errors
     assert not Post.objects.exists()
 
 
