@@ -144,3 +144,35 @@ def test_the_public_url_is_absolute_for_platforms_that_fetch_files(make_post, pn
     url = public_url(media, expires_in=300)
     assert url.startswith(f"https://hub.example.com/media/post/{media.pk}?expires=")
     assert page_client().get(url.removeprefix("https://hub.example.com")).status_code == 200
+
+
+def test_a_video_is_served_in_ranges_for_playing_and_seeking(make_post, alice):
+    from tests.conftest import MP4_BYTES
+
+    media = make_post(media_files=[upload("clip.mp4", MP4_BYTES)]).media.get()
+    client = page_client(alice)
+    whole = client.get(media.url)
+    assert whole["Accept-Ranges"] == "bytes" and b"".join(whole.streaming_content) == MP4_BYTES
+
+    part = client.get(media.url, HTTP_RANGE="bytes=4-11")
+    assert part.status_code == 206 and part["Content-Range"] == f"bytes 4-11/{len(MP4_BYTES)}"
+    assert part["Content-Type"] == "video/mp4" and part["X-Content-Type-Options"] == "nosniff"
+    assert b"".join(part.streaming_content) == MP4_BYTES[4:12] == b"ftypmp42"
+
+    tail = client.get(media.url, HTTP_RANGE="bytes=-8")
+    assert b"".join(tail.streaming_content) == MP4_BYTES[-8:]
+    rest = client.get(media.url, HTTP_RANGE=f"bytes={len(MP4_BYTES) - 2}-")
+    assert b"".join(rest.streaming_content) == MP4_BYTES[-2:]
+
+    beyond = client.get(media.url, HTTP_RANGE=f"bytes={len(MP4_BYTES)}-")
+    assert beyond.status_code == 416 and beyond["Content-Range"] == f"bytes */{len(MP4_BYTES)}"
+    # Not one plain byte range (several, another unit, non-ASCII digits): the whole file.
+    for header in ("bytes=0-1,4-5", "items=0-1", "bytes=²-3"):
+        assert client.get(media.url, HTTP_RANGE=header).status_code == 200, header
+
+
+def test_ranges_are_not_a_way_around_the_permission_check(make_post, rex):
+    from tests.conftest import MP4_BYTES
+
+    media = make_post(media_files=[upload("clip.mp4", MP4_BYTES)]).media.get()
+    assert page_client(rex).get(media.url, HTTP_RANGE="bytes=0-3").status_code == 404
