@@ -388,6 +388,9 @@ def _send_part(
     Returns the tweet, or the channel's result when it stops here (failure recorded)."""
     account = channel.account
     where = "" if single else f" (part {part.position})"
+    # An earlier attempt at this part may have created the tweet: X's "duplicate" to this one
+    # then most likely means ours, and must not fail the post while the tweet is there.
+    doubted = must_reconcile
     try:
         if record is None and part.part is not None:
             try:
@@ -417,7 +420,9 @@ def _send_part(
     except PublishError as error:
         exc = _in_part(error, part, single)
         if exc.kind == "duplicate" or (exc.outcome_unknown and not must_reconcile):
-            found = _resolve(channel, publisher, exc, text=part.text, reply_to=reply_to, held=held, where=where)
+            found = _resolve(
+                channel, publisher, exc, text=part.text, reply_to=reply_to, held=held, where=where, doubted=doubted
+            )
             if isinstance(found, Published):
                 _record_part(channel, part, record, found, single=single, how="found on X after " + exc.kind)
             return found
@@ -430,16 +435,21 @@ def _in_part(exc: PublishError, part: ThreadPart, single: bool) -> PublishError:
     """The error, saying which part of a thread it concerns."""
     if single or part.position == 1:
         return exc
+    message = f"Part {part.position}: {exc.user_message}"
+    if exc.kind == "reply_not_summoned":
+        message += f". The thread stops here: the parts before part {part.position} stay published"
     return PublishError(
-        exc.kind, f"Part {part.position}: {exc.user_message}", permanent=exc.permanent,
+        exc.kind, message, permanent=exc.permanent,
         outcome_unknown=exc.outcome_unknown, retry_at=exc.retry_at, details=exc.details,
     )
 
 
 def _resolve(
-    channel, publisher, exc: PublishError, *, text: str, reply_to: str, held: _Lease, where: str = ""
+    channel, publisher, exc: PublishError, *, text: str, reply_to: str, held: _Lease, where: str = "",
+    doubted: bool = False,
 ) -> Published | ChannelResult:
-    """X may have the tweet (the answer was lost, or X calls it a duplicate): look before retrying."""
+    """X may have the tweet (the answer was lost, or X calls it a duplicate): look before retrying.
+    `doubted`: an earlier attempt at this part has an unknown outcome, so a duplicate is likely ours."""
     if exc.outcome_unknown:
         log.warning("Channel %s%s: outcome unknown (%s); reading the account's tweets", channel.pk, where, exc.kind)
         time.sleep(_seconds("PUBLISH_RECONCILE_DELAY_SECONDS", 3).total_seconds())
@@ -450,13 +460,28 @@ def _resolve(
         return ChannelResult(channel, State.SENDING)
     except PublishError as lookup:
         log.warning("Channel %s%s: could not read X to reconcile: %s", channel.pk, where, lookup.kind)
+        if exc.kind == "duplicate" and doubted:
+            return _failed(channel, _still_unknown(exc, retry_at=lookup.retry_at))
         return _failed(channel, exc, unresolved=True)
     if found:
         return found
+    if exc.kind == "duplicate" and doubted:
+        # X has this text and our earlier attempt may have made it, but the lookup does not show
+        # it (yet): look again later rather than call a post failed whose tweet may be live.
+        log.warning("Channel %s%s: X calls the retry a duplicate; looking again later", channel.pk, where)
+        return _failed(channel, _still_unknown(exc))
     if exc.kind == "duplicate":
         return _failed(channel, exc)  # an older identical tweet: the text must change
     # Absent: nothing was created, so a retry is safe.
     return _failed(channel, PublishError(exc.kind, exc.user_message, permanent=False))
+
+
+def _still_unknown(exc: PublishError, *, retry_at: dt.datetime | None = None) -> PublishError:
+    """The outcome stays unknown: reconcile again later (the retry reads X before sending)."""
+    return PublishError(
+        UNRESOLVED, "X did not answer, and may have published it anyway: checking X again",
+        permanent=False, outcome_unknown=True, retry_at=retry_at, details=exc.details,
+    )
 
 
 def _media_ids(
@@ -565,7 +590,9 @@ def _failed(channel: PostChannel, exc: PublishError, *, unresolved: bool = False
     retry_at = max(exc.retry_at + dt.timedelta(seconds=1), now) if exc.retry_at else now + backoff(channel.attempts)
     message = exc.user_message
     kind = exc.kind
-    if exc.permanent or channel.attempts >= max_attempts or retry_at > deadline:
+    # Waiting out X's rate limit is X's doing, not a failed try: it spends no attempt.
+    waiting = exc.kind == "rate_limited" and exc.retry_at is not None
+    if exc.permanent or (channel.attempts >= max_attempts and not waiting) or retry_at > deadline:
         state = State.FAILED
         if unknown:
             # Given up without knowing: a later retry must read X first (see hand_over).
