@@ -214,7 +214,8 @@ def _user_message(kind: str, *, detail: str, reset_at: datetime | None) -> str:
         "refresh_invalid": "Reconnect your X account",
         "app_only": "This X connection can only read: reconnect the X account with permission to post",
         "duplicate": "X already has this exact text: change it",
-        "too_long": f"Shorten the text. X says: {detail}" if detail else "Shorten the text",
+        # X's first sentence only: the rest points at twitter-text's repository.
+        "too_long": f"Shorten the text. X says: {detail.split('. ')[0].rstrip('.')}" if detail else "Shorten the text",
         "usage_capped": "X's monthly usage cap for SocialHub is spent: contact support",
         "media": f"X rejected the media: {detail}" if detail else "X rejected the media",
         "forbidden": f"X refused this: {detail}" if detail else "X refused this",
