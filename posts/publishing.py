@@ -51,6 +51,9 @@ State = PostChannel.State
 PENDING = (State.QUEUED, State.SENDING, State.UNKNOWN, State.RETRY, State.HELD)
 # error_kind of a channel given up on while X may have its tweet.
 UNRESOLVED = "unknown"
+# error_kind of a channel whose answer was lost and whose lookup did not find the tweet: X's
+# timeline can lag, so a "duplicate" to its retry is most likely that very tweet.
+LOST_NOT_FOUND = "lost_not_found"
 # Media must outlive the POST that uses it: re-upload when it expires sooner than this.
 MEDIA_MARGIN = dt.timedelta(minutes=10)
 
@@ -350,6 +353,9 @@ def publish_channel(
     # A channel taken over from "unknown" or from a vanished worker may already have its next
     # part on X: only that part (the first without a remote id) is in doubt; later ones never left.
     must_reconcile = channel.state in (State.UNKNOWN, State.SENDING)
+    # An earlier attempt may have created the next part's tweet: X's "duplicate" to this one then
+    # most likely means ours, and must not fail the post while the tweet is there.
+    doubted = must_reconcile or channel.error_kind == LOST_NOT_FOUND
     channel.state = State.SENDING
     publisher = None
     try:
@@ -369,11 +375,11 @@ def publish_channel(
             continue
         outcome = _send_part(
             channel, publisher, part, reply_to=reply_to, record=sent.get(part.position), held=held,
-            must_reconcile=must_reconcile, single=len(thread) == 1, timeout=timeout,
+            must_reconcile=must_reconcile, doubted=doubted, single=len(thread) == 1, timeout=timeout,
         )
         if isinstance(outcome, ChannelResult):
             return outcome  # failed, or another worker has the channel now
-        must_reconcile = False
+        must_reconcile = doubted = False
         reply_to = outcome.remote_id
     if len(thread) == 1:
         return ChannelResult(channel, State.PUBLISHED)
@@ -382,15 +388,12 @@ def publish_channel(
 
 def _send_part(
     channel: PostChannel, publisher, part: ThreadPart, *, reply_to: str, record: ChannelPart | None,
-    held: _Lease, must_reconcile: bool, single: bool, timeout,
+    held: _Lease, must_reconcile: bool, doubted: bool, single: bool, timeout,
 ) -> Published | ChannelResult:
     """Send one part (reconciling first when its outcome is in doubt) and record its tweet.
     Returns the tweet, or the channel's result when it stops here (failure recorded)."""
     account = channel.account
     where = "" if single else f" (part {part.position})"
-    # An earlier attempt at this part may have created the tweet: X's "duplicate" to this one
-    # then most likely means ours, and must not fail the post while the tweet is there.
-    doubted = must_reconcile
     try:
         if record is None and part.part is not None:
             try:
@@ -460,7 +463,8 @@ def _resolve(
         return ChannelResult(channel, State.SENDING)
     except PublishError as lookup:
         log.warning("Channel %s%s: could not read X to reconcile: %s", channel.pk, where, lookup.kind)
-        if exc.kind == "duplicate" and doubted:
+        if exc.kind == "duplicate":
+            # X has this text, perhaps from us: unsettled until X can be read.
             return _failed(channel, _still_unknown(exc, retry_at=lookup.retry_at))
         return _failed(channel, exc, unresolved=True)
     if found:
@@ -473,7 +477,8 @@ def _resolve(
     if exc.kind == "duplicate":
         return _failed(channel, exc)  # an older identical tweet: the text must change
     # Absent: nothing was created, so a retry is safe.
-    return _failed(channel, PublishError(exc.kind, exc.user_message, permanent=False))
+    kind = LOST_NOT_FOUND if exc.outcome_unknown else exc.kind
+    return _failed(channel, PublishError(kind, exc.user_message, permanent=False))
 
 
 def _still_unknown(exc: PublishError, *, retry_at: dt.datetime | None = None) -> PublishError:
@@ -584,6 +589,9 @@ def _failed(channel: PostChannel, exc: PublishError, *, unresolved: bool = False
     """Record a failure: retry later (with backoff, or after the rate limit's reset), reconcile
     later (outcome still unknown), or give up (permanent, or attempts or deadline spent)."""
     now = timezone.now()
+    # Once a lost answer's tweet was not found, the channel stays in doubt until it is published:
+    # a retry failing for another passing reason must not forget that.
+    in_doubt = exc.kind == LOST_NOT_FOUND or (channel.error_kind == LOST_NOT_FOUND and not exc.permanent)
     unknown = unresolved or exc.outcome_unknown
     max_attempts = int(getattr(settings, "PUBLISH_MAX_ATTEMPTS", 5))
     deadline = (channel.first_attempt_at or now) + _seconds("PUBLISH_DEADLINE_SECONDS", 2 * 3600)
@@ -594,13 +602,15 @@ def _failed(channel: PostChannel, exc: PublishError, *, unresolved: bool = False
     waiting = exc.kind == "rate_limited" and exc.retry_at is not None
     if exc.permanent or (channel.attempts >= max_attempts and not waiting) or retry_at > deadline:
         state = State.FAILED
-        if unknown:
+        if unknown or in_doubt:
             # Given up without knowing: a later retry must read X first (see hand_over).
             kind = UNRESOLVED
             if not exc.permanent:
                 message = "X did not answer, and may have published it anyway: check X before retrying"
     else:
         state = State.UNKNOWN if unknown else State.RETRY
+        if in_doubt and state == State.RETRY:
+            kind = LOST_NOT_FOUND
     fields = {
         "state": state,
         "last_error": message,
