@@ -469,9 +469,9 @@ def _resolve(
         return _failed(channel, exc, unresolved=True)
     if found:
         return found
-    if exc.kind == "duplicate" and doubted:
+    if exc.kind == "duplicate" and doubted and not _identical_elsewhere(channel, publisher, text):
         # X has this text and our earlier attempt may have made it, but the lookup does not show
-        # it (yet): look again later rather than call a post failed whose tweet may be live.
+        # it (yet: X's timeline can lag): look again later rather than fail a post that may be live.
         log.warning("Channel %s%s: X calls the retry a duplicate; looking again later", channel.pk, where)
         return _failed(channel, _still_unknown(exc))
     if exc.kind == "duplicate":
@@ -479,6 +479,15 @@ def _resolve(
     # Absent: nothing was created, so a retry is safe.
     kind = LOST_NOT_FOUND if exc.outcome_unknown else exc.kind
     return _failed(channel, PublishError(kind, exc.user_message, permanent=False))
+
+
+def _identical_elsewhere(channel, publisher, text: str) -> bool:
+    """Whether the account's newest tweets hold this text anyway (older than the first attempt,
+    or answering another tweet): then that tweet, not ours, explains X's "duplicate"."""
+    try:
+        return publisher.find(channel.account, text=text, since=None) is not None
+    except PublishError:
+        return False  # unreadable: stay in doubt
 
 
 def _still_unknown(exc: PublishError, *, retry_at: dt.datetime | None = None) -> PublishError:
