@@ -172,9 +172,9 @@ def _stored_text(tweet: dict) -> str:
     for entity in entities.get("urls") or []:
         if isinstance(entity, dict) and entity.get("url"):
             media = entity.get("media_key") or str(entity.get("display_url", "")).startswith(("pic.x.com", "pic.twitter.com"))
-            links[str(entity["url"])] = "" if media else _link_key(str(entity.get("expanded_url") or entity["url"]))
-    text = _TCO.sub(lambda m: links.get(m.group(0), m.group(0)), text)
-    return " ".join(unicodedata.normalize("NFC", html.unescape(text)).split())
+            links[str(entity["url"])] = "" if media else str(entity.get("expanded_url") or entity["url"])
+    text = _TCO.sub(lambda m: links.get(m.group(0), m.group(0)), html.unescape(text))
+    return _comparable(text)
 
 
 def _link_key(url: str) -> str:

@@ -112,3 +112,11 @@ def test_the_lookup_reads_a_bounded_number_of_pages(alice_account, x):
 
     assert find(alice_account, "ours") is None
     assert len(x.calls) == LOOKUP_PAGES
+
+
+def test_a_link_in_brackets_is_matched(alice_account, x):
+    timeline(x, alice_account, {"id": "6", "created_at": now_iso(), "text": "Docs (https://t.co/BrAcKeT001)!",
+                                "entities": {"urls": [url_entity(6, 29, "https://t.co/BrAcKeT001",
+                                                                 "http://docs.example.com", "docs.example.com")]}})
+
+    assert find(alice_account, "Docs (docs.example.com)!").remote_id == "6"
