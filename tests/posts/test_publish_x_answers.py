@@ -223,3 +223,21 @@ def test_a_thread_part_with_two_cashtags_is_refused(make_post):
         make_post(content="", parts=[{"content": "One $TSLA"}, {"content": "Two $TSLA $AAPL"}])
 
     assert any("Part 2" in p and "cashtag" in p for p in caught.value.message_dict["parts"])
+
+
+def test_the_post_shows_until_when_it_waits_for_xs_daily_limit(approved, x, settings):
+    from django.template.loader import render_to_string
+
+    settings.PUBLISH_DEADLINE_SECONDS = 24 * 3600
+    post = approved()
+    daily_reset = int(time.time()) + 5 * 3600
+    x.post(TWEETS, status=429, json={"title": "Too Many Requests", "status": 429}, headers={
+        "x-user-limit-24hour-limit": "100", "x-user-limit-24hour-remaining": "0",
+        "x-user-limit-24hour-reset": str(daily_reset),
+    })
+    publishing.publish_post(post_id=post.pk)
+
+    html = render_to_string("posts/_status.html", {"post": Post.objects.get(pk=post.pk)})
+
+    reset_at = dt.datetime.fromtimestamp(daily_reset, tz=dt.UTC)
+    assert f"Wait until {reset_at:%Y-%m-%d %H:%M} UTC: X&#x27;s 24-hour limit on posts is reached" in html
