@@ -22,7 +22,9 @@ from socials.publishers import publisher_for
 from . import errors, publishing, signals
 from .media import CheckedMedia, check_media
 from .models import MAX_PARTS, Post, PostChannel, PostMedia, PostPart, ReviewEvent, TaskAssign
-from .text import MAX_WEIGHTED_LENGTH, HashtagError, compose_text, normalize_hashtags, weighted_length
+from .text import (
+    MAX_WEIGHTED_LENGTH, HashtagError, cashtag_problem, compose_text, normalize_hashtags, weighted_length,
+)
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +68,8 @@ def _clean_text(content: str, hashtags) -> tuple[str, list[str]]:
     content = (content or "").strip()
     if weighted_length(compose_text(content, tags)) > MAX_WEIGHTED_LENGTH:
         raise ValidationError({"content": [errors.TOO_LONG]}, code="too_long")
+    if problem := cashtag_problem(content):
+        raise ValidationError({"content": [problem]}, code="cashtags")
     return content, tags
 
 
@@ -194,6 +198,8 @@ def _clean_parts(raw_parts: list[dict]) -> list[_Part]:
             media = []
         if weighted_length(compose_text(content, [])) > MAX_WEIGHTED_LENGTH:
             problems.append(f"Part {position}: {errors.TOO_LONG}")
+        if problem := cashtag_problem(content):
+            problems.append(f"Part {position}: {problem}")
         part_id = raw.get("id")
         if part_id is not None and not str(part_id).isdigit():
             problems.append(f"Part {position}: {part_id!r} is not a part id.")
