@@ -114,7 +114,7 @@ def test_a_trailing_slash_redirect_still_answers(api, rita):
 
 def test_a_seed_review_with_a_trailing_slash_reaches_the_review(api, alice, make_post):
     post = make_post()
-    response = api(alice).patch(f"/post/{post.pk}/review/", {"action": "approve"}, format="json", follow=True)
+    response = api(alice).patch(f"/post/{post.pk}/review/", {"action": "approve", "version": 1}, format="json", follow=True)
     assert response.status_code == 200 and response.json()["status"] == 1
 
 
