@@ -197,8 +197,8 @@ class PostReviewsView(generics.ListAPIView):
 
     @extend_schema(
         operation_id="posts_reviews_create",
-        description="Approve (1 or \"approve\") or reject (2 or \"reject\") the post as the version you read; 409 with the "
-        "current post in `details.post` when it changed since.",
+        description='Approve (1 or "approve") or reject (2 or "reject") the post as the version you read; '
+        "409 with the current post in `details.post` when it changed since.",
         parameters=[IDEMPOTENCY_PARAMETER],
         request=ReviewInputSerializer,
         responses={201: ReviewEventSerializer},
