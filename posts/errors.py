@@ -15,6 +15,18 @@ class InvalidState(Exception):
     """The object is not in a state that allows the action (for example editing a published post)."""
 
 
+STALE = "This post changed since you opened it"
+
+
+class Stale(InvalidState):
+    """A review named a version of the post that is no longer current: nothing was reviewed.
+    `post` is the post as it is now, to show the reviewer (pages and the API answer 409)."""
+
+    def __init__(self, post):
+        super().__init__(f"{STALE}: it is now version {post.version}. Read it again before you review it.")
+        self.post = post
+
+
 def too_long(limit: int) -> str:
     """The seed's message for X's usual 280; the same words with a Premium account's 25,000."""
     return TOO_LONG if limit == 280 else f"Tweet content exceeds {limit:,} character limit"

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from posts.models import Post
 from posts.text import compose_text, normalize_hashtags, weighted_length
-from tests.conftest import PNG_BYTES
+from tests.conftest import PNG_BYTES, next_date
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -49,12 +49,13 @@ def test_a_failed_submit_keeps_text_and_image_and_shows_the_error_by_the_field(n
 
     page.fill("#id_content", "Tulips are in 🌷")
     page.check("input[name=when][value=at]")
-    page.fill("#id_schedule_at", "2031-04-01T09:30")
+    when = next_date(4, 1, 9, 30)  # schedules go at most a year ahead
+    page.fill("#id_schedule_at", f"{when:%Y-%m-%dT%H:%M}")
     page.click("[data-submit]")
     page.wait_for_url(re.compile(r"/posts/\d+/$"))
     expect(page.locator(".messages")).to_contain_text("Post sent to the client for review.")
     post = Post.objects.get()
-    assert post.content == "Tulips are in 🌷" and post.schedule_at.isoformat() == "2031-04-01T09:30:00+00:00"
+    assert post.content == "Tulips are in 🌷" and post.schedule_at == when
     assert [m.alt_text for m in post.media.all()] == ["Red tulips in a blue vase"]
     # The draft is gone once sent: a new composer starts empty.
     page.goto("/posts/new/")
@@ -69,6 +70,28 @@ def test_an_unsent_draft_survives_a_reload(new_page, rita, task, alice_account):
     page.reload()
     expect(page.locator("#id_content")).to_have_value("Half-written thought")
     expect(page.locator("[data-draft-note]")).to_be_visible()
+
+
+def test_a_restored_scheduled_draft_shows_its_date_and_the_error_beside_it(new_page, rita, task, alice_account):
+    page = new_page(rita)
+    page.goto("/posts/new/")
+    page.select_option("#id_task", str(task.pk))
+    page.fill("#id_content", "Spring is over")
+    page.check("input[name=when][value=at]")
+    page.fill("#id_schedule_at", "2020-04-01T09:30")
+    page.wait_for_timeout(500)  # the draft is saved 300 ms after the last change
+    page.reload()
+    expect(page.locator("[data-draft-note]")).to_be_visible()
+    expect(page.locator("input[name=when][value=at]")).to_be_checked()
+    expect(page.locator("#id_schedule_at")).to_be_visible()
+    expect(page.locator("#id_schedule_at")).to_have_value("2020-04-01T09:30")
+
+    page.click("[data-submit]")
+    error = page.locator("[data-errors-for=schedule_at]")
+    expect(error).to_contain_text("in the past")
+    expect(error).to_be_visible()
+    expect(page.locator("#id_schedule_at")).to_be_focused()
+    assert not Post.objects.exists()
 
 
 def test_a_thread_is_composed_part_by_part_with_its_own_counts_media_and_preview(new_page, rita, task, alice_account):

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('posts', '0005_post_list_indexes'),
+        ('posts', '0006_post_version'),
     ]
 
     operations = [
