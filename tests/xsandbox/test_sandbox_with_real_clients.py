@@ -147,3 +147,25 @@ def test_xdk_posts_with_oauth1_user_context(sandbox, alice):
     created = client.posts.create(body=CreateRequest(text="Signed by xdk"))
 
     assert sandbox.state.tweets[created.data.id].author_id == alice["id"]
+
+
+def test_xdk_posts_a_poll_with_reply_settings_and_labels(sandbox, alice, xdk_client):
+    created = xdk_client.posts.create(body=CreateRequest(
+        text="Which flower?", poll={"options": ["Tulips", "Roses"], "duration_minutes": 60},
+        reply_settings="following", made_with_ai=True, paid_partnership=True))
+
+    options = sandbox.state.tweets[created.data.id].options
+    assert options.poll.options == ["Tulips", "Roses"] and options.poll.duration_minutes == 60
+    assert options.reply_settings == "following" and options.made_with_ai and options.paid_partnership
+
+
+def test_tweepy_posts_a_poll_and_a_quote(sandbox, alice, tweepy_client):
+    poll = tweepy_client.create_tweet(text="Vote", poll_options=["Yes", "No"], poll_duration_minutes=1440,
+                                      reply_settings="mentionedUsers", user_auth=False)
+    quote = tweepy_client.create_tweet(text="Look", quote_tweet_id=poll.data["id"], user_auth=False)
+
+    assert sandbox.state.tweets[poll.data["id"]].options.poll.options == ["Yes", "No"]
+    assert sandbox.state.tweets[poll.data["id"]].options.reply_settings == "mentionedUsers"
+    assert sandbox.state.tweets[quote.data["id"]].quote_of == poll.data["id"]
+    with pytest.raises(tweepy.BadRequest):
+        tweepy_client.create_tweet(text="Too short", poll_options=["Only"], poll_duration_minutes=60, user_auth=False)
