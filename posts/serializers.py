@@ -177,7 +177,7 @@ def _part_kwargs(part: dict) -> dict:
 class OptionsField(serializers.Field):
     """Post options as a JSON object, or (multipart forms) as a JSON text in one field."""
 
-    default_error_messages = {"invalid": 'Give the options as a JSON object, e.g. {"reply_settings": "following"}.'}
+    default_error_messages = {"invalid": 'Give the options as a JSON object, e.g. {{"reply_settings": "following"}}.'}
 
     def to_internal_value(self, data):
         if isinstance(data, str):
