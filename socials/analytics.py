@@ -58,7 +58,9 @@ def due_for_metrics(now: dt.datetime) -> Q:
     today = now.astimezone(dt.timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0)
     older = Q(published_at__lt=now - FIRST_WEEK, published_at__gte=now - tracking) & (
         never | Q(metrics_updated_at__lt=today))
-    return young | older
+    # A channel without a publish time (recorded by hand) is read like a post of its first week.
+    unknown = Q(published_at__isnull=True) & (never | Q(metrics_updated_at__lte=now - FIRST_WEEK_EVERY))
+    return young | older | unknown
 
 
 def _missed_checkpoint(now: dt.datetime, published: str, read: str) -> Q:
