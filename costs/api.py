@@ -7,7 +7,8 @@ from rest_framework.views import APIView
 
 from . import selectors
 
-_ROW = {"micros": serializers.IntegerField(), "usd": serializers.CharField(), "calls": serializers.IntegerField()}
+_ROW = {"micros": serializers.IntegerField(), "usd": serializers.CharField(), "calls": serializers.IntegerField(),
+        "monthly_cap_usd": serializers.CharField(allow_null=True, help_text="The monthly spend cap, if any.")}
 _MONTH = inline_serializer("UsageMonth", {
     "from": serializers.DateTimeField(), "until": serializers.DateTimeField(),
     "micros": serializers.IntegerField(), "usd": serializers.CharField(),

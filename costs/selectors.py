@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from accounts.models import User
 
-from .models import XCall
+from .models import SpendCap, XCall
 from .prices import usd
 
 
@@ -39,6 +39,7 @@ def visible_calls(user: User):
 def usage(user: User, *, now: dt.datetime | None = None) -> dict:
     """Spend per client and per X app, this month and last, for what `user` may see."""
     calls = visible_calls(user)
+    caps = {(cap.client_id, cap.x_app): usd(cap.monthly_micros) for cap in SpendCap.objects.all()}
     answer = {}
     for name, (start, end) in months(now).items():
         rows = calls.filter(at__gte=start, at__lt=end)
@@ -48,9 +49,11 @@ def usage(user: User, *, now: dt.datetime | None = None) -> dict:
         answer[name] = {
             "from": start.isoformat(), "until": end.isoformat(), "micros": total, "usd": usd(total),
             "clients": [{"client": str(r["client"]) if r["client"] else None, "username": r["client__username"],
-                         "micros": r["micros"], "usd": usd(r["micros"]), "calls": r["calls"]}
+                         "micros": r["micros"], "usd": usd(r["micros"]), "calls": r["calls"],
+                         "monthly_cap_usd": caps.get((r["client"], ""))}
                         for r in by_client.order_by("-micros")],
-            "x_apps": [{"x_app": r["x_app"], "micros": r["micros"], "usd": usd(r["micros"]), "calls": r["calls"]}
+            "x_apps": [{"x_app": r["x_app"], "micros": r["micros"], "usd": usd(r["micros"]), "calls": r["calls"],
+                        "monthly_cap_usd": caps.get((None, r["x_app"]))}
                        for r in by_app.order_by("-micros")],
         }
     return answer

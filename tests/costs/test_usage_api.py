@@ -31,6 +31,19 @@ def test_staff_see_every_client_and_app_this_month_and_last(client, sam, alice, 
     assert body["last_month"]["usd"] == "$0.005"
 
 
+def test_caps_show_beside_the_spend(client, sam, alice):
+    from costs import caps
+
+    charge(make_account(alice, "alice_x"), 15_000)
+    caps.set_cap(actor=sam, client=alice, monthly_usd="25")
+    client.force_login(sam)
+
+    row = client.get("/api/usage").json()["this_month"]["clients"][0]
+
+    assert (row["usd"], row["monthly_cap_usd"]) == ("$0.015", "$25.00")
+    assert "of a $25.00 cap" in client.get("/posts/").content.decode()
+
+
 def test_a_reseller_sees_only_their_clients(client, rita, alice, bob, task):
     charge(make_account(alice, "alice_x"), 15_000)
     charge(make_account(bob, "bob_x"), 200_000)
