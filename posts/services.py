@@ -613,7 +613,11 @@ def publish_now(
     """
     if not client.is_authenticated or not client.is_client:
         raise errors.NotAllowed("Only a client publishes directly, on their own X account.")
-    content, tags = _clean_text(content, hashtags)
+    try:  # a Premium account may post long; without an account, the refusal below says why
+        limit = _direct_account(client, account_id).max_weighted_length
+    except ValidationError:
+        limit = MAX_WEIGHTED_LENGTH
+    content, tags = _clean_text(content, hashtags, limit=limit)
     media = _clean_media(media_files, alt_texts)
     if not content and not tags and not media:
         raise ValidationError({"content": ["Write some text or attach media."]})

@@ -118,7 +118,7 @@ def _compose_response(request, form, template: str, context: dict):
         "estimate": prices.estimate([(text, 0) for text in parts], accounts=len(accounts) or 1),
         "schedule_value": _schedule_value(form),
         "kept_media": list(post.media.all()) if post else [],
-        "thread_parts": _parts_context(request, post, context.pop("initial_parts", None)),
+        "thread_parts": _parts_context(request, post, context.pop("initial_parts", None), limit=limit),
         "blank_part": {"n": "__N__", "content": "", "id": "", "kept_media": [], "draft": preview.describe("", "")},
         "max_parts": MAX_PARTS,
         **context,
@@ -143,7 +143,7 @@ def _draft_options(raw: dict):
         return None
 
 
-def _parts_context(request, post: Post | None, initial: list[dict] | None = None) -> list[dict]:
+def _parts_context(request, post: Post | None, initial: list[dict] | None = None, *, limit: int = 280) -> list[dict]:
     """Parts 2..n as the composer shows them: what was posted (files cannot be shown again), or
     the post's own parts when editing, or `initial` (a copy of an earlier post)."""
     if request.method == "POST":
@@ -164,7 +164,7 @@ def _parts_context(request, post: Post | None, initial: list[dict] | None = None
             "content": item.get("content", ""),
             "id": part.pk if part else "",
             "kept_media": [m for m in part.media.all() if m.pk not in removed] if part else [],
-            "draft": preview.describe(item.get("content", ""), ""),
+            "draft": preview.describe(item.get("content", ""), "", limit=limit),
         })
     return shown
 

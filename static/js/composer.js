@@ -251,6 +251,8 @@
     schedule_at: $("input[name=schedule_at]").value,
     accounts: $$("[data-account]").filter((box) => box.checked).map((box) => box.value),
     parts: $$("[data-part-content]").map((area) => area.value),
+    options: Object.fromEntries($$("[data-option]").map((field) => [
+      field.name, field.type === "checkbox" ? field.checked : field.value])),
   });
   let draftTimer = null;
   let sent = false;  // once the server took the post, no pending save may bring the draft back
@@ -276,6 +278,15 @@
     toggleSchedule();  // a restored "At a date and time" shows the date it restored
     $$("[data-account]").forEach((box) => { box.checked = draft.accounts.includes(box.value); });
     if ($$("[data-part]").length === 0) (draft.parts || []).forEach((text) => newPart(text));
+    $$("[data-option]").forEach((field) => {
+      const value = (draft.options || {})[field.name];
+      if (value === undefined) return;
+      if (field.type === "checkbox") field.checked = Boolean(value); else field.value = value;
+    });
+    if (Object.values(draft.options || {}).some((v) => v && v !== "everyone" && v !== "1440")) {
+      $("[data-post-options]").open = true;
+    }
+    schedulePreview();
     $("[data-draft-note]").hidden = false;
   }
   $("[data-draft-discard]").addEventListener("click", () => {

@@ -97,3 +97,14 @@ def test_a_long_post_reaches_x_whole(sandbox, rita, alice, task):  # noqa: F811
     assert post.status == Post.Status.PUBLISHED
     tweet = sandbox.state.tweets[post.channels.get().remote_id]
     assert tweet.long and tweet.text == LONG.strip()
+
+
+def test_a_client_publishes_a_long_post_directly_from_a_premium_account(sandbox, alice, settings):  # noqa: F811
+    x_user = sandbox_control(sandbox.url, "users", username="alice_x", subscription_type="Premium")
+    account = sandbox_account(sandbox.url, alice, "alice_x", x_user)
+    Account.objects.filter(pk=account.pk).update(subscription_type="Premium")
+
+    post = post_services.publish_now(client=alice, content=LONG.strip(), account_id=account.pk)
+
+    assert post.status == Post.Status.PUBLISHED
+    assert sandbox.state.tweets[post.channels.get().remote_id].long
