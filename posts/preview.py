@@ -34,7 +34,7 @@ def text_html(text: str) -> SafeString:
     if len(text) > MAX_WEIGHTED_LENGTH // 2 and weighted_length(text) > MAX_WEIGHTED_LENGTH:
         cut = _cut(text)
         more = _html(text[cut:])
-        return mark_safe(f'{_html(text[:cut].rstrip())}<span class="x-ellipsis">…</span>'
+        return mark_safe(f'{_html(text[:cut].rstrip())}<span class="x-ellipsis">…</span> '
                          f'<details class="x-more"><summary>Show more</summary>{more}</details>')
     return _html(text)
 
