@@ -5,6 +5,7 @@ import datetime as dt
 from django.utils import timezone
 
 from costs.models import XCall
+from posts.models import TaskAssign
 from tests.conftest import make_account
 
 
@@ -45,13 +46,14 @@ def test_caps_show_beside_the_spend(client, sam, alice):
 
 
 def test_a_reseller_sees_only_their_clients(client, rita, alice, bob, task):
+    TaskAssign.objects.create(user=alice, reseller=rita, title="Summer")  # a second task: still counted once
     charge(make_account(alice, "alice_x"), 15_000)
     charge(make_account(bob, "bob_x"), 200_000)
     client.force_login(rita)
 
     clients = client.get("/api/usage").json()["this_month"]["clients"]
 
-    assert [c["username"] for c in clients] == ["alice"]
+    assert [(c["username"], c["micros"]) for c in clients] == [("alice", 15_000)]
 
 
 def test_a_client_sees_only_their_own(client, alice, bob):
