@@ -24,10 +24,15 @@ class XCallAdmin(admin.ModelAdmin):
     def changelist_view(self, request, extra_context=None):
         """Above the list: spend per client and per X app, this month and last."""
         usage = selectors.usage(request.user)
-        extra_context = {**(extra_context or {}), "subtitle": " · ".join(
-            f"{label}: {usage[key]['usd']} (" + ", ".join(f"{c['username']} {c['usd']}" for c in usage[key]["clients"])
-            + ")" for label, key in (("This month", "this_month"), ("Last month", "last_month")))}
-        return super().changelist_view(request, extra_context)
+
+        def month(label: str, key: str) -> str:
+            clients = ", ".join(f"{c['username']} {c['usd']}" for c in usage[key]["clients"]) or "none"
+            apps = ", ".join(f"{a['x_app']} {a['usd']}" for a in usage[key]["x_apps"]) or "none"
+            return f"{label}: {usage[key]['usd']} (clients: {clients}; X apps: {apps})"
+
+        subtitle = " · ".join(month(label, key) for label, key in (("This month", "this_month"),
+                                                                    ("Last month", "last_month")))
+        return super().changelist_view(request, {**(extra_context or {}), "subtitle": subtitle})
 
     def has_add_permission(self, request):
         return False

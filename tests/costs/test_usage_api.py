@@ -64,3 +64,10 @@ def test_a_client_sees_only_their_own(client, alice, bob):
 
 def test_it_needs_a_login(client):
     assert client.get("/api/usage").status_code == 401
+
+
+def test_the_admin_ledger_shows_spend_per_client_and_x_app(client, sam, alice):
+    charge(make_account(alice, "alice_x"), 200_000, x_app="client-app-1")
+    client.force_login(sam)
+    page = client.get("/admin/costs/xcall/").content.decode()
+    assert "This month: $0.20 (clients: alice $0.20; X apps: client-app-1 $0.20)" in page
