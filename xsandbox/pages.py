@@ -44,7 +44,8 @@ def home_page(counts: dict[str, int], usernames: list[str] | None = None) -> str
     body = (f"<h1>X sandbox</h1><p>A local stand-in for the X API.</p><table>{rows}</table>"
             + (f"<p>Profiles: {profiles}</p>" if profiles else "")
             + "<p>Control API: <a href='/_sandbox/state'>state</a>, <a href='/_sandbox/tweets'>tweets</a>, "
-            "<a href='/_sandbox/stats'>stats</a>, <a href='/_sandbox/faults'>faults</a>.</p>")
+            "<a href='/_sandbox/stats'>stats</a>, <a href='/_sandbox/faults'>faults</a>, "
+            "<a href='/_sandbox/ledger'>ledger</a> (what X would bill).</p>")
     return _page("X sandbox", body)
 
 
