@@ -6,14 +6,7 @@ class PostsConfig(AppConfig):
     name = 'posts'
 
     def ready(self):
-        from django_q.signals import post_spawn
-
         from socialhub import qlocks
-
-        from . import dispatcher
 
         # A worker killed while waiting for a task must not leave its cluster's queue locked.
         qlocks.install()
-
-        # A killed dispatcher loop is replaced as soon as django-q2 respawns the worker.
-        post_spawn.connect(dispatcher.revive, dispatch_uid="posts.dispatcher.revive")

@@ -385,19 +385,14 @@ class PostMedia(MediaFile):
 
 
 class Dispatcher(models.Model):
-    """Which due-post dispatcher loop is current: a newer loop takes over and the older one stops,
-    so the cluster's minute schedule leaves neither gaps nor piles of loops."""
+    """When a due-post dispatcher (`manage.py dispatch`) last polled; any of them beats the one
+    row. /healthz/publishing reports it and answers 503 when it is too old."""
 
     name = models.CharField(max_length=32, unique=True)
-    token = models.CharField(max_length=32)
-    started_at = models.DateTimeField()
     beat_at = models.DateTimeField()
-    # "host:pid" of the worker running the current loop, so a worker spawned on the same host
-    # can tell that it was killed and start a new loop at once (posts.dispatcher.revive).
-    owner = models.CharField(max_length=255, blank=True)
 
     def __str__(self) -> str:
-        return f"{self.name} since {self.started_at:%H:%M:%S}"
+        return f"{self.name}: last beat {self.beat_at:%H:%M:%S}"
 
 
 class ReviewEvent(models.Model):

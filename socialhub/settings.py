@@ -226,7 +226,8 @@ SOCIALACCOUNT_PROVIDERS = {
 # is acknowledged (ack_failures), so only a killed worker's task comes back, at most max_attempts
 # times. None of this is what keeps a tweet single: the channel's claim in the database is
 # (posts/publishing.py); a redelivered task finds the channel published or claimed and sends nothing.
-# One worker runs the due-post dispatcher loop (posts/dispatcher.py); the others publish.
+# Every worker publishes; `manage.py dispatch`, beside qcluster, hands them due posts
+# (posts/dispatcher.py).
 REDIS_URL = env.str("REDIS_URL", default="")
 Q_CLUSTER = {
     "name": "socialhub",
@@ -255,15 +256,17 @@ PUBLISH_RECONCILE_DELAY_SECONDS = env.float("PUBLISH_RECONCILE_DELAY_SECONDS", d
 PUBLISH_SYNC_TIMEOUT = (3.05, 10)  # POST /socials/publish/twitter waits at most this for X
 # A worker sends a batch of due posts concurrently, at most PUBLISH_THREADS at once (each thread
 # has its own database connection): a worker waiting on X costs a thread, not a process.
-# Concurrent sends per machine = (Q_WORKERS - 1) x PUBLISH_THREADS; see docs/performance.md.
+# Concurrent sends per machine = Q_WORKERS x PUBLISH_THREADS; see docs/performance.md.
 PUBLISH_THREADS = env.int("PUBLISH_THREADS", default=8)
 PUBLISH_BATCH_SIZE = env.int("PUBLISH_BATCH_SIZE", default=16)  # due posts per worker task
 DISPATCHER_LIMIT = env.int("DISPATCHER_LIMIT", default=500)  # channels handed out per poll
 DISPATCHER_POLL_SECONDS = env.float("DISPATCHER_POLL_SECONDS", default=0.25)
-DISPATCHER_RUN_SECONDS = env.float("DISPATCHER_RUN_SECONDS", default=100)  # < Q_CLUSTER timeout
 DISPATCHER_REDISPATCH_SECONDS = env.float("DISPATCHER_REDISPATCH_SECONDS", default=60)
 # A post whose channels are all done but which still says processing this long is settled by the loop.
 DISPATCHER_SETTLE_AFTER_SECONDS = env.float("DISPATCHER_SETTLE_AFTER_SECONDS", default=10)
+# /healthz/publishing answers 503 when no dispatcher has beaten for this long, or when a channel
+# has been due (and not handed out) for this long: publishing has stalled.
+DISPATCHER_STALL_SECONDS = env.float("DISPATCHER_STALL_SECONDS", default=60)
 
 # --- REST framework
 REST_FRAMEWORK = {

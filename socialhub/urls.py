@@ -13,6 +13,7 @@ admin.site.site_title = "SocialHub admin"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("healthz/publishing", views.healthz_publishing, name="healthz-publishing"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("socials/publish/twitter", PublishTwitterView.as_view(), name="publish-twitter"),
