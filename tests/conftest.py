@@ -155,3 +155,28 @@ def _media_root(settings, tmp_path):
 @pytest.fixture
 def bytes_io():
     return io.BytesIO
+
+
+@pytest.fixture
+def dispatching():
+    """The due-post dispatcher (what `manage.py dispatch` runs) polling in a thread of this
+    process until the test ends. Needs a transactional database."""
+    import threading
+
+    from django.db import connection
+
+    from posts import dispatcher
+
+    stop = threading.Event()
+
+    def run():
+        try:
+            dispatcher.run(stop=stop)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    yield thread
+    stop.set()
+    thread.join(timeout=10)

@@ -97,7 +97,8 @@ def _database_url() -> str:
 
 @pytest.fixture
 def worker(transactional_db, live_server, x_sandbox, settings):
-    """A real django-q2 cluster (`manage.py qcluster`) on the test database, talking to the sandbox."""
+    """A real django-q2 cluster (`manage.py qcluster`) and the due-post dispatcher (`manage.py
+    dispatch`) beside it, as deployed, on the test database, talking to the sandbox."""
     import subprocess
     import sys
     from pathlib import Path
@@ -116,11 +117,14 @@ def worker(transactional_db, live_server, x_sandbox, settings):
         "Q_WORKERS": "1",
         "LOG_LEVEL": "WARNING",
     }
-    process = subprocess.Popen([sys.executable, "manage.py", "qcluster"], cwd=root, env=env)
-    yield process
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
+    processes = [subprocess.Popen([sys.executable, "manage.py", command], cwd=root, env=env)
+                 for command in ("qcluster", "dispatch")]
+    yield processes[0]
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
