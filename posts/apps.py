@@ -6,7 +6,10 @@ class PostsConfig(AppConfig):
     name = 'posts'
 
     def ready(self):
+        from django.core import checks
+
         from socialhub import qlocks
 
         # A worker killed while waiting for a task must not leave its cluster's queue locked.
         qlocks.install()
+        checks.register(qlocks.check_django_q)
