@@ -43,7 +43,7 @@ BEAT_EVERY = 1.0  # seconds between heartbeats (a poll is more frequent)
 def due_channels(now: dt.datetime, *, dispatched: bool = False):
     """Channels due at `now`; with dispatched=True also those already handed to a worker that
     has not taken them yet."""
-    redispatch = dt.timedelta(seconds=float(getattr(settings, "DISPATCHER_REDISPATCH_SECONDS", 60)))
+    redispatch = dt.timedelta(seconds=float(settings.DISPATCHER_REDISPATCH_SECONDS))
     queued = (
         Q(state=State.QUEUED, post__status__in=[Post.Status.APPROVED, Post.Status.PROCESSING])
         & (Q(post__schedule_at__isnull=True) | Q(post__schedule_at__lte=now))
@@ -65,7 +65,7 @@ def dispatch_due(*, limit: int | None = None) -> list[int]:
     """Hand every due channel's post to a worker once, at most `limit` (DISPATCHER_LIMIT)
     channels per call, in batches of PUBLISH_BATCH_SIZE posts per task. Returns the post ids
     enqueued."""
-    limit = int(limit or getattr(settings, "DISPATCHER_LIMIT", 500))
+    limit = int(limit or settings.DISPATCHER_LIMIT)
     now = timezone.now()
     with transaction.atomic():
         rows = list(
@@ -87,7 +87,7 @@ def settle_orphans(*, limit: int = 100) -> list[int]:
     """Settle posts whose channels are all done but whose own status was never set: their worker
     died between recording the last channel and settling the post (found by the chaos run).
     Returns the post ids settled."""
-    stale = timezone.now() - dt.timedelta(seconds=float(getattr(settings, "DISPATCHER_SETTLE_AFTER_SECONDS", 10)))
+    stale = timezone.now() - dt.timedelta(seconds=float(settings.DISPATCHER_SETTLE_AFTER_SECONDS))
     orphans = (
         Post.objects.filter(status__in=[Post.Status.APPROVED, Post.Status.PROCESSING], updated_at__lt=stale)
         .filter(channels__isnull=False)
@@ -131,10 +131,10 @@ def run(*, poll: float | None = None, stop: threading.Event | None = None) -> in
             if started >= next_settle:
                 settle_orphans()
                 next_settle = started + settle_every
-        except DatabaseError:
-            # The database restarted or failed over: a fresh connection on the next poll.
-            log.exception("Due-post dispatcher: database error; trying again")
-            connections.close_all()
+        except Exception as exc:  # a dispatcher that exits hands nothing out: log, wait, go on
+            log.exception("Due-post dispatcher: the poll failed; trying again")
+            if isinstance(exc, DatabaseError):  # restarted or failed over: reconnect next poll
+                connections.close_all()
             stop.wait(poll)
         if len(handed) < limit:  # else more are due: go on at once
             stop.wait(max(0.0, poll - (time.monotonic() - started)))
