@@ -1,5 +1,6 @@
 """What the benchmarks and the chaos run share: a PostgreSQL database of their own, the X sandbox in
-its own process, real `manage.py qcluster` processes, and fast seeding with bulk_create.
+its own process, real `manage.py qcluster` and `manage.py dispatch` processes (one of each per
+simulated machine), and fast seeding with bulk_create.
 
 Everything runs on this machine over loopback. Times that are compared come from one clock: the
 sandbox stamps each tweet with time.time() when it creates it, and `schedule_at` is wall time too.
