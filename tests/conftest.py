@@ -157,6 +157,17 @@ def bytes_io():
     return io.BytesIO
 
 
+def running_database_url() -> str:
+    """The test database as a DATABASE_URL, for the processes a test starts."""
+    from django.db import connection
+
+    db = connection.settings_dict
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{db['NAME']}"
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
 @pytest.fixture
 def dispatching():
     """The due-post dispatcher (what `manage.py dispatch` runs) polling in a thread of this

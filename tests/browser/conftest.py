@@ -10,6 +10,8 @@ import os
 
 import pytest
 
+from tests.conftest import running_database_url
+
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = "/usr/bin/chromium"
@@ -85,16 +87,6 @@ def x_sandbox(settings):
     sandbox.stop()
 
 
-def _database_url() -> str:
-    from django.db import connection
-
-    db = connection.settings_dict
-    if db["ENGINE"].endswith("sqlite3"):
-        return f"sqlite:///{db['NAME']}"
-    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
-    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
 @pytest.fixture
 def worker(transactional_db, live_server, x_sandbox, settings):
     """A real django-q2 cluster (`manage.py qcluster`) and the due-post dispatcher (`manage.py
@@ -107,7 +99,7 @@ def worker(transactional_db, live_server, x_sandbox, settings):
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "tests.settings",
-        "DATABASE_URL": _database_url(),
+        "DATABASE_URL": running_database_url(),
         "TEST_MEDIA_ROOT": str(settings.MEDIA_ROOT),
         "X_API_URL": x_sandbox.url,
         "X_WEB_URL": x_sandbox.url,

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from posts import services
 from posts.models import Dispatcher, Post
-from tests.browser.conftest import _database_url
+from tests.conftest import running_database_url
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -30,7 +30,7 @@ def test_the_dispatch_command_hands_out_a_due_post_at_once_and_stops_on_sigterm(
     post = make_post(schedule_at=timezone.now() + dt.timedelta(hours=1))
     services.review_post(actor=alice, post=post, action=1)
     Post.objects.filter(pk=post.pk).update(schedule_at=timezone.now() - dt.timedelta(seconds=1))
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings", "DATABASE_URL": _database_url(),
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings", "DATABASE_URL": running_database_url(),
            "LOG_LEVEL": "INFO"}
     command = subprocess.Popen([sys.executable, "manage.py", "dispatch"], cwd=ROOT, env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
