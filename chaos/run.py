@@ -59,7 +59,8 @@ def parse(argv):
     parser.add_argument("--broker", choices=["orm", "redis"], default="orm")
     parser.add_argument("--kill-every", type=float, default=4.0, help="seconds between SIGKILLs (0: none)")
     parser.add_argument("--restart-at", type=float, default=None,
-                        help="seconds into the run when every cluster restarts at once (default: half the spread; 0: never)")
+                        help="seconds into the run when every cluster restarts at once "
+                        "(default: half the spread; 0: never)")
     parser.add_argument("--fail-rate", type=float, default=0.10)
     parser.add_argument("--lose-rate", type=float, default=0.05)
     parser.add_argument("--expire-rate", type=float, default=0.01)

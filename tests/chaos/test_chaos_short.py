@@ -1,5 +1,6 @@
 """The chaos run, short: 60 posts, two clusters, X failing, losing answers and expiring tokens,
-workers and dispatchers killed with SIGKILL, and every cluster restarted at once mid-run. No post is lost, stuck or tweeted twice (python -m chaos)."""
+workers and dispatchers killed with SIGKILL, and every cluster restarted at once mid-run. No post
+is lost, stuck or tweeted twice (python -m chaos)."""
 
 import os
 import re
