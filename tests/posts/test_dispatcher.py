@@ -123,7 +123,7 @@ def test_the_minute_schedule_and_its_task_rows_are_gone_after_the_upgrade(db):
     now = timezone.now()
     for func in ("posts.tasks.dispatch", "posts.tasks.publish"):
         Success.objects.create(id=func[-8:], name=func, func=func, started=now, stopped=now, success=True)
-    importlib.import_module("posts.migrations.0006_dispatcher_heartbeat").unschedule_dispatcher(apps, None)
+    importlib.import_module("posts.migrations.0007_dispatcher_heartbeat").unschedule_dispatcher(apps, None)
     assert not Schedule.objects.filter(func="posts.tasks.dispatch").exists()
     assert Schedule.objects.exists()  # the others stay
     assert list(Success.objects.values_list("func", flat=True)) == ["posts.tasks.publish"]

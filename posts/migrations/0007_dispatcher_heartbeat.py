@@ -12,7 +12,7 @@ def unschedule_dispatcher(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('posts', '0005_post_list_indexes'),
+        ('posts', '0006_post_version'),
         ('django_q', '0019_alter_task_options_alter_ormq_key_alter_ormq_lock_and_more'),
     ]
 
