@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.db.models import Count, Min
+from django.db.models import Count, DateTimeField, Min
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -29,7 +29,9 @@ def oldest_due(now: dt.datetime) -> dt.datetime | None:
     Dispatched channels count until a worker claims them: a lost queue leaves them waiting."""
     return (
         due_channels(now, dispatched=True)
-        .annotate(due_since=Coalesce("next_attempt_at", "post__schedule_at", "updated_at"))
+        .annotate(
+            due_since=Coalesce("next_attempt_at", "post__schedule_at", "updated_at", output_field=DateTimeField())
+        )
         .aggregate(oldest=Min("due_since"))["oldest"]
     )
 
