@@ -109,14 +109,34 @@ def worker(transactional_db, live_server, x_sandbox, settings):
         "Q_WORKERS": "1",
         "LOG_LEVEL": "WARNING",
     }
-    processes = [subprocess.Popen([sys.executable, "manage.py", command], cwd=root, env=env)
-                 for command in ("qcluster", "dispatch")]
+    # Each in its own process group: the cluster forks a sentinel, workers, a monitor and a pusher,
+    # and any of them left running would keep a session open on the test database, which then
+    # cannot be dropped at the end of the run.
+    processes = [
+        subprocess.Popen([sys.executable, "manage.py", command], cwd=root, env=env, start_new_session=True)
+        for command in ("qcluster", "dispatch")
+    ]
     yield processes[0]
     for process in processes:
-        process.terminate()
-    for process in processes:
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process_group(process)
+
+
+def stop_process_group(process, *, grace: float = 20.0) -> None:
+    """SIGTERM the process's group, wait up to `grace` seconds for its leader, then SIGKILL whatever
+    of the group is left (forked children outlive their parent otherwise)."""
+    import signal
+    import subprocess
+
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return
+    try:
+        process.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        pass
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    process.wait()
