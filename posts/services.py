@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
+from socialhub.parsing import parse_id
 from socials.models import Account
 from socials.publishers import publisher_for
 
@@ -72,10 +73,10 @@ def _clean_text(content: str, hashtags) -> tuple[str, list[str]]:
 def _clean_accounts(task: TaskAssign, account_ids: Sequence) -> list[Account]:
     ids = []
     for raw in account_ids or []:
-        try:
-            ids.append(int(raw))
-        except (TypeError, ValueError):
-            raise ValidationError({"post_channels": [f"{raw!r} is not an X account id."]}) from None
+        pk = parse_id(raw)
+        if pk is None:
+            raise ValidationError({"post_channels": [f"{raw!r} is not an X account id."]})
+        ids.append(pk)
     if not ids:
         raise ValidationError({"post_channels": ["Pick at least one X account to post to."]})
     accounts = list(Account.objects.filter(pk__in=set(ids), user_id=task.user_id))
@@ -169,13 +170,13 @@ def _clean_parts(raw_parts: list[dict]) -> list[_Part]:
         if weighted_length(compose_text(content, [])) > MAX_WEIGHTED_LENGTH:
             problems.append(f"Part {position}: {errors.TOO_LONG}")
         part_id = raw.get("id")
-        if part_id is not None and not str(part_id).isdigit():
+        if part_id is not None and not parse_id(str(part_id)):
             problems.append(f"Part {position}: {part_id!r} is not a part id.")
             part_id = None
         if not content and not media and not part_id:
             problems.append(f"Part {position} is empty: write some text or attach media.")
-        remove = [int(pk) for pk in raw.get("remove_media_ids") or [] if str(pk).isdigit()]
-        cleaned.append(_Part(position, content, media, int(part_id) if part_id else None, remove))
+        remove = [pk for pk in (parse_id(str(r)) for r in raw.get("remove_media_ids") or []) if pk]
+        cleaned.append(_Part(position, content, media, parse_id(str(part_id)) if part_id else None, remove))
     if problems:
         raise ValidationError({"parts": problems})
     return cleaned

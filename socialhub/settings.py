@@ -57,6 +57,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "socialhub.middleware.RequestGuardMiddleware",  # NUL bytes, oversized text bodies
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -139,7 +140,11 @@ STORAGES = {
 }
 # Videos may be up to 512 MB: stream large uploads to disk rather than memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Text is small: a whole thread is a few KB. A text body (JSON, form) over this is refused with 413
+# before it is read (socialhub/middleware.py); in multipart bodies Django caps the text fields with
+# DATA_UPLOAD_MAX_MEMORY_SIZE (https://docs.djangoproject.com/en/5.2/ref/settings/#data-upload-max-memory-size).
+TEXT_BODY_MAX_BYTES = env.int("TEXT_BODY_MAX_BYTES", default=100 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = TEXT_BODY_MAX_BYTES
 
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
@@ -272,6 +277,11 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PARSER_CLASSES": [
+        "socialhub.parsers.JSONParser",  # refuses lone surrogates
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "socialhub.api.Pagination",
     "PAGE_SIZE": 50,
