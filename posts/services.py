@@ -456,7 +456,7 @@ def _direct_account(client: User, account_id) -> Account:
         state=Account.State.DISCONNECTED
     )
     if account_id not in (None, ""):
-        account = accounts.filter(pk=account_id).first()
+        account = accounts.filter(pk=parse_id(account_id) or 0).first()
     else:  # the client's account that can post, else whichever they have (to say why it cannot)
         account = sorted(accounts, key=lambda a: (not a.can_post, a.pk))[0] if accounts else None
     if account is None:

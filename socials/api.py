@@ -123,7 +123,7 @@ class TestConnectionView(APIView):
     )
     def get(self, request):
         account = self._account(request)
-        report = services.test_connection(account=account)
+        report = services.test_connection(actor=request.user, account=account)
         return Response({"success": report.works, "message": report.message, "details": report.as_dict()})
 
     @staticmethod

@@ -379,9 +379,13 @@ class ConnectionReport:
         }
 
 
-def test_connection(*, account: Account) -> ConnectionReport:
+def test_connection(*, actor: User, account: Account) -> ConnectionReport:
     """Ask X who the account's token belongs to (/2/users/me; a bearer token reads /2/users/:id) and
-    report whether it works, how it is authenticated, the token expiry and the rate-limit budget."""
+    report whether it works, how it is authenticated, the token expiry and the rate-limit budget.
+
+    Only those who manage the account (its client, staff) spend its token on this: raises NotAllowed."""
+    if not can_manage(actor, account):
+        raise NotAllowed("Only the account's client or staff can test its connection.")
     bearer = account.token_type == Account.TokenType.BEARER
     report = dict(
         account_id=account.pk,
