@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "django.contrib.sites",
     "rest_framework",
     "rest_framework_simplejwt",
+    "rest_framework_simplejwt.token_blacklist",
     "drf_spectacular",
     "allauth",
     "allauth.account",
@@ -150,12 +151,29 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
 
+# --- The shared cache: Redis when REDIS_URL is set, else a table in the database, so every web
+# process counts the same login failures (accounts/login.py) and allauth's rate limits.
+# https://docs.djangoproject.com/en/5.2/topics/cache/ ; the table comes from a migration
+# (accounts/migrations/0002_cache_table.py), so `migrate` is all a deployment runs.
+REDIS_URL = env.str("REDIS_URL", default="")  # also django-q2's broker, below
+CACHE_TABLE = "socialhub_cache"
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": CACHE_TABLE}
+}
+
 # --- django-allauth (https://docs.allauth.org/en/latest/account/configuration.html)
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 ACCOUNT_LOGOUT_ON_GET = False
+# Failed logins on every way in (accounts/login.py), per address and per account; allauth's
+# other limits keep their defaults. https://docs.allauth.org/en/latest/account/rate_limits.html
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": env.str("LOGIN_FAILED_RATE_LIMIT", default="10/m/ip,30/h/ip,5/5m/key,20/h/key"),
+}
 # Starting an OAuth flow needs a POST with a CSRF token.
 SOCIALACCOUNT_LOGIN_ON_GET = False
 SOCIALACCOUNT_STORE_TOKENS = False  # socials.Account is the single home of X tokens.
@@ -232,7 +250,6 @@ SOCIALACCOUNT_PROVIDERS = {
 # times. None of this is what keeps a tweet single: the channel's claim in the database is
 # (posts/publishing.py); a redelivered task finds the channel published or claimed and sends nothing.
 # One worker runs the due-post dispatcher loop (posts/dispatcher.py); the others publish.
-REDIS_URL = env.str("REDIS_URL", default="")
 Q_CLUSTER = {
     "name": "socialhub",
     "workers": env.int("Q_WORKERS", default=4),
@@ -302,10 +319,15 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,  # file fields appear in request bodies only
 }
 # https://django-rest-framework-simplejwt.readthedocs.io/en/latest/settings.html
+# Short access tokens; refresh tokens rotate and each works once (token_blacklist); every token
+# carries a fingerprint of the password hash, so a password change ends them all (accounts/api_auth.py).
 SIMPLE_JWT = {
-    "ACCESS_TOKEN_LIFETIME": datetime.timedelta(minutes=env.int("JWT_ACCESS_MINUTES", default=15)),
+    "ACCESS_TOKEN_LIFETIME": datetime.timedelta(minutes=env.int("JWT_ACCESS_MINUTES", default=5)),
     "REFRESH_TOKEN_LIFETIME": datetime.timedelta(days=env.int("JWT_REFRESH_DAYS", default=1)),
     "AUTH_HEADER_TYPES": ("Bearer",),
+    "ROTATE_REFRESH_TOKENS": True,
+    "BLACKLIST_AFTER_ROTATION": True,
+    "CHECK_REVOKE_TOKEN": True,
 }
 
 # --- Security. HTTPS settings are on whenever DEBUG is off, so `check --deploy` is clean.
