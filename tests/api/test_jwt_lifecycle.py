@@ -62,3 +62,10 @@ def test_a_deleted_users_refresh_token_is_a_401_not_a_500(rita):
     tokens = obtain("rita", "pw-rita")
     rita.delete()
     assert refresh(tokens["refresh"]).status_code == 401
+
+
+def test_the_admin_never_shows_refresh_tokens(client, sam, rita):
+    obtain("rita", "pw-rita")
+    client.force_login(sam)
+    assert client.get("/admin/token_blacklist/outstandingtoken/").status_code == 404
+    assert "token_blacklist" not in client.get("/admin/").content.decode()
