@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "allauth.socialaccount.providers.twitter",
     "allauth.socialaccount.providers.twitter_oauth2",
     "django_q",
+    "csp",
     "accounts",
     "socials",
     "posts",
@@ -67,6 +68,7 @@ MIDDLEWARE = [
     "accounts.middleware.UserTimezoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "socialhub.security_headers.SecurityHeadersMiddleware",  # CSP (django-csp), Permissions-Policy
     "allauth.account.middleware.AccountMiddleware",
 ]
 
@@ -342,6 +344,39 @@ if SECURE_HTTPS:
     SECURE_HSTS_PRELOAD = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+
+
+def _origin(url: str) -> str:
+    scheme, _, rest = url.partition("://")
+    return f"{scheme}://{rest.split('/', 1)[0]}"
+
+
+# Content-Security-Policy (django-csp, socialhub/security_headers.py): scripts, styles, images and
+# fetches from this site only; nothing inline. Forms may lead to X's consent pages (the connect
+# flow's redirect is checked against form-action). https://django-csp.readthedocs.io/
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", "blob:"],  # blob: the composer's previews of picked files
+        "media-src": ["'self'", "blob:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": sorted(
+            {"'self'", _origin(X_OAUTH2_AUTHORIZE_URL), _origin(X_API_URL), _origin(X_WEB_URL)}
+        ),
+    },
+}
+API_DOCS_PREFIXES = ("/api/docs/", "/api/redoc/")  # third-party pages: see socialhub/security_headers.py
+# No page uses these browser features. https://www.w3.org/TR/permissions-policy/
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), "
+    "payment=(), usb=(), browsing-topics=()"
+)
 
 LOGGING = {
     "version": 1,
