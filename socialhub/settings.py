@@ -176,6 +176,9 @@ ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_RATE_LIMITS = {
     "login_failed": env.str("LOGIN_FAILED_RATE_LIMIT", default="10/m/ip,30/h/ip,5/5m/key,20/h/key"),
 }
+# Behind N proxies that append to X-Forwarded-For, the client's address is the Nth from the end;
+# 0 trusts no header and counts REMOTE_ADDR. https://docs.allauth.org/en/latest/common/configuration.html
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=0)
 # Starting an OAuth flow needs a POST with a CSRF token.
 SOCIALACCOUNT_LOGIN_ON_GET = False
 SOCIALACCOUNT_STORE_TOKENS = False  # socials.Account is the single home of X tokens.
