@@ -1,7 +1,9 @@
 """Content-Security-Policy (django-csp) and Permissions-Policy on every answer.
 
 Our own pages load scripts and styles only from /static/ (no inline code, no on* handlers), so
-the policy in settings.CONTENT_SECURITY_POLICY allows 'self' and nothing inline. The API docs
+the policy in settings.CONTENT_SECURITY_POLICY allows 'self' and nothing inline. Forms may lead
+to X (connecting an account redirects to X's consent page, and browsers check a form's redirects
+against form-action): the origins of the X_* URL settings are added to form-action. The API docs
 pages (Swagger UI, ReDoc) are third-party templates with an inline initializer script and
 styles that their bundles inject at run time: under API_DOCS_PREFIXES each inline script is
 allowed by its SHA-256 hash (computed from the page itself), inline styles are allowed and web
@@ -12,6 +14,7 @@ https://django-csp.readthedocs.io/en/latest/configuration.html
 import base64
 import hashlib
 import re
+from urllib.parse import urlsplit
 
 from csp.constants import UNSAFE_INLINE
 from csp.middleware import CSPMiddleware
@@ -27,6 +30,11 @@ def _script_hashes(html: bytes) -> list[str]:
     ]
 
 
+def _x_origins() -> list[str]:
+    urls = (settings.X_OAUTH2_AUTHORIZE_URL, settings.X_API_URL, settings.X_WEB_URL)
+    return sorted({f"{p.scheme}://{p.netloc}" for p in map(urlsplit, urls) if p.scheme and p.netloc})
+
+
 class SecurityHeadersMiddleware(CSPMiddleware):
     def process_response(self, request, response):
         response = super().process_response(request, response)
@@ -35,6 +43,7 @@ class SecurityHeadersMiddleware(CSPMiddleware):
 
     def get_policy_parts(self, request, response, report_only=False):
         parts = super().get_policy_parts(request, response, report_only)
+        parts.update = {**(parts.update or {}), "form-action": _x_origins()}
         if request.path.startswith(settings.API_DOCS_PREFIXES) and not response.streaming:
             docs = {
                 "script-src": _script_hashes(response.content),

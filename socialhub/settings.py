@@ -354,14 +354,10 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
 
-def _origin(url: str) -> str:
-    scheme, _, rest = url.partition("://")
-    return f"{scheme}://{rest.split('/', 1)[0]}"
-
-
 # Content-Security-Policy (django-csp, socialhub/security_headers.py): scripts, styles, images and
-# fetches from this site only; nothing inline. Forms may lead to X's consent pages (the connect
-# flow's redirect is checked against form-action). https://django-csp.readthedocs.io/
+# fetches from this site only; nothing inline. Forms may also lead to X's consent pages: the
+# middleware adds the X_* URLs' origins to form-action (the connect flow's redirect is checked
+# against it). https://django-csp.readthedocs.io/
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
@@ -374,9 +370,7 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
         "frame-ancestors": ["'none'"],
-        "form-action": sorted(
-            {"'self'", _origin(X_OAUTH2_AUTHORIZE_URL), _origin(X_API_URL), _origin(X_WEB_URL)}
-        ),
+        "form-action": ["'self'"],
     },
 }
 API_DOCS_PREFIXES = ("/api/docs/", "/api/redoc/")  # third-party pages: see socialhub/security_headers.py
