@@ -35,7 +35,8 @@ def post_payload(post, *, review=None, with_channels: bool = False) -> dict:
             "excerpt": excerpt(post.full_text) or "(media only)",
             "status": post.get_status_display(),
             "client": task.user.username,
-            "reseller": task.reseller.username,
+            # A client's own direct publish (POST /socials/publish/twitter) has a task without a reseller.
+            "reseller": task.reseller.username if task.reseller_id else None,
             "task": task.title,
             "schedule_at": post.schedule_at.isoformat() if post.schedule_at else None,
         }

@@ -65,7 +65,8 @@ def on_post_published(sender, post, **kwargs):
     task = post.task
     _tell(
         kind=Kind.POST_PUBLISHED,
-        recipients=[task.reseller],
+        # Whoever wrote it: the reseller, or the client who published it directly.
+        recipients=[task.reseller or task.user],
         payload=payloads.post_payload(post, with_channels=True),
         reseller_ids=[task.reseller_id],
     )

@@ -4,6 +4,8 @@ from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
 from django.utils.html import format_html, format_html_join
 
+from socialhub.parsing import parse_id
+
 from . import errors, services
 from .models import ChannelPart, Post, PostChannel, PostMedia, PostPart, ReviewEvent, TaskAssign
 
@@ -104,7 +106,7 @@ class ReviewForm(forms.Form):
 def _version_of(request, post: Post) -> int:
     """The version of `post` the confirmation page showed; 0 (never current) when it did not say."""
     raw = request.POST.get(f"version-{post.pk}", "")
-    return int(raw) if raw.isascii() and raw.isdigit() else 0
+    return parse_id(raw) or 0
 
 
 def _review(modeladmin, request, queryset, action: int, feedback: str = "") -> None:

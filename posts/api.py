@@ -7,12 +7,14 @@ scope, or one they may not act on, answers 404 (the services' NotAllowed becomes
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, mixins, permissions, status, viewsets
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from idempotency.decorators import IDEMPOTENCY_PARAMETER, idempotent
-from socialhub.api import error_response, parse_id
+from socialhub.api import error_response
+from socialhub.parsers import JSONParser
+from socialhub.parsing import parse_id
 
 from . import errors, services
 from .models import Post, TaskAssign

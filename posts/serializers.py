@@ -15,7 +15,8 @@ from rest_framework.fields import empty
 from rest_framework.utils import html
 
 from accounts.models import User
-from socialhub.api import OpaqueIdField, parse_id
+from socialhub.api import OpaqueIdField
+from socialhub.parsing import parse_id
 
 from .models import (
     AWAITING_APPROVAL,

@@ -16,6 +16,7 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 
 from accounts.models import User
+from socialhub.parsing import parse_id
 from socials.models import Account
 from socials.publishers import publisher_for
 
@@ -76,10 +77,10 @@ def _clean_text(content: str, hashtags) -> tuple[str, list[str]]:
 def _clean_accounts(task: TaskAssign, account_ids: Sequence) -> list[Account]:
     ids = []
     for raw in account_ids or []:
-        try:
-            ids.append(int(raw))
-        except (TypeError, ValueError):
-            raise ValidationError({"post_channels": [f"{raw!r} is not an X account id."]}) from None
+        pk = parse_id(raw)
+        if pk is None:
+            raise ValidationError({"post_channels": [f"{raw!r} is not an X account id."]})
+        ids.append(pk)
     if not ids:
         raise ValidationError({"post_channels": ["Pick at least one X account to post to."]})
     accounts = list(Account.objects.filter(pk__in=set(ids), user_id=task.user_id))
@@ -201,13 +202,13 @@ def _clean_parts(raw_parts: list[dict]) -> list[_Part]:
         if problem := cashtag_problem(content):
             problems.append(f"Part {position}: {problem}")
         part_id = raw.get("id")
-        if part_id is not None and not str(part_id).isdigit():
+        if part_id is not None and not parse_id(str(part_id)):
             problems.append(f"Part {position}: {part_id!r} is not a part id.")
             part_id = None
         if not content and not media and not part_id:
             problems.append(f"Part {position} is empty: write some text or attach media.")
-        remove = [int(pk) for pk in raw.get("remove_media_ids") or [] if str(pk).isdigit()]
-        cleaned.append(_Part(position, content, media, int(part_id) if part_id else None, remove))
+        remove = [pk for pk in (parse_id(str(r)) for r in raw.get("remove_media_ids") or []) if pk]
+        cleaned.append(_Part(position, content, media, parse_id(str(part_id)) if part_id else None, remove))
     if problems:
         raise ValidationError({"parts": problems})
     return cleaned
@@ -542,7 +543,7 @@ def _direct_account(client: User, account_id) -> Account:
         state=Account.State.DISCONNECTED
     )
     if account_id not in (None, ""):
-        account = accounts.filter(pk=account_id).first()
+        account = accounts.filter(pk=parse_id(account_id) or 0).first()
     else:  # the client's account that can post, else whichever they have (to say why it cannot)
         account = sorted(accounts, key=lambda a: (not a.can_post, a.pk))[0] if accounts else None
     if account is None:

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
 from content_templates.composer import initial_from_template
+from socialhub.parsing import parse_id, parse_ids
 
 from . import errors, preview, services
 from .forms import BulkReviewForm, PostForm, ReviewForm, add_service_errors, thread_parts
@@ -68,8 +69,9 @@ def dashboard(request):
         per_task[task_id] = per_task.get(task_id, 0) + n
     status = request.GET.get("status", "")
     shown, shown_count = posts.with_relations(), sum(counts.values())
-    if status.isdigit() and int(status) in Post.Status.values:
-        shown, shown_count = shown.filter(status=int(status)), counts.get(int(status), 0)
+    wanted = status if status == "0" else parse_id(status)  # 0 (pending) is a status, not an id
+    if wanted is not None and int(wanted) in Post.Status.values:
+        shown, shown_count = shown.filter(status=int(wanted)), counts.get(int(wanted), 0)
     tasks = list(TaskAssign.objects.for_user(user).select_related("user"))
     for task in tasks:
         task.n_posts = per_task.get(task.pk, 0)
@@ -203,13 +205,13 @@ def _initial_from_query(request) -> dict:
     """Pre-fill: ?task=<id> picks the task; ?from=<post id> copies an earlier post's text."""
     initial = {}
     tasks = TaskAssign.objects.for_user(request.user)
-    task_id = request.GET.get("task", "")
-    if task_id.isdigit() and tasks.filter(pk=task_id).exists():
-        initial["task"] = int(task_id)
+    task_id = parse_id(request.GET.get("task"))
+    if task_id and tasks.filter(pk=task_id).exists():
+        initial["task"] = task_id
     elif tasks.count() == 1:
         initial["task"] = tasks.get().pk
-    source = request.GET.get("from", "")
-    if source.isdigit():
+    source = parse_id(request.GET.get("from"))
+    if source:
         post = Post.objects.for_user(request.user).filter(pk=source).prefetch_related("channels").first()
         if post is not None:
             initial.update(PostForm.initial_for(post), task=post.task_id, when="approval", schedule_at=None)
@@ -295,7 +297,7 @@ def detail(request, pk: int, review_form=None, status: int = 400):
 @require_GET
 def status(request):
     """The live status of the given posts (?ids=1,2): JSON with each post's status fragment."""
-    ids = [int(i) for i in request.GET.get("ids", "").split(",") if i.strip().isdigit()][:100]
+    ids = parse_ids(request.GET.get("ids", ""), limit=100)
     posts = Post.objects.for_user(request.user).filter(pk__in=ids).prefetch_related("channels__account")
     rows = [
         {
@@ -457,8 +459,8 @@ def calendar_view(request):
     )
     clients = User.objects.clients().filter(tasks__in=TaskAssign.objects.for_user(user)).distinct().order_by("username")
     client_id = request.GET.get("client", "")
-    if client_id.isdigit():
-        posts = posts.filter(task__user_id=int(client_id))
+    if parse_id(client_id):
+        posts = posts.filter(task__user_id=parse_id(client_id))
     by_day: dict[dt.date, list] = {}
     for post in posts.select_related("task__user").order_by("schedule_at", "published_at"):
         when = post.published_at if post.status == Post.Status.PUBLISHED else post.schedule_at

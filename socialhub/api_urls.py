@@ -3,9 +3,9 @@
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
-from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
 
 from accounts import api as accounts_api
+from accounts import api_auth
 from content_templates import api as templates_api
 from posts import api as posts_api
 
@@ -14,8 +14,8 @@ router.register("users", accounts_api.UserViewSet, basename="api-users")
 router.register("tasks", posts_api.TaskViewSet, basename="api-tasks")
 
 urlpatterns = [
-    path("auth/token", TokenObtainPairView.as_view(), name="api-token"),
-    path("auth/token/refresh", TokenRefreshView.as_view(), name="api-token-refresh"),
+    path("auth/token", api_auth.TokenObtainView.as_view(), name="api-token"),
+    path("auth/token/refresh", api_auth.TokenRefreshView.as_view(), name="api-token-refresh"),
     path("users/me", accounts_api.MeView.as_view(), name="api-me"),
     path("posts", posts_api.PostListView.as_view(), name="api-posts"),
     path("posts/<str:post_id>", posts_api.PostDetailView.as_view(), name="api-post"),

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "django.contrib.sites",
     "rest_framework",
     "rest_framework_simplejwt",
+    "rest_framework_simplejwt.token_blacklist",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "allauth",
@@ -48,6 +49,7 @@ INSTALLED_APPS = [
     "allauth.socialaccount.providers.twitter",
     "allauth.socialaccount.providers.twitter_oauth2",
     "django_q",
+    "csp",
     "accounts",
     "socials",
     "posts",
@@ -58,6 +60,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "socialhub.middleware.RequestGuardMiddleware",  # NUL bytes, oversized text bodies
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -66,6 +69,7 @@ MIDDLEWARE = [
     "accounts.middleware.UserTimezoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "socialhub.security_headers.SecurityHeadersMiddleware",  # CSP (django-csp), Permissions-Policy
     "allauth.account.middleware.AccountMiddleware",
 ]
 
@@ -145,11 +149,27 @@ MEDIA_SIGNED_URL_SECONDS = env.int("MEDIA_SIGNED_URL_SECONDS", default=60 * 60)
 MEDIA_QUOTA_PER_CLIENT = env.int("MEDIA_QUOTA_PER_CLIENT_MB", default=2048) * 1024 * 1024
 # Videos may be up to 512 MB: stream large uploads to disk rather than memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Text is small: a whole thread is a few KB. A text body (JSON, form) over this is refused with 413
+# before it is read (socialhub/middleware.py); in multipart bodies Django caps the text fields with
+# DATA_UPLOAD_MAX_MEMORY_SIZE (https://docs.djangoproject.com/en/5.2/ref/settings/#data-upload-max-memory-size).
+TEXT_BODY_MAX_BYTES = env.int("TEXT_BODY_MAX_BYTES", default=100 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = TEXT_BODY_MAX_BYTES
 
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
+
+# --- The shared cache: Redis when REDIS_URL is set, else a table in the database, so every web
+# process counts the same login failures (accounts/login.py) and allauth's rate limits.
+# https://docs.djangoproject.com/en/5.2/topics/cache/ ; the table comes from a migration
+# (accounts/migrations/0002_cache_table.py), so `migrate` is all a deployment runs.
+REDIS_URL = env.str("REDIS_URL", default="")  # also django-q2's broker, below
+CACHE_TABLE = "socialhub_cache"
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": CACHE_TABLE}
+}
 
 # --- django-allauth (https://docs.allauth.org/en/latest/account/configuration.html)
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
@@ -157,6 +177,14 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 ACCOUNT_LOGOUT_ON_GET = False
+# Failed logins on every way in (accounts/login.py), per address and per account; allauth's
+# other limits keep their defaults. https://docs.allauth.org/en/latest/account/rate_limits.html
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": env.str("LOGIN_FAILED_RATE_LIMIT", default="10/m/ip,30/h/ip,5/5m/key,20/h/key"),
+}
+# Behind N proxies that append to X-Forwarded-For, the client's address is the Nth from the end;
+# 0 trusts no header and counts REMOTE_ADDR. https://docs.allauth.org/en/latest/common/configuration.html
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=0)
 # Starting an OAuth flow needs a POST with a CSRF token.
 SOCIALACCOUNT_LOGIN_ON_GET = False
 SOCIALACCOUNT_STORE_TOKENS = False  # socials.Account is the single home of X tokens.
@@ -244,7 +272,6 @@ SOCIALACCOUNT_PROVIDERS = {
 # (posts/publishing.py); a redelivered task finds the channel published or claimed and sends nothing.
 # Every worker publishes; `manage.py dispatch`, beside qcluster, hands them due posts
 # (posts/dispatcher.py).
-REDIS_URL = env.str("REDIS_URL", default="")
 Q_CLUSTER = {
     "name": "socialhub",
     "workers": env.int("Q_WORKERS", default=4),
@@ -291,6 +318,11 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PARSER_CLASSES": [
+        "socialhub.parsers.JSONParser",  # refuses lone surrogates
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "socialhub.api.Pagination",
     "PAGE_SIZE": 50,
@@ -316,10 +348,15 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 # https://django-rest-framework-simplejwt.readthedocs.io/en/latest/settings.html
+# Short access tokens; refresh tokens rotate and each works once (token_blacklist); every token
+# carries a fingerprint of the password hash, so a password change ends them all (accounts/api_auth.py).
 SIMPLE_JWT = {
-    "ACCESS_TOKEN_LIFETIME": datetime.timedelta(minutes=env.int("JWT_ACCESS_MINUTES", default=15)),
+    "ACCESS_TOKEN_LIFETIME": datetime.timedelta(minutes=env.int("JWT_ACCESS_MINUTES", default=5)),
     "REFRESH_TOKEN_LIFETIME": datetime.timedelta(days=env.int("JWT_REFRESH_DAYS", default=1)),
     "AUTH_HEADER_TYPES": ("Bearer",),
+    "ROTATE_REFRESH_TOKENS": True,
+    "BLACKLIST_AFTER_ROTATION": True,
+    "CHECK_REVOKE_TOKEN": True,
 }
 
 # --- Security. HTTPS settings are on whenever DEBUG is off, so `check --deploy` is clean.
@@ -335,13 +372,47 @@ if SECURE_HTTPS:
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
+
+# Content-Security-Policy (django-csp, socialhub/security_headers.py): scripts, styles, images and
+# fetches from this site only; nothing inline. Forms may also lead to X's consent pages: the
+# middleware adds the X_* URLs' origins to form-action (the connect flow's redirect is checked
+# against it). https://django-csp.readthedocs.io/
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", "blob:"],  # blob: the composer's previews of picked files
+        "media-src": ["'self'", "blob:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    },
+}
+API_DOCS_PREFIXES = ("/api/docs/", "/api/redoc/")  # third-party pages: see socialhub/security_headers.py
+# No page uses these browser features. https://www.w3.org/TR/permissions-policy/
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), "
+    "payment=(), usb=(), browsing-topics=()"
+)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # At DEBUG these print signed requests whole: OAuth 1.0a request tokens and verifiers,
+        # authorization codes and PKCE verifiers. Never below WARNING, whatever LOG_LEVEL says.
+        "allauth.socialaccount.providers.oauth.oauth1_auth": {"level": "WARNING"},
+        "requests_oauthlib": {"level": "WARNING"},
+        "oauthlib": {"level": "WARNING"},
+    },
 }
 
 # https://whitenoise.readthedocs.io/en/stable/django.html#WHITENOISE_USE_FINDERS

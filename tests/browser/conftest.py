@@ -46,12 +46,20 @@ def browser():
 
 @pytest.fixture
 def new_page(browser, live_server):
-    """A fresh browser context (own cookies) per person: new_page(user) is logged in as them."""
-    contexts = []
+    """A fresh browser context (own cookies) per person: new_page(user) is logged in as them.
+
+    Whatever a test does, the Content-Security-Policy must not have blocked anything on its pages.
+    """
+    contexts, violations = [], []
+
+    def _watch(page):
+        page.on("console", lambda msg: violations.append(f"{page.url}: {msg.text}")
+                if "Content Security Policy" in msg.text else None)
 
     def _open(user, *, password=None):
         context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
         context.set_default_timeout(15_000)
+        context.on("page", _watch)
         contexts.append(context)
         page = context.new_page()
         page.goto("/accounts/login/")
@@ -64,6 +72,7 @@ def new_page(browser, live_server):
     yield _open
     for context in contexts:
         context.close()
+    assert not violations, "\n".join(violations)
 
 
 @pytest.fixture

@@ -77,7 +77,10 @@ def test_a_reseller_sets_a_webhook_and_sends_a_test_event(
     run_queued("notifications.tasks.deliver_webhook")
     assert receiver.json()["event"] == "ping"
     request = receiver.requests[0]
-    assert webhooks.verify(request["body"], "a-secret-long-enough", request["headers"]["X-SocialHub-Signature"])
+    headers = request["headers"]
+    assert webhooks.verify(
+        request["body"], "a-secret-long-enough", headers["X-SocialHub-Signature"], headers["X-SocialHub-Timestamp"]
+    )
     page = client.get("/notifications/settings/").content.decode()
     assert "ping" in page and "Delivered" in page
     assert WebhookDelivery.objects.get().status == "delivered"
