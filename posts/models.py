@@ -78,9 +78,26 @@ class PostQuerySet(models.QuerySet):
         )
 
     def with_relations(self):
+        """Everything one post shows (detail page, API), accounts without their tokens."""
         return self.select_related("task__user", "task__reseller", "created_by").prefetch_related(
-            "channels__account", "channels__parts", "media", "parts__media"
+            channels_with_accounts(), "channels__parts", "media", "parts__media"
         )
+
+    def for_list(self, *, thread: bool = False):
+        """What a row of a post list shows: task and people, channels with their accounts (never
+        their tokens), media and parts (`thread`: the parts' media too, to show the thread)."""
+        related = [channels_with_accounts(), "media", "parts__media" if thread else "parts"]
+        return self.select_related("task__user", "task__reseller").prefetch_related(*related)
+
+
+def channels_with_accounts() -> models.Prefetch:
+    """A post's channels with their X accounts, leaving the accounts' encrypted token columns
+    unread: showing a post never needs a secret (and reading one would decrypt it)."""
+    from socials.fields import EncryptedTextField
+    from socials.models import Account
+
+    secrets = [f"account__{f.name}" for f in Account._meta.concrete_fields if isinstance(f, EncryptedTextField)]
+    return models.Prefetch("channels", queryset=PostChannel.objects.select_related("account").defer(*secrets))
 
 
 class Post(models.Model):
@@ -131,6 +148,8 @@ class Post(models.Model):
             models.Index(fields=["status", "schedule_at", "created_at", "id"], name="post_status_schedule"),
             # Counts per task and state (dashboard tabs and task cards) from the index alone.
             models.Index(fields=["task", "status"], name="post_task_status"),
+            # The published page: newest published first, one page read in index order.
+            models.Index(fields=["status", "-published_at", "-id"], name="post_status_published"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -420,3 +439,19 @@ class ReviewEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} by {self.actor} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class PostCount(models.Model):
+    """How many posts a task has in one state: the dashboard's tabs and task cards, the inbox's
+    total. Written only by database triggers on posts_post (posts/counters.py), so no writer can
+    miss it; `manage.py recount_posts` rebuilds it."""
+
+    task = models.ForeignKey(TaskAssign, on_delete=models.CASCADE, related_name="post_counts")
+    status = models.PositiveSmallIntegerField(choices=Post.Status.choices)
+    n = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["task", "status"], name="post_count_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.task_id}/{self.status}: {self.n}"

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.models import User
 from content_templates.composer import initial_from_template
 
-from . import errors, preview, services
+from . import counters, errors, preview, services
 from .forms import BulkReviewForm, PostForm, ReviewForm, add_service_errors, thread_parts
 from .models import MAX_PARTS, Post, ReviewEvent, TaskAssign
 from .templatetags.posts_tags import is_live
@@ -60,19 +60,20 @@ def dashboard(request):
     user = request.user
     if user.is_client:
         return redirect("posts:inbox")
-    posts = Post.objects.for_user(user)
-    # One grouped count gives the tabs (per state), the task cards (per task) and the page count.
+    # The tabs (per state), the task cards (per task) and the page count come from the counters
+    # the database keeps per (task, state): a few rows, however many posts there are.
     counts, per_task = {}, {}
-    for task_id, state, n in posts.values_list("task_id", "status").annotate(n=Count("pk")).order_by():
+    for (task_id, state), n in counters.by_task_and_status(user).items():
         counts[state] = counts.get(state, 0) + n
         per_task[task_id] = per_task.get(task_id, 0) + n
     status = request.GET.get("status", "")
-    shown, shown_count = posts.with_relations(), sum(counts.values())
+    shown, shown_count = Post.objects.for_user(user).for_list(), sum(counts.values())
     if status.isdigit() and int(status) in Post.Status.values:
         shown, shown_count = shown.filter(status=int(status)), counts.get(int(status), 0)
     tasks = list(TaskAssign.objects.for_user(user).select_related("user"))
     for task in tasks:
         task.n_posts = per_task.get(task.pk, 0)
+    page = _page(request, shown, count=shown_count)
     return render(
         request,
         "posts/dashboard.html",
@@ -81,9 +82,26 @@ def dashboard(request):
             "total": sum(counts.values()),
             "status": status,
             "tasks": tasks,
-            "page": _page(request, shown, count=shown_count),
+            "page": page,
+            "rows": _rows(page),
         },
     )
+
+
+def _rows(page) -> list[Post]:
+    """The page's posts with their links, reversed once per page rather than once per row."""
+    rows = list(page.object_list)
+    links = {name: reverse(f"posts:{name}", args=[_PK]) for name in ("detail", "edit", "review")}
+    compose = reverse("posts:compose")
+    for post in rows:
+        pk = str(post.pk)
+        post.links = {name: url.replace(_PK_TEXT, pk) for name, url in links.items()}
+        post.links["again"] = f"{compose}?from={pk}"
+    return rows
+
+
+_PK = 987654321  # a placeholder id in reversed URLs, replaced by each row's own
+_PK_TEXT = str(_PK)
 
 
 def _schedule_value(form) -> str:
@@ -318,11 +336,17 @@ def inbox(request):
     user = request.user
     if user.is_reseller:
         return redirect("posts:dashboard")
-    pending = Post.objects.for_user(user).pending().exclude(created_by=user).with_relations()
+    scope = Post.objects.for_user(user)
+    pending = scope.pending().exclude(created_by=user).for_list(thread=True)
+    # The total from the counters, less the viewer's own pending posts (staff who also write).
+    waiting = sum(n for (_, state), n in counters.by_task_and_status(user).items() if state == Post.Status.PENDING)
+    if not user.is_client:  # clients never write posts that wait for review
+        waiting -= scope.pending().filter(created_by=user).count()
+    page = _page(request, pending.order_by("schedule_at", "created_at", "pk"), count=waiting)
     return render(
         request,
         "posts/inbox.html",
-        {"page": _page(request, pending.order_by("schedule_at", "created_at", "pk")), "bulk_form": BulkReviewForm(user=user)},
+        {"page": page, "rows": _rows(page), "bulk_form": BulkReviewForm(user=user)},
     )
 
 
@@ -397,8 +421,11 @@ def reviewed(request):
 
 @login_required
 def published(request):
-    posts = Post.objects.for_user(request.user).published().with_relations().order_by("-published_at", "-pk")
-    return render(request, "posts/published.html", {"page": _page(request, posts)})
+    user = request.user
+    posts = Post.objects.for_user(user).published().for_list().order_by("-published_at", "-pk")
+    total = sum(n for (_, state), n in counters.by_task_and_status(user).items() if state == Post.Status.PUBLISHED)
+    page = _page(request, posts, count=total)
+    return render(request, "posts/published.html", {"page": page, "rows": _rows(page)})
 
 
 # --- Calendar.
