@@ -124,7 +124,7 @@ class PostListView(generics.ListAPIView):
     def get_queryset(self):
         filters = PostFilterSerializer(data=self.request.query_params)
         filters.is_valid(raise_exception=True)
-        return filters.filter(Post.objects.for_user(self.request.user).with_relations())
+        return filters.filter(Post.objects.listed_for(self.request.user).with_relations())
 
     @extend_schema(operation_id="posts_list", parameters=[PostFilterSerializer])
     def get(self, request, *args, **kwargs):

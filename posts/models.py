@@ -58,6 +58,16 @@ class PostQuerySet(models.QuerySet):
             return self.filter(task__reseller=user)
         return self.filter(task__user=user)
 
+    def listed_for(self, user, task_ids: list[int] | None = None):
+        """for_user, for a list: the person's task ids are read first (one small query, or given),
+        so PostgreSQL filters posts by task_id alone and walks the index of the list's order,
+        reading about a page of posts rather than joining every post in scope to its task."""
+        if user.is_platform_staff:
+            return self
+        if task_ids is None:
+            task_ids = list(TaskAssign.objects.for_user(user).values_list("pk", flat=True))
+        return self.filter(task_id__in=task_ids)
+
     def for_reseller(self, user):
         return self.filter(task__reseller=user)
 
@@ -148,6 +158,8 @@ class Post(models.Model):
             models.Index(fields=["status", "schedule_at", "created_at", "id"], name="post_status_schedule"),
             # Counts per task and state (dashboard tabs and task cards) from the index alone.
             models.Index(fields=["task", "status"], name="post_task_status"),
+            # A state's tab on the dashboard, newest first, in index order.
+            models.Index(fields=["status", "-created_at", "-id"], name="post_status_newest"),
             # The published page: newest published first, one page read in index order.
             models.Index(fields=["status", "-published_at", "-id"], name="post_status_published"),
         ]

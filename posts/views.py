@@ -62,17 +62,18 @@ def dashboard(request):
         return redirect("posts:inbox")
     # The tabs (per state), the task cards (per task) and the page count come from the counters
     # the database keeps per (task, state): a few rows, however many posts there are.
+    tasks = list(TaskAssign.objects.for_user(user).select_related("user"))
+    task_ids = None if user.is_platform_staff else [task.pk for task in tasks]
     counts, per_task = {}, {}
-    for (task_id, state), n in counters.by_task_and_status(user).items():
+    for (task_id, state), n in counters.by_task_and_status(user, task_ids).items():
         counts[state] = counts.get(state, 0) + n
         per_task[task_id] = per_task.get(task_id, 0) + n
-    status = request.GET.get("status", "")
-    shown, shown_count = Post.objects.for_user(user).for_list(), sum(counts.values())
-    if status.isdigit() and int(status) in Post.Status.values:
-        shown, shown_count = shown.filter(status=int(status)), counts.get(int(status), 0)
-    tasks = list(TaskAssign.objects.for_user(user).select_related("user"))
     for task in tasks:
         task.n_posts = per_task.get(task.pk, 0)
+    status = request.GET.get("status", "")
+    shown, shown_count = Post.objects.listed_for(user, task_ids).for_list(), sum(counts.values())
+    if status.isdigit() and int(status) in Post.Status.values:
+        shown, shown_count = shown.filter(status=int(status)), counts.get(int(status), 0)
     page = _page(request, shown, count=shown_count)
     return render(
         request,
@@ -336,10 +337,12 @@ def inbox(request):
     user = request.user
     if user.is_reseller:
         return redirect("posts:dashboard")
-    scope = Post.objects.for_user(user)
+    task_ids = None if user.is_platform_staff else list(TaskAssign.objects.for_user(user).values_list("pk", flat=True))
+    scope = Post.objects.listed_for(user, task_ids)
     pending = scope.pending().exclude(created_by=user).for_list(thread=True)
     # The total from the counters, less the viewer's own pending posts (staff who also write).
-    waiting = sum(n for (_, state), n in counters.by_task_and_status(user).items() if state == Post.Status.PENDING)
+    counts = counters.by_task_and_status(user, task_ids)
+    waiting = sum(n for (_, state), n in counts.items() if state == Post.Status.PENDING)
     if not user.is_client:  # clients never write posts that wait for review
         waiting -= scope.pending().filter(created_by=user).count()
     page = _page(request, pending.order_by("schedule_at", "created_at", "pk"), count=waiting)
@@ -422,8 +425,10 @@ def reviewed(request):
 @login_required
 def published(request):
     user = request.user
-    posts = Post.objects.for_user(user).published().for_list().order_by("-published_at", "-pk")
-    total = sum(n for (_, state), n in counters.by_task_and_status(user).items() if state == Post.Status.PUBLISHED)
+    task_ids = None if user.is_platform_staff else list(TaskAssign.objects.for_user(user).values_list("pk", flat=True))
+    posts = Post.objects.listed_for(user, task_ids).published().for_list().order_by("-published_at", "-pk")
+    counts = counters.by_task_and_status(user, task_ids)
+    total = sum(n for (_, state), n in counts.items() if state == Post.Status.PUBLISHED)
     page = _page(request, posts, count=total)
     return render(request, "posts/published.html", {"page": page, "rows": _rows(page)})
 

@@ -37,6 +37,10 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='post',
+            index=models.Index(fields=['status', '-created_at', '-id'], name='post_status_newest'),
+        ),
+        migrations.AddIndex(
+            model_name='post',
             index=models.Index(fields=['status', '-published_at', '-id'], name='post_status_published'),
         ),
         migrations.AddField(
