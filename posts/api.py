@@ -124,7 +124,8 @@ class PostListView(generics.ListAPIView):
     def get_queryset(self):
         filters = PostFilterSerializer(data=self.request.query_params)
         filters.is_valid(raise_exception=True)
-        return filters.filter(Post.objects.listed_for(self.request.user).with_relations())
+        posts = Post.objects.listed_for(self.request.user).for_list(thread=True, channel_parts=True)
+        return filters.filter(posts)
 
     @extend_schema(operation_id="posts_list", parameters=[PostFilterSerializer])
     def get(self, request, *args, **kwargs):

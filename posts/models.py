@@ -93,21 +93,40 @@ class PostQuerySet(models.QuerySet):
             channels_with_accounts(), "channels__parts", "media", "parts__media"
         )
 
-    def for_list(self, *, thread: bool = False):
+    def for_list(self, *, thread: bool = False, channel_parts: bool = False):
         """What a row of a post list shows: task and people, channels with their accounts (never
-        their tokens), media and parts (`thread`: the parts' media too, to show the thread)."""
-        related = [channels_with_accounts(), "media", "parts__media" if thread else "parts"]
-        return self.select_related("task__user", "task__reseller").prefetch_related(*related)
+        their tokens), media and parts (`thread`: the parts' media too; `channel_parts`: what each
+        channel sent of each part). Prefetched into plain lists (`<name>_list`, read through
+        `related_list`): Django builds no queryset per row and relation for them."""
+        parts = PostPart.objects.all()
+        if thread:
+            parts = parts.prefetch_related(models.Prefetch("media", to_attr="media_list"))
+        channels = channels_with_accounts(to_attr="channels_list")
+        if channel_parts:
+            channels.queryset = channels.queryset.prefetch_related(models.Prefetch("parts", to_attr="parts_list"))
+        return self.select_related("task__user", "task__reseller").prefetch_related(
+            channels,
+            models.Prefetch("media", to_attr="media_list"),
+            models.Prefetch("parts", queryset=parts, to_attr="parts_list"),
+        )
 
 
-def channels_with_accounts() -> models.Prefetch:
+def channels_with_accounts(to_attr: str | None = None) -> models.Prefetch:
     """A post's channels with their X accounts, leaving the accounts' encrypted token columns
     unread: showing a post never needs a secret (and reading one would decrypt it)."""
     from socials.fields import EncryptedTextField
     from socials.models import Account
 
     secrets = [f"account__{f.name}" for f in Account._meta.concrete_fields if isinstance(f, EncryptedTextField)]
-    return models.Prefetch("channels", queryset=PostChannel.objects.select_related("account").defer(*secrets))
+    queryset = PostChannel.objects.select_related("account").defer(*secrets)
+    return models.Prefetch("channels", queryset=queryset, to_attr=to_attr)
+
+
+def related_list(instance: models.Model, name: str) -> list:
+    """The rows of a relation as a list: the `<name>_list` PostQuerySet.for_list prefetched, else
+    the related manager's (its prefetch cache, or a query)."""
+    rows = instance.__dict__.get(f"{name}_list")
+    return rows if rows is not None else list(getattr(instance, name).all())
 
 
 class Post(models.Model):
@@ -201,21 +220,34 @@ class Post(models.Model):
         are its PostParts. A post without PostParts is a thread of one (a single tweet)."""
         from .text import compose_text
 
-        first = ThreadPart(1, self.content, self.full_text, list(self.media.all()))
-        rest = [ThreadPart(p.position, p.content, compose_text(p.content, []), list(p.media.all()), p)
-                for p in self.parts.all()]
+        first = ThreadPart(1, self.content, self.full_text, self.shown_media)
+        rest = [ThreadPart(p.position, p.content, compose_text(p.content, []), related_list(p, "media"), p)
+                for p in self.shown_parts]
         return [first, *rest]
 
     @property
     def is_thread(self) -> bool:
-        return len(self.parts.all()) > 0
+        return len(self.shown_parts) > 0
+
+    # The post's channels, media (part 1's) and parts 2..n, as lists (see related_list).
+    @property
+    def shown_channels(self) -> list["PostChannel"]:
+        return related_list(self, "channels")
+
+    @property
+    def shown_media(self) -> list["PostMedia"]:
+        return related_list(self, "media")
+
+    @property
+    def shown_parts(self) -> list["PostPart"]:
+        return related_list(self, "parts")
 
     def thread_with_channels(self) -> list["ThreadPart"]:
         """The thread, each part with how it went on each channel (`part.channels`: PartChannel
         list). Uses prefetched channels__parts when there (Post.objects.with_relations)."""
         thread = self.thread
-        for channel in self.channels.all():
-            done = {record.part_id: record for record in channel.parts.all()} if len(thread) > 1 else {}
+        for channel in self.shown_channels:
+            done = {record.part_id: record for record in related_list(channel, "parts")} if len(thread) > 1 else {}
             waiting = False
             for item in thread:
                 record = None if item.part is None else done.get(item.part.pk)
