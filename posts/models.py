@@ -3,6 +3,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 
@@ -95,17 +96,18 @@ class PostQuerySet(models.QuerySet):
 
     def for_list(self, *, thread: bool = False, channel_parts: bool = False):
         """What a row of a post list shows: task and people, channels with their accounts (never
-        their tokens), media and parts (`thread`: the parts' media too; `channel_parts`: what each
-        channel sent of each part). Prefetched into plain lists (`<name>_list`, read through
-        `related_list`): Django builds no queryset per row and relation for them."""
-        parts = PostPart.objects.all()
-        if thread:
-            parts = parts.prefetch_related(models.Prefetch("media", to_attr="media_list"))
+        their tokens), and how many media (`n_media`) and parts 2..n (`n_parts`) it has. `thread`:
+        the media and parts themselves, with the parts' media, to show the thread;
+        `channel_parts`: what each channel sent of each part too. Prefetched into plain lists
+        (`<name>_list`, read through `related_list`): Django builds no queryset per row for them."""
         channels = channels_with_accounts(to_attr="channels_list")
         if channel_parts:
             channels.queryset = channels.queryset.prefetch_related(models.Prefetch("parts", to_attr="parts_list"))
-        return self.select_related("task__user", "task__reseller").prefetch_related(
-            channels,
+        queryset = self.select_related("task__user", "task__reseller").prefetch_related(channels)
+        if not thread:
+            return queryset.annotate(n_media=_count_of(PostMedia), n_parts=_count_of(PostPart))
+        parts = PostPart.objects.prefetch_related(models.Prefetch("media", to_attr="media_list"))
+        return queryset.prefetch_related(
             models.Prefetch("media", to_attr="media_list"),
             models.Prefetch("parts", queryset=parts, to_attr="parts_list"),
         )
@@ -120,6 +122,12 @@ def channels_with_accounts(to_attr: str | None = None) -> models.Prefetch:
     secrets = [f"account__{f.name}" for f in Account._meta.concrete_fields if isinstance(f, EncryptedTextField)]
     queryset = PostChannel.objects.select_related("account").defer(*secrets)
     return models.Prefetch("channels", queryset=queryset, to_attr=to_attr)
+
+
+def _count_of(model) -> models.expressions.BaseExpression:
+    """How many `model` rows belong to the outer post (a subquery, run for the page's rows only)."""
+    rows = model.objects.filter(post=models.OuterRef("pk")).order_by().values("post")
+    return Coalesce(models.Subquery(rows.annotate(n=models.Count("pk")).values("n")), 0)
 
 
 def related_list(instance: models.Model, name: str) -> list:

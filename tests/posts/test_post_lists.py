@@ -106,3 +106,11 @@ def test_other_peoples_posts_are_not_found(client, mallory, rex, make_post):
     for person in (mallory, rex):
         client.force_login(person)
         assert client.get(f"/posts/{post.pk}/").status_code == 404
+
+
+def test_a_row_says_how_many_attachments_and_thread_parts_a_post_has(client, rita, make_post, png):
+    make_post(content="", parts=[{"content": "One", "media_files": [png]}, {"content": "Two"}, {"content": "Three"}])
+    make_post(content="Plain")
+    client.force_login(rita)
+    page = client.get("/posts/").content.decode()
+    assert page.count("· 1 attachment") == 1 and page.count("thread of 3 parts") == 1
