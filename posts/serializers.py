@@ -251,6 +251,12 @@ class ReviewInputSerializer(serializers.Serializer):
 
     action = serializers.ChoiceField(choices=[(1, "approve"), (2, "reject")], help_text="1 approves, 2 rejects.")
     feedback = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
+    version = serializers.IntegerField(
+        min_value=1, max_value=2**31 - 1,
+        help_text="The post's `version` you read. If the post changed since, nothing is reviewed: "
+        "409 with the current post in `details`.",
+        error_messages={"required": "Give the post's `version` you reviewed (GET the post to read it)."},
+    )
 
 
 class PostFilterSerializer(serializers.Serializer):
@@ -312,8 +318,7 @@ class MediaSerializer(serializers.ModelSerializer):
 
     def get_url(self, media) -> str:
         request = self.context.get("request")
-        url = media.file.url
-        return request.build_absolute_uri(url) if request else url
+        return request.build_absolute_uri(media.url) if request else media.url
 
 
 class PartChannelSerializer(serializers.Serializer):
@@ -371,7 +376,7 @@ class PostSerializer(serializers.ModelSerializer):
         model = Post
         fields = [
             "id", "task", "client", "reseller", "created_by", "content", "hashtags", "text", "status",
-            "status_label", "schedule_at", "feedback", "reviewed_by", "reviewed_at", "published_at",
+            "status_label", "version", "schedule_at", "feedback", "reviewed_by", "reviewed_at", "published_at",
             "created_at", "updated_at", "channels", "media", "parts",
         ]
         read_only_fields = fields
@@ -396,6 +401,7 @@ class PostSerializer(serializers.ModelSerializer):
             "text": lambda: post.full_text,
             "status": lambda: post.status,
             "status_label": post.get_status_display,
+            "version": lambda: post.version,
             "schedule_at": lambda: time(post.schedule_at),
             "feedback": lambda: post.feedback,
             "reviewed_by": lambda: None if post.reviewed_by_id is None else str(post.reviewed_by_id),
@@ -469,7 +475,7 @@ class ReviewEventSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ReviewEvent
-        fields = ["id", "post", "actor", "actor_username", "action", "action_label", "feedback", "created_at"]
+        fields = ["id", "post", "actor", "actor_username", "action", "action_label", "version", "feedback", "created_at"]
         read_only_fields = fields
 
 
@@ -477,7 +483,10 @@ class TaskSerializer(serializers.ModelSerializer):
     """A reseller's assignment to a client. Staff create and change them; the others read their own."""
 
     id = serializers.CharField(read_only=True)
-    user = OpaqueIdField(queryset=User.objects.clients(), help_text="The client's user id.")
+    user = OpaqueIdField(
+        queryset=User.objects.clients(),
+        help_text="The client's user id. It cannot change once the task has posts.",
+    )
     reseller = OpaqueIdField(queryset=User.objects.resellers(), help_text="The reseller's user id.")
     title = serializers.CharField(max_length=200)
 
@@ -486,7 +495,3 @@ class TaskSerializer(serializers.ModelSerializer):
         fields = ["id", "user", "reseller", "title", "brief", "created_at", "updated_at"]
         read_only_fields = ["created_at", "updated_at"]
 
-
-class TaskUpdateSerializer(TaskSerializer):
-    class Meta(TaskSerializer.Meta):
-        read_only_fields = ["user", "created_at", "updated_at"]

@@ -22,7 +22,7 @@ def drop_counters(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('posts', '0005_post_list_indexes'),
+        ('posts', '0006_post_version'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
