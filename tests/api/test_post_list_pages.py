@@ -84,16 +84,18 @@ def test_the_schema_documents_the_cursor_and_no_count(client, db):
 
 def test_each_post_reads_as_drfs_own_fields_would_show_it(api, rita, alice, make_post, alice_account):
     second = make_account(alice, "alice_two")
+    first = {"content": "One", "media_files": [upload("a.png", PNG_BYTES, "image/png")]}
     post = make_post(
-        content="", parts=[{"content": "One", "media_files": [upload("a.png", PNG_BYTES, "image/png")]}, {"content": "Two"}],
-        account_ids=[alice_account.pk, second.pk], schedule_at=timezone.now() + timezone.timedelta(days=1),
+        content="", parts=[first, {"content": "Two"}], account_ids=[alice_account.pk, second.pk], schedule_at=timezone.now() + timezone.timedelta(days=1),
     )
     channel = post.channels.get(account=alice_account)
     PostChannel.objects.filter(pk=channel.pk).update(
         state="published", remote_id="1799", remote_url="https://x.com/alice_x/status/1799",
         published_at=timezone.now(), metrics={"like_count": 3},
     )
-    ChannelPart.objects.create(channel=channel, part=post.parts.get(), remote_id="1800", remote_url="https://x.com/1800")
+    ChannelPart.objects.create(
+        channel=channel, part=post.parts.get(), remote_id="1800", remote_url="https://x.com/1800"
+    )
     body = api(alice).get("/api/posts").json()["results"]
 
     request = APIRequestFactory().get("/api/posts")
