@@ -114,3 +114,15 @@ def test_a_row_says_how_many_attachments_and_thread_parts_a_post_has(client, rit
     client.force_login(rita)
     page = client.get("/posts/").content.decode()
     assert page.count("· 1 attachment") == 1 and page.count("thread of 3 parts") == 1
+
+
+@pytest.mark.parametrize("viewer, url", [("alice", "/posts/published/"), ("rita", "/posts/")])
+def test_lists_show_a_long_posts_whole_text_with_its_hashtags(client, request, make_post, viewer, url):
+    text = "Fresh sourdough, rye and spelt loaves every Saturday from 7am at the market hall; cardamom buns " \
+           "on Fridays, and cinnamon rolls while they last"
+    publish(make_post(content=text, hashtags=["bakery", "sourdough"]))
+    client.force_login(request.getfixturevalue(viewer))
+
+    page = client.get(url).content.decode()
+
+    assert f"{text}\n\n#bakery #sourdough" in page and "…" not in page
