@@ -484,7 +484,7 @@ def _time_representation(field: serializers.DateTimeField):
 
 def _media_representation(request):
     def represent(media: PostMedia) -> dict:
-        url = media.file.url
+        url = media.url
         return {
             "id": str(media.pk), "url": request.build_absolute_uri(url) if request else url, "kind": media.kind,
             "mime_type": media.mime_type, "size": media.size, "alt_text": media.alt_text, "order": media.order,
@@ -496,7 +496,7 @@ def _media_representation(request):
 def _channel_representation(channel: PostChannel, time) -> dict:
     return {
         "id": str(channel.pk), "channel_id": str(channel.account_id), "username": channel.account.username,
-        "state": channel.state, "remote_id": channel.remote_id, "remote_url": channel.remote_url,
+        "state": channel.public_state, "remote_id": channel.remote_id, "remote_url": channel.remote_url,
         "published_at": time(channel.published_at), "attempts": channel.attempts,
         "next_attempt_at": time(channel.next_attempt_at), "error": channel.last_error,
         "error_kind": channel.error_kind, "metrics": channel.metrics,

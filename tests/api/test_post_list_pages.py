@@ -102,7 +102,7 @@ def test_each_post_reads_as_drfs_own_fields_would_show_it(api, rita, alice, make
     fresh = Post.objects.for_list(thread=True, channel_parts=True).get(pk=post.pk)
     generic = serializers.ModelSerializer.to_representation(PostSerializer(context={"request": request}), fresh)
     assert body == [_json(generic)]
-    assert sorted(c["state"] for c in body[0]["parts"][1]["channels"]) == ["published", "waiting"]
+    assert sorted(c["state"] for c in body[0]["parts"][1]["channels"]) == ["awaiting_approval", "published"]
 
 
 def _json(data):
