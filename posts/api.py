@@ -6,8 +6,9 @@ scope, or one they may not act on, answers 404 (the services' NotAllowed becomes
 
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import generics, mixins, permissions, status, viewsets
-from rest_framework.parsers import FormParser, MultiPartParser
+from django.conf import settings
+from rest_framework import generics, mixins, pagination, permissions, status, viewsets
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -118,16 +119,31 @@ def review(request, post: Post) -> Post | Response:
         )
 
 
+class NewestFirstCursor(pagination.CursorPagination):
+    """Pages of posts newest first, by position rather than page number: `next` and `previous`
+    are links with an opaque `cursor`. Every page costs the same however deep it is, and posts
+    written or deleted meanwhile neither repeat rows nor skip them. There is no total."""
+
+    ordering = ("-created_at", "-pk")  # stable: the id breaks ties between equal times
+    page_size = settings.REST_FRAMEWORK["PAGE_SIZE"]
+    page_size_query_param = "page_size"
+    max_page_size = 100
+
+
 @extend_schema(tags=["posts"])
 class PostListView(generics.ListAPIView):
-    """Posts the person may see, newest first: a reseller's tasks', a client's own, all for staff."""
+    """Posts the person may see, newest first: a reseller's tasks', a client's own, all for staff.
+
+    Paged by cursor: follow `next` for older posts, `previous` for newer ones (`page_size` up to 100)."""
 
     serializer_class = PostSerializer
+    pagination_class = NewestFirstCursor
 
     def get_queryset(self):
         filters = PostFilterSerializer(data=self.request.query_params)
         filters.is_valid(raise_exception=True)
-        return filters.filter(Post.objects.for_user(self.request.user).with_relations())
+        posts = Post.objects.listed_for(self.request.user).for_list(thread=True, channel_parts=True)
+        return filters.filter(posts)
 
     @extend_schema(operation_id="posts_list", parameters=[PostFilterSerializer])
     def get(self, request, *args, **kwargs):

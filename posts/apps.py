@@ -7,9 +7,15 @@ class PostsConfig(AppConfig):
 
     def ready(self):
         from django.core import checks
+        from django.db.models.signals import post_migrate
 
         from socialhub import qlocks
+
+        from . import counters
 
         # A worker killed while waiting for a task must not leave its cluster's queue locked.
         qlocks.install()
         checks.register(qlocks.check_django_q)
+
+        # SQLite drops a table's triggers when a migration rebuilds it: the counters' come back.
+        post_migrate.connect(counters.ensure_installed, sender=self, dispatch_uid="posts.counters.ensure_installed")

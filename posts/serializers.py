@@ -420,8 +420,8 @@ class PostSerializer(serializers.ModelSerializer):
     status = serializers.ChoiceField(choices=Post.Status.choices, read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     hashtags = serializers.ListField(child=serializers.CharField(), read_only=True)
-    channels = ChannelSerializer(many=True, read_only=True)
-    media = MediaSerializer(many=True, read_only=True, help_text="Part 1's media.")
+    channels = ChannelSerializer(source="shown_channels", many=True, read_only=True)
+    media = MediaSerializer(source="shown_media", many=True, read_only=True, help_text="Part 1's media.")
     parts = PartSerializer(
         source="thread_with_channels", many=True, read_only=True,
         help_text="Every part in order, part 1 first (`content`, `text` and `media` above are part 1's).",
@@ -435,6 +435,89 @@ class PostSerializer(serializers.ModelSerializer):
             "created_at", "updated_at", "channels", "media", "parts",
         ]
         read_only_fields = fields
+
+    def to_representation(self, post):
+        """The fields above, each read straight from the post and what was prefetched with it.
+
+        The same answer as DRF's field-by-field path (tests compare the two), at a fraction of its
+        cost per row: a list of 50 posts spent most of its time in that generic machinery. A field
+        this does not know (one added to Meta.fields later) still goes through its DRF field."""
+        time = _time_representation(self.fields["created_at"])
+        media_of = _media_representation(self.context.get("request"))
+        task = post.task
+        known = {
+            "id": lambda: str(post.pk),
+            "task": lambda: str(post.task_id),
+            "client": lambda: str(task.user_id),
+            "reseller": lambda: None if task.reseller_id is None else str(task.reseller_id),
+            "created_by": lambda: str(post.created_by_id),
+            "content": lambda: post.content,
+            "hashtags": lambda: [str(tag) for tag in post.hashtags],
+            "text": lambda: post.full_text,
+            "status": lambda: post.status,
+            "status_label": post.get_status_display,
+            "version": lambda: post.version,
+            "schedule_at": lambda: time(post.schedule_at),
+            "feedback": lambda: post.feedback,
+            "reviewed_by": lambda: None if post.reviewed_by_id is None else str(post.reviewed_by_id),
+            "reviewed_at": lambda: time(post.reviewed_at),
+            "published_at": lambda: time(post.published_at),
+            "created_at": lambda: time(post.created_at),
+            "updated_at": lambda: time(post.updated_at),
+            "channels": lambda: [_channel_representation(c, time) for c in post.shown_channels],
+            "media": lambda: [media_of(m) for m in post.shown_media],
+            "parts": lambda: [_part_representation(part, media_of) for part in post.thread_with_channels()],
+        }
+        data = {}
+        for name, field in self.fields.items():
+            if name in known:
+                data[name] = known[name]()
+            else:
+                value = field.get_attribute(post)
+                data[name] = None if value is None else field.to_representation(value)
+        return data
+
+
+def _time_representation(field: serializers.DateTimeField):
+    """A DateTimeField's output (ISO 8601 in the current time zone), None for None."""
+    return lambda value: None if value is None else field.to_representation(value)
+
+
+def _media_representation(request):
+    def represent(media: PostMedia) -> dict:
+        url = media.url
+        return {
+            "id": str(media.pk), "url": request.build_absolute_uri(url) if request else url, "kind": media.kind,
+            "mime_type": media.mime_type, "size": media.size, "alt_text": media.alt_text, "order": media.order,
+        }
+
+    return represent
+
+
+def _channel_representation(channel: PostChannel, time) -> dict:
+    return {
+        "id": str(channel.pk), "channel_id": str(channel.account_id), "username": channel.account.username,
+        "state": channel.public_state, "remote_id": channel.remote_id, "remote_url": channel.remote_url,
+        "published_at": time(channel.published_at), "attempts": channel.attempts,
+        "next_attempt_at": time(channel.next_attempt_at), "error": channel.last_error,
+        "error_kind": channel.error_kind, "metrics": channel.metrics,
+        "metrics_updated_at": time(channel.metrics_updated_at),
+    }
+
+
+def _part_representation(part, media_of) -> dict:
+    return {
+        "position": part.position, "content": part.content, "text": part.text,
+        "media": [media_of(m) for m in part.media],
+        "channels": [
+            {
+                "channel_id": str(pc.channel.account_id), "username": pc.channel.account.username,
+                "state": pc.state, "state_label": pc.state_label, "remote_id": pc.remote_id,
+                "remote_url": pc.remote_url,
+            }
+            for pc in part.channels
+        ],
+    }
 
 
 class ReviewEventSerializer(serializers.ModelSerializer):
