@@ -11,6 +11,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.models import User
 from idempotency.decorators import IDEMPOTENCY_PARAMETER, idempotent
 from socialhub.api import parse_id
 
@@ -25,6 +26,7 @@ from .serializers import (
     PostSerializer,
     ReviewEventSerializer,
     ReviewInputSerializer,
+    TaskRenameSerializer,
     TaskSerializer,
     TaskUpdateSerializer,
 )
@@ -178,11 +180,14 @@ class PostReviewsView(generics.ListAPIView):
         return super().get(request, *args, **kwargs)
 
 
-class StaffWritesOnly(permissions.BasePermission):
-    message = "Only staff assign tasks."
+class TaskWriters(permissions.BasePermission):
+    message = "Only staff and resellers change tasks."
 
     def has_permission(self, request, view):
-        return request.method in permissions.SAFE_METHODS or request.user.is_platform_staff
+        user = request.user
+        if request.method in permissions.SAFE_METHODS or user.is_platform_staff:
+            return True
+        return user.is_reseller and view.action in ("create", "partial_update")
 
 
 @extend_schema(tags=["tasks"])
@@ -194,9 +199,10 @@ class TaskViewSet(
     mixins.DestroyModelMixin,
     viewsets.GenericViewSet,
 ):
-    """Tasks: staff assign a reseller to a client; resellers and clients read their own."""
+    """Tasks: staff assign a reseller to a client; a reseller adds and renames tasks for their own
+    clients (`reseller` may then be left out); clients read their own."""
 
-    permission_classes = [permissions.IsAuthenticated, StaffWritesOnly]
+    permission_classes = [permissions.IsAuthenticated, TaskWriters]
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
     lookup_url_kwarg = "task_id"
 
@@ -210,11 +216,17 @@ class TaskViewSet(
         return super().get_object()
 
     def get_serializer_class(self):
-        return TaskUpdateSerializer if self.action == "partial_update" else TaskSerializer
+        if self.action == "partial_update":
+            return TaskUpdateSerializer if self.request.user.is_platform_staff else TaskRenameSerializer
+        return TaskSerializer
 
     @extend_schema(parameters=[IDEMPOTENCY_PARAMETER])
     @idempotent
     def create(self, request, *args, **kwargs):
+        if request.user.is_reseller:  # another reseller's client (or no client) answers 404, like everywhere
+            clients = User.objects.clients_of(request.user)
+            client_id = request.data.get("user") if hasattr(request.data, "get") else None
+            get_object_or_404(clients, pk=parse_id(client_id) or 0)
         return super().create(request, *args, **kwargs)
 
     def perform_create(self, serializer):
@@ -222,9 +234,18 @@ class TaskViewSet(
         serializer.instance = services.assign_task(
             actor=self.request.user,
             client=data["user"],
-            reseller=data["reseller"],
+            reseller=data.get("reseller"),
             title=data["title"],
             brief=data.get("brief", ""),
+        )
+
+    def perform_update(self, serializer):
+        if self.request.user.is_platform_staff:
+            serializer.save()
+            return
+        data = serializer.validated_data
+        serializer.instance = services.rename_task(
+            actor=self.request.user, task=serializer.instance, title=data.get("title"), brief=data.get("brief")
         )
 
     def perform_destroy(self, instance):

@@ -396,7 +396,11 @@ class TaskSerializer(serializers.ModelSerializer):
 
     id = serializers.CharField(read_only=True)
     user = OpaqueIdField(queryset=User.objects.clients(), help_text="The client's user id.")
-    reseller = OpaqueIdField(queryset=User.objects.resellers(), help_text="The reseller's user id.")
+    reseller = OpaqueIdField(
+        queryset=User.objects.resellers(),
+        required=False,
+        help_text="The reseller's user id. Staff must give it; a reseller's own tasks are theirs.",
+    )
     title = serializers.CharField(max_length=200)
 
     class Meta:
@@ -408,3 +412,10 @@ class TaskSerializer(serializers.ModelSerializer):
 class TaskUpdateSerializer(TaskSerializer):
     class Meta(TaskSerializer.Meta):
         read_only_fields = ["user", "created_at", "updated_at"]
+
+
+class TaskRenameSerializer(TaskSerializer):
+    """What a reseller may change on their own task: its title and brief."""
+
+    user = OpaqueIdField(read_only=True, help_text="The client's user id.")
+    reseller = OpaqueIdField(read_only=True, help_text="The reseller's user id.")

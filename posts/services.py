@@ -294,14 +294,21 @@ def delete_post(*, actor: User, post: Post) -> None:
 
 
 @transaction.atomic
-def assign_task(*, actor: User, client: User, reseller: User, title: str, brief: str = "") -> TaskAssign:
-    """Staff assign a reseller to work for a client. Raises NotAllowed or ValidationError."""
-    if not (actor.is_authenticated and actor.is_platform_staff):
-        raise errors.NotAllowed("Only staff assign tasks.")
+def assign_task(
+    *, actor: User, client: User, reseller: User | None = None, title: str, brief: str = ""
+) -> TaskAssign:
+    """Link a reseller to a client. Staff assign anyone; a reseller adds a task for one of their
+    own clients (for themselves only). Raises NotAllowed or ValidationError."""
+    if not actor.is_authenticated or not (actor.is_platform_staff or actor.is_reseller):
+        raise errors.NotAllowed("Only staff and resellers create tasks.")
+    if actor.is_reseller:
+        if reseller not in (None, actor) or not User.objects.clients_of(actor).filter(pk=client.pk).exists():
+            raise errors.NotAllowed("Resellers create tasks only for their own clients.")
+        reseller = actor
     problems = {}
     if not client.is_client:
         problems["user"] = ["Pick a client: the person who owns the X accounts."]
-    if not reseller.is_reseller:
+    if reseller is None or not reseller.is_reseller:
         problems["reseller"] = ["Pick a reseller."]
     if not (title or "").strip():
         problems["title"] = ["Give the task a title."]
@@ -309,6 +316,24 @@ def assign_task(*, actor: User, client: User, reseller: User, title: str, brief:
         raise ValidationError(problems)
     task = TaskAssign.objects.create(user=client, reseller=reseller, title=title.strip(), brief=brief or "")
     log.info("Task %s: reseller %s for client %s, by %s", task.pk, reseller.pk, client.pk, actor.pk)
+    return task
+
+
+@transaction.atomic
+def rename_task(*, actor: User, task: TaskAssign, title: str | None = None, brief: str | None = None) -> TaskAssign:
+    """Change a task's title and brief: staff, or the task's own reseller.
+    Raises NotAllowed or ValidationError."""
+    if not actor.is_authenticated or not (
+        actor.is_platform_staff or (actor.is_reseller and task.reseller_id == actor.pk)
+    ):
+        raise errors.NotAllowed("Only the task's reseller or staff rename it.")
+    if title is not None:
+        if not title.strip():
+            raise ValidationError({"title": ["Give the task a title."]})
+        task.title = title.strip()
+    if brief is not None:
+        task.brief = brief
+    task.save(update_fields=["title", "brief", "updated_at"])
     return task
 
 
@@ -388,6 +413,7 @@ def edit_post(
     resubmitted = post.status == Post.Status.REJECTED
     if resubmitted:
         post.status = Post.Status.PENDING
+    post.version += 1
     post.save()
     if resubmitted:
         signals.send_on_commit(signals.post_submitted, post=post)

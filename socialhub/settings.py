@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "notifications",
     "idempotency",
     "content_templates",
+    "agency",
 ]
 
 MIDDLEWARE = [
@@ -168,6 +169,10 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="SocialHub <noreply@l
 
 # --- Notifications (notifications/). Links in emails are absolute, built from SITE_URL.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
+# --- Agency (agency/): how long an invitation link and a review link stay good.
+INVITATION_MAX_AGE_DAYS = env.int("INVITATION_MAX_AGE_DAYS", default=7)
+REVIEW_LINK_MAX_AGE_DAYS = env.int("REVIEW_LINK_MAX_AGE_DAYS", default=14)
 # Events for one person within this many seconds after the first go out as one email.
 NOTIFICATIONS_BATCH_SECONDS = env.int("NOTIFICATIONS_BATCH_SECONDS", default=60)
 # Webhooks: per-attempt timeout, attempts before giving up, first retry delay (doubles each time).

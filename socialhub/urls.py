@@ -21,6 +21,7 @@ urlpatterns = [
     path("settings/", include("accounts.urls")),
     path("socials/", include("socials.urls")),
     path("notifications/", include("notifications.urls")),
+    path("agency/", include("agency.urls")),
     path("api/", include("socialhub.api_urls")),  # the REST API, X accounts included
     path("", include("posts.seed_urls")),  # the seed's /post/... paths
 ]

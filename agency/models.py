@@ -1,0 +1,88 @@
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+def new_nonce() -> str:
+    return secrets.token_urlsafe(16)
+
+
+class InvitationQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """Invitations a person may see: their own (reseller), all (staff), none (clients)."""
+        if user.is_platform_staff:
+            return self
+        if user.is_reseller:
+            return self.filter(reseller=user)
+        return self.none()
+
+    def open(self, now=None):
+        now = now or timezone.now()
+        return self.filter(accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now)
+
+
+class Invitation(models.Model):
+    """A reseller's invitation to a client. The emailed link is signed over `nonce`, which a resend
+    replaces, so only the newest link works; accepting or revoking closes it for good."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Waiting for the client"
+        ACCEPTED = "accepted", "Accepted"
+        REVOKED = "revoked", "Revoked"
+        EXPIRED = "expired", "Expired"
+
+    email = models.EmailField()
+    name = models.CharField(max_length=150, blank=True, help_text="The client's name, if known.")
+    task_title = models.CharField(max_length=200, help_text="The task created for the client.")
+    reseller = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="invitations_sent",
+        limit_choices_to={"role": "reseller"},
+    )
+    nonce = models.CharField(max_length=32, default=new_nonce, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    send_count = models.PositiveSmallIntegerField(default=0)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    client = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="invitation",
+    )
+    task = models.ForeignKey("posts.TaskAssign", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(accepted_at__isnull=True) | Q(revoked_at__isnull=True), name="invitation_accepted_or_revoked"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} (by {self.reseller})"
+
+    @property
+    def state(self) -> str:
+        if self.accepted_at:
+            return self.State.ACCEPTED
+        if self.revoked_at:
+            return self.State.REVOKED
+        if self.expires_at <= timezone.now():
+            return self.State.EXPIRED
+        return self.State.PENDING
+
+    def get_state_display(self) -> str:
+        return self.State(self.state).label
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == self.State.PENDING
+
+    @property
+    def can_resend(self) -> bool:
+        return self.state in (self.State.PENDING, self.State.EXPIRED)

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "agency"
+
+urlpatterns = [
+    path("invitations/", views.invitation_list, name="invitations"),
+    path("invitations/new/", views.invite, name="invite"),
+    path("invitations/<int:pk>/resend/", views.resend, name="resend"),
+    path("invitations/<int:pk>/revoke/", views.revoke, name="revoke"),
+    path("invitations/accept/<str:token>/", views.accept, name="accept"),
+    path("tasks/", views.task_list, name="tasks"),
+    path("tasks/new/", views.task_new, name="task_new"),
+    path("tasks/<int:pk>/", views.task_edit, name="task_edit"),
+]
