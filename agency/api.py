@@ -1,6 +1,8 @@
 """REST endpoints for invitations. Resellers see their own; staff all; an invitation outside a
 person's scope answers 404."""
 
+from django.conf import settings
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, permissions, status
@@ -10,9 +12,11 @@ from rest_framework.views import APIView
 from idempotency.decorators import IDEMPOTENCY_PARAMETER, idempotent
 from socialhub.api import parse_id
 
-from . import invitations
-from .models import Invitation
-from .serializers import InvitationSerializer
+from posts.models import Post
+
+from . import invitations, review_links
+from .models import Invitation, ReviewLink
+from .serializers import InvitationSerializer, ReviewLinkInputSerializer, ReviewLinkSerializer
 
 
 def scoped_invitation(request, invitation_id) -> Invitation:
@@ -88,3 +92,40 @@ class RevokeInvitationView(APIView):
             actor=request.user, invitation=scoped_invitation(request, invitation_id)
         )
         return Response(InvitationSerializer(invitation).data, status=status.HTTP_200_OK)
+
+
+@extend_schema(tags=["review links"])
+class ReviewLinkListView(APIView):
+    """Signed, expiring links through which a client reviews posts without logging in."""
+
+    @extend_schema(operation_id="review_links_list", responses={200: ReviewLinkSerializer(many=True)})
+    def get(self, request):
+        links = ReviewLink.objects.for_user(request.user).prefetch_related("posts")[:100]
+        return Response(ReviewLinkSerializer(links, many=True).data)
+
+    @extend_schema(
+        operation_id="review_links_create",
+        description="A link for one pending post or a batch of one client's pending posts "
+        f"(good for {settings.REVIEW_LINK_MAX_AGE_DAYS} days unless revoked). Resellers and staff.",
+        parameters=[IDEMPOTENCY_PARAMETER],
+        request=ReviewLinkInputSerializer,
+        responses={201: ReviewLinkSerializer},
+    )
+    @idempotent
+    def post(self, request):
+        serializer = ReviewLinkInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        ids = [parse_id(raw) or 0 for raw in serializer.validated_data["posts"]]
+        posts = list(Post.objects.for_user(request.user).filter(pk__in=ids).select_related("task"))
+        if len(posts) != len(set(ids)):
+            raise Http404
+        link = review_links.create_link(actor=request.user, posts=posts)
+        return Response(ReviewLinkSerializer(link).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["review links"])
+class RevokeReviewLinkView(APIView):
+    @extend_schema(operation_id="review_links_revoke", request=None, responses={200: ReviewLinkSerializer})
+    def post(self, request, link_id: str):
+        link = get_object_or_404(ReviewLink.objects.for_user(request.user), pk=parse_id(link_id) or 0)
+        return Response(ReviewLinkSerializer(review_links.revoke_link(actor=request.user, link=link)).data)

@@ -86,3 +86,60 @@ class Invitation(models.Model):
     @property
     def can_resend(self) -> bool:
         return self.state in (self.State.PENDING, self.State.EXPIRED)
+
+
+class ReviewLinkQuerySet(models.QuerySet):
+    def for_user(self, user):
+        if user.is_platform_staff:
+            return self
+        if user.is_reseller:
+            return self.filter(task__reseller=user)
+        return self.none()
+
+
+class ReviewLink(models.Model):
+    """A signed, expiring URL through which a client reviews one post or a batch without logging in.
+
+    The URL carries `signing.dumps([id, nonce])`; revoking sets `revoked_at`. Each decision made
+    through it is a posts.ReviewEvent (by the client) with a LinkDecision saying it came this way."""
+
+    task = models.ForeignKey("posts.TaskAssign", on_delete=models.CASCADE, related_name="review_links")
+    posts = models.ManyToManyField("posts.Post", related_name="review_links")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        help_text="Empty when the pending-review email made it.",
+    )
+    nonce = models.CharField(max_length=32, default=new_nonce, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ReviewLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Review link {self.pk} for {self.task}"
+
+    @property
+    def is_usable(self) -> bool:
+        return self.revoked_at is None and self.expires_at > timezone.now()
+
+    @property
+    def state_label(self) -> str:
+        if self.revoked_at:
+            return "Revoked"
+        return "Active" if self.is_usable else "Expired"
+
+
+class LinkDecision(models.Model):
+    """How a review came through a link: which link, from which address, on which version."""
+
+    review = models.OneToOneField("posts.ReviewEvent", on_delete=models.CASCADE, related_name="link_decision")
+    link = models.ForeignKey(ReviewLink, on_delete=models.PROTECT, related_name="decisions")
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    version = models.PositiveIntegerField(help_text="The post's version the reviewer saw.")
+
+    def __str__(self) -> str:
+        return f"Link {self.link_id} from {self.ip_address}"

@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from .models import Invitation
+from .models import Invitation, ReviewLink
 
 
 class InvitationSerializer(serializers.ModelSerializer):
@@ -25,3 +25,31 @@ class InvitationSerializer(serializers.ModelSerializer):
         read_only_fields = [
             "created_at", "sent_at", "send_count", "expires_at", "accepted_at", "revoked_at",
         ]
+
+
+class ReviewLinkInputSerializer(serializers.Serializer):
+    posts = serializers.ListField(
+        child=serializers.CharField(), min_length=1, max_length=100,
+        help_text="Ids of pending posts, all for one client.",
+    )
+
+
+class ReviewLinkSerializer(serializers.ModelSerializer):
+    id = serializers.CharField(read_only=True)
+    task = serializers.CharField(source="task_id", read_only=True)
+    posts = serializers.SerializerMethodField()
+    state = serializers.CharField(source="state_label", read_only=True)
+    url = serializers.SerializerMethodField(help_text="The link to send the client; empty once revoked or expired.")
+
+    class Meta:
+        model = ReviewLink
+        fields = ["id", "task", "posts", "state", "url", "created_at", "expires_at", "revoked_at"]
+        read_only_fields = fields
+
+    def get_posts(self, link) -> list[str]:
+        return [str(post.pk) for post in link.posts.all()]
+
+    def get_url(self, link) -> str:
+        from .review_links import url_for
+
+        return url_for(link) if link.is_usable else ""

@@ -13,4 +13,8 @@ urlpatterns = [
     path("tasks/", views.task_list, name="tasks"),
     path("tasks/new/", views.task_new, name="task_new"),
     path("tasks/<int:pk>/", views.task_edit, name="task_edit"),
+    path("review-links/", views.review_link_list, name="review_links"),
+    path("review-links/new/", views.review_link_new, name="review_link_new"),
+    path("review-links/<int:pk>/revoke/", views.review_link_revoke, name="review_link_revoke"),
+    path("review/<str:token>/", views.review, name="review"),
 ]

@@ -4,17 +4,18 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from posts import services as post_services
 from posts.errors import InvalidState, NotAllowed
-from posts.models import TaskAssign
+from posts.models import Post, TaskAssign
 
-from . import invitations
+from . import invitations, review_links
 from .forms import AcceptForm, InvitationForm, RenameTaskForm, TaskForm
-from .models import Invitation
+from .models import Invitation, ReviewLink
 
 
 def _resellers_only(request) -> None:
@@ -101,7 +102,11 @@ def accept(request, token: str):
 @login_required
 def task_list(request):
     _resellers_only(request)
-    tasks = TaskAssign.objects.for_user(request.user).select_related("user").order_by("user__username", "title")
+    pending = Count("posts", filter=Q(posts__status=Post.Status.PENDING))
+    tasks = (
+        TaskAssign.objects.for_user(request.user).select_related("user").annotate(pending=pending)
+        .order_by("user__username", "title")
+    )
     return render(request, "agency/tasks.html", {"tasks": tasks})
 
 
@@ -136,3 +141,96 @@ def task_edit(request, pk: int):
             return redirect("agency:tasks")
     return render(request, "agency/task_form.html", {"form": form, "task": task, "title": f"Rename task for {task.user}"},
                   status=400 if form.errors else 200)
+
+
+# --- Review links: made by resellers, used by clients without logging in.
+
+
+def _number(raw) -> int:
+    return int(raw) if isinstance(raw, str) and raw.isascii() and raw.isdigit() and len(raw) < 12 else 0
+
+
+def _client_ip(request) -> str | None:
+    # REMOTE_ADDR is the peer; behind a proxy, configure it to pass the client's (docs/deploy.md).
+    return request.META.get("REMOTE_ADDR") or None
+
+
+@login_required
+@require_POST
+def review_link_new(request):
+    """Make a link for the posted post ids (one post, or a task's pending batch)."""
+    if not (request.user.is_reseller or request.user.is_platform_staff):
+        raise Http404
+    ids = [int(i) for i in request.POST.getlist("post") if i.isdigit()]
+    if request.POST.get("task", "").isdigit():
+        task = get_object_or_404(TaskAssign.objects.for_user(request.user), pk=int(request.POST["task"]))
+        ids += list(task.posts.pending().values_list("pk", flat=True))
+    posts = list(Post.objects.for_user(request.user).filter(pk__in=ids).select_related("task"))
+    try:
+        link = review_links.create_link(actor=request.user, posts=posts)
+    except (ValidationError, NotAllowed) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+        return redirect(request.POST.get("next") or "agency:review_links")
+    messages.success(request, f"Review link made for {len(posts)} post(s). Copy it below and send it to your client.")
+    return redirect("agency:review_links")
+
+
+@login_required
+def review_link_list(request):
+    if not (request.user.is_reseller or request.user.is_platform_staff):
+        raise Http404
+    links = ReviewLink.objects.for_user(request.user).select_related("task__user").prefetch_related("posts")[:100]
+    rows = [{"link": link, "url": review_links.url_for(link) if link.is_usable else ""} for link in links]
+    return render(request, "agency/review_links.html", {"rows": rows})
+
+
+@login_required
+@require_POST
+def review_link_revoke(request, pk: int):
+    link = get_object_or_404(ReviewLink.objects.for_user(request.user), pk=pk)
+    try:
+        review_links.revoke_link(actor=request.user, link=link)
+    except InvalidState as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "The review link is revoked; it no longer opens.")
+    return redirect("agency:review_links")
+
+
+def review(request, token: str):
+    """The page a review link opens: the posts as X shows them, approve or reject each."""
+    try:
+        link = review_links.link_for_token(token)
+    except review_links.InvalidLink as exc:
+        return render(request, "agency/review_invalid.html", {"reason": str(exc)}, status=410)
+    errors, status = {}, 200
+    if request.method == "POST":
+        post_id = _number(request.POST.get("post"))
+        try:
+            review_links.decide(
+                link=link,
+                post_id=post_id,
+                version=_number(request.POST.get("version")),
+                action=request.POST.get("action"),
+                feedback=request.POST.get("feedback", ""),
+                ip_address=_client_ip(request),
+            )
+        except NotAllowed:
+            raise Http404 from None
+        except review_links.StaleVersion as exc:
+            errors[post_id], status = str(exc), 409
+        except InvalidState as exc:
+            errors[post_id], status = str(exc), 409
+        except ValidationError as exc:
+            errors[post_id], status = " ".join(exc.messages), 400
+        else:
+            messages.success(request, "Thank you: your decision is recorded.")
+            return redirect(request.path)
+    posts = link.posts.with_relations().prefetch_related("reviews__actor").order_by("schedule_at", "created_at", "pk")
+    items = [{"post": post, "error": errors.get(post.pk, ""), "last_review": (list(post.reviews.all()) or [None])[-1],
+              "feedback": request.POST.get("feedback", "") if errors.get(post.pk) else ""} for post in posts]
+    context = {"link": link, "items": items, "client": link.task.user, "reseller": link.task.reseller}
+    response = render(request, "agency/review.html", context, status=status)
+    response["Referrer-Policy"] = "no-referrer"  # the token must not leak to sites the page links to
+    response["X-Robots-Tag"] = "noindex"
+    return response

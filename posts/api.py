@@ -173,7 +173,7 @@ class PostReviewsView(generics.ListAPIView):
 
     def get_queryset(self):
         post = scoped_post(self.request, self.kwargs["post_id"])
-        return post.reviews.select_related("actor").order_by("created_at", "pk")
+        return post.reviews.select_related("actor", "link_decision").order_by("created_at", "pk")
 
     @extend_schema(operation_id="posts_reviews_list")
     def get(self, request, *args, **kwargs):

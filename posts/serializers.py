@@ -384,11 +384,23 @@ class ReviewEventSerializer(serializers.ModelSerializer):
     actor_username = serializers.CharField(source="actor.username", read_only=True)
     action = serializers.ChoiceField(choices=ReviewEvent.Action.choices, read_only=True)
     action_label = serializers.CharField(source="get_action_display", read_only=True)
+    via_link = serializers.SerializerMethodField(
+        help_text="Set when the client decided through a review link: the link's id, the address "
+        "the decision came from and the post version shown."
+    )
 
     class Meta:
         model = ReviewEvent
-        fields = ["id", "post", "actor", "actor_username", "action", "action_label", "feedback", "created_at"]
+        fields = ["id", "post", "actor", "actor_username", "action", "action_label", "feedback", "created_at", "via_link"]
         read_only_fields = fields
+
+    @extend_schema_field({"type": "object", "nullable": True, "properties": {
+        "link": {"type": "string"}, "ip_address": {"type": "string", "nullable": True}, "version": {"type": "integer"}}})
+    def get_via_link(self, event) -> dict | None:
+        decision = getattr(event, "link_decision", None)
+        if decision is None:
+            return None
+        return {"link": str(decision.link_id), "ip_address": decision.ip_address, "version": decision.version}
 
 
 class TaskSerializer(serializers.ModelSerializer):

@@ -275,7 +275,7 @@ def preview_text(request):
 @login_required
 def detail(request, pk: int, review_form=None):
     post = _post_for(request, pk)
-    reviews = post.reviews.select_related("actor")
+    reviews = post.reviews.select_related("actor", "link_decision")
     can_review = services.can_review(request.user, post) and post.status == Post.Status.PENDING
     return render(
         request,

@@ -83,3 +83,21 @@ def test_renaming_another_resellers_task_answers_404(api, rita, bob_task):
 
 def test_resellers_still_cannot_delete_tasks(api, rita, task):
     assert api(rita).delete(f"/api/tasks/{task.pk}").status_code == 403
+
+
+def test_a_reseller_makes_and_revokes_a_review_link_by_api(api, rita, make_post):
+    post = make_post()
+    answer = api(rita).post("/api/review-links", {"posts": [str(post.pk)]}, format="json")
+    assert answer.status_code == 201, answer.json()
+    body = answer.json()
+    assert body["posts"] == [str(post.pk)] and "/agency/review/" in body["url"]
+    revoked = api(rita).post(f"/api/review-links/{body['id']}/revoke").json()
+    assert revoked["state"] == "Revoked" and revoked["url"] == ""
+
+
+def test_review_links_of_another_resellers_posts_answer_404(api, rex, rita, make_post):
+    post = make_post()
+    assert api(rex).post("/api/review-links", {"posts": [str(post.pk)]}, format="json").status_code == 404
+    link = api(rita).post("/api/review-links", {"posts": [str(post.pk)]}, format="json").json()
+    assert api(rex).post(f"/api/review-links/{link['id']}/revoke").status_code == 404
+    assert api(rex).get("/api/review-links").json() == []
