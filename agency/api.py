@@ -14,9 +14,15 @@ from socialhub.api import parse_id
 
 from posts.models import Post
 
-from . import invitations, review_links
+from . import comments, invitations, review_links
 from .models import Invitation, ReviewLink
-from .serializers import InvitationSerializer, ReviewLinkInputSerializer, ReviewLinkSerializer
+from .serializers import (
+    CommentInputSerializer,
+    InvitationSerializer,
+    ReviewLinkInputSerializer,
+    ReviewLinkSerializer,
+    ThreadEntrySerializer,
+)
 
 
 def scoped_invitation(request, invitation_id) -> Invitation:
@@ -129,3 +135,30 @@ class RevokeReviewLinkView(APIView):
     def post(self, request, link_id: str):
         link = get_object_or_404(ReviewLink.objects.for_user(request.user), pk=parse_id(link_id) or 0)
         return Response(ReviewLinkSerializer(review_links.revoke_link(actor=request.user, link=link)).data)
+
+
+@extend_schema(tags=["posts"])
+class PostCommentsView(APIView):
+    """A post's thread between its reseller, its client and staff: comments and rejection feedback."""
+
+    @extend_schema(operation_id="posts_comments_list", responses={200: ThreadEntrySerializer(many=True)})
+    def get(self, request, post_id: str):
+        post = get_object_or_404(Post.objects.for_user(request.user), pk=parse_id(post_id) or 0)
+        return Response(ThreadEntrySerializer(comments.thread_for(post), many=True).data)
+
+    @extend_schema(
+        operation_id="posts_comments_create",
+        description="Notifies the other side (the client, or the reseller; both when staff write) by "
+        "email and with the webhook event `post.commented`.",
+        parameters=[IDEMPOTENCY_PARAMETER],
+        request=CommentInputSerializer,
+        responses={201: ThreadEntrySerializer},
+    )
+    @idempotent
+    def post(self, request, post_id: str):
+        post = get_object_or_404(Post.objects.for_user(request.user), pk=parse_id(post_id) or 0)
+        serializer = CommentInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        comment = comments.add_comment(actor=request.user, post=post, body=serializer.validated_data["body"])
+        entry = comments.ThreadEntry("comment", comment.pk, comment.author, comment.body, comment.created_at, False)
+        return Response(ThreadEntrySerializer(entry).data, status=status.HTTP_201_CREATED)

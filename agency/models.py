@@ -143,3 +143,25 @@ class LinkDecision(models.Model):
 
     def __str__(self) -> str:
         return f"Link {self.link_id} from {self.ip_address}"
+
+
+MAX_COMMENT_LENGTH = 2000
+
+
+class Comment(models.Model):
+    """One message in a post's thread between its reseller, its client and staff. Plain text."""
+
+    post = models.ForeignKey("posts.Post", on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="comments")
+    body = models.TextField(max_length=MAX_COMMENT_LENGTH)
+    # Written on a review link's page: the link (the author is then the link's client) and the address.
+    link = models.ForeignKey(ReviewLink, on_delete=models.SET_NULL, null=True, blank=True, related_name="comments")
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["post", "created_at"], name="comment_post_time")]
+
+    def __str__(self) -> str:
+        return f"Comment by {self.author} on post {self.post_id}"

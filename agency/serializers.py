@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from .models import Invitation, ReviewLink
+from .models import MAX_COMMENT_LENGTH, Invitation, ReviewLink
 
 
 class InvitationSerializer(serializers.ModelSerializer):
@@ -53,3 +53,20 @@ class ReviewLinkSerializer(serializers.ModelSerializer):
         from .review_links import url_for
 
         return url_for(link) if link.is_usable else ""
+
+
+class ThreadEntrySerializer(serializers.Serializer):
+    """One entry of a post's thread: a comment, or the feedback of a rejection."""
+
+    id = serializers.CharField(read_only=True)
+    kind = serializers.ChoiceField(choices=["comment", "rejection"], read_only=True)
+    author = serializers.CharField(source="author.pk", read_only=True)
+    author_username = serializers.CharField(source="author.username", read_only=True)
+    author_role = serializers.CharField(source="author.role", read_only=True)
+    body = serializers.CharField(read_only=True, help_text="Plain text, as written: escape it when you show it.")
+    via_link = serializers.BooleanField(read_only=True, help_text="Written on a review link's page.")
+    created_at = serializers.DateTimeField(read_only=True)
+
+
+class CommentInputSerializer(serializers.Serializer):
+    body = serializers.CharField(max_length=MAX_COMMENT_LENGTH, help_text="Plain text.")

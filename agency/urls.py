@@ -17,4 +17,5 @@ urlpatterns = [
     path("review-links/new/", views.review_link_new, name="review_link_new"),
     path("review-links/<int:pk>/revoke/", views.review_link_revoke, name="review_link_revoke"),
     path("review/<str:token>/", views.review, name="review"),
+    path("posts/<int:pk>/comments/", views.comment, name="comment"),
 ]

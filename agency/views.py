@@ -7,13 +7,14 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from posts import services as post_services
 from posts.errors import InvalidState, NotAllowed
 from posts.models import Post, TaskAssign
 
-from . import invitations, review_links
+from . import comments, invitations, review_links
 from .forms import AcceptForm, InvitationForm, RenameTaskForm, TaskForm
 from .models import Invitation, ReviewLink
 
@@ -204,7 +205,18 @@ def review(request, token: str):
     except review_links.InvalidLink as exc:
         return render(request, "agency/review_invalid.html", {"reason": str(exc)}, status=410)
     errors, status = {}, 200
-    if request.method == "POST":
+    if request.method == "POST" and request.POST.get("action") == "comment":
+        post_id = _number(request.POST.get("post"))
+        post = get_object_or_404(link.posts.all(), pk=post_id)
+        try:
+            comments.add_comment(actor=None, link=link, post=post, body=request.POST.get("body", ""),
+                                 ip_address=_client_ip(request))
+        except ValidationError as exc:
+            errors[post_id], status = " ".join(exc.messages), 400
+        else:
+            messages.success(request, "Your comment is sent.")
+            return redirect(f"{request.path}#comments-{post_id}")
+    elif request.method == "POST":
         post_id = _number(request.POST.get("post"))
         try:
             review_links.decide(
@@ -234,3 +246,15 @@ def review(request, token: str):
     response["Referrer-Policy"] = "no-referrer"  # the token must not leak to sites the page links to
     response["X-Robots-Tag"] = "noindex"
     return response
+
+
+@login_required
+@require_POST
+def comment(request, pk: int):
+    """Add a comment from the post page."""
+    post = get_object_or_404(Post.objects.for_user(request.user), pk=pk)
+    try:
+        comments.add_comment(actor=request.user, post=post, body=request.POST.get("body", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect(f"{reverse('posts:detail', args=[post.pk])}#comments-{post.pk}")

@@ -90,6 +90,7 @@ HEADINGS = {
     Kind.POST_PUBLISHED: ("post was published", "posts were published"),
     Kind.POST_FAILED: ("post failed to publish", "posts failed to publish"),
     Kind.ACCOUNT_RECONNECT: ("X account needs reconnecting", "X accounts need reconnecting"),
+    Kind.POST_COMMENTED: ("new comment on a post", "new comments on posts"),
 }
 
 

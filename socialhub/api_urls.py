@@ -21,6 +21,7 @@ urlpatterns = [
     path("posts", posts_api.PostListView.as_view(), name="api-posts"),
     path("posts/<str:post_id>", posts_api.PostDetailView.as_view(), name="api-post"),
     path("posts/<str:post_id>/retry", posts_api.RetryPostView.as_view(), name="api-post-retry"),
+    path("posts/<str:post_id>/comments", agency_api.PostCommentsView.as_view(), name="api-post-comments"),
     path("posts/<str:post_id>/reviews", posts_api.PostReviewsView.as_view(), name="api-post-reviews"),
     path("invitations", agency_api.InvitationListView.as_view(), name="api-invitations"),
     path("invitations/<str:invitation_id>", agency_api.InvitationDetailView.as_view(), name="api-invitation"),
