@@ -30,8 +30,8 @@ class TaskForm(forms.ModelForm):
 
     class Meta:
         model = TaskAssign
-        fields = ["user", "title", "brief"]
-        labels = {"user": "Client"}
+        fields = ["user", "title", "brief", "approval_policy"]
+        labels = {"user": "Client", "approval_policy": "Who approves posts"}
 
     def __init__(self, *args, reseller: User, **kwargs):
         super().__init__(*args, **kwargs)
@@ -42,4 +42,5 @@ class TaskForm(forms.ModelForm):
 class RenameTaskForm(forms.ModelForm):
     class Meta:
         model = TaskAssign
-        fields = ["title", "brief"]
+        fields = ["title", "brief", "approval_policy"]
+        labels = {"approval_policy": "Who approves posts"}

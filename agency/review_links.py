@@ -66,6 +66,9 @@ def create_link(*, actor: User | None, posts: list[Post]) -> ReviewLink:
     not_pending = [post.pk for post in posts if post.status != Post.Status.PENDING]
     if not_pending:
         raise ValidationError({"posts": [f"Only posts waiting for review can be shared; not post {not_pending[0]}."]})
+    at_staff = [post.pk for post in posts if post.review_step != Post.ReviewStep.CLIENT]
+    if at_staff:
+        raise ValidationError({"posts": [f"Post {at_staff[0]} waits for staff approval first (two-step policy)."]})
     link = ReviewLink.objects.create(
         task=next(iter(tasks.values())), created_by=actor, expires_at=timezone.now() + max_age()
     )
@@ -128,7 +131,10 @@ def decide(
 
 def url_for_pending(*, client: User, post_ids: list) -> str:
     """A fresh link for those of these posts still pending for this client ("" if none is)."""
-    posts = list(Post.objects.for_client(client).pending().filter(pk__in=post_ids).select_related("task"))
+    posts = list(
+        Post.objects.for_client(client).pending().filter(pk__in=post_ids, review_step=Post.ReviewStep.CLIENT)
+        .select_related("task")
+    )
     if not posts:
         return ""
     return url_for(create_link(actor=None, posts=posts))

@@ -103,7 +103,7 @@ def accept(request, token: str):
 @login_required
 def task_list(request):
     _resellers_only(request)
-    pending = Count("posts", filter=Q(posts__status=Post.Status.PENDING))
+    pending = Count("posts", filter=Q(posts__status=Post.Status.PENDING, posts__review_step=Post.ReviewStep.CLIENT))
     tasks = (
         TaskAssign.objects.for_user(request.user).select_related("user").annotate(pending=pending)
         .order_by("user__username", "title")
@@ -118,7 +118,7 @@ def task_new(request):
     if request.method == "POST" and form.is_valid():
         try:
             task = post_services.assign_task(actor=request.user, client=form.cleaned_data["user"], **{
-                k: form.cleaned_data[k] for k in ("title", "brief")})
+                k: form.cleaned_data[k] for k in ("title", "brief", "approval_policy")})
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -165,7 +165,7 @@ def review_link_new(request):
     ids = [int(i) for i in request.POST.getlist("post") if i.isdigit()]
     if request.POST.get("task", "").isdigit():
         task = get_object_or_404(TaskAssign.objects.for_user(request.user), pk=int(request.POST["task"]))
-        ids += list(task.posts.pending().values_list("pk", flat=True))
+        ids += list(task.posts.pending().filter(review_step=Post.ReviewStep.CLIENT).values_list("pk", flat=True))
     posts = list(Post.objects.for_user(request.user).filter(pk__in=ids).select_related("task"))
     try:
         link = review_links.create_link(actor=request.user, posts=posts)

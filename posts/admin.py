@@ -67,7 +67,7 @@ class PartInline(admin.TabularInline):
 class ReviewInline(admin.TabularInline):
     model = ReviewEvent
     extra = 0
-    fields = ["created_at", "actor", "action", "feedback"]
+    fields = ["created_at", "actor", "action", "step", "feedback"]
     readonly_fields = fields
     can_delete = False
 
@@ -138,12 +138,12 @@ def retry_posts(modeladmin, request, queryset):
 
 @admin.register(Post)
 class PostAdmin(admin.ModelAdmin):
-    list_display = ["id", "__str__", "status", "client", "reseller", "schedule_at", "created_at"]
-    list_filter = ["status", ("task__reseller", admin.RelatedOnlyFieldListFilter),
+    list_display = ["id", "__str__", "status", "review_step", "client", "reseller", "schedule_at", "created_at"]
+    list_filter = ["status", "review_step", ("task__reseller", admin.RelatedOnlyFieldListFilter),
                    ("task__user", admin.RelatedOnlyFieldListFilter), ScheduledFilter]
     search_fields = ["content", "task__title", "task__user__username", "task__reseller__username"]
     list_select_related = ["task__user", "task__reseller"]
-    fields = ["task", "content", "hashtags", "schedule_at", "status", "feedback", "created_by",
+    fields = ["task", "content", "hashtags", "schedule_at", "status", "review_step", "version", "feedback", "created_by",
               "reviewed_by", "reviewed_at", "published_at", "created_at", "updated_at", "thread_states"]
     # Changes go through the services (review actions here; edits in the composer or the API),
     # which validate length, channels and state.
@@ -185,18 +185,18 @@ class PostAdmin(admin.ModelAdmin):
 
 @admin.register(TaskAssign)
 class TaskAssignAdmin(admin.ModelAdmin):
-    list_display = ["title", "user", "reseller", "created_at"]
-    list_filter = [("reseller", admin.RelatedOnlyFieldListFilter)]
+    list_display = ["title", "user", "reseller", "approval_policy", "created_at"]
+    list_filter = ["approval_policy", ("reseller", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["title", "user__username", "reseller__username"]
     list_select_related = ["user", "reseller"]
 
 
 @admin.register(ReviewEvent)
 class ReviewEventAdmin(admin.ModelAdmin):
-    list_display = ["post", "action", "actor", "created_at"]
-    list_filter = ["action"]
+    list_display = ["post", "action", "step", "actor", "created_at"]
+    list_filter = ["action", "step"]
     list_select_related = ["post", "actor"]
-    readonly_fields = ["post", "actor", "action", "feedback", "created_at"]
+    readonly_fields = ["post", "actor", "action", "step", "feedback", "created_at"]
 
     def has_add_permission(self, request):
         return False

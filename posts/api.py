@@ -237,6 +237,7 @@ class TaskViewSet(
             reseller=data.get("reseller"),
             title=data["title"],
             brief=data.get("brief", ""),
+            approval_policy=data.get("approval_policy", TaskAssign.ApprovalPolicy.CLIENT),
         )
 
     def perform_update(self, serializer):
@@ -245,7 +246,8 @@ class TaskViewSet(
             return
         data = serializer.validated_data
         serializer.instance = services.rename_task(
-            actor=self.request.user, task=serializer.instance, title=data.get("title"), brief=data.get("brief")
+            actor=self.request.user, task=serializer.instance, title=data.get("title"), brief=data.get("brief"),
+            approval_policy=data.get("approval_policy"),
         )
 
     def perform_destroy(self, instance):

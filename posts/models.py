@@ -18,6 +18,11 @@ class TaskAssignQuerySet(models.QuerySet):
 class TaskAssign(models.Model):
     """A reseller's assignment to work for a client. A reseller writes only for clients they have a task with."""
 
+    class ApprovalPolicy(models.TextChoices):
+        CLIENT = "client", "The client approves"
+        AUTO = "auto", "Approved when submitted"
+        TWO_STEPS = "two_steps", "Staff approve, then the client"
+
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
@@ -36,6 +41,10 @@ class TaskAssign(models.Model):
     )
     title = models.CharField(max_length=200)
     brief = models.TextField(blank=True)
+    approval_policy = models.CharField(
+        max_length=16, choices=ApprovalPolicy.choices, default=ApprovalPolicy.CLIENT,
+        help_text="Who approves this task's posts before they go out.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -67,6 +76,12 @@ class PostQuerySet(models.QuerySet):
     def pending(self):
         return self.filter(status=Post.Status.PENDING)
 
+    def awaiting_review_by(self, user):
+        """Pending posts whose current step this person decides: staff any step, a client only
+        the client step (a two-step post reaches it once staff approved)."""
+        pending = self.for_user(user).pending().exclude(created_by=user)
+        return pending if user.is_platform_staff else pending.filter(review_step=Post.ReviewStep.CLIENT)
+
     def published(self):
         return self.filter(status=Post.Status.PUBLISHED)
 
@@ -94,6 +109,12 @@ class Post(models.Model):
         FAILED = 4, "Failed"
         REJECTED = 5, "Rejected"
 
+    class ReviewStep(models.TextChoices):
+        """Whose decision a pending post waits for (the task's approval policy decides the steps)."""
+
+        STAFF = "staff", "Waiting for staff"
+        CLIENT = "client", "Waiting for the client"
+
     EDITABLE = (Status.PENDING, Status.REJECTED)
 
     task = models.ForeignKey(TaskAssign, on_delete=models.CASCADE, related_name="posts")
@@ -117,6 +138,7 @@ class Post(models.Model):
     published_at = models.DateTimeField(null=True, blank=True)
     # Bumped by every edit: a review names the version it saw, so a changed post is asked again.
     version = models.PositiveIntegerField(default=1)
+    review_step = models.CharField(max_length=8, choices=ReviewStep.choices, default=ReviewStep.CLIENT)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -409,11 +431,18 @@ class ReviewEvent(models.Model):
         APPROVE = 1, "Approved"
         REJECT = 2, "Rejected"
 
+    class Step(models.TextChoices):
+        CLIENT = "client", "Client"
+        STAFF = "staff", "Staff (first of two steps)"
+        AUTO = "auto", "Automatic"
+
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="reviews")
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="review_events"
     )
     action = models.PositiveSmallIntegerField(choices=Action.choices)
+    # Which step this decided: the client's (the final one, whoever took it), staff's first of two, or automatic.
+    step = models.CharField(max_length=8, choices=Step.choices, default=Step.CLIENT)
     feedback = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -371,10 +371,15 @@ class PostSerializer(serializers.ModelSerializer):
         model = Post
         fields = [
             "id", "task", "client", "reseller", "created_by", "content", "hashtags", "text", "status",
-            "status_label", "schedule_at", "feedback", "reviewed_by", "reviewed_at", "published_at",
-            "created_at", "updated_at", "channels", "media", "parts",
+            "status_label", "review_step", "version", "schedule_at", "feedback", "reviewed_by", "reviewed_at",
+            "published_at", "created_at", "updated_at", "channels", "media", "parts",
         ]
         read_only_fields = fields
+        extra_kwargs = {
+            "review_step": {"help_text": "While pending: whose decision it waits for (staff comes first "
+                            "under the two-step policy)."},
+            "version": {"help_text": "Goes up with every edit."},
+        }
 
 
 class ReviewEventSerializer(serializers.ModelSerializer):
@@ -384,6 +389,10 @@ class ReviewEventSerializer(serializers.ModelSerializer):
     actor_username = serializers.CharField(source="actor.username", read_only=True)
     action = serializers.ChoiceField(choices=ReviewEvent.Action.choices, read_only=True)
     action_label = serializers.CharField(source="get_action_display", read_only=True)
+    step = serializers.ChoiceField(
+        choices=ReviewEvent.Step.choices, read_only=True,
+        help_text="client: the (final) client step; staff: staff's first of two steps; auto: the task's policy.",
+    )
     via_link = serializers.SerializerMethodField(
         help_text="Set when the client decided through a review link: the link's id, the address "
         "the decision came from and the post version shown."
@@ -391,7 +400,7 @@ class ReviewEventSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ReviewEvent
-        fields = ["id", "post", "actor", "actor_username", "action", "action_label", "feedback", "created_at", "via_link"]
+        fields = ["id", "post", "actor", "actor_username", "action", "action_label", "step", "feedback", "created_at", "via_link"]
         read_only_fields = fields
 
     @extend_schema_field({"type": "object", "nullable": True, "properties": {
@@ -417,7 +426,10 @@ class TaskSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = TaskAssign
-        fields = ["id", "user", "reseller", "title", "brief", "created_at", "updated_at"]
+        fields = ["id", "user", "reseller", "title", "brief", "approval_policy", "created_at", "updated_at"]
+        extra_kwargs = {"approval_policy": {
+            "help_text": "client (default): the client approves; auto: approved when submitted; "
+            "two_steps: staff approve, then the client."}}
         read_only_fields = ["created_at", "updated_at"]
 
 

@@ -318,7 +318,7 @@ def inbox(request):
     user = request.user
     if user.is_reseller:
         return redirect("posts:dashboard")
-    pending = Post.objects.for_user(user).pending().exclude(created_by=user).with_relations()
+    pending = Post.objects.awaiting_review_by(user).with_relations()
     return render(
         request,
         "posts/inbox.html",

@@ -120,12 +120,12 @@ def test_the_login_page_asks_for_an_invitation_not_a_sign_up(client, db):
 
 def test_a_reseller_adds_and_renames_a_task_for_their_own_client(client, rita, alice, task):
     client.force_login(rita)
-    client.post("/agency/tasks/new/", {"user": alice.pk, "title": "Summer", "brief": ""})
+    client.post("/agency/tasks/new/", {"user": alice.pk, "title": "Summer", "brief": "", "approval_policy": "client"})
     summer = TaskAssign.objects.get(title="Summer")
     assert summer.reseller == rita and summer.user == alice
-    client.post(f"/agency/tasks/{summer.pk}/", {"title": "Summer sale", "brief": "Deals"})
+    client.post(f"/agency/tasks/{summer.pk}/", {"title": "Summer sale", "brief": "Deals", "approval_policy": "two_steps"})
     summer.refresh_from_db()
-    assert summer.title == "Summer sale"
+    assert summer.title == "Summer sale" and summer.approval_policy == "two_steps"
 
 
 def test_a_reseller_cannot_add_a_task_for_another_resellers_client(client, rita, bob, bob_task):
