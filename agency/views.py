@@ -243,7 +243,9 @@ def review(request, token: str):
               "feedback": request.POST.get("feedback", "") if errors.get(post.pk) else ""} for post in posts]
     context = {"link": link, "items": items, "client": link.task.user, "reseller": link.task.reseller}
     response = render(request, "agency/review.html", context, status=status)
-    response["Referrer-Policy"] = "no-referrer"  # the token must not leak to sites the page links to
+    # The token must not leak to other sites (X links, media); "no-referrer" would make form
+    # posts carry "Origin: null", which the CSRF check rightly refuses.
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex"
     return response
 

@@ -18,7 +18,7 @@ def link_in(message) -> str:
 
 
 def path_of(url: str) -> str:
-    return url.split("://", 1)[1].split("/", 1)[1].join(["/", ""])
+    return re.sub(r"^https?://[^/]+", "", url)
 
 
 @pytest.fixture

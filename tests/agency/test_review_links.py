@@ -33,7 +33,7 @@ def test_the_page_shows_the_post_as_on_x_without_login(client, link, post):
     assert page.status_code == 200
     html = page.content.decode()
     assert "Spring is here" in html and "#spring" in html
-    assert page["Referrer-Policy"] == "no-referrer"
+    assert page["Referrer-Policy"] == "same-origin"
 
 
 def test_approving_through_the_link_records_where_it_came_from(client, link, post, alice):
