@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from . import invitations
-from .models import Invitation
+from .models import ClientXApp, Invitation
 
 
 @admin.register(Invitation)
@@ -33,3 +33,23 @@ class InvitationAdmin(admin.ModelAdmin):
             invitations.revoke_invitation(actor=request.user, invitation=invitation)
             count += 1
         self.message_user(request, f"{count} invitation(s) revoked.")
+
+
+@admin.register(ClientXApp)
+class ClientXAppAdmin(admin.ModelAdmin):
+    """Which clients bring their own X app. Secrets stay out of the admin."""
+
+    list_display = ["client", "oauth2_client_id", "has_oauth2", "has_oauth1", "updated_at"]
+    fields = ["client", "oauth2_client_id", "has_oauth2", "has_oauth1", "updated_by", "updated_at"]
+    readonly_fields = fields
+
+    @admin.display(boolean=True, description="OAuth 2.0")
+    def has_oauth2(self, obj):
+        return obj.has_oauth2
+
+    @admin.display(boolean=True, description="OAuth 1.0a")
+    def has_oauth1(self, obj):
+        return obj.has_oauth1
+
+    def has_add_permission(self, request):
+        return False  # registered on the client's X app page, which validates the pairs

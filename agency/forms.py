@@ -44,3 +44,24 @@ class RenameTaskForm(forms.ModelForm):
         model = TaskAssign
         fields = ["title", "brief", "approval_policy"]
         labels = {"approval_policy": "Who approves posts"}
+
+
+class XAppForm(forms.Form):
+    """A client's X app. Secrets are never shown back: left blank, the stored one is kept."""
+
+    oauth2_client_id = forms.CharField(label="OAuth 2.0 client ID", max_length=128, required=False)
+    oauth2_client_secret = forms.CharField(
+        label="OAuth 2.0 client secret", required=False, widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
+    )
+    oauth1_consumer_key = forms.CharField(label="OAuth 1.0a API key", max_length=128, required=False)
+    oauth1_consumer_secret = forms.CharField(
+        label="OAuth 1.0a API key secret", required=False, widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
+    )
+
+    def __init__(self, *args, app=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if app is not None and not self.is_bound:
+            self.initial = {"oauth2_client_id": app.oauth2_client_id, "oauth1_consumer_key": app.oauth1_consumer_key}
+        for name, has in (("oauth2_client_secret", app and app.has_oauth2), ("oauth1_consumer_secret", app and app.has_oauth1)):
+            if has:
+                self.fields[name].help_text = "Stored (encrypted). Leave blank to keep it."

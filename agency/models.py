@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from socials.fields import EncryptedTextField
+
 
 def new_nonce() -> str:
     return secrets.token_urlsafe(16)
@@ -165,3 +167,32 @@ class Comment(models.Model):
 
     def __str__(self) -> str:
         return f"Comment by {self.author} on post {self.post_id}"
+
+
+class ClientXApp(models.Model):
+    """A client's own X developer app (X's developer agreement bars running one app for many
+    customers "on a service bureau" basis). Connecting, refreshing, revoking and posting for the
+    client's accounts then use it; without one the platform's app is used. Secrets are encrypted
+    like tokens and never shown again."""
+
+    client = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="x_app")
+    oauth2_client_id = models.CharField("OAuth 2.0 client ID", max_length=128, blank=True)
+    oauth2_client_secret = EncryptedTextField("OAuth 2.0 client secret", blank=True)
+    oauth1_consumer_key = EncryptedTextField("OAuth 1.0a API key (consumer key)", blank=True)
+    oauth1_consumer_secret = EncryptedTextField("OAuth 1.0a API key secret (consumer secret)", blank=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "client X app"
+
+    def __str__(self) -> str:
+        return f"X app of {self.client}"
+
+    @property
+    def has_oauth2(self) -> bool:
+        return bool(self.oauth2_client_id and self.oauth2_client_secret)
+
+    @property
+    def has_oauth1(self) -> bool:
+        return bool(self.oauth1_consumer_key and self.oauth1_consumer_secret)

@@ -18,4 +18,6 @@ urlpatterns = [
     path("review-links/<int:pk>/revoke/", views.review_link_revoke, name="review_link_revoke"),
     path("review/<str:token>/", views.review, name="review"),
     path("posts/<int:pk>/comments/", views.comment, name="comment"),
+    path("x-app/", views.x_app, name="x_app"),
+    path("clients/<int:client_id>/x-app/", views.x_app, name="client_x_app"),
 ]

@@ -14,9 +14,9 @@ from posts import services as post_services
 from posts.errors import InvalidState, NotAllowed
 from posts.models import Post, TaskAssign
 
-from . import comments, invitations, review_links
-from .forms import AcceptForm, InvitationForm, RenameTaskForm, TaskForm
-from .models import Invitation, ReviewLink
+from . import comments, invitations, review_links, x_apps
+from .forms import AcceptForm, InvitationForm, RenameTaskForm, TaskForm, XAppForm
+from .models import ClientXApp, Invitation, ReviewLink
 
 
 def _resellers_only(request) -> None:
@@ -260,3 +260,28 @@ def comment(request, pk: int):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect(f"{reverse('posts:detail', args=[post.pk])}#comments-{post.pk}")
+
+
+# --- Each client's own X app.
+
+
+@login_required
+def x_app(request, client_id: int | None = None):
+    """Register the client's X app (the client, their reseller or staff)."""
+    from accounts.models import User
+
+    client = request.user if client_id is None else get_object_or_404(User.objects.clients(), pk=client_id)
+    if not x_apps.can_manage(request.user, client):
+        raise Http404
+    app = ClientXApp.objects.filter(client=client).first()
+    form = XAppForm(request.POST or None, app=app)
+    if request.method == "POST" and form.is_valid():
+        try:
+            x_apps.save_app(actor=request.user, client=client, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "X app saved. Connect (or reconnect) each X account so it uses this app.")
+            return redirect(request.path)
+    context = {"form": form, "client": client, "app": app, "callbacks": x_apps.callback_urls()}
+    return render(request, "agency/x_app.html", context, status=400 if form.errors else 200)
