@@ -136,12 +136,11 @@ class ReviewLink(models.Model):
 
 
 class LinkDecision(models.Model):
-    """How a review came through a link: which link, from which address, on which version."""
+    """How a review came through a link: which link, from which address (the version is the review's)."""
 
     review = models.OneToOneField("posts.ReviewEvent", on_delete=models.CASCADE, related_name="link_decision")
     link = models.ForeignKey(ReviewLink, on_delete=models.PROTECT, related_name="decisions")
     ip_address = models.GenericIPAddressField(null=True, blank=True)
-    version = models.PositiveIntegerField(help_text="The post's version the reviewer saw.")
 
     def __str__(self) -> str:
         return f"Link {self.link_id} from {self.ip_address}"

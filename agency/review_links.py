@@ -2,7 +2,7 @@
 
 The URL carries `signing.dumps([id, nonce])` (SECRET_KEY, a salt of its own). It works until
 REVIEW_LINK_MAX_AGE_DAYS after it was made, unless revoked. The page's forms carry the version
-of the post they showed; a decision on an older version is refused (StaleVersion), so a post
+of the post they showed; a decision on an older version is refused (posts.errors.Stale), so a post
 edited since the page was opened is read again before it is decided. A decision is an ordinary
 review by the post's client (posts.services.review_post) plus a LinkDecision row recording the
 link and the address it came from. Once a post is decided its link shows the decision.
@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from posts import services as post_services
-from posts.errors import InvalidState, NotAllowed
+from posts.errors import InvalidState, NotAllowed, Stale
 from posts.models import Post, ReviewEvent
 
 from .models import LinkDecision, ReviewLink
@@ -28,15 +28,10 @@ from .models import LinkDecision, ReviewLink
 log = logging.getLogger(__name__)
 
 SALT = "agency.review_link"
-STALE_MESSAGE = "This post changed since you opened it. Read it again, then decide."
 
 
 class InvalidLink(Exception):
     """Forged, expired or revoked. The message says which."""
-
-
-class StaleVersion(InvalidState):
-    """The post was edited after the page showing it was opened."""
 
 
 def max_age() -> dt.timedelta:
@@ -111,8 +106,9 @@ def decide(
 ) -> ReviewEvent:
     """Approve (1) or reject (2) one of the link's posts as its client, on the version shown.
 
-    Raises NotAllowed (not the link's post), StaleVersion, InvalidState (already decided) or
-    ValidationError (no feedback on a rejection).
+    Raises NotAllowed (not the link's post), Stale (edited since the page was opened),
+    InvalidState (already decided, or still at the staff step) or ValidationError (no feedback
+    on a rejection).
     """
     post = link.posts.filter(pk=post_id).select_related("task").first()
     if post is None:
@@ -120,11 +116,9 @@ def decide(
     post = Post.objects.select_for_update().select_related("task").get(pk=post.pk)
     if post.status != Post.Status.PENDING:
         raise InvalidState(f"This post is already {post.get_status_display().lower()}; nothing changed.")
-    if post.version != version:
-        raise StaleVersion(STALE_MESSAGE)
-    post_services.review_post(actor=post.task.user, post=post, action=action, feedback=feedback)
+    post_services.review_post(actor=post.task.user, post=post, action=action, feedback=feedback, version=version)
     review = ReviewEvent.objects.filter(post=post).latest("pk")
-    LinkDecision.objects.create(review=review, link=link, ip_address=ip_address or None, version=version)
+    LinkDecision.objects.create(review=review, link=link, ip_address=ip_address or None)
     log.info("Post %s reviewed through link %s", post.pk, link.pk)
     return review
 

@@ -134,7 +134,7 @@ def task_edit(request, pk: int):
     form = RenameTaskForm(request.POST or None, instance=task)
     if request.method == "POST" and form.is_valid():
         try:
-            post_services.rename_task(actor=request.user, task=task, **form.cleaned_data)
+            post_services.update_task(actor=request.user, task=task, **form.cleaned_data)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -229,9 +229,7 @@ def review(request, token: str):
             )
         except NotAllowed:
             raise Http404 from None
-        except review_links.StaleVersion as exc:
-            errors[post_id], status = str(exc), 409
-        except InvalidState as exc:
+        except InvalidState as exc:  # Stale (edited since the page was opened) among them
             errors[post_id], status = str(exc), 409
         except ValidationError as exc:
             errors[post_id], status = " ".join(exc.messages), 400

@@ -242,8 +242,9 @@ def seed_accounts(sandbox: Sandbox, count: int, *, prefix: str = "client") -> li
     return accounts
 
 
-def seed_posts(accounts: list, schedule_at: list[dt.datetime], *, text: str = "Bench post {i}") -> list[int]:
-    """Approved posts, one channel each (queued), round-robin over the accounts. Returns their ids."""
+def seed_posts(accounts: list, schedule_at: list[dt.datetime], *, text="Bench post {i}") -> list[int]:
+    """Approved posts, one channel each (queued), round-robin over the accounts. Returns their ids.
+    `text`: a template with {i}, or a function of i."""
     from posts.models import Post, PostChannel
 
     posts = Post.objects.bulk_create(
@@ -251,7 +252,7 @@ def seed_posts(accounts: list, schedule_at: list[dt.datetime], *, text: str = "B
             Post(
                 task=accounts[i % len(accounts)].task,
                 created_by=accounts[i % len(accounts)].reseller,
-                content=text.format(i=i),
+                content=text(i) if callable(text) else text.format(i=i),
                 status=Post.Status.APPROVED,
                 schedule_at=when,
             )

@@ -7,9 +7,8 @@ Rendering and every rule live in content_templates/services.py.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 
-from posts.models import MediaFile
+from posts.models import MediaFile, MediaFileField
 
 
 class ContentTemplateQuerySet(models.QuerySet):
@@ -84,14 +83,18 @@ class ContentTemplate(models.Model):
 
 
 def template_media_path(instance: "TemplateMedia", filename: str) -> str:
-    return f"templates/{timezone.now():%Y/%m}/{filename}"
+    from posts.media import stored_name
+
+    return stored_name("templates", instance.mime_type)  # never the uploaded name
 
 
 class TemplateMedia(MediaFile):
     """A default image, GIF or video of a template, copied into each post started from it."""
 
     template = models.ForeignKey(ContentTemplate, on_delete=models.CASCADE, related_name="media")
-    file = models.FileField(upload_to=template_media_path)
+    file = MediaFileField(upload_to=template_media_path)
+
+    url_owner = "template"
 
     class Meta(MediaFile.Meta):
         verbose_name = "template media"

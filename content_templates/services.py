@@ -37,7 +37,9 @@ from accounts.models import User
 from posts import errors
 from posts.media import CheckedMedia, check_media
 from posts.models import TaskAssign
-from posts.text import MAX_WEIGHTED_LENGTH, HashtagError, compose_text, normalize_hashtags, weighted_length
+from posts.text import (
+    MAX_WEIGHTED_LENGTH, HashtagError, cashtag_problem, compose_text, normalize_hashtags, weighted_length,
+)
 
 from .models import ContentTemplate, TemplateMedia
 
@@ -217,6 +219,8 @@ def render(
             {"text": [f"{errors.TOO_LONG}: {length} of {MAX_WEIGHTED_LENGTH} once filled in for this task."]},
             code="too_long",
         )
+    if problem := cashtag_problem(full_text):
+        raise ValidationError({"text": [f"{problem} (once filled in for this task)"]}, code="cashtags")
     used = {name: filled[name] for name in parsed.names}
     return Rendered(
         text=text,

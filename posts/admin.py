@@ -67,7 +67,7 @@ class PartInline(admin.TabularInline):
 class ReviewInline(admin.TabularInline):
     model = ReviewEvent
     extra = 0
-    fields = ["created_at", "actor", "action", "step", "feedback"]
+    fields = ["created_at", "actor", "action", "step", "version", "feedback"]
     readonly_fields = fields
     can_delete = False
 
@@ -75,15 +75,25 @@ class ReviewInline(admin.TabularInline):
         return False
 
 
-class RejectForm(forms.Form):
-    feedback = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), label="Feedback for the reseller")
+class ReviewForm(forms.Form):
+    feedback = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}), label="Feedback for the reseller", required=False
+    )
+
+
+def _version_of(request, post: Post) -> int:
+    """The version of `post` the confirmation page showed; 0 (never current) when it did not say."""
+    raw = request.POST.get(f"version-{post.pk}", "")
+    return int(raw) if raw.isascii() and raw.isdigit() else 0
 
 
 def _review(modeladmin, request, queryset, action: int, feedback: str = "") -> None:
     done, problems = 0, []
     for post in queryset.select_related("task"):
         try:
-            services.review_post(actor=request.user, post=post, action=action, feedback=feedback)
+            services.review_post(
+                actor=request.user, post=post, action=action, feedback=feedback, version=_version_of(request, post)
+            )
             done += 1
         except (errors.NotAllowed, errors.InvalidState) as exc:
             problems.append(f"#{post.pk}: {exc}")
@@ -96,29 +106,42 @@ def _review(modeladmin, request, queryset, action: int, feedback: str = "") -> N
         modeladmin.message_user(request, problem, messages.WARNING)
 
 
-@admin.action(description="Approve selected posts")
-def approve_posts(modeladmin, request, queryset):
-    _review(modeladmin, request, queryset, action=1)
-
-
-@admin.action(description="Reject selected posts (with feedback)")
-def reject_posts(modeladmin, request, queryset):
-    form = RejectForm(request.POST if "apply" in request.POST else None)
+def _review_action(modeladmin, request, queryset, *, action: int, name: str):
+    """Both review actions first show the posts' full text and remember each one's version, so
+    staff approve or reject what they read: a post edited since is refused (services.Stale)."""
+    form = ReviewForm(request.POST if "apply" in request.POST else None)
     if form.is_valid():
-        _review(modeladmin, request, queryset, action=2, feedback=form.cleaned_data["feedback"])
-        return None
+        feedback = form.cleaned_data["feedback"]
+        if action == 2 and not feedback.strip():
+            form.add_error("feedback", "Say why the posts are rejected, so they can be fixed.")
+        else:
+            _review(modeladmin, request, queryset, action=action, feedback=feedback)
+            return None
+    posts = queryset.select_related("task__user").prefetch_related("parts", "media", "parts__media")
     return TemplateResponse(
         request,
-        "admin/posts/reject.html",
+        "admin/posts/review.html",
         {
             **modeladmin.admin_site.each_context(request),
-            "title": "Reject posts",
-            "posts": queryset,
+            "title": "Approve posts" if action == 1 else "Reject posts",
+            "approve": action == 1,
+            "posts": posts,
             "form": form,
+            "action_name": name,
             "opts": modeladmin.model._meta,
             "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
         },
     )
+
+
+@admin.action(description="Approve selected posts")
+def approve_posts(modeladmin, request, queryset):
+    return _review_action(modeladmin, request, queryset, action=1, name="approve_posts")
+
+
+@admin.action(description="Reject selected posts (with feedback)")
+def reject_posts(modeladmin, request, queryset):
+    return _review_action(modeladmin, request, queryset, action=2, name="reject_posts")
 
 
 @admin.action(description="Retry selected failed posts")
@@ -183,8 +206,24 @@ class PostAdmin(admin.ModelAdmin):
         return False
 
 
+class TaskAssignForm(forms.ModelForm):
+    class Meta:
+        model = TaskAssign
+        fields = "__all__"
+
+    def clean(self):
+        data = super().clean()
+        if self.instance.pk and data.get("user") is not None:
+            try:
+                services.check_task_client(self.instance, data["user"])
+            except ValidationError as exc:
+                self.add_error("user", exc.message_dict["user"])
+        return data
+
+
 @admin.register(TaskAssign)
 class TaskAssignAdmin(admin.ModelAdmin):
+    form = TaskAssignForm
     list_display = ["title", "user", "reseller", "approval_policy", "created_at"]
     list_filter = ["approval_policy", ("reseller", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["title", "user__username", "reseller__username"]
@@ -196,7 +235,7 @@ class ReviewEventAdmin(admin.ModelAdmin):
     list_display = ["post", "action", "step", "actor", "created_at"]
     list_filter = ["action", "step"]
     list_select_related = ["post", "actor"]
-    readonly_fields = ["post", "actor", "action", "step", "feedback", "created_at"]
+    readonly_fields = ["post", "actor", "action", "step", "version", "feedback", "created_at"]
 
     def has_add_permission(self, request):
         return False

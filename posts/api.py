@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 
 from accounts.models import User
 from idempotency.decorators import IDEMPOTENCY_PARAMETER, idempotent
-from socialhub.api import parse_id
+from socialhub.api import error_response, parse_id
 
 from . import errors, services
 from .models import Post, TaskAssign
@@ -28,7 +28,6 @@ from .serializers import (
     ReviewInputSerializer,
     TaskRenameSerializer,
     TaskSerializer,
-    TaskUpdateSerializer,
 )
 
 POST_PARSERS = [JSONParser, MultiPartParser, FormParser]
@@ -89,17 +88,34 @@ class ReviewPostView(APIView):
         operation_id="post_review",
         summary="Approve (1) or reject (2) a pending post (client or staff)",
         description="Approving hands the post to publishing (at once, or at its `schedule_at`); "
-        "rejecting needs `feedback` saying why.",
+        "rejecting needs `feedback` saying why. `version` is the post's version you read: every "
+        "edit raises it, and a review of an older version answers 409 \"This post changed since "
+        "you opened it\" with the current post in `details.post` (nothing is reviewed).",
         request=ReviewInputSerializer,
         responses={200: PostSerializer},
         tags=["post"],
     )
     def patch(self, request, postId: str):  # noqa: N803 (the seed's name)
-        post = scoped_post(request, postId)
-        serializer = ReviewInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        post = services.review_post(actor=request.user, post=post, **serializer.validated_data)
+        post = review(request, scoped_post(request, postId))
+        if isinstance(post, Response):
+            return post
         return post_response(request, post)
+
+
+def review(request, post: Post) -> Post | Response:
+    """Both review endpoints: the reviewed post, or 409 with the post as it is now when the
+    review named a version that is no longer current."""
+    serializer = ReviewInputSerializer(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    try:
+        return services.review_post(actor=request.user, post=post, **serializer.validated_data)
+    except errors.Stale as exc:
+        current = Post.objects.with_relations().get(pk=post.pk)
+        return error_response(
+            str(exc),
+            status_code=status.HTTP_409_CONFLICT,
+            details={"version": current.version, "post": PostSerializer(current, context={"request": request}).data},
+        )
 
 
 @extend_schema(tags=["posts"])
@@ -167,9 +183,11 @@ class RetryPostView(APIView):
 
 @extend_schema(tags=["posts"])
 class PostReviewsView(generics.ListAPIView):
-    """A post's review history, oldest first."""
+    """A post's review history, oldest first (each review with the version it reviewed); POST
+    reviews the post, as `PATCH /post/<id>/review` does."""
 
     serializer_class = ReviewEventSerializer
+    parser_classes = POST_PARSERS
 
     def get_queryset(self):
         post = scoped_post(self.request, self.kwargs["post_id"])
@@ -178,6 +196,22 @@ class PostReviewsView(generics.ListAPIView):
     @extend_schema(operation_id="posts_reviews_list")
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        operation_id="posts_reviews_create",
+        description="Approve (1) or reject (2) the post as the version you read; 409 with the "
+        "current post in `details.post` when it changed since.",
+        parameters=[IDEMPOTENCY_PARAMETER],
+        request=ReviewInputSerializer,
+        responses={201: ReviewEventSerializer},
+    )
+    @idempotent
+    def post(self, request, post_id: str):
+        post = review(request, scoped_post(request, post_id))
+        if isinstance(post, Response):
+            return post
+        event = post.reviews.select_related("actor").order_by("-created_at", "-pk").first()
+        return Response(ReviewEventSerializer(event).data, status=status.HTTP_201_CREATED)
 
 
 class TaskWriters(permissions.BasePermission):
@@ -216,8 +250,8 @@ class TaskViewSet(
         return super().get_object()
 
     def get_serializer_class(self):
-        if self.action == "partial_update":
-            return TaskUpdateSerializer if self.request.user.is_platform_staff else TaskRenameSerializer
+        if self.action == "partial_update" and not self.request.user.is_platform_staff:
+            return TaskRenameSerializer
         return TaskSerializer
 
     @extend_schema(parameters=[IDEMPOTENCY_PARAMETER])
@@ -241,12 +275,14 @@ class TaskViewSet(
         )
 
     def perform_update(self, serializer):
-        if self.request.user.is_platform_staff:
-            serializer.save()
-            return
         data = serializer.validated_data
-        serializer.instance = services.rename_task(
-            actor=self.request.user, task=serializer.instance, title=data.get("title"), brief=data.get("brief"),
+        serializer.instance = services.update_task(
+            actor=self.request.user,
+            task=serializer.instance,
+            client=data.get("user"),
+            reseller=data.get("reseller"),
+            title=data.get("title"),
+            brief=data.get("brief"),
             approval_policy=data.get("approval_policy"),
         )
 

@@ -28,6 +28,10 @@ FAILURE_STATUS = {
     "refresh_invalid": 403,
     "forbidden": 403,
     "duplicate": 409,
+    "reply_not_summoned": 403,
+    # SocialHub's X app cannot post for anyone until staff act: not the caller's fault.
+    "credits_depleted": 503,
+    "usage_capped": 503,
 }
 
 

@@ -13,3 +13,15 @@ class NotAllowed(Exception):
 
 class InvalidState(Exception):
     """The object is not in a state that allows the action (for example editing a published post)."""
+
+
+STALE = "This post changed since you opened it"
+
+
+class Stale(InvalidState):
+    """A review named a version of the post that is no longer current: nothing was reviewed.
+    `post` is the post as it is now, to show the reviewer (pages and the API answer 409)."""
+
+    def __init__(self, post):
+        super().__init__(f"{STALE}: it is now version {post.version}. Read it again before you review it.")
+        self.post = post

@@ -196,9 +196,16 @@ class ReviewForm(forms.Form):
         label="Feedback for the reseller",
         help_text="Required to reject: say what to change.",
     )
+    # The Post.version the page showed (a hidden field): a review of text that changed since is refused.
+    version = forms.IntegerField(min_value=1, widget=forms.HiddenInput, error_messages={
+        "required": "Open the post again: the form did not say which version of it you reviewed.",
+    })
 
 
 class BulkReviewForm(ReviewForm):
+    """Several posts at once; each post's shown version comes as `version-<post id>`."""
+
+    version = None
     posts = forms.ModelMultipleChoiceField(queryset=Post.objects.none(), error_messages={
         "required": "Tick the posts to review first.",
     })
@@ -206,3 +213,8 @@ class BulkReviewForm(ReviewForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["posts"].queryset = Post.objects.for_user(user).select_related("task")
+
+    def version_of(self, post: Post) -> int:
+        """The version of `post` the page showed; 0 (never current) when the page did not say."""
+        raw = self.data.get(f"version-{post.pk}", "")
+        return int(raw) if raw.isascii() and raw.isdigit() else 0

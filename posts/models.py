@@ -1,9 +1,32 @@
+import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+
+
+# Every time zone is within 14 hours of UTC, so a time at least a day from either end of
+# datetime's range can be shown in all of them.
+SHOWABLE_EARLIEST = datetime.datetime(1, 1, 2, tzinfo=datetime.UTC)
+SHOWABLE_LATEST = datetime.datetime(9999, 12, 30, tzinfo=datetime.UTC)
+
+
+class ShowableDateTimeField(models.DateTimeField):
+    """A DateTimeField read back within the range every time zone can show: a stored time nearer
+    to year 1 or 9999 (written before schedules were capped) reads as the nearest time that is
+    not, so no page, API answer or localtime() on it can overflow."""
+
+    def from_db_value(self, value, expression, connection):
+        if value is None or timezone.is_naive(value):
+            return value
+        return min(max(value, SHOWABLE_EARLIEST), SHOWABLE_LATEST)
+
+    def deconstruct(self):
+        # Stored exactly like a DateTimeField: migrations see no difference.
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "django.db.models.DateTimeField", args, kwargs
 
 
 class TaskAssignQuerySet(models.QuerySet):
@@ -125,7 +148,10 @@ class Post(models.Model):
     # A list of hashtags without "#". JSONField works the same on SQLite and PostgreSQL.
     hashtags = models.JSONField(default=list, blank=True)
     status = models.PositiveSmallIntegerField(choices=Status.choices, default=Status.PENDING)
-    schedule_at = models.DateTimeField(null=True, blank=True, help_text="Stored in UTC.")
+    schedule_at = ShowableDateTimeField(null=True, blank=True, help_text="Stored in UTC.")
+    # Bumped by every edit. A review names the version it was shown, so nobody approves text
+    # they never saw (services.review_post raises Stale otherwise).
+    version = models.PositiveIntegerField(default=1, help_text="Bumped by every edit; reviews name it.")
     feedback = models.TextField(blank=True, help_text="The last review's feedback.")
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -136,8 +162,6 @@ class Post(models.Model):
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
-    # Bumped by every edit: a review names the version it saw, so a changed post is asked again.
-    version = models.PositiveIntegerField(default=1)
     review_step = models.CharField(max_length=8, choices=ReviewStep.choices, default=ReviewStep.CLIENT)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -362,7 +386,27 @@ class ChannelPart(models.Model):
 
 
 def post_media_path(instance: "PostMedia", filename: str) -> str:
-    return f"posts/{timezone.now():%Y/%m}/{filename}"
+    from .media import stored_name
+
+    return stored_name("posts", instance.mime_type)  # never the uploaded name
+
+
+class _ServedFieldFile(models.fields.files.FieldFile):
+    @property
+    def url(self) -> str:
+        return self.instance.url
+
+
+class MediaFileField(models.FileField):
+    """A FileField whose `.url` is the permission-checked view's (MediaFile.url), never the
+    storage's own address, so no page, admin form or API answer links a file around the check."""
+
+    attr_class = _ServedFieldFile
+
+    def deconstruct(self):
+        # Stored exactly like a FileField: migrations see no difference.
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "django.db.models.FileField", args, kwargs
 
 
 class MediaFile(models.Model):
@@ -385,8 +429,19 @@ class MediaFile(models.Model):
         abstract = True
         ordering = ["order", "pk"]
 
+    # Which kind of owner the file belongs to, in its URL (/media/<url_owner>/<pk>).
+    url_owner = ""
+
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.order + 1}"
+
+    @property
+    def url(self) -> str:
+        """Where pages and the API link the file: served by posts/media_views.py to those who
+        may see what it belongs to."""
+        from .media import media_url
+
+        return media_url(self.url_owner, self.pk)
 
 
 class PostMedia(MediaFile):
@@ -396,7 +451,9 @@ class PostMedia(MediaFile):
     # so `post.media` stays the first tweet's attachments, as it was before threads.
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="media", null=True, blank=True)
     part = models.ForeignKey(PostPart, on_delete=models.CASCADE, related_name="media", null=True, blank=True)
-    file = models.FileField(upload_to=post_media_path)
+    file = MediaFileField(upload_to=post_media_path)
+
+    url_owner = "post"
 
     class Meta(MediaFile.Meta):
         verbose_name_plural = "media"
@@ -443,6 +500,7 @@ class ReviewEvent(models.Model):
     action = models.PositiveSmallIntegerField(choices=Action.choices)
     # Which step this decided: the client's (the final one, whoever took it), staff's first of two, or automatic.
     step = models.CharField(max_length=8, choices=Step.choices, default=Step.CLIENT)
+    version = models.PositiveIntegerField(null=True, blank=True, help_text="The post's version reviewed.")
     feedback = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -51,6 +51,9 @@ State = PostChannel.State
 PENDING = (State.QUEUED, State.SENDING, State.UNKNOWN, State.RETRY, State.HELD)
 # error_kind of a channel given up on while X may have its tweet.
 UNRESOLVED = "unknown"
+# error_kind of a channel whose answer was lost and whose lookup did not find the tweet: X's
+# timeline can lag, so a "duplicate" to its retry is most likely that very tweet.
+LOST_NOT_FOUND = "lost_not_found"
 # Media must outlive the POST that uses it: re-upload when it expires sooner than this.
 MEDIA_MARGIN = dt.timedelta(minutes=10)
 
@@ -358,6 +361,9 @@ def publish_channel(
     # A channel taken over from "unknown" or from a vanished worker may already have its next
     # part on X: only that part (the first without a remote id) is in doubt; later ones never left.
     must_reconcile = channel.state in (State.UNKNOWN, State.SENDING)
+    # An earlier attempt may have created the next part's tweet: X's "duplicate" to this one then
+    # most likely means ours, and must not fail the post while the tweet is there.
+    doubted = must_reconcile or channel.error_kind == LOST_NOT_FOUND
     channel.state = State.SENDING
     publisher = None
     try:
@@ -377,11 +383,11 @@ def publish_channel(
             continue
         outcome = _send_part(
             channel, publisher, part, reply_to=reply_to, record=sent.get(part.position), held=held,
-            must_reconcile=must_reconcile, single=len(thread) == 1, timeout=timeout,
+            must_reconcile=must_reconcile, doubted=doubted, single=len(thread) == 1, timeout=timeout,
         )
         if isinstance(outcome, ChannelResult):
             return outcome  # failed, or another worker has the channel now
-        must_reconcile = False
+        must_reconcile = doubted = False
         reply_to = outcome.remote_id
     if len(thread) == 1:
         return ChannelResult(channel, State.PUBLISHED)
@@ -390,7 +396,7 @@ def publish_channel(
 
 def _send_part(
     channel: PostChannel, publisher, part: ThreadPart, *, reply_to: str, record: ChannelPart | None,
-    held: _Lease, must_reconcile: bool, single: bool, timeout,
+    held: _Lease, must_reconcile: bool, doubted: bool, single: bool, timeout,
 ) -> Published | ChannelResult:
     """Send one part (reconciling first when its outcome is in doubt) and record its tweet.
     Returns the tweet, or the channel's result when it stops here (failure recorded)."""
@@ -425,7 +431,9 @@ def _send_part(
     except PublishError as error:
         exc = _in_part(error, part, single)
         if exc.kind == "duplicate" or (exc.outcome_unknown and not must_reconcile):
-            found = _resolve(channel, publisher, exc, text=part.text, reply_to=reply_to, held=held, where=where)
+            found = _resolve(
+                channel, publisher, exc, text=part.text, reply_to=reply_to, held=held, where=where, doubted=doubted
+            )
             if isinstance(found, Published):
                 _record_part(channel, part, record, found, single=single, how="found on X after " + exc.kind)
             return found
@@ -438,16 +446,21 @@ def _in_part(exc: PublishError, part: ThreadPart, single: bool) -> PublishError:
     """The error, saying which part of a thread it concerns."""
     if single or part.position == 1:
         return exc
+    message = f"Part {part.position}: {exc.user_message}"
+    if exc.kind == "reply_not_summoned":
+        message += f". The thread stops here: the parts before part {part.position} stay published"
     return PublishError(
-        exc.kind, f"Part {part.position}: {exc.user_message}", permanent=exc.permanent,
+        exc.kind, message, permanent=exc.permanent,
         outcome_unknown=exc.outcome_unknown, retry_at=exc.retry_at, details=exc.details,
     )
 
 
 def _resolve(
-    channel, publisher, exc: PublishError, *, text: str, reply_to: str, held: _Lease, where: str = ""
+    channel, publisher, exc: PublishError, *, text: str, reply_to: str, held: _Lease, where: str = "",
+    doubted: bool = False,
 ) -> Published | ChannelResult:
-    """X may have the tweet (the answer was lost, or X calls it a duplicate): look before retrying."""
+    """X may have the tweet (the answer was lost, or X calls it a duplicate): look before retrying.
+    `doubted`: an earlier attempt at this part has an unknown outcome, so a duplicate is likely ours."""
     if exc.outcome_unknown:
         log.warning("Channel %s%s: outcome unknown (%s); reading the account's tweets", channel.pk, where, exc.kind)
         time.sleep(_seconds("PUBLISH_RECONCILE_DELAY_SECONDS", 3).total_seconds())
@@ -458,13 +471,39 @@ def _resolve(
         return ChannelResult(channel, State.SENDING)
     except PublishError as lookup:
         log.warning("Channel %s%s: could not read X to reconcile: %s", channel.pk, where, lookup.kind)
+        if exc.kind == "duplicate":
+            # X has this text, perhaps from us: unsettled until X can be read.
+            return _failed(channel, _still_unknown(exc, retry_at=lookup.retry_at))
         return _failed(channel, exc, unresolved=True)
     if found:
         return found
+    if exc.kind == "duplicate" and doubted and not _identical_elsewhere(channel, publisher, text):
+        # X has this text and our earlier attempt may have made it, but the lookup does not show
+        # it (yet: X's timeline can lag): look again later rather than fail a post that may be live.
+        log.warning("Channel %s%s: X calls the retry a duplicate; looking again later", channel.pk, where)
+        return _failed(channel, _still_unknown(exc))
     if exc.kind == "duplicate":
         return _failed(channel, exc)  # an older identical tweet: the text must change
     # Absent: nothing was created, so a retry is safe.
-    return _failed(channel, PublishError(exc.kind, exc.user_message, permanent=False))
+    kind = LOST_NOT_FOUND if exc.outcome_unknown else exc.kind
+    return _failed(channel, PublishError(kind, exc.user_message, permanent=False))
+
+
+def _identical_elsewhere(channel, publisher, text: str) -> bool:
+    """Whether the account's newest tweets hold this text anyway (older than the first attempt,
+    or answering another tweet): then that tweet, not ours, explains X's "duplicate"."""
+    try:
+        return publisher.find(channel.account, text=text, since=None) is not None
+    except PublishError:
+        return False  # unreadable: stay in doubt
+
+
+def _still_unknown(exc: PublishError, *, retry_at: dt.datetime | None = None) -> PublishError:
+    """The outcome stays unknown: reconcile again later (the retry reads X before sending)."""
+    return PublishError(
+        UNRESOLVED, "X did not answer, and may have published it anyway: checking X again",
+        permanent=False, outcome_unknown=True, retry_at=retry_at, details=exc.details,
+    )
 
 
 def _media_ids(
@@ -567,21 +606,28 @@ def _failed(channel: PostChannel, exc: PublishError, *, unresolved: bool = False
     """Record a failure: retry later (with backoff, or after the rate limit's reset), reconcile
     later (outcome still unknown), or give up (permanent, or attempts or deadline spent)."""
     now = timezone.now()
+    # Once a lost answer's tweet was not found, the channel stays in doubt until it is published:
+    # a retry failing for another passing reason must not forget that.
+    in_doubt = exc.kind == LOST_NOT_FOUND or (channel.error_kind == LOST_NOT_FOUND and not exc.permanent)
     unknown = unresolved or exc.outcome_unknown
     max_attempts = int(getattr(settings, "PUBLISH_MAX_ATTEMPTS", 5))
     deadline = (channel.first_attempt_at or now) + _seconds("PUBLISH_DEADLINE_SECONDS", 2 * 3600)
     retry_at = max(exc.retry_at + dt.timedelta(seconds=1), now) if exc.retry_at else now + backoff(channel.attempts)
     message = exc.user_message
     kind = exc.kind
-    if exc.permanent or channel.attempts >= max_attempts or retry_at > deadline:
+    # Waiting out X's rate limit is X's doing, not a failed try: it spends no attempt.
+    waiting = exc.kind == "rate_limited" and exc.retry_at is not None
+    if exc.permanent or (channel.attempts >= max_attempts and not waiting) or retry_at > deadline:
         state = State.FAILED
-        if unknown:
+        if unknown or in_doubt:
             # Given up without knowing: a later retry must read X first (see hand_over).
             kind = UNRESOLVED
             if not exc.permanent:
                 message = "X did not answer, and may have published it anyway: check X before retrying"
     else:
         state = State.UNKNOWN if unknown else State.RETRY
+        if in_doubt and state == State.RETRY:
+            kind = LOST_NOT_FOUND
     fields = {
         "state": state,
         "last_error": message,

@@ -251,6 +251,12 @@ class ReviewInputSerializer(serializers.Serializer):
 
     action = serializers.ChoiceField(choices=[(1, "approve"), (2, "reject")], help_text="1 approves, 2 rejects.")
     feedback = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
+    version = serializers.IntegerField(
+        min_value=1, max_value=2**31 - 1,
+        help_text="The post's `version` you read. If the post changed since, nothing is reviewed: "
+        "409 with the current post in `details`.",
+        error_messages={"required": "Give the post's `version` you reviewed (GET the post to read it)."},
+    )
 
 
 class PostFilterSerializer(serializers.Serializer):
@@ -312,8 +318,7 @@ class MediaSerializer(serializers.ModelSerializer):
 
     def get_url(self, media) -> str:
         request = self.context.get("request")
-        url = media.file.url
-        return request.build_absolute_uri(url) if request else url
+        return request.build_absolute_uri(media.url) if request else media.url
 
 
 class PartChannelSerializer(serializers.Serializer):
@@ -394,29 +399,35 @@ class ReviewEventSerializer(serializers.ModelSerializer):
         help_text="client: the (final) client step; staff: staff's first of two steps; auto: the task's policy.",
     )
     via_link = serializers.SerializerMethodField(
-        help_text="Set when the client decided through a review link: the link's id, the address "
-        "the decision came from and the post version shown."
+        help_text="Set when the client decided through a review link: the link's id and the address "
+        "the decision came from."
     )
 
     class Meta:
         model = ReviewEvent
-        fields = ["id", "post", "actor", "actor_username", "action", "action_label", "step", "feedback", "created_at", "via_link"]
+        fields = [
+            "id", "post", "actor", "actor_username", "action", "action_label", "step", "version", "feedback",
+            "created_at", "via_link",
+        ]
         read_only_fields = fields
 
     @extend_schema_field({"type": "object", "nullable": True, "properties": {
-        "link": {"type": "string"}, "ip_address": {"type": "string", "nullable": True}, "version": {"type": "integer"}}})
+        "link": {"type": "string"}, "ip_address": {"type": "string", "nullable": True}}})
     def get_via_link(self, event) -> dict | None:
         decision = getattr(event, "link_decision", None)
         if decision is None:
             return None
-        return {"link": str(decision.link_id), "ip_address": decision.ip_address, "version": decision.version}
+        return {"link": str(decision.link_id), "ip_address": decision.ip_address}
 
 
 class TaskSerializer(serializers.ModelSerializer):
     """A reseller's assignment to a client. Staff create and change them; the others read their own."""
 
     id = serializers.CharField(read_only=True)
-    user = OpaqueIdField(queryset=User.objects.clients(), help_text="The client's user id.")
+    user = OpaqueIdField(
+        queryset=User.objects.clients(),
+        help_text="The client's user id. It cannot change once the task has posts.",
+    )
     reseller = OpaqueIdField(
         queryset=User.objects.resellers(),
         required=False,
@@ -433,13 +444,9 @@ class TaskSerializer(serializers.ModelSerializer):
         read_only_fields = ["created_at", "updated_at"]
 
 
-class TaskUpdateSerializer(TaskSerializer):
-    class Meta(TaskSerializer.Meta):
-        read_only_fields = ["user", "created_at", "updated_at"]
-
 
 class TaskRenameSerializer(TaskSerializer):
-    """What a reseller may change on their own task: its title and brief."""
+    """What a reseller may change on their own task: its title, brief and approval policy."""
 
     user = OpaqueIdField(read_only=True, help_text="The client's user id.")
     reseller = OpaqueIdField(read_only=True, help_text="The reseller's user id.")

@@ -7,12 +7,12 @@ Services take keyword-only arguments, write inside a transaction, and raise doma
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, Sum
 from django.utils import timezone
 
 from accounts.models import User
@@ -22,7 +22,9 @@ from socials.publishers import publisher_for
 from . import errors, publishing, signals
 from .media import CheckedMedia, check_media
 from .models import MAX_PARTS, Post, PostChannel, PostMedia, PostPart, ReviewEvent, TaskAssign
-from .text import MAX_WEIGHTED_LENGTH, HashtagError, compose_text, normalize_hashtags, weighted_length
+from .text import (
+    MAX_WEIGHTED_LENGTH, HashtagError, cashtag_problem, compose_text, normalize_hashtags, weighted_length,
+)
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +70,8 @@ def _clean_text(content: str, hashtags) -> tuple[str, list[str]]:
     content = (content or "").strip()
     if weighted_length(compose_text(content, tags)) > MAX_WEIGHTED_LENGTH:
         raise ValidationError({"content": [errors.TOO_LONG]}, code="too_long")
+    if problem := cashtag_problem(content):
+        raise ValidationError({"content": [problem]}, code="cashtags")
     return content, tags
 
 
@@ -90,13 +94,21 @@ def _clean_accounts(task: TaskAssign, account_ids: Sequence) -> list[Account]:
     return accounts
 
 
+MAX_SCHEDULE_AHEAD = timedelta(days=366)  # a year, leap day included
+
+
 def _clean_schedule(schedule_at: datetime | None) -> datetime | None:
     if schedule_at is None:
         return None
     if timezone.is_naive(schedule_at):
         raise ValidationError({"schedule_at": ["Give the time with its time zone."]})
-    if schedule_at < timezone.now():
+    now = timezone.now()
+    if schedule_at < now:
         raise ValidationError({"schedule_at": ["The scheduled time is in the past."]})
+    if schedule_at > now + MAX_SCHEDULE_AHEAD:
+        raise ValidationError({"schedule_at": [
+            f"Schedule it at most a year ahead, by {timezone.localtime(now + MAX_SCHEDULE_AHEAD):%d %B %Y}."
+        ]}, code="too_far_ahead")
     return schedule_at
 
 
@@ -107,7 +119,25 @@ def _clean_media(media_files, alt_texts) -> list[CheckedMedia]:
         raise ValidationError({"media": exc.messages}) from exc
 
 
+def _check_quota(client_id: int, media: list[CheckedMedia]) -> None:
+    """Refuse media that would take the client's posts past MEDIA_QUOTA_PER_CLIENT."""
+    adding = sum(item.size for item in media)
+    if not adding:
+        return
+    used = PostMedia.objects.filter(
+        Q(post__task__user_id=client_id) | Q(part__post__task__user_id=client_id)
+    ).aggregate(total=Sum("size"))["total"] or 0
+    quota = settings.MEDIA_QUOTA_PER_CLIENT
+    if used + adding > quota:
+        mb = 1024 * 1024
+        raise ValidationError({"media": [
+            f"This client's posts already keep {used / mb:.0f} MB of media out of {quota / mb:.0f} MB; "
+            f"these files ({adding / mb:.1f} MB) do not fit. Delete old posts' media or attach less."
+        ]}, code="media_quota")
+
+
 def _save_media(post: Post | None, media: list[CheckedMedia], *, part: PostPart | None = None, start: int = 0) -> None:
+    _check_quota((post or part.post).task.user_id, media)
     for order, item in enumerate(media, start=start):
         PostMedia.objects.create(
             post=None if part else post,
@@ -170,6 +200,8 @@ def _clean_parts(raw_parts: list[dict]) -> list[_Part]:
             media = []
         if weighted_length(compose_text(content, [])) > MAX_WEIGHTED_LENGTH:
             problems.append(f"Part {position}: {errors.TOO_LONG}")
+        if problem := cashtag_problem(content):
+            problems.append(f"Part {position}: {problem}")
         part_id = raw.get("id")
         if part_id is not None and not str(part_id).isdigit():
             problems.append(f"Part {position}: {part_id!r} is not a part id.")
@@ -245,7 +277,8 @@ def _submit(post: Post, *, author: User) -> None:
         post.feedback, post.reviewed_by, post.reviewed_at = "", author, now
         post.save(update_fields=["status", "review_step", "feedback", "reviewed_by", "reviewed_at", "updated_at"])
         review = ReviewEvent.objects.create(
-            post=post, actor=author, action=ReviewEvent.Action.APPROVE, step=ReviewEvent.Step.AUTO, feedback=AUTO_APPROVED
+            post=post, actor=author, action=ReviewEvent.Action.APPROVE, step=ReviewEvent.Step.AUTO,
+            feedback=AUTO_APPROVED, version=post.version,
         )
         signals.send_on_commit(signals.post_reviewed, post=post, review=review)
         publishing.hand_over(post)
@@ -351,28 +384,61 @@ def assign_task(
     return task
 
 
+TASK_CLIENT_FIXED = (
+    "This task already has posts, written for its client's X accounts, so its client cannot change. "
+    "Assign a new task for the other client instead."
+)
+
+
+def check_task_client(task: TaskAssign, client: User) -> None:
+    """A task's client is fixed once it has posts (they publish to that client's accounts, and
+    the client is who reviews them). Raises ValidationError on `user`."""
+    if task.pk and client.pk != task.user_id and task.posts.exists():
+        raise ValidationError({"user": [TASK_CLIENT_FIXED]}, code="task_client_fixed")
+
+
 @transaction.atomic
-def rename_task(
-    *, actor: User, task: TaskAssign, title: str | None = None, brief: str | None = None,
-    approval_policy: str | None = None,
+def update_task(
+    *, actor: User, task: TaskAssign, client: User | None = None, reseller: User | None = None,
+    title: str | None = None, brief: str | None = None, approval_policy: str | None = None,
 ) -> TaskAssign:
-    """Change a task's title, brief or approval policy: staff, or the task's own reseller. A new
-    policy applies to posts submitted from then on. Raises NotAllowed or ValidationError."""
-    if not actor.is_authenticated or not (
-        actor.is_platform_staff or (actor.is_reseller and task.reseller_id == actor.pk)
-    ):
-        raise errors.NotAllowed("Only the task's reseller or staff rename it.")
+    """Change a task; only the fields given change. Staff change anything; the task's own reseller
+    its title, brief and approval policy (a new policy applies to posts submitted from then on).
+    Raises NotAllowed or ValidationError."""
+    own_reseller = actor.is_authenticated and actor.is_reseller and task.reseller_id == actor.pk
+    if not (actor.is_authenticated and (actor.is_platform_staff or own_reseller)):
+        raise errors.NotAllowed("Only staff and the task's reseller change tasks.")
+    if not actor.is_platform_staff and (client is not None or reseller is not None):
+        raise errors.NotAllowed("Only staff change a task's client or reseller.")
+    task = TaskAssign.objects.select_for_update().get(pk=task.pk)
+    problems = {}
+    if client is not None:
+        if not client.is_client:
+            problems["user"] = ["Pick a client: the person who owns the X accounts."]
+        else:
+            try:
+                check_task_client(task, client)
+            except ValidationError as exc:
+                problems.update(exc.message_dict)
+        task.user = client
+    if reseller is not None:
+        if not reseller.is_reseller:
+            problems["reseller"] = ["Pick a reseller."]
+        task.reseller = reseller
     if title is not None:
         if not title.strip():
-            raise ValidationError({"title": ["Give the task a title."]})
+            problems["title"] = ["Give the task a title."]
         task.title = title.strip()
     if brief is not None:
         task.brief = brief
     if approval_policy is not None:
         if approval_policy not in TaskAssign.ApprovalPolicy.values:
-            raise ValidationError({"approval_policy": [f"Pick one of: {', '.join(TaskAssign.ApprovalPolicy.values)}."]})
+            problems["approval_policy"] = [f"Pick one of: {', '.join(TaskAssign.ApprovalPolicy.values)}."]
         task.approval_policy = approval_policy
-    task.save(update_fields=["title", "brief", "approval_policy", "updated_at"])
+    if problems:
+        raise ValidationError(problems)
+    task.save()
+    log.info("Task %s changed by %s", task.pk, actor.pk)
     return task
 
 
@@ -451,7 +517,7 @@ def edit_post(
         _save_parts(post, later_parts)
     resubmitted = post.status == Post.Status.REJECTED
     restart = resubmitted or post.review_step != _first_step(post.task)
-    post.version += 1
+    post.version += 1  # a review of the version before this edit no longer applies
     post.save()
     if restart:  # a rejected post, or one staff already passed: the changed text starts the review again
         _submit(post, author=actor)
@@ -464,10 +530,13 @@ def _first_step(task: TaskAssign) -> str:
 
 
 @transaction.atomic
-def review_post(*, actor: User, post: Post, action: int, feedback: str = "") -> Post:
+def review_post(*, actor: User, post: Post, action: int, feedback: str = "", version: int | None = None) -> Post:
     """Approve (1) or reject (2) a pending post. Approving hands it to publishing after commit.
 
-    Raises NotAllowed, InvalidState or ValidationError.
+    `version` is the Post.version the reviewer was shown: if the post was edited since, nothing
+    is reviewed and Stale (an InvalidState) is raised. Every door a person reviews through (page,
+    inbox, admin, API) passes it; None reviews whatever is current (scripts and tests only).
+    Raises NotAllowed, InvalidState (Stale) or ValidationError.
     """
     post = Post.objects.select_for_update().select_related("task").get(pk=post.pk)
     if not can_review(actor, post):
@@ -483,6 +552,8 @@ def review_post(*, actor: User, post: Post, action: int, feedback: str = "") -> 
         raise errors.InvalidState(
             f"Only posts pending approval can be reviewed; this one is {post.get_status_display().lower()}."
         )
+    if version is not None and int(version) != post.version:
+        raise errors.Stale(post)
     if action == ReviewEvent.Action.REJECT and not feedback:
         raise ValidationError({"feedback": ["Say why the post is rejected, so it can be fixed."]})
     now = timezone.now()
@@ -491,14 +562,16 @@ def review_post(*, actor: User, post: Post, action: int, feedback: str = "") -> 
         # Two steps: staff passed it; now it waits for the client (who is told now, not before).
         post.review_step, post.reviewed_by, post.reviewed_at = Post.ReviewStep.CLIENT, actor, now
         post.save(update_fields=["review_step", "reviewed_by", "reviewed_at", "updated_at"])
-        ReviewEvent.objects.create(post=post, actor=actor, action=action, step=step, feedback=feedback)
+        ReviewEvent.objects.create(post=post, actor=actor, action=action, step=step, feedback=feedback, version=post.version)
         log.info("Post %s passed the staff step (by %s)", post.pk, actor.pk)
         signals.send_on_commit(signals.post_submitted, post=post)
         return post
     post.status = Post.Status.APPROVED if action == ReviewEvent.Action.APPROVE else Post.Status.REJECTED
     post.feedback, post.reviewed_by, post.reviewed_at = feedback, actor, now
     post.save(update_fields=["status", "feedback", "reviewed_by", "reviewed_at", "updated_at"])
-    review = ReviewEvent.objects.create(post=post, actor=actor, action=action, step=step, feedback=feedback)
+    review = ReviewEvent.objects.create(
+        post=post, actor=actor, action=action, step=step, feedback=feedback, version=post.version
+    )
     log.info("Post %s %s by %s", post.pk, action.label.lower(), actor.pk)
     signals.send_on_commit(signals.post_reviewed, post=post, review=review)
     if action == ReviewEvent.Action.APPROVE:
@@ -554,7 +627,8 @@ def _create_direct_post(*, client: User, account: Account, content: str, tags: l
         status=Post.Status.APPROVED, reviewed_by=client, reviewed_at=now,
     )
     ReviewEvent.objects.create(
-        post=post, actor=client, action=ReviewEvent.Action.APPROVE, feedback="Published directly by the client."
+        post=post, actor=client, action=ReviewEvent.Action.APPROVE, feedback="Published directly by the client.",
+        version=post.version,
     )
     # Marked dispatched: this request publishes it; the dispatcher only steps in if it cannot finish.
     PostChannel.objects.create(post=post, account=account, dispatched_at=now)

@@ -87,9 +87,9 @@ def dashboard(request):
 
 
 def _schedule_value(form) -> str:
-    value = form["schedule_at"].value()
+    value = form["schedule_at"].value()  # an initial datetime comes already in local time, naive
     if isinstance(value, dt.datetime):
-        return timezone.localtime(value).strftime("%Y-%m-%dT%H:%M")
+        return (timezone.localtime(value) if timezone.is_aware(value) else value).strftime("%Y-%m-%dT%H:%M")
     return value or ""
 
 
@@ -273,7 +273,7 @@ def preview_text(request):
 
 
 @login_required
-def detail(request, pk: int, review_form=None):
+def detail(request, pk: int, review_form=None, status: int = 400):
     post = _post_for(request, pk)
     reviews = post.reviews.select_related("actor", "link_decision")
     can_review = services.can_review(request.user, post) and post.status == Post.Status.PENDING
@@ -287,7 +287,7 @@ def detail(request, pk: int, review_form=None):
             "can_review": can_review,
             "review_form": review_form or ReviewForm(),
         },
-        status=400 if review_form is not None else 200,
+        status=status if review_form is not None else 200,
     )
 
 
@@ -343,6 +343,12 @@ def review(request, pk: int):
             add_service_errors(form, exc)
         except errors.NotAllowed as exc:
             raise Http404(str(exc)) from exc
+        except errors.Stale as exc:
+            # Nothing was reviewed: show the post as it is now, with a form for this version.
+            form = ReviewForm({**form.cleaned_data, "version": exc.post.version})
+            form.is_valid()
+            form.add_error(None, str(exc))
+            return detail(request, pk, review_form=form, status=409)
         except errors.InvalidState as exc:
             messages.error(request, str(exc))
             return redirect(post_url(post))
@@ -375,7 +381,9 @@ def bulk_review(request):
     done = 0
     for post in form.cleaned_data["posts"]:
         try:
-            services.review_post(actor=request.user, post=post, action=action, feedback=feedback)
+            services.review_post(
+                actor=request.user, post=post, action=action, feedback=feedback, version=form.version_of(post)
+            )
             done += 1
         except (errors.NotAllowed, errors.InvalidState) as exc:
             messages.warning(request, f"Post {post.pk}: {exc}")
@@ -404,11 +412,17 @@ def published(request):
 # --- Calendar.
 
 
+# The calendar's grid and its previous/next links reach a month either side of the day shown.
+CALENDAR_EARLIEST, CALENDAR_LATEST = dt.date(2, 1, 1), dt.date(9998, 12, 31)
+
+
 def _parse_day(raw: str | None, today: dt.date) -> dt.date:
+    """The day asked for (YYYY-MM-DD), kept within the years the calendar can show; else today."""
     try:
-        return dt.date.fromisoformat(raw) if raw else today
+        day = dt.date.fromisoformat(raw) if raw else today
     except ValueError:
         return today
+    return min(max(day, CALENDAR_EARLIEST), CALENDAR_LATEST)
 
 
 @login_required

@@ -78,7 +78,10 @@ def _from_domain(exc: Exception) -> exceptions.APIException | None:
 
 
 # A publish refused before anything was sent (socials.publishers.PublishError), by kind.
-PUBLISH_ERROR_STATUS = {"app_only": 403, "auth": 403, "refresh_invalid": 403, "not_connected": 400}
+PUBLISH_ERROR_STATUS = {
+    "app_only": 403, "auth": 403, "refresh_invalid": 403, "not_connected": 400,
+    "credits_depleted": 503, "usage_capped": 503,
+}
 
 
 def exception_handler(exc, context):

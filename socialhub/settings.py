@@ -138,6 +138,11 @@ STORAGES = {
         )
     },
 }
+# Uploaded files are served only by posts/media_views.py (permission-checked, or by a signed
+# link that expires after this many seconds: posts.media.signed_url). See docs/deploy.md.
+MEDIA_SIGNED_URL_SECONDS = env.int("MEDIA_SIGNED_URL_SECONDS", default=60 * 60)
+# What one client's posts may keep in media files, all posts together (bytes).
+MEDIA_QUOTA_PER_CLIENT = env.int("MEDIA_QUOTA_PER_CLIENT_MB", default=2048) * 1024 * 1024
 # Videos may be up to 512 MB: stream large uploads to disk rather than memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

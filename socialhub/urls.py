@@ -1,8 +1,7 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
+from posts import media_views
 from posts.api_publish import PublishTwitterView
 
 from . import views
@@ -22,11 +21,12 @@ urlpatterns = [
     path("socials/", include("socials.urls")),
     path("notifications/", include("notifications.urls")),
     path("agency/", include("agency.urls")),
+    # Uploaded files, permission-checked or by signed link, with DEBUG on or off (never the
+    # storage's own paths: see posts/media_views.py).
+    path("media/<str:owner>/<int:pk>", media_views.serve, name="media-file"),
     path("api/", include("socialhub.api_urls")),  # the REST API, X accounts included
     path("", include("posts.seed_urls")),  # the seed's /post/... paths
 ]
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 # JSON errors under /api/, /post/ and /socials/; the usual pages elsewhere.
 handler400 = "socialhub.api.bad_request"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import html
 import re
 import time
 import unicodedata
@@ -19,6 +20,7 @@ from typing import IO, Protocol
 
 from django.conf import settings
 from django.utils import timezone
+from twitter_text.extract_urls import extract_urls_with_indices
 
 from .models import Account
 from .tokens import AccountUnusable, call_x
@@ -134,16 +136,58 @@ MEDIA_CATEGORIES = {"image": "tweet_image", "gif": "tweet_gif", "video": "tweet_
 DEFAULT_MEDIA_LIFETIME = dt.timedelta(hours=1)
 # Clocks differ between us and X: a tweet a little older than our first attempt may be ours.
 CLOCK_SKEW = dt.timedelta(minutes=2)
-RECENT_TWEETS = 50
+# The lookup reads only tweets created since the channel's first attempt, 100 a page, and at
+# most this many pages: every post read is billed under pay-per-use (x-api/fundamentals/post-cap.mdx).
+LOOKUP_PAGE_SIZE = 100
+LOOKUP_PAGES = 5  # without a first attempt to start from (never expected): the newest page only
+# entities and note_tweet: X stores text escaped, with every link (bare domains too) as a t.co
+# link listed in entities.urls, and a long post cut in `text`, whole in note_tweet.text.
 # referenced_tweets tells which tweet a reply answers: a thread's part is found only in its place.
-TIMELINE_FIELDS = "created_at,referenced_tweets"
-_URL = re.compile(r"https?://\S+")
+TIMELINE_FIELDS = "created_at,entities,note_tweet,referenced_tweets"
 
 
 def _comparable(text: str) -> str:
-    """Text as X gives it back, comparable with ours: NFC, links ignored (X shortens them to t.co
-    and appends one for media), runs of white space as one space."""
-    return " ".join(_URL.sub(" ", unicodedata.normalize("NFC", text or "")).split())
+    """Our text in the form _stored_text gives back X's: NFC, each link (bare domains too,
+    found as X finds them, by twitter-text's rules) reduced to its host and path, runs of white
+    space as one space."""
+    text = unicodedata.normalize("NFC", text or "")
+    pieces, last = [], 0
+    for found in extract_urls_with_indices(text):
+        start, end = found["indices"]
+        pieces += [text[last:start], _link_key(found["url"])]
+        last = end
+    pieces.append(text[last:])
+    return " ".join("".join(pieces).split())
+
+
+def _stored_text(tweet: dict) -> str:
+    """X's stored text made comparable with ours: the whole text (note_tweet for a long post),
+    HTML-unescaped (X escapes &, < and >), each t.co link mapped back through entities.urls to
+    the link it stands for, and the t.co link X appends for attached media dropped."""
+    note = tweet.get("note_tweet") if isinstance(tweet.get("note_tweet"), dict) else None
+    source = note if note and note.get("text") else tweet
+    text = str(source.get("text") or "")
+    entities = source.get("entities") if isinstance(source.get("entities"), dict) else {}
+    links = {}
+    for entity in entities.get("urls") or []:
+        if isinstance(entity, dict) and entity.get("url"):
+            media = entity.get("media_key") or str(entity.get("display_url", "")).startswith(("pic.x.com", "pic.twitter.com"))
+            links[str(entity["url"])] = "" if media else str(entity.get("expanded_url") or entity["url"])
+    text = _TCO.sub(lambda m: links.get(m.group(0), m.group(0)), html.unescape(text))
+    return _comparable(text)
+
+
+def _link_key(url: str) -> str:
+    """A link as both sides can agree on it: X adds "http://" to a bare domain and may add a
+    trailing slash, so compare without scheme, "www." and trailing slash, the host lower-cased."""
+    rest = _SCHEME.sub("", url.strip())
+    host, slash, path = rest.partition("/")
+    host = host.lower().removeprefix("www.")
+    return (host + slash + path).rstrip("/")
+
+
+_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
+_TCO = re.compile(r"https?://t\.co/[A-Za-z0-9]+")
 
 
 def _created_at(tweet: dict) -> dt.datetime | None:
@@ -249,9 +293,14 @@ class XPublisher:
     def find(
         self, account: Account, *, text: str, since: dt.datetime | None, reply_to: str | None = None
     ) -> Published | None:
+        start = (since - CLOCK_SKEW) if since else None
+
         def recent(client: XClient) -> list[dict]:
             user_id = account.provider_account_id or str(client.get_me()["id"])
-            return client.user_tweets(user_id, max_results=RECENT_TWEETS, tweet_fields=TIMELINE_FIELDS)
+            return client.user_tweets(
+                user_id, start_time=start, max_results=LOOKUP_PAGE_SIZE, tweet_fields=TIMELINE_FIELDS,
+                pages=LOOKUP_PAGES if start else 1,
+            )
 
         try:
             tweets = call_x(account, recent)
@@ -262,11 +311,11 @@ class XPublisher:
         wanted = _comparable(text)
         for tweet in tweets:  # newest first
             created = _created_at(tweet)
-            if since and created and created < since - CLOCK_SKEW:
+            if start and created and created < start:
                 continue  # an older identical tweet is not this attempt's
             if reply_to and not _replies_to(tweet, reply_to):
                 continue  # a thread's part is the reply to the part before, not the same text elsewhere
-            if _comparable(tweet.get("text", "")) == wanted:
+            if _stored_text(tweet) == wanted:
                 return Published(remote_id=str(tweet["id"]), url=self.url(account, str(tweet["id"])), raw=tweet)
         return None
 

@@ -59,6 +59,13 @@ __all__ = [
 ]
 
 DUPLICATE_DETAIL = "You are not allowed to create a Tweet with duplicate content."
+# X's 403 to a reply from an account the original author did not mention or quote (self-serve
+# apps may reply only when "summoned": docs x-api/posts/manage-tweets/integrate.mdx).
+NOT_SUMMONED_DETAIL = "Reply to this conversation is not allowed"
+# X's 400 "Invalid Request" carries this generic detail; the reason is in errors[].message.
+GENERIC_INVALID_DETAIL = "One or more parameters to your request was invalid."
+# The 24-hour windows X names in headers beside x-rate-limit-* (POST /2/tweets has both).
+DAILY_WINDOWS = ("x-user-limit-24hour", "x-app-limit-24hour")
 RETRYABLE_KINDS = frozenset({"timeout", "connection", "server", "rate_limited"})
 TWEETS_PER_LOOKUP = 100  # GET /2/tweets accepts at most 100 ids
 MEDIA_PROCESSING_STATES = frozenset({"pending", "in_progress"})
@@ -137,9 +144,9 @@ class RateLimit:
 class XError(Exception):
     """One error type for every failure talking to X.
 
-    kind: "auth", "app_only", "duplicate", "too_long", "usage_capped", "media",
-    "forbidden", "bad_request", "rate_limited", "server", "timeout", "connection",
-    "refresh_invalid". ``permanent`` is True when retrying the same call will not help.
+    kind: "auth", "app_only", "duplicate", "too_long", "usage_capped", "credits_depleted",
+    "reply_not_summoned", "media", "forbidden", "bad_request", "rate_limited", "server",
+    "timeout", "connection", "refresh_invalid". ``permanent`` is True when retrying the same call will not help.
     ``outcome_unknown`` is True when X may have received the request and done its work:
     reconcile before re-sending a POST.
     """
@@ -195,11 +202,20 @@ def _user_message(kind: str, *, detail: str, reset_at: datetime | None) -> str:
             return "Wait a few minutes: X's rate limit"
         return f"Wait until {reset_at:%Y-%m-%d %H:%M} UTC: X's rate limit"
     messages = {
+        "credits_depleted": (
+            "SocialHub's X app has no pay-per-use credits left: staff must add credits to the X app "
+            "in X's developer console, then retry"
+        ),
+        "reply_not_summoned": (
+            "X refused the reply: through the API an account may only reply where the original "
+            "post's author mentioned or quoted it"
+        ),
         "auth": "Reconnect your X account",
         "refresh_invalid": "Reconnect your X account",
         "app_only": "This X connection can only read: reconnect the X account with permission to post",
         "duplicate": "X already has this exact text: change it",
-        "too_long": "Shorten the text",
+        # X's first sentence only: the rest points at twitter-text's repository.
+        "too_long": f"Shorten the text. X says: {detail.split('. ')[0].rstrip('.')}" if detail else "Shorten the text",
         "usage_capped": "X's monthly usage cap for SocialHub is spent: contact support",
         "media": f"X rejected the media: {detail}" if detail else "X rejected the media",
         "forbidden": f"X refused this: {detail}" if detail else "X refused this",
@@ -219,11 +235,17 @@ def _problem(response: requests.Response) -> dict[str, Any]:
     body = _json_or_none(response)
     if not isinstance(body, dict):
         return {"title": response.reason or "", "detail": response.text[:200]}
-    errors = body.get("errors") if isinstance(body.get("errors"), list) else []
-    first = errors[0] if errors and isinstance(errors[0], dict) else {}
+    errors = [e for e in body.get("errors") or [] if isinstance(e, dict)] if isinstance(body.get("errors"), list) else []
+    first = errors[0] if errors else {}
+    detail = str(body.get("detail") or body.get("error_description") or first.get("message") or "")
+    # 400 "Invalid Request": the generic detail says nothing; each errors[].message says what
+    # (e.g. "Your Tweet text is too long", "Your media IDs are invalid.").
+    reasons = list(dict.fromkeys(str(e["message"]) for e in errors if e.get("message")))
+    if reasons and (not detail or detail == GENERIC_INVALID_DETAIL):
+        detail = "; ".join(reasons)
     return {
         "title": str(body.get("title") or body.get("error") or first.get("title") or response.reason or ""),
-        "detail": str(body.get("detail") or body.get("error_description") or first.get("message") or ""),
+        "detail": detail,
         "type": str(body.get("type") or first.get("type") or ""),
     }
 
@@ -231,9 +253,13 @@ def _problem(response: requests.Response) -> dict[str, Any]:
 def _classify(status: int, problem: dict[str, Any], *, media: bool) -> str:
     """The kind for an HTTP error answer. Order matters: the specific before the generic."""
     title, detail, type_ = problem.get("title", ""), problem.get("detail", ""), problem.get("type", "")
-    # The usage cap can come as a 429: it must win over rate_limited, a retry won't help.
-    if type_.endswith("/usage-capped") or title == "Usage Cap Exceeded":
+    # The usage cap comes as a 429 (title "UsageCapExceeded"): it must win over rate_limited,
+    # a retry won't help.
+    if type_.endswith("/usage-capped") or title in ("Usage Cap Exceeded", "UsageCapExceeded"):
         return "usage_capped"
+    # 402: the app's pay-per-use credits are spent. Nothing works until staff add credits.
+    if status == 402 or title == "CreditsDepleted":
+        return "credits_depleted"
     if status == 401:
         return "auth"
     if status == 429:
@@ -244,6 +270,8 @@ def _classify(status: int, problem: dict[str, Any], *, media: bool) -> str:
         return "app_only"
     if detail == DUPLICATE_DETAIL:
         return "duplicate"
+    if status == 403 and NOT_SUMMONED_DETAIL.lower() in detail.lower():
+        return "reply_not_summoned"
     if _mentions_length(f"{title} {detail}"):
         return "too_long"
     if media:
@@ -259,13 +287,34 @@ def _mentions_length(text: str) -> bool:
 def _http_error(response: requests.Response, *, media: bool = False) -> XError:
     problem = _problem(response)
     kind = _classify(response.status_code, problem, media=media)
-    reset_at = _reset_at(response) if kind == "rate_limited" else None
-    return XError(kind, status=response.status_code, reset_at=reset_at, **problem)
+    if kind != "rate_limited":
+        return XError(kind, status=response.status_code, **problem)
+    reset_at, daily = _reset_at(response)
+    message = ""
+    if daily and reset_at:
+        message = f"Wait until {reset_at:%Y-%m-%d %H:%M} UTC: X's 24-hour limit on posts is reached"
+    return XError(kind, status=response.status_code, reset_at=reset_at, user_message=message, **problem)
 
 
-def _reset_at(response: requests.Response) -> datetime | None:
-    limits = _rate_limit(response)
-    return limits.reset_at if limits else None
+def _reset_at(response: requests.Response) -> tuple[datetime | None, bool]:
+    """When a 429's limit lifts: the latest reset among the windows X says are exhausted
+    (15-minute, per-user 24-hour, per-app 24-hour), else the 15-minute window's reset.
+    A daily cap answers with the 15-minute window's reset too: waiting only for that would
+    spend an attempt every 15 minutes against a limit that lifts tomorrow.
+    Returns the time and whether it is a 24-hour window's."""
+    headers = response.headers
+    exhausted: list[tuple[datetime, bool]] = []
+    fallback = None
+    for prefix in ("x-rate-limit", *DAILY_WINDOWS):
+        reset = _int_or_none(headers.get(f"{prefix}-reset"))
+        if reset is None:
+            continue
+        at = datetime.fromtimestamp(reset, tz=timezone.utc)
+        if prefix == "x-rate-limit":
+            fallback = at
+        if _int_or_none(headers.get(f"{prefix}-remaining")) == 0:
+            exhausted.append((at, prefix in DAILY_WINDOWS))
+    return max(exhausted) if exhausted else (fallback, False)
 
 
 def _network_error(exc: requests.RequestException) -> XError:
@@ -412,15 +461,28 @@ class XClient:
         *,
         max_results: int = 100,
         since_id: str | None = None,
+        start_time: datetime | None = None,
         tweet_fields: str = "created_at,public_metrics",
+        pages: int = 1,
     ) -> list[dict]:
-        """The user's most recent tweets, newest first: one page of up to ``max_results``
-        (clamped to X's 5..100). Useful to reconcile after an unknown outcome. Raises XError."""
+        """The user's tweets, newest first: up to ``pages`` pages of up to ``max_results``
+        (clamped to X's 5..100), following ``meta.next_token``. ``start_time``: only tweets
+        created since then (X bills every post read under pay-per-use: read no more than
+        needed). Raises XError."""
         params: dict[str, Any] = {"max_results": min(max(max_results, 5), 100), "tweet.fields": tweet_fields}
         if since_id:
             params["since_id"] = since_id
-        body = self._call("GET", f"/2/users/{user_id}/tweets", params=params)
-        return list(body.get("data") or [])
+        if start_time:
+            params["start_time"] = start_time.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        tweets: list[dict] = []
+        for _ in range(max(pages, 1)):
+            body = self._call("GET", f"/2/users/{user_id}/tweets", params=params)
+            tweets.extend(body.get("data") or [])
+            next_token = (body.get("meta") or {}).get("next_token")
+            if not next_token:
+                break
+            params = {**params, "pagination_token": next_token}
+        return tweets
 
     # Tweets
 
@@ -469,21 +531,29 @@ class XClient:
         initialize -> append each chunk (segment_index 0, 1, ...) -> finalize -> poll STATUS
         while X processes it. Raises XError: kind "media" permanent if X rejects or fails
         the media, kind "media" retryable if processing outlasts ``max_wait`` seconds.
-        Sets ``last_media_expires_at`` when X says how long it keeps the media.
+        Sets ``last_media_expires_at`` from the lifetime FINALIZE (then STATUS) gives, never
+        INITIALIZE's: X's docs show 1,295,999 s at initialize and 86,400 s at finalize.
         Raises ValueError if the file holds a different number of bytes than ``total_bytes``.
         """
         init = {"media_type": media_type, "total_bytes": total_bytes, "media_category": media_category}
-        started = datetime.now(timezone.utc)
+        self.last_media_expires_at = None
         initialized = self._data("POST", "/2/media/upload/initialize", json=init, media=True)
         media_id = str(initialized["id"])
-        expires_after = _int_or_none(str(initialized.get("expires_after_secs", "")) or None)
-        self.last_media_expires_at = started + timedelta(seconds=expires_after) if expires_after else None
         sent = self._append_chunks(media_id, fileobj, chunk_size)
         if sent != total_bytes:
             raise ValueError(f"Read {sent} bytes from the file, expected total_bytes={total_bytes}")
+        asked = datetime.now(timezone.utc)
         finalized = self._data("POST", f"/2/media/upload/{media_id}/finalize", media=True)
+        self._note_lifetime(finalized, asked)
         self._wait_for_processing(media_id, finalized.get("processing_info"), poll=poll, max_wait=max_wait)
         return media_id
+
+    def _note_lifetime(self, answer: dict, asked: datetime) -> None:
+        """Remember when X forgets the media, from an answer's ``expires_after_secs`` (counted
+        from when we asked, so a slow answer errs early)."""
+        seconds = _int_or_none(str(answer.get("expires_after_secs", "")) or None)
+        if seconds is not None:
+            self.last_media_expires_at = asked + timedelta(seconds=seconds)
 
     def set_alt_text(self, media_id: str, text: str) -> None:
         """Attach alt text (up to 1,000 characters) to uploaded media. Raises XError."""
@@ -519,7 +589,10 @@ class XClient:
                 )
             poll(delay)
             waited += delay
-            info = self._media_status(media_id).get("processing_info")
+            asked = datetime.now(timezone.utc)
+            status = self._media_status(media_id)
+            self._note_lifetime(status, asked)
+            info = status.get("processing_info")
         if info and info.get("state") == "failed":
             raise _processing_failed(info)
 
@@ -563,9 +636,9 @@ def _fields_param(name: str, value: str | None) -> dict[str, str]:
 
 
 def _tweet_payload(text: str, media_ids: Sequence[str], reply_to: str | None) -> dict[str, Any]:
-    payload: dict[str, Any] = {}
-    if text:  # X accepts a media-only tweet without text
-        payload["text"] = text
+    # The spec: text is "Required unless media is provided. Defaulted to an empty string so it
+    # is always sent" (xdk specs/openapi.json, TweetCreateRequest): a media-only post sends "".
+    payload: dict[str, Any] = {"text": text or ""}
     if media_ids:
         payload["media"] = {"media_ids": [str(m) for m in media_ids]}
     if reply_to:
@@ -706,7 +779,7 @@ def _token_error(response: requests.Response, *, refreshing: bool) -> XError:
             user_message="X rejected SocialHub's app credentials: contact support",
             **problem,
         )
-    reset_at = _reset_at(response) if kind == "rate_limited" else None
+    reset_at = _reset_at(response)[0] if kind == "rate_limited" else None
     return XError(kind, status=response.status_code, reset_at=reset_at, **problem)
 
 

@@ -6,6 +6,7 @@ staff; mallory is a client with no tasks and no accounts.
 
 import datetime as dt
 import io
+import zoneinfo
 
 import pytest
 from django.utils import timezone
@@ -133,7 +134,30 @@ PNG_BYTES = (
     b"\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\xa7\x35\x81\x84\x00\x00\x00\x00IEND\xaeB`\x82"
 )
 GIF_BYTES = b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;"
-MP4_BYTES = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + b"\x00" * 64
+
+
+def mp4_box(kind: bytes, payload: bytes = b"") -> bytes:
+    return (8 + len(payload)).to_bytes(4, "big") + kind + payload
+
+
+# The boxes an MP4 video needs to pass posts.media.is_mp4_video: ftyp, a moov with a video
+# track (trak > mdia > hdlr "vide"), and an mdat with data.
+MP4_BYTES = (
+    mp4_box(b"ftyp", b"mp42\x00\x00\x00\x00mp42isom")
+    + mp4_box(b"moov", mp4_box(b"mvhd", b"\x00" * 100) + mp4_box(b"trak", mp4_box(b"tkhd", b"\x00" * 84) + mp4_box(
+        b"mdia", mp4_box(b"mdhd", b"\x00" * 24) + mp4_box(b"hdlr", b"\x00" * 8 + b"vide" + b"\x00" * 13)
+    )))
+    + mp4_box(b"mdat", b"\x00" * 64)
+)
+
+
+def next_date(month: int, day: int, hour: int, minute: int, tz: str = "UTC") -> dt.datetime:
+    """The next such local time from now: always in the future and at most a year ahead, so it
+    can be scheduled whatever day the tests run."""
+    zone = zoneinfo.ZoneInfo(tz)
+    now = timezone.now()
+    when = dt.datetime(now.year, month, day, hour, minute, tzinfo=zone)
+    return when if when > now else when.replace(year=now.year + 1)
 
 
 def upload(name: str, data: bytes, content_type: str = "application/octet-stream"):

@@ -6,9 +6,13 @@ from tests.conftest import make_account
 def test_staff_bulk_approves_through_the_review_service(client, sam, make_post):
     posts = [make_post(content=f"Post {i}") for i in range(3)]
     client.force_login(sam)
+    ask = client.post("/admin/posts/post/", {"action": "approve_posts", "_selected_action": [p.pk for p in posts]})
+    assert ask.status_code == 200 and all(f'name="version-{p.pk}" value="1"' in ask.content.decode() for p in posts)
+    assert set(Post.objects.values_list("status", flat=True)) == {Post.Status.PENDING}
     response = client.post(
         "/admin/posts/post/",
-        {"action": "approve_posts", "_selected_action": [p.pk for p in posts]},
+        {"action": "approve_posts", "_selected_action": [p.pk for p in posts], "apply": "1",
+         **{f"version-{p.pk}": 1 for p in posts}},
         follow=True,
     )
     assert "3 post(s) approved." in response.content.decode()
@@ -26,7 +30,8 @@ def test_bulk_reject_asks_for_feedback_first(client, sam, make_post):
 
     client.post(
         "/admin/posts/post/",
-        {"action": "reject_posts", "_selected_action": [post.pk], "apply": "1", "feedback": "Off brand"},
+        {"action": "reject_posts", "_selected_action": [post.pk], "apply": "1", "feedback": "Off brand",
+         f"version-{post.pk}": 1},
     )
     post.refresh_from_db()
     assert (post.status, post.feedback) == (Post.Status.REJECTED, "Off brand")
@@ -38,7 +43,9 @@ def test_staff_cannot_approve_their_own_post_in_bulk(client, sam, task, alice_ac
     post = services.create_post(author=sam, task=task, content="mine", account_ids=[alice_account.pk])
     client.force_login(sam)
     response = client.post(
-        "/admin/posts/post/", {"action": "approve_posts", "_selected_action": [post.pk]}, follow=True
+        "/admin/posts/post/",
+        {"action": "approve_posts", "_selected_action": [post.pk], "apply": "1", f"version-{post.pk}": 1},
+        follow=True,
     )
     assert "not its author" in response.content.decode()
     post.refresh_from_db()

@@ -26,11 +26,15 @@ class SandboxConfig:
     refresh_reuse_kills_chain: bool = False
 
     rate_window_s: int = 900  # X's rate windows are 15 minutes
-    tweet_rate_limit: int = 100  # POST /2/tweets per user per window
-    tweet_app_daily_limit: int = 10000  # POST /2/tweets per app per 24 h
+    tweet_rate_limit: int = 100  # POST /2/tweets per user per window (x-api/fundamentals/rate-limits.mdx)
     default_rate_limit: int = 900  # every other endpoint family, per user per window
+    # The 24-hour posting caps (per app, per user) are fault settings: they change at runtime.
 
     media_processing_polls: int = 2  # STATUS polls until a video or GIF has "succeeded"
+
+    # Links in stored text become "<tco_url><code>", 23 characters in all (X: https://t.co/).
+    tco_url: str = "https://t.co/"
+    account_id: int = 1700000000000000000  # the developer account named in 402/429 billing answers
 
 
 def config_field_names() -> set[str]:

@@ -10,12 +10,14 @@ from typing import Any
 
 from . import pages
 from .faults import ForcedAnswer
-from .state import SandboxState
+from .state import DEFAULT_APP_ID, SandboxState
 from .tweets import iso_time
 from .web import ApiError, Request, Response, html_response, json_response
 
 DEFAULT_SCOPES = "tweet.read tweet.write users.read offline.access media.write"
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_]{1,50}$")
+VERIFIED_TYPES = ("blue", "business", "government", "none")  # X's User.verified_type values
+SUBSCRIPTION_TYPES = ("Basic", "Premium", "PremiumPlus", "None")  # X's User.subscription_type values
 
 
 def bad_request(message: str) -> ApiError:
@@ -24,7 +26,9 @@ def bad_request(message: str) -> ApiError:
 
 def home(state: SandboxState, req: Request) -> Response:
     """GET /: a small page with the counts."""
-    return html_response(200, pages.home_page(state.counts()))
+    with state.lock:
+        usernames = sorted(user.username for user in state.users.values())
+    return html_response(200, pages.home_page(state.counts(), usernames))
 
 
 def counts(state: SandboxState, req: Request) -> Response:
@@ -37,7 +41,8 @@ def tweets(state: SandboxState, req: Request) -> Response:
     with state.lock:
         data = [{
             "id": t.id, "author_id": t.author_id, "author_username": state.users[t.author_id].username,
-            "text": t.text, "media_ids": list(t.media_ids), "reply_to": t.reply_to, "quote_of": t.quote_of,
+            "text": t.text, "posted_text": t.posted_text, "long": t.long,
+            "media_ids": list(t.media_ids), "reply_to": t.reply_to, "quote_of": t.quote_of,
             "created_at": iso_time(t.created_at), "deleted": t.deleted,
         } for t in sorted(state.tweets.values(), key=lambda t: int(t.id))]
     return json_response(200, {"data": data})
@@ -50,6 +55,7 @@ def media(state: SandboxState, req: Request) -> Response:
             "id": m.id, "media_key": m.media_key, "owner_id": m.owner_id, "media_type": m.media_type,
             "media_category": m.category, "total_bytes": m.total_bytes, "received_bytes": m.received_bytes,
             "state": m.state, "alt_text": m.alt_text, "sha256": m.sha256,
+            "expires_at": iso_time(m.expires_at),
         } for m in state.media.values()]
     return json_response(200, {"data": data})
 
@@ -92,22 +98,52 @@ def force_next(state: SandboxState, req: Request) -> Response:
 
 
 def create_user(state: SandboxState, req: Request) -> Response:
-    """POST /_sandbox/users {username, scopes?}: the user (created or existing) with fresh tokens."""
+    """POST /_sandbox/users {username, scopes?, app_id?, verified_type?, subscription_type?}: the user
+    (created or existing, its verification updated when given) with fresh tokens of that app."""
     body = _object(req)
     username = body.get("username")
     if not isinstance(username, str) or not USERNAME_RE.match(username):
         raise bad_request("username is required: letters, digits and _")
+    app_id = str(body.get("app_id", DEFAULT_APP_ID))
+    if app_id not in state.apps:
+        raise bad_request(f"unknown app_id {app_id!r}: register it with POST /_sandbox/apps")
+    verified_type, subscription_type = body.get("verified_type"), body.get("subscription_type")
+    if verified_type is not None and verified_type not in VERIFIED_TYPES:
+        raise bad_request(f"verified_type must be one of {', '.join(VERIFIED_TYPES)}")
+    if subscription_type is not None and subscription_type not in SUBSCRIPTION_TYPES:
+        raise bad_request(f"subscription_type must be one of {', '.join(SUBSCRIPTION_TYPES)}")
     scopes = body.get("scopes", DEFAULT_SCOPES)
     scope_set = frozenset(scopes.split() if isinstance(scopes, str) else scopes)
     user = state.get_or_create_user(username)
-    access, refresh = state.issue_oauth2_tokens(user.id, scope_set)
-    oauth1 = state.issue_oauth1_access_token(user.id)
+    with state.lock:
+        if verified_type is not None:
+            user.verified_type = verified_type
+        if subscription_type is not None:
+            user.subscription_type = subscription_type
+    access, refresh = state.issue_oauth2_tokens(user.id, scope_set, app_id=app_id)
+    oauth1 = state.issue_oauth1_access_token(user.id, app_id=app_id)
     return json_response(201, {
-        "id": user.id, "username": user.username,
+        "id": user.id, "username": user.username, "app_id": app_id,
+        "verified_type": user.verified_type, "subscription_type": user.subscription_type,
         "oauth2": {"access_token": access.token, "refresh_token": refresh.token if refresh else None,
                    "expires_in": state.config.access_token_ttl, "scope": " ".join(sorted(scope_set))},
         "oauth1": {"oauth_token": oauth1.token, "oauth_token_secret": oauth1.secret},
     })
+
+
+def create_app(state: SandboxState, req: Request) -> Response:
+    """POST /_sandbox/apps {name?}: registers another X app with its own OAuth 2.0 client, OAuth 1.0a
+    consumer and app-only bearer token. Tokens are bound to the app that issued them."""
+    name = _object(req).get("name", "")
+    if not isinstance(name, str) or len(name) > 100:
+        raise bad_request("name must be text of at most 100 characters")
+    return json_response(201, state.register_app(name.strip()).as_dict())
+
+
+def list_apps(state: SandboxState, req: Request) -> Response:
+    """GET /_sandbox/apps: every registered app with its credentials (app "1" is the default)."""
+    with state.lock:
+        return json_response(200, {"data": [app.as_dict() for app in state.apps.values()]})
 
 
 def expire_tokens(state: SandboxState, req: Request) -> Response:

@@ -21,8 +21,13 @@ class FaultSettings:
     tweet_lose_answer_rate: float = 0.0  # POST /2/tweets creates the tweet, then drops the connection
     tweet_delay_ms: int = 0  # sleep before answering POST /2/tweets (never while holding a lock)
     slow_ms: int = 0  # sleep before answering any endpoint outside /_sandbox
-    usage_capped: bool = False  # every /2 API call answers 403 usage-capped
+    usage_capped: bool = False  # every /2 API call answers 429 UsageCapExceeded (the monthly cap)
+    credits_depleted: bool = False  # every /2 API call answers 402 CreditsDepleted (pay-per-use)
+    reply_not_summoned: bool = False  # replies to another author's tweet answer 403 (not summoned)
+    media_processing_fails: bool = False  # processing of new uploads ends "failed" (InvalidMedia)
     expire_token_rate: float = 0.0  # per API call, the OAuth 2.0 access token expires right then
+    tweet_app_daily_limit: int = 10000  # POST /2/tweets per app per 24 h (X: 10,000)
+    tweet_user_daily_limit: int = 2400  # POST /2/tweets per user per 24 h (X's help centre: 2,400)
     seed: int | None = None  # seeds the RNG, so a run of random faults can be repeated
 
     def validate(self) -> None:
@@ -33,6 +38,12 @@ class FaultSettings:
         for name in ("tweet_delay_ms", "slow_ms"):
             if getattr(self, name) < 0:
                 raise ValueError(f"{name} must not be negative")
+        for name in ("tweet_app_daily_limit", "tweet_user_daily_limit"):
+            if getattr(self, name) < 0:
+                raise ValueError(f"{name} must not be negative")
+
+
+BOOLEAN_FAULTS = ("usage_capped", "credits_depleted", "reply_not_summoned", "media_processing_fails")
 
 
 def fault_field_names() -> set[str]:
@@ -43,11 +54,11 @@ def coerce(name: str, value: Any) -> Any:
     """Converts a value from JSON or a CLI flag to the field's type. Raises ValueError."""
     if name == "seed":
         return None if value in (None, "") else int(value)
-    if name == "usage_capped":
+    if name in BOOLEAN_FAULTS:
         if isinstance(value, str):
             return value.strip().lower() in ("1", "true", "yes", "on")
         return bool(value)
-    if name.endswith("_ms"):
+    if name.endswith(("_ms", "_limit")):
         return int(value)
     return float(value)
 

@@ -2,10 +2,18 @@
 
 Videos and GIFs go through processing: finalize answers "pending", and each STATUS poll moves them
 on ("in_progress" with progress_percent) until "succeeded" after `media_processing_polls` polls.
-Only a tweet's own author's succeeded media may be attached to it (checked in tweets.py).
+With the `media_processing_fails` fault on at upload, every kind goes through processing and ends
+"failed" with X's `processing_info.error` {code, name, message}.
+
+Lifetimes as X's docs show them: initialize answers `expires_after_secs` 1295999 (the upload
+session), finalize and STATUS a shorter one, 86400 at finalize, counting down after. The media
+expires by the finalize lifetime: after it, attaching the id answers "Your media IDs are invalid."
+Only a tweet's own author's succeeded, unexpired media may be attached to it (checked in tweets.py).
 """
 from __future__ import annotations
 
+import base64
+import binascii
 import time
 from dataclasses import dataclass
 from email.message import Message
@@ -17,7 +25,9 @@ from .problems import invalid_request
 from .state import Media, SandboxState
 from .web import Request, Response, json_response
 
-EXPIRES_AFTER_S = 86400
+SESSION_EXPIRES_AFTER_S = 1295999  # initialize (docs: media-upload-chunked.mdx)
+EXPIRES_AFTER_S = 86400  # finalize (same page); the media's own lifetime
+PROCESSING_ERROR = {"code": 1, "name": "InvalidMedia", "message": "Unsupported video format"}  # X's documented example
 MAX_ALT_TEXT = 1000
 MAX_BYTES = {"tweet_image": 5 * 1024 * 1024, "tweet_gif": 15 * 1024 * 1024, "tweet_video": 512 * 1024 * 1024}
 MEDIA_TYPES = {
@@ -63,6 +73,22 @@ def parse_multipart(content_type: str, body: bytes) -> dict[str, Part]:
     return parts
 
 
+def media_parts(req: Request) -> dict[str, Part]:
+    """The fields of an upload body: multipart (raw bytes), or JSON with `media` base64-encoded as
+    X's spec allows (xdk sends JSON). Raises ApiError 400 for bad base64 or another body type."""
+    if req.content_type != "application/json":
+        return parse_multipart(req.headers.get("Content-Type", ""), req.body)
+    parts = {name: Part(str(value).encode()) for name, value in req.json_object().items()
+             if name != "media" and value is not None}
+    encoded = req.json_object().get("media")
+    if encoded is not None:
+        try:
+            parts["media"] = Part(base64.b64decode(str(encoded), validate=True))
+        except binascii.Error:
+            raise invalid_request("`media` must be base64 in a JSON body.", {"media": []}) from None
+    return parts
+
+
 def _field(parts: dict[str, Part], name: str) -> str | None:
     part = parts.get(name)
     return part.data.decode("utf-8", "replace") if part is not None else None
@@ -84,7 +110,7 @@ def initialize(state: SandboxState, req: Request, ident: Identity) -> Response:
                               {"total_bytes": [str(total_bytes)]})
     media = _new_media(state, ident, category, media_type, total_bytes)
     return json_response(200, {"data": {"id": media.id, "media_key": media.media_key,
-                                        "expires_after_secs": EXPIRES_AFTER_S}})
+                                        "expires_after_secs": SESSION_EXPIRES_AFTER_S}})
 
 
 def _check_kind(category: Any, media_type: Any) -> None:
@@ -99,16 +125,19 @@ def _check_kind(category: Any, media_type: Any) -> None:
 def _new_media(state: SandboxState, ident: Identity, category: str, media_type: str, total_bytes: int) -> Media:
     assert ident.user_id is not None
     media_id = state.new_id()
+    now = time.time()
     media = Media(media_id, KEY_PREFIX[category] + media_id, ident.user_id, media_type, category,
-                  total_bytes, time.time())
+                  total_bytes, now, expires_at=now + SESSION_EXPIRES_AFTER_S,
+                  fails_processing=state.faults.settings.media_processing_fails)
     with state.lock:
         state.media[media.id] = media
     return media
 
 
 def append(state: SandboxState, req: Request, ident: Identity, media_id: str) -> Response:
-    """POST /2/media/upload/{id}/append multipart {media, segment_index}: segments strictly in order."""
-    parts = parse_multipart(req.headers.get("Content-Type", ""), req.body)
+    """POST /2/media/upload/{id}/append {media, segment_index} (multipart, or JSON with base64 media):
+    segments strictly in order."""
+    parts = media_parts(req)
     chunk = parts.get("media")
     segment = _field(parts, "segment_index")
     if chunk is None or segment is None or not segment.isdigit():
@@ -119,7 +148,7 @@ def append(state: SandboxState, req: Request, ident: Identity, media_id: str) ->
         media.hasher.update(chunk.data)
         media.received_bytes += len(chunk.data)
         media.next_segment += 1
-    return json_response(200, {"data": {"expires_at": int(media.created_at + EXPIRES_AFTER_S)}})
+    return json_response(200, {"data": {"expires_at": int(media.expires_at)}})
 
 
 def _check_append(media: Media, segment: int, size: int) -> None:
@@ -141,8 +170,10 @@ def finalize(state: SandboxState, req: Request, ident: Identity, media_id: str) 
         if media.received_bytes != media.total_bytes:
             raise invalid_request(f"Received {media.received_bytes} bytes, total_bytes says {media.total_bytes}.",
                                   {"media_id": [media_id]})
-        needs_processing = media.category != "tweet_image" and state.config.media_processing_polls > 0
+        needs_processing = media.fails_processing or (
+            media.category != "tweet_image" and state.config.media_processing_polls > 0)
         media.state = "pending" if needs_processing else "succeeded"
+        media.expires_at = time.time() + EXPIRES_AFTER_S
         data = _media_data(media)
     if needs_processing:
         data["processing_info"] = {"state": "pending", "check_after_secs": 1}
@@ -158,16 +189,22 @@ def status(state: SandboxState, req: Request, ident: Identity) -> Response:
         media = _own_media(state, ident, query.get("media_id", ""))
         if media.state == "uploading":
             raise invalid_request("This media is not finalized yet.", {"media_id": [media.id]})
-        info = _advance_processing(media, state.config.media_processing_polls)
-        return json_response(200, {"data": {"id": media.id, "media_key": media.media_key, "processing_info": info}})
+        info = _advance_processing(media, max(state.config.media_processing_polls, 1))
+        return json_response(200, {"data": {**_media_data(media), "processing_info": info}})
 
 
 def _advance_processing(media: Media, polls_needed: int) -> dict[str, Any]:
     if media.state in ("pending", "in_progress"):
         media.status_polls += 1
-        media.state = "succeeded" if media.status_polls >= polls_needed else "in_progress"
+        if media.status_polls >= polls_needed:
+            media.state = "failed" if media.fails_processing else "succeeded"
+        else:
+            media.state = "in_progress"
     if media.state == "succeeded":
         return {"state": "succeeded", "progress_percent": 100}
+    if media.state == "failed":
+        return {"state": "failed", "progress_percent": 100 * (media.status_polls - 1) // polls_needed,
+                "error": dict(PROCESSING_ERROR)}
     return {"state": "in_progress", "check_after_secs": 1,
             "progress_percent": 100 * media.status_polls // polls_needed}
 
@@ -180,15 +217,17 @@ def _own_media(state: SandboxState, ident: Identity, media_id: str) -> Media:
 
 
 def _media_data(media: Media) -> dict[str, Any]:
+    remaining = max(round(media.expires_at - time.time()), 0)
     return {"id": media.id, "media_key": media.media_key, "size": media.total_bytes,
-            "expires_after_secs": EXPIRES_AFTER_S}
+            "expires_after_secs": remaining}
 
 
 # ---- one-shot upload and metadata -------------------------------------------------------------
 
 def upload_simple(state: SandboxState, req: Request, ident: Identity) -> Response:
-    """POST /2/media/upload multipart {media, media_category, media_type?}: images only."""
-    parts = parse_multipart(req.headers.get("Content-Type", ""), req.body)
+    """POST /2/media/upload {media, media_category, media_type?} (multipart, or JSON with base64
+    media): images only."""
+    parts = media_parts(req)
     chunk = parts.get("media")
     if chunk is None or not chunk.data:
         raise invalid_request("`media` is required.", {"media": []})
@@ -204,8 +243,12 @@ def upload_simple(state: SandboxState, req: Request, ident: Identity) -> Respons
     with state.lock:
         media.hasher.update(chunk.data)
         media.received_bytes = len(chunk.data)
-        media.state = "succeeded"
-    return json_response(200, {"data": {**_media_data(media), "image": {"image_type": media_type}}})
+        media.state = "failed" if media.fails_processing else "succeeded"
+        media.expires_at = time.time() + EXPIRES_AFTER_S
+        data = {**_media_data(media), "image": {"image_type": media_type}}
+    if media.fails_processing:
+        data["processing_info"] = {"state": "failed", "error": dict(PROCESSING_ERROR)}
+    return json_response(200, {"data": data})
 
 
 def sniff_image_type(data: bytes) -> str:
@@ -233,5 +276,5 @@ def metadata(state: SandboxState, req: Request, ident: Identity) -> Response:
     with state.lock:
         media = _own_media(state, ident, media_id)
         media.alt_text = text
-    return json_response(200, {"data": {"id": media_id, "associated_metadata": True,
-                                        "alt_text": {"text": text}}})
+    # The spec's CreateMediaMetadataResponseData: id and the metadata now on the media (an object).
+    return json_response(200, {"data": {"id": media_id, "associated_metadata": {"alt_text": {"text": text}}}})

@@ -14,7 +14,7 @@ from oauthlib.oauth1.rfc5849 import signature
 from . import pages
 from .oauth2 import USERNAME_RE
 from .problems import oauth1_error
-from .state import OAuth1Token, SandboxState, new_secret
+from .state import App, OAuth1Token, SandboxState, new_secret
 from .web import Request, Response, add_query, form_response, html_response, redirect
 
 TIMESTAMP_SKEW_S = 300  # X refuses requests whose oauth_timestamp is far off
@@ -24,8 +24,10 @@ class SignatureError(Exception):
     """The request is not a valid OAuth 1.0a request for this app (the message says why)."""
 
 
-def verify(state: SandboxState, req: Request, *, token_kind: str | None) -> tuple[dict[str, str], OAuth1Token | None]:
-    """Checks the signature of `req`. Returns its params and the token it was signed with.
+def verify(state: SandboxState, req: Request, *,
+           token_kind: str | None) -> tuple[dict[str, str], OAuth1Token | None, App]:
+    """Checks the signature of `req`. Returns its params, the token it was signed with and the app
+    whose consumer key signed it. A token issued to another app is refused like an unknown one.
 
     `token_kind` None means no token is expected (request_token), else "request" or "access".
     Raises SignatureError.
@@ -37,14 +39,16 @@ def verify(state: SandboxState, req: Request, *, token_kind: str | None) -> tupl
     params = signature.collect_parameters(uri_query=req.query_string, body=body,
                                           headers={"Authorization": header}, exclude_oauth_signature=False)
     values = dict(params)
+    app = _check_oauth_params(state, values)
     token = _token_for(state, values.get("oauth_token"), token_kind)
-    _check_oauth_params(state, values)
+    if token is not None and token.app_id != app.id:
+        raise SignatureError("token issued to another app")
     signed = SimpleNamespace(
         params=[(k, v) for k, v in params if k != "oauth_signature"], uri=req.url,
         http_method=req.method, signature=values.get("oauth_signature", ""))
-    if not signature.verify_hmac_sha1(signed, state.config.consumer_secret, token.secret if token else ""):
+    if not signature.verify_hmac_sha1(signed, app.consumer_secret, token.secret if token else ""):
         raise SignatureError("signature mismatch")
-    return values, token
+    return values, token, app
 
 
 def _token_for(state: SandboxState, value: str | None, kind: str | None) -> OAuth1Token | None:
@@ -57,8 +61,9 @@ def _token_for(state: SandboxState, value: str | None, kind: str | None) -> OAut
     return token
 
 
-def _check_oauth_params(state: SandboxState, values: dict[str, str]) -> None:
-    if not hmac.compare_digest(values.get("oauth_consumer_key", ""), state.config.consumer_key):
+def _check_oauth_params(state: SandboxState, values: dict[str, str]) -> App:
+    app = state.app_by(consumer_key=values.get("oauth_consumer_key", ""))
+    if app is None:
         raise SignatureError("unknown consumer key")
     if values.get("oauth_signature_method") != "HMAC-SHA1":
         raise SignatureError("only HMAC-SHA1 is supported")
@@ -68,6 +73,7 @@ def _check_oauth_params(state: SandboxState, values: dict[str, str]) -> None:
         raise SignatureError("bad oauth_timestamp") from None
     if skew > TIMESTAMP_SKEW_S:
         raise SignatureError("oauth_timestamp too far from now")
+    return app
 
 
 # ---- the three legs ---------------------------------------------------------------------------
@@ -75,13 +81,13 @@ def _check_oauth_params(state: SandboxState, values: dict[str, str]) -> None:
 def request_token(state: SandboxState, req: Request) -> Response:
     """POST /oauth/request_token: a temporary token for the consent screen."""
     try:
-        values, _ = verify(state, req, token_kind=None)
+        values, _, app = verify(state, req, token_kind=None)
     except SignatureError:
         raise oauth1_error() from None
     callback = values.get("oauth_callback", "")
     if not callback:
         raise oauth1_error(400)
-    token = OAuth1Token(new_secret(), new_secret(), "request", callback=callback)
+    token = OAuth1Token(new_secret(), new_secret(), "request", callback=callback, app_id=app.id)
     with state.lock:
         state.oauth1_tokens[token.token] = token
     return form_response(200, {"oauth_token": token.token, "oauth_token_secret": token.secret,
@@ -97,7 +103,7 @@ def authorize_page(state: SandboxState, req: Request) -> Response:
     if params.get("auto_approve") == "1":
         return _approve(state, token, params.get("username") or state.suggest_username())
     return html_response(200, pages.consent_page(
-        action=req.path, app_name="SocialHub (sandbox app)", username=state.suggest_username(),
+        action=req.path, app_name=state.apps[token.app_id].name, username=state.suggest_username(),
         hidden={"oauth_token": token.token}, scopes=[]))
 
 
@@ -133,7 +139,7 @@ def _approve(state: SandboxState, token: OAuth1Token, username: str) -> Response
 def access_token(state: SandboxState, req: Request) -> Response:
     """POST /oauth/access_token: trades an approved request token and its verifier for an access token."""
     try:
-        values, request = verify(state, req, token_kind="request")
+        values, request, app = verify(state, req, token_kind="request")
     except SignatureError:
         raise oauth1_error() from None
     assert request is not None
@@ -144,6 +150,6 @@ def access_token(state: SandboxState, req: Request) -> Response:
             raise oauth1_error()
         request.used = True
     user_id = request.user_id or ""
-    access = state.issue_oauth1_access_token(user_id)
+    access = state.issue_oauth1_access_token(user_id, app_id=app.id)
     return form_response(200, {"oauth_token": access.token, "oauth_token_secret": access.secret,
                                "user_id": user_id, "screen_name": state.users[user_id].username})

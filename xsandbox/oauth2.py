@@ -16,7 +16,7 @@ from urllib.parse import unquote
 
 from . import pages
 from .problems import oauth2_error
-from .state import AccessToken, AuthCode, RefreshToken, SandboxState, new_secret
+from .state import AccessToken, App, AuthCode, RefreshToken, SandboxState, new_secret
 from .web import Request, Response, add_query, html_response, json_response, redirect
 
 CODE_TTL_S = 30  # X's codes are short lived too
@@ -37,8 +37,10 @@ def authorize_page(state: SandboxState, req: Request) -> Response:
     if params.get("auto_approve") == "1":
         return _approve(state, params, params.get("username") or state.suggest_username())
     hidden = {name: params[name] for name in AUTHORIZE_PARAMS if name in params}
+    app = state.app_by(client_id=params["client_id"])
+    assert app is not None  # _authorize_problem checked it
     return html_response(200, pages.consent_page(
-        action="/i/oauth2/authorize", app_name="SocialHub (sandbox app)",
+        action="/i/oauth2/authorize", app_name=app.name,
         username=state.suggest_username(), hidden=hidden, scopes=params.get("scope", "").split()))
 
 
@@ -54,7 +56,7 @@ def authorize_decision(state: SandboxState, req: Request) -> Response:
 
 
 def _authorize_problem(state: SandboxState, params: dict[str, str]) -> str | None:
-    if params.get("client_id") != state.config.client_id:
+    if state.app_by(client_id=params.get("client_id", "")) is None:
         return "Unknown client_id: this app is not registered with the sandbox."
     if not params.get("redirect_uri"):
         return "redirect_uri is required."
@@ -72,8 +74,10 @@ def _approve(state: SandboxState, params: dict[str, str], username: str) -> Resp
         return html_response(400, pages.error_page("A username is letters, digits and _ only."))
     user = state.get_or_create_user(username)
     code = new_secret()
+    app = state.app_by(client_id=params["client_id"])
+    assert app is not None
     with state.lock:
-        state.auth_codes[code] = _auth_code(code, params, user.id)
+        state.auth_codes[code] = _auth_code(code, {**params, "app_id": app.id}, user.id)
     return redirect(add_query(params["redirect_uri"], _with_state(params, {"code": code})))
 
 
@@ -82,7 +86,7 @@ def _auth_code(code: str, params: dict[str, str], user_id: str) -> AuthCode:
         code=code, redirect_uri=params["redirect_uri"], scopes=frozenset(params.get("scope", "").split()),
         code_challenge=params["code_challenge"],
         code_challenge_method=params.get("code_challenge_method", "plain"),
-        user_id=user_id, expires_at=time.time() + CODE_TTL_S)
+        user_id=user_id, expires_at=time.time() + CODE_TTL_S, app_id=params["app_id"])
 
 
 def _with_state(params: dict[str, str], answer: dict[str, str]) -> dict[str, str]:
@@ -94,40 +98,45 @@ def _with_state(params: dict[str, str], answer: dict[str, str]) -> dict[str, str
 def token(state: SandboxState, req: Request) -> Response:
     """POST /2/oauth2/token: grant_type authorization_code or refresh_token."""
     form = req.form()
-    _authenticate_client(state, req, form)
+    app = _authenticate_client(state, req, form)
     grant_type = form.get("grant_type")
     if grant_type == "authorization_code":
-        access, refresh = _exchange_code(state, form)
+        access, refresh = _exchange_code(state, form, app)
     elif grant_type == "refresh_token":
-        access, refresh = _refresh(state, form)
+        access, refresh = _refresh(state, form, app)
     else:
         raise oauth2_error("unsupported_grant_type", "grant_type must be authorization_code or refresh_token.")
     return json_response(200, _token_answer(state, access, refresh))
 
 
 def revoke(state: SandboxState, req: Request) -> Response:
-    """POST /2/oauth2/revoke: revokes an access or a refresh token. Unknown tokens are fine."""
+    """POST /2/oauth2/revoke: revokes an access or a refresh token. Unknown tokens are fine; a token
+    issued to another app is refused (400 invalid_request) and stays valid."""
     form = req.form()
-    _authenticate_client(state, req, form)
+    app = _authenticate_client(state, req, form)
     value = form.get("token", "")
     with state.lock:
         record = state.access_tokens.get(value) or state.refresh_tokens.get(value)
+        if record is not None and record.app_id != app.id:
+            raise oauth2_error("invalid_request", INVALID_TOKEN)
         if record is not None:
             record.revoked = True
     return json_response(200, {"revoked": True})
 
 
-def _authenticate_client(state: SandboxState, req: Request, form: dict[str, str]) -> None:
-    """Confidential clients use HTTP Basic; public clients send client_id in the body."""
-    config = state.config
+def _authenticate_client(state: SandboxState, req: Request, form: dict[str, str]) -> App:
+    """The calling app. Confidential clients use HTTP Basic; public clients send client_id in the body."""
     header = req.headers.get("Authorization", "")
     if header.lower().startswith("basic "):
         client_id, secret = _basic_credentials(header)
-        if hmac.compare_digest(client_id, config.client_id) and hmac.compare_digest(secret, config.client_secret):
-            return
-    elif form.get("client_id") == config.client_id:
-        if "client_secret" not in form or hmac.compare_digest(form["client_secret"], config.client_secret):
-            return
+        app = state.app_by(client_id=client_id) if client_id else None
+        if app is not None and hmac.compare_digest(secret, app.client_secret):
+            return app
+    else:
+        app = state.app_by(client_id=form.get("client_id", "")) if form.get("client_id") else None
+        if app is not None and ("client_secret" not in form
+                                or hmac.compare_digest(form["client_secret"], app.client_secret)):
+            return app
     raise oauth2_error("unauthorized_client", "Missing valid authorization header", status=401)
 
 
@@ -140,15 +149,17 @@ def _basic_credentials(header: str) -> tuple[str, str]:
     return unquote(client_id), unquote(secret)  # RFC 6749 2.3.1 form-encodes both
 
 
-def _exchange_code(state: SandboxState, form: dict[str, str]) -> tuple[AccessToken, RefreshToken | None]:
+def _exchange_code(state: SandboxState, form: dict[str, str], app: App) -> tuple[AccessToken, RefreshToken | None]:
     with state.lock:
         code = state.auth_codes.get(form.get("code", ""))
+        if code is not None and code.app_id != app.id:
+            code = None  # another app's code is as good as none
         problem = _code_problem(code, form)
         if problem or code is None:
             state.stats.invalid_grant += 1
             raise oauth2_error("invalid_grant", problem or "")
         code.used = True
-        return state.issue_oauth2_tokens(code.user_id, code.scopes)
+        return state.issue_oauth2_tokens(code.user_id, code.scopes, app_id=app.id)
 
 
 def _code_problem(code: AuthCode | None, form: dict[str, str]) -> str | None:
@@ -169,10 +180,10 @@ def _pkce_matches(verifier: str, challenge: str, method: str) -> bool:
     return bool(verifier) and hmac.compare_digest(expected, challenge)
 
 
-def _refresh(state: SandboxState, form: dict[str, str]) -> tuple[AccessToken, RefreshToken | None]:
+def _refresh(state: SandboxState, form: dict[str, str], app: App) -> tuple[AccessToken, RefreshToken | None]:
     with state.lock:
         old = state.refresh_tokens.get(form.get("refresh_token", ""))
-        if old is None or old.revoked:
+        if old is None or old.revoked or old.app_id != app.id:  # another app's token: not spent
             state.stats.invalid_grant += 1
             raise oauth2_error("invalid_request", INVALID_TOKEN)
         if old.spent:
@@ -180,7 +191,7 @@ def _refresh(state: SandboxState, form: dict[str, str]) -> tuple[AccessToken, Re
             raise oauth2_error("invalid_request", INVALID_TOKEN)
         old.spent = True
         state.stats.refreshes_by_user[old.user_id] += 1
-        return state.issue_oauth2_tokens(old.user_id, old.scopes, chain=old.chain)
+        return state.issue_oauth2_tokens(old.user_id, old.scopes, chain=old.chain, app_id=app.id)
 
 
 def _count_reuse(state: SandboxState, spent: RefreshToken) -> None:

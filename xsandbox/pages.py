@@ -38,9 +38,21 @@ def error_page(message: str) -> str:
     return _page("X sandbox: error", f"<h1>X sandbox</h1><p>{escape(message)}</p>")
 
 
-def home_page(counts: dict[str, int]) -> str:
+def home_page(counts: dict[str, int], usernames: list[str] | None = None) -> str:
     rows = "".join(f"<tr><td>{escape(name)}</td><td>{value}</td></tr>" for name, value in counts.items())
+    profiles = ", ".join(f"<a href='/{escape(name)}'>@{escape(name)}</a>" for name in usernames or [])
     body = (f"<h1>X sandbox</h1><p>A local stand-in for the X API.</p><table>{rows}</table>"
-            "<p>Control API: <a href='/_sandbox/state'>state</a>, <a href='/_sandbox/tweets'>tweets</a>, "
+            + (f"<p>Profiles: {profiles}</p>" if profiles else "")
+            + "<p>Control API: <a href='/_sandbox/state'>state</a>, <a href='/_sandbox/tweets'>tweets</a>, "
             "<a href='/_sandbox/stats'>stats</a>, <a href='/_sandbox/faults'>faults</a>.</p>")
     return _page("X sandbox", body)
+
+
+def sandbox_page(title: str, body: str) -> str:
+    """A public-looking page (post, profile, 404) under a banner that says it is the sandbox."""
+    banner = ("<p class='banner' role='note'><strong>X sandbox</strong>: a local stand-in for X. "
+              "Nothing here is on x.com.</p>")
+    style = (".banner{background:#fff3cd;border:1px solid #e0c36c;padding:.5rem .8rem;border-radius:.4rem}"
+             ".text{white-space:normal;font-size:1.15rem}.meta{color:#555}.badge{color:#1d9bf0}"
+             ".posts li{margin-bottom:1rem}")
+    return _page(title, f"<style>{style}</style>{banner}<main>{body}</main>")

@@ -5,7 +5,7 @@ from typing import Any
 
 from .web import ApiError
 
-PROBLEMS = "https://api.twitter.com/2/problems/"
+PROBLEMS = "https://api.x.com/2/problems/"  # the spec's (v2.167) problem type URLs, as X's docs show them
 
 
 def problem(status: int, title: str, detail: str, type_: str = "about:blank", **extra: Any) -> ApiError:
@@ -37,9 +37,20 @@ def service_unavailable() -> ApiError:
     return problem(503, "Service Unavailable", "Service Unavailable")
 
 
-def usage_capped() -> ApiError:
-    return problem(403, "Usage Cap Exceeded", "Usage cap exceeded: Monthly product cap",
-                   PROBLEMS + "usage-capped", period="Monthly", scope="Product")
+def usage_capped(account_id: int) -> ApiError:
+    """429 UsageCapExceeded: the monthly cap of the app's product is spent (spec: UsageCapExceededProblem;
+    body as recorded from X, see docs/x-api.md). Not a rate limit: no x-rate-limit headers."""
+    return ApiError(429, {"account_id": account_id, "title": "UsageCapExceeded", "period": "Monthly",
+                          "scope": "Product", "detail": "Usage cap exceeded: Monthly product cap",
+                          "type": PROBLEMS + "usage-capped"})
+
+
+def credits_depleted(account_id: int) -> ApiError:
+    """402 CreditsDepleted: the developer account's pay-per-use credits are spent."""
+    return ApiError(402, {"account_id": account_id, "title": "CreditsDepleted",
+                          "detail": f"Your enrolled account [{account_id}] does not have any credits to "
+                                    "fulfill this request.",
+                          "type": PROBLEMS + "credits"})
 
 
 def invalid_request(message: str, parameters: dict[str, list[str]] | None = None) -> ApiError:

@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable, Union
 
-from . import control, media, oauth1, oauth2, tweets, users
+from . import control, media, oauth1, oauth2, profiles, tweets, users
 from .auth import ApiEndpoint, call_api
 from .problems import route_not_found
 from .ratelimit import TWEETS_CREATE
@@ -18,6 +18,7 @@ from .state import SandboxState
 from .web import ApiError, Request, Response
 
 PlainHandler = Callable[..., Response]  # (state, req, **path_params) -> Response
+PAGES = (profiles.status_page, profiles.profile_page)
 WRITE_TWEETS = ("tweet.read", "tweet.write", "users.read")
 READ_TWEETS = ("tweet.read", "users.read")
 
@@ -35,7 +36,8 @@ class Route:
 
     @property
     def is_control(self) -> bool:
-        return self.pattern == "/" or self.pattern.startswith("/_sandbox/")
+        """Control API and web pages: no rate limits, stats or faults."""
+        return self.pattern == "/" or self.pattern.startswith("/_sandbox/") or self.target in PAGES
 
 
 def api(handler: Callable[..., Response], family: str, *, user: bool = False, scopes: tuple[str, ...] = ()) -> ApiEndpoint:
@@ -80,8 +82,14 @@ ROUTES = [
     Route("POST", "/_sandbox/faults", control.set_faults),
     Route("POST", "/_sandbox/faults/next", control.force_next),
     Route("POST", "/_sandbox/users", control.create_user),
+    Route("GET", "/_sandbox/apps", control.list_apps),
+    Route("POST", "/_sandbox/apps", control.create_app),
     Route("POST", "/_sandbox/tokens/expire", control.expire_tokens),
     Route("GET", "/_sandbox/stats", control.stats),
+    # Pages where X's web links point ("View on X"): last, so every route above wins.
+    Route("GET", "/i/web/status/{tweet_id}", profiles.status_page),
+    Route("GET", "/{username}/status/{tweet_id}", profiles.status_page),
+    Route("GET", "/{username}", profiles.profile_page),
 ]
 
 
@@ -97,6 +105,8 @@ def dispatch(state: SandboxState, req: Request) -> Response:
     """The answer to `req`. Never raises ApiError; other exceptions are bugs (the server logs a 500)."""
     route, params = match(req.method, req.path)
     if route is None:
+        if req.method == "GET" and not req.path.startswith(("/2/", "/_sandbox/", "/oauth/", "/i/oauth2/")):
+            return profiles.not_found()  # a web address X would answer with a page
         return route_not_found(req.path).to_response()
     if route.is_control:
         return _run(state, req, route, params)

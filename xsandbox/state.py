@@ -5,6 +5,7 @@ Tests may read the records directly (`sb.state.tweets`, `sb.state.users`, ...).
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import secrets
 import threading
@@ -19,16 +20,45 @@ from .faults import FaultSettings, FaultState
 TWITTER_EPOCH_MS = 1288834974657  # the epoch of X's snowflake ids
 
 
+DEFAULT_APP_ID = "1"
+
+
+@dataclass(frozen=True)
+class App:
+    """A registered X app: one OAuth 2.0 client and one OAuth 1.0a consumer, plus its app-only bearer."""
+
+    id: str
+    name: str
+    client_id: str
+    client_secret: str
+    consumer_key: str
+    consumer_secret: str
+    bearer_token: str
+
+    def as_dict(self) -> dict[str, str]:
+        return dataclasses.asdict(self)
+
+
 @dataclass
 class User:
     id: str
     username: str
     name: str
     created_at: float
+    verified_type: str = "none"  # X: "blue", "business", "government" or "none"
+    subscription_type: str | None = None  # X: "Basic", "Premium", "PremiumPlus" or "None"
+
+    @property
+    def may_post_long(self) -> bool:
+        """Premium subscribers may post up to 25,000 characters."""
+        return self.subscription_type in ("Premium", "PremiumPlus")
 
 
 @dataclass
 class Tweet:
+    """A post. `text`/`urls` are as X stores it (escaped, links as t.co, whole); `posted_text` is what
+    the client sent; `long` marks a post over 280 whose `text` answers come cut, whole in note_tweet."""
+
     id: str
     author_id: str
     text: str
@@ -37,6 +67,11 @@ class Tweet:
     reply_to: str | None = None
     quote_of: str | None = None
     deleted: bool = False
+    posted_text: str = ""
+    urls: list[dict[str, Any]] = field(default_factory=list)
+    long: bool = False
+    cut_text: str = ""  # for a long post: what `text` answers hold (computed once)
+    cut_urls: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -55,6 +90,8 @@ class Media:
     state: str = "uploading"
     status_polls: int = 0
     alt_text: str | None = None
+    expires_at: float = 0.0  # after this the id can no longer be attached (set at init, then finalize)
+    fails_processing: bool = False  # the media_processing_fails fault was on at upload
     # Only a running digest of the bytes is kept, so large uploads cost no memory.
     hasher: Any = field(default_factory=hashlib.sha256, repr=False, compare=False)
 
@@ -73,6 +110,7 @@ class AccessToken:
     scopes: frozenset[str]
     expires_at: float
     revoked: bool = False
+    app_id: str = DEFAULT_APP_ID
 
     def is_valid(self, now: float) -> bool:
         return not self.revoked and now < self.expires_at
@@ -88,6 +126,7 @@ class RefreshToken:
     chain: str
     spent: bool = False
     revoked: bool = False
+    app_id: str = DEFAULT_APP_ID
 
 
 @dataclass
@@ -100,6 +139,7 @@ class AuthCode:
     user_id: str
     expires_at: float
     used: bool = False
+    app_id: str = DEFAULT_APP_ID
 
 
 @dataclass
@@ -113,6 +153,7 @@ class OAuth1Token:
     callback: str = ""
     verifier: str = ""
     used: bool = False
+    app_id: str = DEFAULT_APP_ID
 
 
 @dataclass
@@ -156,6 +197,11 @@ class SandboxState:
         self._clear()
 
     def _clear(self) -> None:
+        config = self.config
+        self.apps: dict[str, App] = {DEFAULT_APP_ID: App(
+            DEFAULT_APP_ID, "SocialHub (sandbox app)", config.client_id, config.client_secret,
+            config.consumer_key, config.consumer_secret, config.app_bearer_token)}
+        self._app_counter = 1
         self.users: dict[str, User] = {}
         self.user_ids_by_name: dict[str, str] = {}  # lower-cased username -> id
         self.tweets: dict[str, Tweet] = {}
@@ -189,6 +235,24 @@ class SandboxState:
             self._user_counter += 1
             return f"sandbox_user_{self._user_counter}"
 
+    # ---- apps ----------------------------------------------------------------------------------
+
+    def register_app(self, name: str = "") -> App:
+        """A new app with fresh credentials for OAuth 2.0, OAuth 1.0a and app-only reads."""
+        with self.lock:
+            self._app_counter += 1
+            app_id = str(self._app_counter)
+            app = App(app_id, name or f"Sandbox app {app_id}", f"client-{app_id}-{new_secret(9)}", new_secret(),
+                      f"consumer-{app_id}-{new_secret(9)}", new_secret(), f"bearer-{app_id}-{new_secret()}")
+            self.apps[app_id] = app
+            return app
+
+    def app_by(self, **credential: str) -> App | None:
+        """The app whose `client_id`, `consumer_key` or `bearer_token` equals the one given."""
+        (name, value), = credential.items()
+        with self.lock:
+            return next((app for app in self.apps.values() if getattr(app, name) == value), None)
+
     # ---- users and tokens --------------------------------------------------------------------
 
     def get_or_create_user(self, username: str) -> User:
@@ -201,21 +265,22 @@ class SandboxState:
             self.user_ids_by_name[username.lower()] = user.id
             return user
 
-    def issue_oauth2_tokens(self, user_id: str, scopes: frozenset[str],
-                            chain: str | None = None) -> tuple[AccessToken, RefreshToken | None]:
+    def issue_oauth2_tokens(self, user_id: str, scopes: frozenset[str], chain: str | None = None,
+                            app_id: str = DEFAULT_APP_ID) -> tuple[AccessToken, RefreshToken | None]:
         """A new access token, and a refresh token when the scopes include offline.access."""
         with self.lock:
-            access = AccessToken(new_secret(), user_id, scopes, time.time() + self.config.access_token_ttl)
+            access = AccessToken(new_secret(), user_id, scopes, time.time() + self.config.access_token_ttl,
+                                 app_id=app_id)
             self.access_tokens[access.token] = access
             refresh = None
             if "offline.access" in scopes:
-                refresh = RefreshToken(new_secret(), user_id, scopes, chain or new_secret(8))
+                refresh = RefreshToken(new_secret(), user_id, scopes, chain or new_secret(8), app_id=app_id)
                 self.refresh_tokens[refresh.token] = refresh
             return access, refresh
 
-    def issue_oauth1_access_token(self, user_id: str) -> OAuth1Token:
+    def issue_oauth1_access_token(self, user_id: str, app_id: str = DEFAULT_APP_ID) -> OAuth1Token:
         with self.lock:
-            token = OAuth1Token(f"{user_id}-{new_secret(18)}", new_secret(), "access", user_id)
+            token = OAuth1Token(f"{user_id}-{new_secret(18)}", new_secret(), "access", user_id, app_id=app_id)
             self.oauth1_tokens[token.token] = token
             return token
 
@@ -238,6 +303,7 @@ class SandboxState:
                 "tweets": sum(not t.deleted for t in self.tweets.values()),
                 "deleted_tweets": sum(t.deleted for t in self.tweets.values()),
                 "media": len(self.media),
+                "apps": len(self.apps),
                 "access_tokens": len(self.access_tokens),
                 "refresh_tokens": len(self.refresh_tokens),
                 "oauth1_tokens": len(self.oauth1_tokens),

@@ -6,6 +6,7 @@ tweet and grow with its age, so a metrics poller sees numbers move between polls
 from __future__ import annotations
 
 import hashlib
+import re
 import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -14,14 +15,17 @@ from typing import Any
 from .auth import Identity
 from .problems import forbidden, invalid_request, not_found_error, problem, service_unavailable
 from .state import SandboxState, Tweet
-from .text import MAX_WEIGHTED_LENGTH, weighted_length
+from .text import MAX_PREMIUM_LENGTH, MAX_WEIGHTED_LENGTH, StoredText, store, weighted_length
 from .web import Request, Response, json_response
 
 MAX_MEDIA = 4
-TOO_LONG = ("Your Tweet text is too long. For more information on how X determines text length "
+# X's wording, as tweepy users have recorded it from real 400 answers (docs/x-api.md).
+TOO_LONG = ("Your Tweet text is too long. For more information on how Twitter determines text length "
             "see https://github.com/twitter/twitter-text.")
 DUPLICATE = "You are not allowed to create a Tweet with duplicate content."
 REPLY_MISSING = "You attempted to reply to a Tweet that is deleted or not visible to you."
+NOT_SUMMONED = ("Reply to this conversation is not allowed because you have not been mentioned or otherwise "
+                "engaged by the author of the post you are replying to.")
 
 
 @dataclass
@@ -45,14 +49,21 @@ def create(state: SandboxState, req: Request, ident: Identity) -> Response:
         raise service_unavailable()
     assert ident.user_id is not None
     tweet = _store(state, ident.user_id, new)
-    response = json_response(201, {"data": {"id": tweet.id, "text": tweet.text, "edit_history_tweet_ids": [tweet.id]}})
+    shown = _shown(tweet)
+    response = json_response(201, {"data": {"id": tweet.id, "text": shown.text, "edit_history_tweet_ids": [tweet.id]}})
     response.lose_answer = state.faults.roll("tweet_lose_answer_rate")
     return response
 
 
 def _parse(payload: dict[str, Any]) -> NewTweet:
-    """Validates the body's shape and the text length. Raises ApiError 400/403."""
-    text = payload.get("text", "")
+    """Validates the body's shape. Raises ApiError 400.
+
+    `text` is required even with media: X's spec defaults it to "" "so it is always sent"; an SDK
+    that omits it for a media-only post is refused.
+    """
+    if "text" not in payload:
+        raise invalid_request("The `text` field is required; send \"\" for a media-only post.", {"text": []})
+    text = payload["text"]
     if not isinstance(text, str):
         raise invalid_request("`text` must be a string.", {"text": [repr(text)]})
     media = payload.get("media") or {}
@@ -65,8 +76,6 @@ def _parse(payload: dict[str, Any]) -> NewTweet:
                               {"media.media_ids": media_ids})
     if not text and not media_ids:
         raise invalid_request("Either `text` or `media.media_ids` is required.", {"text": [""]})
-    if weighted_length(text) > MAX_WEIGHTED_LENGTH:
-        raise problem(403, "Forbidden", TOO_LONG)
     reply = payload.get("reply") or {}
     reply_to = reply.get("in_reply_to_tweet_id") if isinstance(reply, dict) else None
     return NewTweet(text, media_ids, _optional_id(reply_to, "reply.in_reply_to_tweet_id"),
@@ -82,34 +91,65 @@ def _optional_id(value: Any, name: str) -> str | None:
 
 
 def _store(state: SandboxState, user_id: str, new: NewTweet) -> Tweet:
-    """Checks what needs the state (duplicates, media, referenced tweets) and saves the tweet."""
+    """Checks what needs the state (length for this user, duplicates, media, referenced tweets) and
+    saves the tweet as X stores it."""
     with state.lock:
+        long = _check_length(state, user_id, new.text)
         _check_media(state, user_id, new.media_ids)
-        _check_references(state, new)
+        _check_references(state, user_id, new)
         if new.text and _is_duplicate(state, user_id, new.text):
             raise problem(403, "Forbidden", DUPLICATE)
-        tweet = Tweet(state.new_id(), user_id, new.text, time.time(), list(new.media_ids),
-                      new.reply_to, new.quote_of)
+        stored = store(new.text, state.config.tco_url)
+        cut = stored.cut() if long else stored
+        tweet = Tweet(state.new_id(), user_id, stored.text, time.time(), list(new.media_ids),
+                      new.reply_to, new.quote_of, posted_text=new.text, urls=stored.urls, long=long,
+                      cut_text=cut.text, cut_urls=cut.urls)
         state.tweets[tweet.id] = tweet
         state.stats.tweets_by_user[user_id] += 1
         return tweet
 
 
+def _check_length(state: SandboxState, user_id: str, text: str) -> bool:
+    """True for a long (Premium) post. Raises 400 "too long" over 280, or over 25,000 for Premium."""
+    length = weighted_length(text)
+    if length <= MAX_WEIGHTED_LENGTH:
+        return False
+    if state.users[user_id].may_post_long and len(text) <= MAX_PREMIUM_LENGTH:
+        return True
+    raise invalid_request(TOO_LONG, {"text": [text]})
+
+
 def _check_media(state: SandboxState, user_id: str, media_ids: list[str]) -> None:
+    now = time.time()
     records = [state.media.get(media_id) for media_id in media_ids]
-    if any(m is None or m.owner_id != user_id or m.state != "succeeded" for m in records):
+    if any(m is None or m.owner_id != user_id or m.state != "succeeded" or now >= m.expires_at for m in records):
         raise invalid_request("Your media IDs are invalid.", {"media.media_ids": media_ids})
     if len(records) > 1 and any(m is not None and m.category != "tweet_image" for m in records):
         raise invalid_request("A Tweet may carry up to 4 images, or 1 GIF, or 1 video.",
                               {"media.media_ids": media_ids})
 
 
-def _check_references(state: SandboxState, new: NewTweet) -> None:
+def _check_references(state: SandboxState, user_id: str, new: NewTweet) -> None:
     if new.reply_to is not None and not _exists(state, new.reply_to):
         raise problem(403, "Forbidden", REPLY_MISSING)
+    if new.reply_to is not None and state.faults.settings.reply_not_summoned and not _summoned(
+            state, user_id, state.tweets[new.reply_to]):
+        raise problem(403, "Forbidden", NOT_SUMMONED)
     if new.quote_of is not None and not _exists(state, new.quote_of):
         raise invalid_request("The Tweet to quote is deleted or not visible to you.",
                               {"quote_tweet_id": [new.quote_of]})
+
+
+def _summoned(state: SandboxState, user_id: str, parent: Tweet) -> bool:
+    """X lets an app reply only where the original author mentioned or engaged the replier: here,
+    the replier wrote the parent (a thread), is @mentioned in it, or the parent replies to them."""
+    if parent.author_id == user_id:
+        return True
+    mention = re.compile(rf"@{re.escape(state.users[user_id].username)}\b", re.IGNORECASE)
+    if mention.search(parent.posted_text):
+        return True
+    grandparent = state.tweets.get(parent.reply_to or "")
+    return grandparent is not None and grandparent.author_id == user_id
 
 
 def _exists(state: SandboxState, tweet_id: str) -> bool:
@@ -120,7 +160,7 @@ def _exists(state: SandboxState, tweet_id: str) -> bool:
 def _is_duplicate(state: SandboxState, user_id: str, text: str) -> bool:
     """X compares with the author's existing tweets, trailing whitespace ignored."""
     wanted = text.rstrip()
-    return any(t.author_id == user_id and not t.deleted and t.text.rstrip() == wanted
+    return any(t.author_id == user_id and not t.deleted and t.posted_text.rstrip() == wanted
                for t in state.tweets.values())
 
 
@@ -161,7 +201,7 @@ def delete(state: SandboxState, req: Request, ident: Identity, tweet_id: str) ->
         tweet = state.tweets.get(tweet_id)
         if tweet is None or tweet.deleted:
             raise problem(404, "Not Found Error", f"Could not find tweet with id: [{tweet_id}].",
-                          "https://api.twitter.com/2/problems/resource-not-found")
+                          "https://api.x.com/2/problems/resource-not-found")
         if tweet.author_id != ident.user_id:
             raise forbidden("You are not allowed to delete this Tweet.")
         tweet.deleted = True
@@ -169,12 +209,27 @@ def delete(state: SandboxState, req: Request, ident: Identity, tweet_id: str) ->
 
 
 def requested_fields(req: Request, name: str) -> set[str]:
-    return {f.strip() for f in req.query.get(name, "").split(",") if f.strip()}
+    """The fields asked for in `name`. X answers two dialects for posts: `tweet.fields` (spec 2.167,
+    tweepy) and `post.fields` (xdk 0.10, with `note_post` for `note_tweet`); both are read."""
+    names = (name, "post.fields") if name == "tweet.fields" else (name,)
+    return {f.strip() for n in names for f in req.query.get(n, "").split(",") if f.strip()}
+
+
+def _shown(tweet: Tweet) -> StoredText:
+    """What `text` holds in answers: the stored text, cut for a long post."""
+    return StoredText(tweet.cut_text, tweet.cut_urls) if tweet.long else StoredText(tweet.text, tweet.urls)
 
 
 def render(state: SandboxState, tweet: Tweet, fields: set[str], now: float) -> dict[str, Any]:
     """A tweet as X's v2 answers show it: id, text, edit history, plus the requested fields."""
-    data: dict[str, Any] = {"id": tweet.id, "text": tweet.text, "edit_history_tweet_ids": [tweet.id]}
+    shown = _shown(tweet)
+    data: dict[str, Any] = {"id": tweet.id, "text": shown.text, "edit_history_tweet_ids": [tweet.id]}
+    if "entities" in fields and shown.urls:
+        data["entities"] = shown.entities()
+    for note in ("note_tweet", "note_post"):
+        if note in fields and tweet.long:
+            whole = StoredText(tweet.text, tweet.urls)
+            data[note] = {"text": whole.text, **({"entities": whole.entities()} if whole.urls else {})}
     if "created_at" in fields:
         data["created_at"] = iso_time(tweet.created_at)
     if "author_id" in fields:
@@ -201,7 +256,8 @@ def public_metrics(state: SandboxState, tweet: Tweet, now: float) -> dict[str, i
     replies = sum(t.reply_to == tweet.id and not t.deleted for t in state.tweets.values())
     quotes = sum(t.quote_of == tweet.id and not t.deleted for t in state.tweets.values())
     return {
-        "retweet_count": retweets,
+        "retweet_count": retweets,  # the name in X's answers and tweepy's cassettes
+        "repost_count": retweets,  # the same count under the spec's (v2.167) name
         "reply_count": replies + likes // (4 + seed % 6),
         "like_count": likes,
         "quote_count": quotes + retweets // (2 + seed % 3),

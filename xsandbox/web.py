@@ -62,7 +62,7 @@ class Request:
             return json.loads(self.body or b"null")
         except ValueError:
             raise ApiError(400, {
-                "title": "Invalid Request", "type": "https://api.twitter.com/2/problems/invalid-request",
+                "title": "Invalid Request", "type": "https://api.x.com/2/problems/invalid-request",
                 "detail": "Request body is not valid JSON.", "status": 400,
             }) from None
 
@@ -73,7 +73,7 @@ class Request:
         data = self.json()
         if not isinstance(data, dict):
             raise ApiError(400, {
-                "title": "Invalid Request", "type": "https://api.twitter.com/2/problems/invalid-request",
+                "title": "Invalid Request", "type": "https://api.x.com/2/problems/invalid-request",
                 "detail": "Request body must be a JSON object.", "status": 400,
             })
         return data

@@ -36,7 +36,6 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('ip_address', models.GenericIPAddressField(blank=True, null=True)),
-                ('version', models.PositiveIntegerField(help_text="The post's version the reviewer saw.")),
                 ('review', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='link_decision', to='posts.reviewevent')),
                 ('link', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='decisions', to='agency.reviewlink')),
             ],

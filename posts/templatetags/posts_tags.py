@@ -26,6 +26,10 @@ ADVICE = {
     "too_long": "Write it again, shorter.",
     "media": "Write it again with other media.",
     "usage_capped": "Contact SocialHub support.",
+    "credits_depleted": "SocialHub staff must add credits to the X app; then retry this post.",
+    "reply_not_summoned": "X lets the API reply only where the author mentioned or quoted the account: "
+    "post the remaining parts on their own.",
+    "rate_limited": "Retry after the time shown.",
 }
 DEFAULT_ADVICE = "Write it again from this post, or ask support if it keeps failing."
 

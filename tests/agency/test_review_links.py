@@ -44,7 +44,7 @@ def test_approving_through_the_link_records_where_it_came_from(client, link, pos
     review = post.reviews.get()
     assert review.link_decision.link == link
     assert review.link_decision.ip_address == "203.0.113.9"
-    assert review.link_decision.version == post.version
+    assert review.version == post.version
 
 
 def test_rejecting_needs_feedback_said_next_to_the_post(client, link, post):

@@ -44,7 +44,7 @@ ENDPOINTS = {
         expect(rita=201, sam=201, others=404),
     ),
     "review post": (
-        lambda w: ("patch", f"/post/{w['post'].pk}/review", {"action": 1}),
+        lambda w: ("patch", f"/post/{w['post'].pk}/review", {"action": 1, "version": 1}),
         expect(alice=200, sam=200, others=404),  # rita wrote it: she never reviews it
     ),
     "list posts": (lambda w: ("get", "/api/posts", None), expect(others=200)),

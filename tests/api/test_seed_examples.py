@@ -120,7 +120,7 @@ def test_the_client_approves_with_the_seeds_body(api, alice, make_post, django_c
     with django_capture_on_commit_callbacks(execute=True):
         response = api(alice).patch(
             f"/post/{post.pk}/review",
-            json.dumps({"action": 1, "feedback": "Great post! Approved for publishing."}),
+            json.dumps({"action": 1, "feedback": "Great post! Approved for publishing.", "version": 1}),
             content_type="application/json",
         )
     assert response.status_code == 200, response.json()
@@ -136,7 +136,7 @@ def test_the_client_approves_with_the_seeds_body(api, alice, make_post, django_c
 
 def test_the_client_rejects_and_the_history_shows_it(api, alice, make_post):
     post = make_post()
-    response = api(alice).patch(f"/post/{post.pk}/review", {"action": 2, "feedback": "Too salesy"}, format="json")
+    response = api(alice).patch(f"/post/{post.pk}/review", {"action": 2, "feedback": "Too salesy", "version": 1}, format="json")
     assert response.status_code == 200 and response.json()["status"] == 5
     history = api(alice).get(f"/api/posts/{post.pk}/reviews").json()
     assert [(e["action"], e["feedback"], e["actor"]) for e in history["results"]] == [(2, "Too salesy", str(alice.pk))]
@@ -144,14 +144,14 @@ def test_the_client_rejects_and_the_history_shows_it(api, alice, make_post):
 
 def test_reviewing_twice_is_a_conflict(api, alice, make_post):
     post = make_post()
-    api(alice).patch(f"/post/{post.pk}/review", {"action": 1}, format="json")
-    response = api(alice).patch(f"/post/{post.pk}/review", {"action": 1}, format="json")
+    api(alice).patch(f"/post/{post.pk}/review", {"action": 1, "version": 1}, format="json")
+    response = api(alice).patch(f"/post/{post.pk}/review", {"action": 1, "version": 1}, format="json")
     assert response.status_code == 409
     assert response.json()["success"] is False
 
 
 def test_an_unknown_action_is_a_field_error(api, alice, make_post):
     post = make_post()
-    response = api(alice).patch(f"/post/{post.pk}/review", {"action": 3}, format="json")
+    response = api(alice).patch(f"/post/{post.pk}/review", {"action": 3, "version": 1}, format="json")
     assert response.status_code == 400
     assert "action" in response.json()["details"]

@@ -1,18 +1,18 @@
 """The calendar: scheduled and published posts on the viewer's local day, per client."""
 
 import datetime as dt
-import zoneinfo
 
 from django.utils import timezone
 
 from posts.models import Post
+from tests.conftest import next_date
 
 
 def test_a_scheduled_post_appears_on_its_local_day(client, rita, make_post):
     rita.time_zone = "Pacific/Auckland"  # UTC+12 in June
     rita.save()
-    year = timezone.now().year + 1
-    when = dt.datetime(year, 6, 14, 20, 30, tzinfo=zoneinfo.ZoneInfo("UTC"))  # 15 June 08:30 in Auckland
+    when = next_date(6, 14, 20, 30)  # 15 June 08:30 in Auckland
+    year = when.year
     make_post(content="Winter menu", schedule_at=when)
     client.force_login(rita)
     page = client.get(f"/posts/calendar/?view=week&date={year}-06-15").content.decode()

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from posts.models import Post
 from posts.text import weighted_length
-from tests.conftest import PNG_BYTES, make_account, upload
+from tests.conftest import PNG_BYTES, make_account, next_date, upload
 
 
 @pytest.fixture
@@ -72,7 +72,7 @@ def test_a_schedule_is_read_in_the_resellers_time_zone_and_shown_in_the_clients(
     rita.save()
     alice.time_zone = "America/New_York"
     alice.save()
-    year = timezone.now().year + 1
+    year = next_date(6, 1, 10, 0, "Europe/Paris").year
     compose(rita_client, **form_data(task, alice_account, when="at", schedule_at=f"{year}-06-01T10:00"))
     post = Post.objects.get()
     assert post.schedule_at == dt.datetime(year, 6, 1, 8, 0, tzinfo=zoneinfo.ZoneInfo("UTC"))

@@ -121,3 +121,25 @@ def test_resellers_and_strangers_cannot_publish_directly(rita, x):
     assert jwt_client(rita).post(URL, {"content": "Hi"}, format="json").status_code == 403
     assert APIClient().post(URL, {"content": "Hi"}, format="json").status_code == 401
     assert not TaskAssign.objects.exists()
+
+
+def test_spent_x_credits_answer_503_telling_staff_to_add_credits(alice, alice_account, x):
+    x.post(f"{API}/2/tweets", status=402, json={
+        "type": "https://api.twitter.com/2/problems/credits", "title": "CreditsDepleted",
+        "detail": "Your enrolled account [1] does not have any credits to fulfill this request."})
+
+    answer = jwt_client(alice).post(URL, {"content": "Test tweet content"}, format="json")
+
+    assert answer.status_code == 503, answer.json()
+    body = answer.json()
+    assert body["success"] is False
+    assert "add credits to the X app" in body["message"]
+    assert body["details"]["error_kind"] == "credits_depleted"
+
+
+def test_a_second_cashtag_is_refused_before_anything_is_sent(alice, alice_account, x):
+    answer = jwt_client(alice).post(URL, {"content": "Long $TSLA, short $AAPL"}, format="json")
+
+    assert answer.status_code == 400, answer.json()
+    assert "at most 1 cashtag" in answer.json()["message"]
+    assert not x.calls

@@ -29,12 +29,14 @@ def x():
         ids = iter(range(1000, 2000))
 
         def initialize(request):
-            return 200, {}, json.dumps({"data": {"id": str(next(ids)), "expires_after_secs": 86400}})
+            # X's docs: 1,295,999 s at initialize, 86,400 s at finalize; the latter is what counts.
+            return 200, {}, json.dumps({"data": {"id": str(next(ids)), "expires_after_secs": 1295999}})
 
         mock.add_callback(responses.POST, f"{API}/2/media/upload/initialize", callback=initialize)
         mock.post(re.compile(rf"{API}/2/media/upload/\d+/append"), json={})
         mock.post(re.compile(rf"{API}/2/media/upload/\d+/finalize"),
-                  json={"data": {"id": "0", "processing_info": {"state": "pending", "check_after_secs": 0.01}}})
+                  json={"data": {"id": "0", "expires_after_secs": 86400,
+                                 "processing_info": {"state": "pending", "check_after_secs": 0.01}}})
         mock.get(f"{API}/2/media/upload", json={"data": {"processing_info": {"state": "succeeded"}}})
         mock.post(f"{API}/2/media/metadata", json={})
         yield mock

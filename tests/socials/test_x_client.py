@@ -124,12 +124,14 @@ def test_create_tweet_with_media_and_reply_sends_the_documented_shape(x):
     assert header(x.calls[0], "Content-Type") == "application/json"
 
 
-def test_create_tweet_with_only_media_omits_the_text(x):
+def test_create_tweet_with_only_media_sends_empty_text(x):
+    # X's spec (TweetCreateRequest.text): "Required unless media is provided. Defaulted to an
+    # empty string so it is always sent".
     x.post(f"{API}/2/tweets", json=TWEET, status=201)
 
     client().create_tweet("", media_ids=["111"])
 
-    assert sent_json(x.calls[0]) == {"media": {"media_ids": ["111"]}}
+    assert sent_json(x.calls[0]) == {"text": "", "media": {"media_ids": ["111"]}}
 
 
 def test_get_tweets_asks_in_batches_of_one_hundred(x):

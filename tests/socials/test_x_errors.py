@@ -58,7 +58,7 @@ def problem(status, title, detail, type_="about:blank"):
         (
             problem(403, "Forbidden", "Your Tweet text is too long. For more information on how X determines text length see https://github.com/twitter/twitter-text."),
             "too_long",
-            "Shorten the text",
+            "Shorten the text. X says: Your Tweet text is too long",
         ),
         (
             problem(403, "Forbidden", "You are not permitted to perform this action."),

@@ -49,12 +49,62 @@ def test_slow_ms_slows_every_endpoint_but_the_control_api(sandbox, alice, oauth2
     assert time.monotonic() - started >= 0.2
 
 
-def test_usage_cap(sandbox, alice, oauth2_headers):
+def test_usage_cap_answers_429_usage_cap_exceeded_as_x_does(sandbox, alice, oauth2_headers):
     set_faults(sandbox, usage_capped=True)
+
     answer = post(sandbox, oauth2_headers(alice))
-    assert answer.status_code == 403
-    assert answer.json()["type"] == "https://api.twitter.com/2/problems/usage-capped"
-    assert answer.json()["title"] == "Usage Cap Exceeded"
+
+    assert answer.status_code == 429
+    assert answer.json() == {"account_id": sandbox.state.config.account_id, "title": "UsageCapExceeded",
+                             "period": "Monthly", "scope": "Product",
+                             "detail": "Usage cap exceeded: Monthly product cap",
+                             "type": "https://api.x.com/2/problems/usage-capped"}
+    assert "x-rate-limit-reset" not in answer.headers  # not a rate limit: waiting 15 minutes does not help
+    assert sandbox.state.tweets == {}
+
+
+def test_credits_depleted_answers_402_until_switched_off(sandbox, alice, oauth2_headers):
+    set_faults(sandbox, credits_depleted=True)
+
+    answer = post(sandbox, oauth2_headers(alice))
+
+    assert answer.status_code == 402
+    account = sandbox.state.config.account_id
+    assert answer.json() == {"account_id": account, "title": "CreditsDepleted",
+                             "detail": f"Your enrolled account [{account}] does not have any credits to fulfill "
+                                       "this request.",
+                             "type": "https://api.x.com/2/problems/credits"}
+    assert sandbox.state.tweets == {}
+    set_faults(sandbox, credits_depleted=False)  # "credits added": the retry works
+    assert post(sandbox, oauth2_headers(alice)).status_code == 201
+
+
+def test_reply_not_summoned_refuses_replies_to_others_but_not_a_thread(sandbox, alice, make_account, oauth2_headers):
+    bob = make_account(sandbox, "bob")
+    bobs = post(sandbox, oauth2_headers(bob), "bob speaks").json()["data"]["id"]
+    first = post(sandbox, oauth2_headers(alice), "1/2").json()["data"]["id"]
+    set_faults(sandbox, reply_not_summoned=True)
+
+    refused = requests.post(f"{sandbox.url}/2/tweets", headers=oauth2_headers(alice), timeout=5,
+                            json={"text": "hi bob", "reply": {"in_reply_to_tweet_id": bobs}})
+    thread = requests.post(f"{sandbox.url}/2/tweets", headers=oauth2_headers(alice), timeout=5,
+                           json={"text": "2/2", "reply": {"in_reply_to_tweet_id": first}})
+
+    assert refused.status_code == 403
+    assert refused.json() == {
+        "title": "Forbidden", "type": "about:blank", "status": 403,
+        "detail": "Reply to this conversation is not allowed because you have not been mentioned or otherwise "
+                  "engaged by the author of the post you are replying to."}
+    assert thread.status_code == 201
+
+
+def test_reply_not_summoned_lets_a_mentioned_user_reply(sandbox, alice, make_account, oauth2_headers):
+    bob = make_account(sandbox, "bob")
+    asks = post(sandbox, oauth2_headers(bob), "what do you think, @Alice_X?").json()["data"]["id"]
+    set_faults(sandbox, reply_not_summoned=True)
+    reply = requests.post(f"{sandbox.url}/2/tweets", headers=oauth2_headers(alice), timeout=5,
+                          json={"text": "I agree", "reply": {"in_reply_to_tweet_id": asks}})
+    assert reply.status_code == 201
 
 
 def test_expire_token_rate_expires_the_token_for_good(sandbox, alice, oauth2_headers):

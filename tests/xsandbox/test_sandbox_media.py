@@ -120,3 +120,60 @@ def test_media_needs_the_media_write_scope(sandbox, make_account, oauth2_headers
     answer = requests.post(f"{sandbox.url}/2/media/upload", headers=oauth2_headers(no_media), timeout=5,
                            files={"media": ("a.gif", b"GIF89a")})
     assert answer.status_code == 403
+
+
+def test_initialize_gives_the_session_lifetime_and_finalize_and_status_the_shorter_media_lifetime(
+        sandbox, alice, oauth2_headers):
+    headers = oauth2_headers(alice)
+    init = requests.post(f"{sandbox.url}/2/media/upload/initialize", headers=headers, timeout=5, json={
+        "media_type": "video/mp4", "total_bytes": 10, "media_category": "tweet_video"}).json()["data"]
+    requests.post(f"{sandbox.url}/2/media/upload/{init['id']}/append", headers=headers, timeout=5,
+                  data={"segment_index": "0"}, files={"media": ("blob", b"0123456789")})
+
+    final = requests.post(f"{sandbox.url}/2/media/upload/{init['id']}/finalize", headers=headers, timeout=5).json()
+    later = requests.get(f"{sandbox.url}/2/media/upload", headers=headers, timeout=5,
+                         params={"command": "STATUS", "media_id": init["id"]}).json()
+
+    assert init["expires_after_secs"] == 1295999
+    assert final["data"]["expires_after_secs"] == 86400
+    assert 86390 <= later["data"]["expires_after_secs"] <= 86400
+
+
+def test_media_expires_by_the_finalize_lifetime(sandbox, alice, oauth2_headers):
+    headers = oauth2_headers(alice)
+    image = b"\x89PNG\r\n\x1a\n" + b"\x01" * 50
+    media_id = requests.post(f"{sandbox.url}/2/media/upload", headers=headers, timeout=5,
+                             files={"media": ("a.png", image, "image/png")}).json()["data"]["id"]
+    sandbox.state.media[media_id].expires_at -= 86400  # a day later
+
+    answer = requests.post(f"{sandbox.url}/2/tweets", headers=headers, timeout=5,
+                           json={"text": "late", "media": {"media_ids": [media_id]}})
+
+    assert answer.status_code == 400
+    assert answer.json()["errors"][0]["message"] == "Your media IDs are invalid."
+
+
+def test_the_processing_fault_ends_uploads_failed_with_xs_error(sandbox, alice, oauth2_headers):
+    headers = oauth2_headers(alice)
+    requests.post(f"{sandbox.url}/_sandbox/faults", json={"media_processing_fails": True}, timeout=5)
+    data = video_bytes(1000)
+    media_id = upload_video(sandbox, headers, data)
+    final = requests.post(f"{sandbox.url}/2/media/upload/{media_id}/finalize", headers=headers, timeout=5).json()
+    assert final["data"]["processing_info"]["state"] == "pending"
+
+    states = [status(sandbox, headers, media_id) for _ in range(3)]
+
+    assert states[0]["state"] == "in_progress"
+    assert states[1] == states[2] == {"state": "failed", "progress_percent": 50,
+                                      "error": {"code": 1, "name": "InvalidMedia", "message": "Unsupported video format"}}
+    refused = requests.post(f"{sandbox.url}/2/tweets", headers=headers, timeout=5,
+                            json={"text": "broken", "media": {"media_ids": [media_id]}})
+    assert refused.status_code == 400
+
+
+def test_the_processing_fault_fails_one_shot_images_too(sandbox, alice, oauth2_headers):
+    requests.post(f"{sandbox.url}/_sandbox/faults", json={"media_processing_fails": True}, timeout=5)
+    answer = requests.post(f"{sandbox.url}/2/media/upload", headers=oauth2_headers(alice), timeout=5,
+                           files={"media": ("a.png", b"\x89PNG\r\n\x1a\n" + b"\x02" * 20, "image/png")})
+    assert answer.json()["data"]["processing_info"]["state"] == "failed"
+    assert answer.json()["data"]["processing_info"]["error"]["name"] == "InvalidMedia"

@@ -7,7 +7,7 @@ UNSUPPORTED_AUTHENTICATION = {
     "title": "Unsupported Authentication",
     "detail": "Authenticating with OAuth 2.0 Application-Only is forbidden for this endpoint.  Supported "
               "authentication types are [OAuth 1.0a User Context, OAuth 2.0 User Context].",
-    "type": "https://api.twitter.com/2/problems/unsupported-authentication",
+    "type": "https://api.x.com/2/problems/unsupported-authentication",
     "status": 403,
 }
 DUPLICATE = {"detail": "You are not allowed to create a Tweet with duplicate content.", "type": "about:blank",
@@ -73,11 +73,17 @@ def test_same_text_twice_is_a_duplicate_even_with_trailing_whitespace(sandbox, a
     assert post(sandbox, {"text": "Same words"}, headers=oauth2_headers(bob)).status_code == 201
 
 
-def test_text_over_280_weighted_characters_is_refused(sandbox, alice, oauth2_headers):
+def test_text_over_280_weighted_characters_is_refused_with_xs_400(sandbox, alice, oauth2_headers):
     assert post(sandbox, {"text": "a" * 280}, headers=oauth2_headers(alice)).status_code == 201
     too_long = post(sandbox, {"text": "日本" * 71}, headers=oauth2_headers(alice))
-    assert too_long.status_code == 403
-    assert "too long" in too_long.json()["detail"]
+    assert too_long.status_code == 400
+    assert too_long.json() == {
+        "errors": [{"parameters": {"text": ["日本" * 71]},
+                    "message": "Your Tweet text is too long. For more information on how Twitter determines "
+                               "text length see https://github.com/twitter/twitter-text."}],
+        "title": "Invalid Request", "detail": "One or more parameters to your request was invalid.",
+        "type": "https://api.x.com/2/problems/invalid-request"}
+    assert sandbox.state.tweets.keys() == {t.id for t in sandbox.state.tweets.values() if t.posted_text == "a" * 280}
 
 
 def test_urls_count_23(sandbox, alice, oauth2_headers):
@@ -112,7 +118,7 @@ def test_lookup_returns_growing_public_metrics_and_errors_for_missing_ids(sandbo
 
     metrics = answer["data"][0]["public_metrics"]
     assert set(metrics) == {"retweet_count", "reply_count", "like_count", "quote_count", "impression_count",
-                            "bookmark_count"}
+                            "bookmark_count", "repost_count"}
     assert metrics["impression_count"] > 0
     assert answer["data"][0]["created_at"].endswith("Z")
     assert answer["errors"][0]["resource_id"] == "1"
@@ -161,3 +167,10 @@ def test_only_the_author_can_delete(sandbox, alice, make_account, oauth2_headers
 
     assert deleted.json() == {"data": {"deleted": True}}
     assert post(sandbox, {"text": "bye"}, headers=oauth2_headers(alice)).status_code == 201  # no longer a duplicate
+
+
+def test_quoting_needs_an_existing_tweet(sandbox, alice, oauth2_headers):
+    missing = post(sandbox, {"text": "look", "quote_tweet_id": "42"}, headers=oauth2_headers(alice))
+    assert missing.status_code == 400 and missing.json()["errors"][0]["parameters"] == {"quote_tweet_id": ["42"]}
+    quoted = post(sandbox, {"text": "original"}, headers=oauth2_headers(alice)).json()["data"]["id"]
+    assert post(sandbox, {"text": "look", "quote_tweet_id": quoted}, headers=oauth2_headers(alice)).status_code == 201
