@@ -6,7 +6,7 @@ scope, or one they may not act on, answers 404 (the services' NotAllowed becomes
 
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import generics, mixins, permissions, status, viewsets
+from rest_framework import exceptions, generics, mixins, permissions, status, viewsets
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -273,6 +273,12 @@ class TaskViewSet(
             brief=data.get("brief", ""),
             approval_policy=data.get("approval_policy", TaskAssign.ApprovalPolicy.CLIENT),
         )
+
+    def partial_update(self, request, *args, **kwargs):
+        fields = set(request.data) if hasattr(request.data, "keys") else set()
+        if not request.user.is_platform_staff and fields & {"user", "reseller"}:
+            raise exceptions.PermissionDenied("Only staff change a task's client or reseller.")
+        return super().partial_update(request, *args, **kwargs)
 
     def perform_update(self, serializer):
         data = serializer.validated_data
