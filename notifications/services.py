@@ -116,10 +116,9 @@ def build_digest(user: User, items: Iterable[PendingNotification]) -> EmailMulti
 
             group["review_url"] = url_for_pending(client=user, post_ids=[i["post"]["id"] for i in group["items"]])
     total = sum(len(g["items"]) for g in groups)
-    subject = (
-        f"SocialHub: {groups[0]['heading']}" if len(groups) == 1 else f"SocialHub: {total} updates"
-    )
-    context = {"user": user, "groups": groups, "settings_url": settings_url(), "subject": subject,
+    site = settings.SITE_NAME
+    subject = f"{site}: {groups[0]['heading']}" if len(groups) == 1 else f"{site}: {total} updates"
+    context = {"user": user, "groups": groups, "settings_url": settings_url(), "subject": subject, "site_name": site,
                "review_link_days": settings.REVIEW_LINK_MAX_AGE_DAYS}
     message = EmailMultiAlternatives(
         subject=subject,

@@ -114,7 +114,7 @@ def test_staff_see_invitations_in_the_admin_without_the_link(client, invitation,
 
 def test_the_login_page_asks_for_an_invitation_not_a_sign_up(client, db):
     page = client.get("/accounts/login/").content.decode()
-    assert "ask your agency for an invitation" in page
+    assert "ask them for an invitation" in page
     assert "/accounts/signup/" not in page
 
 

@@ -25,17 +25,20 @@ from socials.models import Account
 
 PASSWORD = "socialhub-demo"
 PAGES = [
-    # (file name, who, path, viewport width, full page)
-    ("reseller-dashboard.png", "rita", "/posts/", 1280, True),
-    ("composer.png", "rita", "/posts/new/", 1280, True),
-    ("composer-phone.png", "rita", "/posts/new/", 390, False),
-    ("client-inbox.png", "alice", "/posts/inbox/", 1280, True),
-    ("calendar.png", "rita", "/posts/calendar/", 1280, True),
-    ("post-detail.png", "rita", "/posts/{published}/", 1280, True),
-    ("agency-clients.png", "rita", "/agency/tasks/", 1280, True),
-    ("agency-invite.png", "rita", "/agency/invitations/new/", 1280, True),
-    ("review-link.png", None, "{review_link}", 1280, True),
-    ("client-x-app.png", "alice", "/agency/x-app/", 1280, True),
+    # (file name, who, path, viewport width, full page, with the phone menu opened); who None: no login
+    ("reseller-dashboard.png", "rita", "/posts/", 1280, True, False),
+    ("composer.png", "rita", "/posts/new/", 1280, True, False),
+    ("composer-phone.png", "rita", "/posts/new/", 390, False, False),
+    ("dashboard-phone.png", "rita", "/posts/", 390, False, False),
+    ("menu-phone.png", "rita", "/posts/", 390, False, True),
+    ("client-inbox.png", "alice", "/posts/inbox/", 1280, True, False),
+    ("calendar.png", "rita", "/posts/calendar/", 1280, True, False),
+    ("post-detail.png", "rita", "/posts/{published}/", 1280, True, False),
+    ("thread-detail.png", "alice", "/posts/{thread}/", 1280, True, False),
+    ("agency-clients.png", "rita", "/agency/tasks/", 1280, True, False),
+    ("agency-invite.png", "rita", "/agency/invitations/new/", 1280, True, False),
+    ("review-link.png", None, "{review_link}", 1280, True, False),
+    ("client-x-app.png", "alice", "/agency/x-app/", 1280, True, False),
 ]
 
 
@@ -147,7 +150,15 @@ class Command(BaseCommand):
         post(spring, "Thank you for 1,000 followers! 🎉 A small gift for the first 50 visitors this week.")
         post(bakery, "New: cardamom buns, Fridays only", ["fika"], schedule=now + dt.timedelta(days=6))
         review_link = self.seed_agency(rita, alice, spring)
-        return {"published": first.pk, "review_link": review_link}
+        thread = services.create_post(
+            author=rita, task=spring, hashtags=["workshop"], account_ids=[accounts[alice.pk].pk], parts=[
+                {"content": "Our wreath workshop is back this Saturday 🌿 A thread on what we will make:"},
+                {"content": "1. A base of willow and moss, shaped by hand. Everything is seasonal and local."},
+                {"content": "2. Dried flowers and ribbons of your choice. Tea and cake included! Book at "
+                            "https://example.com/workshop"},
+            ],
+        )
+        return {"published": first.pk, "thread": thread.pk, "review_link": review_link}
 
     def seed_agency(self, rita, alice, spring) -> str:
         """An invitation, a comment thread and a review link (its path is returned)."""
@@ -168,7 +179,7 @@ class Command(BaseCommand):
         out.mkdir(parents=True, exist_ok=True)
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            for name, who, path, width, full in PAGES:
+            for name, who, path, width, full, open_menu in PAGES:
                 self.stdout.write(f"{name}: {who or 'anyone'} at {path.format(**ids)}")
                 context = browser.new_context(base_url=base, viewport={"width": width, "height": 800},
                                               device_scale_factor=1)
@@ -184,6 +195,8 @@ class Command(BaseCommand):
                     self.fill_composer(page)
                 page.wait_for_load_state("networkidle")
                 page.evaluate("document.activeElement.blur(); window.scrollTo(0, 0)")
+                if open_menu:
+                    page.click("[data-menu-toggle]")
                 page.screenshot(path=str(out / name), full_page=full)
                 context.close()
             browser.close()
