@@ -81,3 +81,18 @@ def _channels(post):
     if prefetched is not None:
         return sorted(prefetched, key=lambda channel: channel.pk)
     return post.channels.select_related("account").order_by("pk")
+
+
+def comment_payload(post, comment) -> dict:
+    author = comment.author
+    return {
+        **post_payload(post),
+        "comment": {
+            "id": comment.pk,
+            "by": author.get_full_name() or author.username,
+            "role": author.role,
+            "body": comment.body,
+            "via_review_link": comment.link_id is not None,
+            "created_at": comment.created_at.isoformat(),
+        },
+    }

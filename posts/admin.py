@@ -89,7 +89,7 @@ class PartInline(admin.TabularInline):
 class ReviewInline(admin.TabularInline):
     model = ReviewEvent
     extra = 0
-    fields = ["created_at", "actor", "action", "version", "feedback"]
+    fields = ["created_at", "actor", "action", "step", "version", "feedback"]
     readonly_fields = fields
     can_delete = False
 
@@ -183,11 +183,12 @@ def retry_posts(modeladmin, request, queryset):
 
 @admin.register(Post)
 class PostAdmin(admin.ModelAdmin):
-    list_display = ["id", "__str__", "status", "client", "reseller", "schedule_at", "created_at"]
-    list_filter = ["status", ("task__reseller", ResellerFilter), ("task__user", ClientFilter), ScheduledFilter]
+    list_display = ["id", "__str__", "status", "review_step", "client", "reseller", "schedule_at", "created_at"]
+    list_filter = ["status", "review_step", ("task__reseller", ResellerFilter), ("task__user", ClientFilter),
+                   ScheduledFilter]
     search_fields = ["content", "task__title", "task__user__username", "task__reseller__username"]
     list_select_related = ["task__user", "task__reseller"]
-    fields = ["task", "content", "hashtags", "schedule_at", "status", "version", "feedback", "created_by",
+    fields = ["task", "content", "hashtags", "schedule_at", "status", "review_step", "version", "feedback", "created_by",
               "reviewed_by", "reviewed_at", "published_at", "created_at", "updated_at", "thread_states"]
     # Changes go through the services (review actions here; edits in the composer or the API),
     # which validate length, channels and state.
@@ -245,18 +246,18 @@ class TaskAssignForm(forms.ModelForm):
 @admin.register(TaskAssign)
 class TaskAssignAdmin(admin.ModelAdmin):
     form = TaskAssignForm
-    list_display = ["title", "user", "reseller", "created_at"]
-    list_filter = [("reseller", ResellerFilter), ("user", ClientFilter)]
+    list_display = ["title", "user", "reseller", "approval_policy", "created_at"]
+    list_filter = ["approval_policy", ("reseller", ResellerFilter), ("user", ClientFilter)]
     search_fields = ["title", "user__username", "reseller__username"]
     list_select_related = ["user", "reseller"]
 
 
 @admin.register(ReviewEvent)
 class ReviewEventAdmin(admin.ModelAdmin):
-    list_display = ["post", "action", "actor", "created_at"]
-    list_filter = ["action"]
+    list_display = ["post", "action", "step", "actor", "created_at"]
+    list_filter = ["action", "step"]
     list_select_related = ["post", "actor"]
-    readonly_fields = ["post", "actor", "action", "version", "feedback", "created_at"]
+    readonly_fields = ["post", "actor", "action", "step", "version", "feedback", "created_at"]
 
     def has_add_permission(self, request):
         return False

@@ -6,12 +6,12 @@ scope, or one they may not act on, answers 404 (the services' NotAllowed becomes
 
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from django.conf import settings
-from rest_framework import generics, mixins, pagination, permissions, status, viewsets
+from rest_framework import exceptions, generics, mixins, pagination, permissions, status, viewsets
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.models import User
 from idempotency.decorators import IDEMPOTENCY_PARAMETER, idempotent
 from socialhub.api import error_response
 from socialhub.parsers import JSONParser
@@ -28,6 +28,7 @@ from .serializers import (
     PostSerializer,
     ReviewEventSerializer,
     ReviewInputSerializer,
+    TaskRenameSerializer,
     TaskSerializer,
 )
 
@@ -207,7 +208,7 @@ class PostReviewsView(generics.ListAPIView):
 
     def get_queryset(self):
         post = scoped_post(self.request, self.kwargs["post_id"])
-        return post.reviews.select_related("actor").order_by("created_at", "pk")
+        return post.reviews.select_related("actor", "link_decision").order_by("created_at", "pk")
 
     @extend_schema(operation_id="posts_reviews_list")
     def get(self, request, *args, **kwargs):
@@ -230,11 +231,14 @@ class PostReviewsView(generics.ListAPIView):
         return Response(ReviewEventSerializer(event).data, status=status.HTTP_201_CREATED)
 
 
-class StaffWritesOnly(permissions.BasePermission):
-    message = "Only staff assign tasks."
+class TaskWriters(permissions.BasePermission):
+    message = "Only staff and resellers change tasks."
 
     def has_permission(self, request, view):
-        return request.method in permissions.SAFE_METHODS or request.user.is_platform_staff
+        user = request.user
+        if request.method in permissions.SAFE_METHODS or user.is_platform_staff:
+            return True
+        return user.is_reseller and view.action in ("create", "partial_update")
 
 
 @extend_schema(tags=["tasks"])
@@ -246,9 +250,10 @@ class TaskViewSet(
     mixins.DestroyModelMixin,
     viewsets.GenericViewSet,
 ):
-    """Tasks: staff assign a reseller to a client; resellers and clients read their own."""
+    """Tasks: staff assign a reseller to a client; a reseller adds and renames tasks for their own
+    clients (`reseller` may then be left out); clients read their own."""
 
-    permission_classes = [permissions.IsAuthenticated, StaffWritesOnly]
+    permission_classes = [permissions.IsAuthenticated, TaskWriters]
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
     lookup_url_kwarg = "task_id"
 
@@ -262,11 +267,17 @@ class TaskViewSet(
         return super().get_object()
 
     def get_serializer_class(self):
+        if self.action == "partial_update" and not self.request.user.is_platform_staff:
+            return TaskRenameSerializer
         return TaskSerializer
 
     @extend_schema(parameters=[IDEMPOTENCY_PARAMETER])
     @idempotent
     def create(self, request, *args, **kwargs):
+        if request.user.is_reseller:  # another reseller's client (or no client) answers 404, like everywhere
+            clients = User.objects.clients_of(request.user)
+            client_id = request.data.get("user") if hasattr(request.data, "get") else None
+            get_object_or_404(clients, pk=parse_id(client_id) or 0)
         return super().create(request, *args, **kwargs)
 
     def perform_create(self, serializer):
@@ -274,10 +285,17 @@ class TaskViewSet(
         serializer.instance = services.assign_task(
             actor=self.request.user,
             client=data["user"],
-            reseller=data["reseller"],
+            reseller=data.get("reseller"),
             title=data["title"],
             brief=data.get("brief", ""),
+            approval_policy=data.get("approval_policy", TaskAssign.ApprovalPolicy.CLIENT),
         )
+
+    def partial_update(self, request, *args, **kwargs):
+        fields = set(request.data) if hasattr(request.data, "keys") else set()
+        if not request.user.is_platform_staff and fields & {"user", "reseller"}:
+            raise exceptions.PermissionDenied("Only staff change a task's client or reseller.")
+        return super().partial_update(request, *args, **kwargs)
 
     def perform_update(self, serializer):
         data = serializer.validated_data
@@ -288,6 +306,7 @@ class TaskViewSet(
             reseller=data.get("reseller"),
             title=data.get("title"),
             brief=data.get("brief"),
+            approval_policy=data.get("approval_policy"),
         )
 
     def perform_destroy(self, instance):

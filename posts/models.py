@@ -42,6 +42,11 @@ class TaskAssignQuerySet(models.QuerySet):
 class TaskAssign(models.Model):
     """A reseller's assignment to work for a client. A reseller writes only for clients they have a task with."""
 
+    class ApprovalPolicy(models.TextChoices):
+        CLIENT = "client", "The client approves"
+        AUTO = "auto", "Approved when submitted"
+        TWO_STEPS = "two_steps", "Staff approve, then the client"
+
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
@@ -60,6 +65,10 @@ class TaskAssign(models.Model):
     )
     title = models.CharField(max_length=200)
     brief = models.TextField(blank=True)
+    approval_policy = models.CharField(
+        max_length=16, choices=ApprovalPolicy.choices, default=ApprovalPolicy.CLIENT,
+        help_text="Who approves this task's posts before they go out.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -100,6 +109,12 @@ class PostQuerySet(models.QuerySet):
 
     def pending(self):
         return self.filter(status=Post.Status.PENDING)
+
+    def awaiting_review_by(self, user, task_ids: list[int] | None = None):
+        """Pending posts whose current step this person decides: staff any step, a client only
+        the client step (a two-step post reaches it once staff approved)."""
+        pending = self.listed_for(user, task_ids).pending().exclude(created_by=user)
+        return pending if user.is_platform_staff else pending.filter(review_step=Post.ReviewStep.CLIENT)
 
     def published(self):
         return self.filter(status=Post.Status.PUBLISHED)
@@ -171,6 +186,12 @@ class Post(models.Model):
         FAILED = 4, "Failed"
         REJECTED = 5, "Rejected"
 
+    class ReviewStep(models.TextChoices):
+        """Whose decision a pending post waits for (the task's approval policy decides the steps)."""
+
+        STAFF = "staff", "Waiting for staff"
+        CLIENT = "client", "Waiting for the client"
+
     EDITABLE = (Status.PENDING, Status.REJECTED)
 
     task = models.ForeignKey(TaskAssign, on_delete=models.CASCADE, related_name="posts")
@@ -195,6 +216,7 @@ class Post(models.Model):
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
+    review_step = models.CharField(max_length=8, choices=ReviewStep.choices, default=ReviewStep.CLIENT)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -558,11 +580,18 @@ class ReviewEvent(models.Model):
         APPROVE = 1, "Approved"
         REJECT = 2, "Rejected"
 
+    class Step(models.TextChoices):
+        CLIENT = "client", "Client"
+        STAFF = "staff", "Staff (first of two steps)"
+        AUTO = "auto", "Automatic"
+
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="reviews")
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="review_events"
     )
     action = models.PositiveSmallIntegerField(choices=Action.choices)
+    # Which step this decided: the client's (the final one, whoever took it), staff's first of two, or automatic.
+    step = models.CharField(max_length=8, choices=Step.choices, default=Step.CLIENT)
     version = models.PositiveIntegerField(null=True, blank=True, help_text="The post's version reviewed.")
     feedback = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -431,10 +431,15 @@ class PostSerializer(serializers.ModelSerializer):
         model = Post
         fields = [
             "id", "task", "client", "reseller", "created_by", "content", "hashtags", "text", "status",
-            "status_label", "version", "schedule_at", "feedback", "reviewed_by", "reviewed_at", "published_at",
-            "created_at", "updated_at", "channels", "media", "parts",
+            "status_label", "review_step", "version", "schedule_at", "feedback", "reviewed_by", "reviewed_at",
+            "published_at", "created_at", "updated_at", "channels", "media", "parts",
         ]
         read_only_fields = fields
+        extra_kwargs = {
+            "review_step": {"help_text": "While pending: whose decision it waits for (staff comes first "
+                            "under the two-step policy)."},
+            "version": {"help_text": "Goes up with every edit."},
+        }
 
     def to_representation(self, post):
         """The fields above, each read straight from the post and what was prefetched with it.
@@ -527,11 +532,30 @@ class ReviewEventSerializer(serializers.ModelSerializer):
     actor_username = serializers.CharField(source="actor.username", read_only=True)
     action = serializers.ChoiceField(choices=ReviewEvent.Action.choices, read_only=True)
     action_label = serializers.CharField(source="get_action_display", read_only=True)
+    step = serializers.ChoiceField(
+        choices=ReviewEvent.Step.choices, read_only=True,
+        help_text="client: the (final) client step; staff: staff's first of two steps; auto: the task's policy.",
+    )
+    via_link = serializers.SerializerMethodField(
+        help_text="Set when the client decided through a review link: the link's id and the address "
+        "the decision came from."
+    )
 
     class Meta:
         model = ReviewEvent
-        fields = ["id", "post", "actor", "actor_username", "action", "action_label", "version", "feedback", "created_at"]
+        fields = [
+            "id", "post", "actor", "actor_username", "action", "action_label", "step", "version", "feedback",
+            "created_at", "via_link",
+        ]
         read_only_fields = fields
+
+    @extend_schema_field({"type": "object", "nullable": True, "properties": {
+        "link": {"type": "string"}, "ip_address": {"type": "string", "nullable": True}}})
+    def get_via_link(self, event) -> dict | None:
+        decision = getattr(event, "link_decision", None)
+        if decision is None:
+            return None
+        return {"link": str(decision.link_id), "ip_address": decision.ip_address}
 
 
 class TaskSerializer(serializers.ModelSerializer):
@@ -542,11 +566,25 @@ class TaskSerializer(serializers.ModelSerializer):
         queryset=User.objects.clients(),
         help_text="The client's user id. It cannot change once the task has posts.",
     )
-    reseller = OpaqueIdField(queryset=User.objects.resellers(), help_text="The reseller's user id.")
+    reseller = OpaqueIdField(
+        queryset=User.objects.resellers(),
+        required=False,
+        help_text="The reseller's user id. Staff must give it; a reseller's own tasks are theirs.",
+    )
     title = serializers.CharField(max_length=200)
 
     class Meta:
         model = TaskAssign
-        fields = ["id", "user", "reseller", "title", "brief", "created_at", "updated_at"]
+        fields = ["id", "user", "reseller", "title", "brief", "approval_policy", "created_at", "updated_at"]
+        extra_kwargs = {"approval_policy": {
+            "help_text": "client (default): the client approves; auto: approved when submitted; "
+            "two_steps: staff approve, then the client."}}
         read_only_fields = ["created_at", "updated_at"]
 
+
+
+class TaskRenameSerializer(TaskSerializer):
+    """What a reseller may change on their own task: its title, brief and approval policy."""
+
+    user = OpaqueIdField(read_only=True, help_text="The client's user id.")
+    reseller = OpaqueIdField(read_only=True, help_text="The reseller's user id.")

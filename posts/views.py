@@ -296,7 +296,7 @@ def preview_text(request):
 @login_required
 def detail(request, pk: int, review_form=None, status: int = 400):
     post = _post_for(request, pk)
-    reviews = post.reviews.select_related("actor")
+    reviews = post.reviews.select_related("actor", "link_decision")
     can_review = services.can_review(request.user, post) and post.status == Post.Status.PENDING
     return render(
         request,
@@ -341,13 +341,13 @@ def inbox(request):
         return redirect("posts:dashboard")
     task_ids = None if user.is_platform_staff else list(TaskAssign.objects.for_user(user).values_list("pk", flat=True))
     scope = Post.objects.listed_for(user, task_ids)
-    pending = scope.pending().exclude(created_by=user).for_list(thread=True)
-    # The total from the counters, less the viewer's own pending posts (staff who also write).
+    awaiting = scope.awaiting_review_by(user)
+    # The total from the counters, less the pending posts this person does not decide: their own
+    # (staff who also write) and, for a client, those still at the staff step. Both are few.
     counts = counters.by_task_and_status(user, task_ids)
     waiting = sum(n for (_, state), n in counts.items() if state == Post.Status.PENDING)
-    if not user.is_client:  # clients never write posts that wait for review
-        waiting -= scope.pending().filter(created_by=user).count()
-    page = _page(request, pending.order_by("schedule_at", "created_at", "pk"), count=waiting)
+    waiting -= scope.pending().exclude(pk__in=awaiting.values("pk")).count()
+    page = _page(request, awaiting.for_list(thread=True).order_by("schedule_at", "created_at", "pk"), count=waiting)
     return render(
         request,
         "posts/inbox.html",

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "notifications",
     "idempotency",
     "content_templates",
+    "agency",
 ]
 
 MIDDLEWARE = [
@@ -210,6 +211,10 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="SocialHub <noreply@l
 # accounts/adapters.py). Links in emails are absolute, built from SITE_URL.
 SITE_NAME = env.str("SITE_NAME", default="SocialHub")
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
+# --- Agency (agency/): how long an invitation link and a review link stay good.
+INVITATION_MAX_AGE_DAYS = env.int("INVITATION_MAX_AGE_DAYS", default=7)
+REVIEW_LINK_MAX_AGE_DAYS = env.int("REVIEW_LINK_MAX_AGE_DAYS", default=14)
 
 # --- Notifications (notifications/).
 # Events for one person within this many seconds after the first go out as one email.

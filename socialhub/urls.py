@@ -23,6 +23,7 @@ urlpatterns = [
     path("settings/", include("accounts.urls")),
     path("socials/", include("socials.urls")),
     path("notifications/", include("notifications.urls")),
+    path("agency/", include("agency.urls")),
     # Uploaded files, permission-checked or by signed link, with DEBUG on or off (never the
     # storage's own paths: see posts/media_views.py).
     path("media/<str:owner>/<int:pk>", media_views.serve, name="media-file"),
