@@ -4,10 +4,11 @@ Who sees what is decided once, by the QuerySet methods `for_user`; an object out
 scope, or one they may not act on, answers 404 (the services' NotAllowed becomes 404 too).
 """
 
+from django.conf import settings
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, generics, mixins, pagination, permissions, status, viewsets
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
