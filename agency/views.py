@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from posts import services as post_services
 from posts.errors import InvalidState, NotAllowed
 from posts.models import Post, TaskAssign
+from socialhub.parsing import parse_id
 
 from . import comments, invitations, review_links, x_apps
 from .forms import AcceptForm, InvitationForm, RenameTaskForm, TaskForm, XAppForm
@@ -147,10 +148,6 @@ def task_edit(request, pk: int):
 # --- Review links: made by resellers, used by clients without logging in.
 
 
-def _number(raw) -> int:
-    return int(raw) if isinstance(raw, str) and raw.isascii() and raw.isdigit() and len(raw) < 12 else 0
-
-
 def _client_ip(request) -> str | None:
     # REMOTE_ADDR is the peer; behind a proxy, configure it to pass the client's (docs/deploy.md).
     return request.META.get("REMOTE_ADDR") or None
@@ -162,9 +159,10 @@ def review_link_new(request):
     """Make a link for the posted post ids (one post, or a task's pending batch)."""
     if not (request.user.is_reseller or request.user.is_platform_staff):
         raise Http404
-    ids = [int(i) for i in request.POST.getlist("post") if i.isdigit()]
-    if request.POST.get("task", "").isdigit():
-        task = get_object_or_404(TaskAssign.objects.for_user(request.user), pk=int(request.POST["task"]))
+    ids = [pk for pk in map(parse_id, request.POST.getlist("post")) if pk is not None]
+    task_id = parse_id(request.POST.get("task"))
+    if task_id is not None:
+        task = get_object_or_404(TaskAssign.objects.for_user(request.user), pk=task_id)
         ids += list(task.posts.pending().filter(review_step=Post.ReviewStep.CLIENT).values_list("pk", flat=True))
     posts = list(Post.objects.for_user(request.user).filter(pk__in=ids).select_related("task"))
     try:
@@ -206,7 +204,7 @@ def review(request, token: str):
         return render(request, "agency/review_invalid.html", {"reason": str(exc)}, status=410)
     errors, status = {}, 200
     if request.method == "POST" and request.POST.get("action") == "comment":
-        post_id = _number(request.POST.get("post"))
+        post_id = parse_id(request.POST.get("post")) or 0
         post = get_object_or_404(link.posts.all(), pk=post_id)
         try:
             comments.add_comment(actor=None, link=link, post=post, body=request.POST.get("body", ""),
@@ -217,12 +215,12 @@ def review(request, token: str):
             messages.success(request, "Your comment is sent.")
             return redirect(f"{request.path}#comments-{post_id}")
     elif request.method == "POST":
-        post_id = _number(request.POST.get("post"))
+        post_id = parse_id(request.POST.get("post")) or 0
         try:
             review_links.decide(
                 link=link,
                 post_id=post_id,
-                version=_number(request.POST.get("version")),
+                version=parse_id(request.POST.get("version")) or 0,
                 action=request.POST.get("action"),
                 feedback=request.POST.get("feedback", ""),
                 ip_address=_client_ip(request),

@@ -16,7 +16,7 @@ from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpResponsePermanentRedirect, JsonResponse
 from django.urls import Resolver404, resolve
-from django.views import defaults
+from django.views import csrf, defaults
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions, pagination, serializers, status
@@ -132,6 +132,13 @@ def permission_denied(request, exception, template_name="403.html"):
     if _is_api(request):
         return JsonResponse(envelope("You do not have permission to perform this action."), status=403)
     return defaults.permission_denied(request, exception)
+
+
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: the envelope under the API's prefixes, Django's page elsewhere."""
+    if _is_api(request):
+        return JsonResponse(envelope("CSRF check failed. Send the CSRF token, or use a bearer token."), status=403)
+    return csrf.csrf_failure(request, reason=reason)
 
 
 def page_not_found(request, exception, template_name="404.html"):

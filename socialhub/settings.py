@@ -29,6 +29,7 @@ if not SECRET_KEY or (not DEBUG and SECRET_KEY == _DEV_SECRET_KEY):
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+CSRF_FAILURE_VIEW = "socialhub.api.csrf_failure"  # the JSON envelope under /api/, /post/, /socials/
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -350,6 +351,11 @@ SPECTACULAR_SETTINGS = {
         "socialhub.api.add_error_responses",
     ],
     "COMPONENT_SPLIT_REQUEST": True,  # file fields appear in request bodies only
+    # Two choice sets are both called "kind": a comment's and a media file's.
+    "ENUM_NAME_OVERRIDES": {
+        "CommentKindEnum": ["comment", "rejection"],
+        "MediaKindEnum": "posts.models.MediaFile.Kind",
+    },
     # Swagger UI and ReDoc from this server's static files, never a CDN:
     # https://drf-spectacular.readthedocs.io/en/latest/readme.html#self-contained-ui-installation
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -30,6 +30,7 @@ def _no_session_left_open(django_db_setup, django_db_blocker):
     if connection.vendor != "postgresql":
         return
     with django_db_blocker.unblock():
+        connection.close()  # a fresh session: the last test may have left this one broken
         deadline = time.monotonic() + 15
         while True:
             with connection.cursor() as cursor:

@@ -149,7 +149,9 @@ def test_no_route_answers_500_to_hostile_input(who, world, offline, request, set
                 extra = {**headers, "HTTP_IDEMPOTENCY_KEY": f"walk-{next(keys)}"} if method == "POST" and api else headers
                 response = getattr(client, method.lower())(url, **body, **extra)
                 sent += 1
-                if response.status_code >= 500:
+                # /healthz/publishing answers 503 by design here: no dispatcher beats in this test.
+                stalled = path == "/healthz/publishing" and response.status_code == 503
+                if response.status_code >= 500 and not stalled:
                     kind = "hostile query" if "?" in url else body.get("content_type", "form" if body else "no body")
                     failures.append(f"{method} {path} ({kind})")
     elapsed = time.monotonic() - started
