@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('posts', '0007_post_options'),
+        ('posts', '0010_post_options'),
         ('socials', '0003_account_premium'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
