@@ -35,7 +35,7 @@ def test_a_run_costs_the_app_what_x_bills(sandbox, rita, alice, task):
     services.review_post(actor=alice, post=post, action=1)
 
     publishing.publish_post(post_id=post.pk)
-    social_services.test_connection(account=account)
+    social_services.test_connection(actor=alice, account=account)
     analytics.refresh_metrics()
     analytics.refresh_metrics()  # read again the same UTC day: X does not charge twice
 
@@ -70,5 +70,5 @@ def test_the_post_shows_what_publishing_it_spent(sandbox, rita, alice, task, cli
 def test_refused_calls_are_free(sandbox, rita, alice, task):
     account = sandbox_account(sandbox.url, alice, "alice_x")
     requests.post(f"{sandbox.url}/_sandbox/faults", json={"credits_depleted": True}, timeout=5)
-    social_services.test_connection(account=account)
+    social_services.test_connection(actor=alice, account=account)
     assert not XCall.objects.exists()

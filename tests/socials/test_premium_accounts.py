@@ -40,7 +40,7 @@ def test_test_connection_notices_a_new_subscription(alice, sandbox):  # noqa: F8
     assert not account.may_post_long
     sandbox_control(sandbox.url, "users", username="alice_x", verified_type="blue", subscription_type="Premium")
 
-    report = services.test_connection(account=account)
+    report = services.test_connection(actor=alice, account=account)
 
     account.refresh_from_db()
     assert account.subscription_type == "Premium" and account.may_post_long
