@@ -14,7 +14,8 @@ _MONTH = inline_serializer("UsageMonth", {
     "micros": serializers.IntegerField(), "usd": serializers.CharField(),
     "clients": inline_serializer("UsageClient", {"client": serializers.CharField(allow_null=True),
                                                  "username": serializers.CharField(allow_null=True), **_ROW}, many=True),
-    "x_apps": inline_serializer("UsageApp", {"x_app": serializers.CharField(), **_ROW}, many=True),
+    "x_apps": inline_serializer("UsageApp", {"x_app": serializers.CharField(), "name": serializers.CharField(),
+                                             **_ROW}, many=True),
 })
 
 

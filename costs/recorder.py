@@ -55,6 +55,21 @@ def app_of(account) -> str:
     return PLATFORM
 
 
+def app_labels() -> dict[str, str]:
+    """X app keys (as the ledger writes them) -> names people know: SocialHub's own app, or the
+    client X app it belongs to (agency.ClientXApp)."""
+    from agency.models import ClientXApp
+
+    labels = {PLATFORM: "SocialHub's X app"}
+    for app in ClientXApp.objects.select_related("client"):
+        name = f"{app.client.get_full_name() or app.client.username}'s X app"
+        if app.oauth2_client_id:
+            labels[app.oauth2_client_id[:80]] = name
+        if app.oauth1_consumer_key:
+            labels["oauth1:" + hashlib.sha256(app.oauth1_consumer_key.encode()).hexdigest()[:16]] = name
+    return labels
+
+
 def watch(client, account) -> None:
     """Record the billable answers `client` gets, charged to `account`."""
     app = app_of(account)

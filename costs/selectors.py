@@ -10,6 +10,7 @@ from django.utils import timezone
 from accounts.models import User
 
 from .models import SpendCap, XCall
+from .recorder import app_labels
 from .prices import usd
 
 
@@ -40,6 +41,7 @@ def usage(user: User, *, now: dt.datetime | None = None) -> dict:
     """Spend per client and per X app, this month and last, for what `user` may see."""
     calls = visible_calls(user)
     caps = {(cap.client_id, cap.x_app): usd(cap.monthly_micros) for cap in SpendCap.objects.all()}
+    labels = app_labels()
     answer = {}
     for name, (start, end) in months(now).items():
         rows = calls.filter(at__gte=start, at__lt=end)
@@ -52,7 +54,8 @@ def usage(user: User, *, now: dt.datetime | None = None) -> dict:
                          "micros": r["micros"], "usd": usd(r["micros"]), "calls": r["calls"],
                          "monthly_cap_usd": caps.get((r["client"], ""))}
                         for r in by_client.order_by("-micros")],
-            "x_apps": [{"x_app": r["x_app"], "micros": r["micros"], "usd": usd(r["micros"]), "calls": r["calls"],
+            "x_apps": [{"x_app": r["x_app"], "name": labels.get(r["x_app"], r["x_app"]), "micros": r["micros"],
+                        "usd": usd(r["micros"]), "calls": r["calls"],
                         "monthly_cap_usd": caps.get((None, r["x_app"]))}
                        for r in by_app.order_by("-micros")],
         }

@@ -29,7 +29,21 @@ def test_staff_see_every_client_and_app_this_month_and_last(client, sam, alice, 
     assert this["usd"] == "$0.23" and this["micros"] == 230_000
     assert [(c["username"], c["usd"]) for c in this["clients"]] == [("alice", "$0.215"), ("bob", "$0.015")]
     assert {a["x_app"]: a["micros"] for a in this["x_apps"]} == {"platform": 215_000, "client-app-1": 15_000}
+    assert {a["x_app"]: a["name"] for a in this["x_apps"]} == {"platform": "SocialHub's X app",
+                                                               "client-app-1": "client-app-1"}
     assert body["last_month"]["usd"] == "$0.005"
+
+
+def test_a_client_x_app_is_named_after_its_client(client, sam, alice):
+    from agency.models import ClientXApp
+
+    ClientXApp.objects.create(client=alice, oauth2_client_id="client-app-1", oauth2_client_secret="s")
+    charge(make_account(alice, "alice_x"), 15_000, x_app="client-app-1")
+    client.force_login(sam)
+
+    apps = client.get("/api/usage").json()["this_month"]["x_apps"]
+
+    assert [(a["name"], a["usd"]) for a in apps] == [("alice's X app", "$0.015")]
 
 
 def test_caps_show_beside_the_spend(client, sam, alice):
