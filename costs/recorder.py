@@ -70,9 +70,11 @@ def app_labels() -> dict[str, str]:
     return labels
 
 
-def watch(client, account) -> None:
-    """Record the billable answers `client` gets, charged to `account`."""
-    app = app_of(account)
+def watch(client, account, *, x_app: str | None = None) -> None:
+    """Record the billable answers `client` gets, charged to `account` (its client) and to the X
+    app that signs them (`x_app`, by default the account's own: give PLATFORM for the app's
+    bearer token reading for an account)."""
+    app = x_app or app_of(account)
 
     def hook(response, *args, **kwargs):
         try:

@@ -171,7 +171,7 @@ def _lookup(account: Account, ids: list[str], *, use_app: bool):
     if use_app:
         credentials = AppBearerCredentials(bearer_token=settings.TWITTER_BEARER_TOKEN)
         with XClient(credentials, api_url=settings.X_API_URL) as client:
-            costs_recorder.watch(client, None)  # the platform app's bearer token pays
+            costs_recorder.watch(client, account, x_app=costs_recorder.PLATFORM)  # the app's bearer token reads
             return read(client)
     return call_x(account, read)
 

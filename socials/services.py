@@ -481,7 +481,7 @@ def _read(account: Account, call: Callable[[XClient], object], *, with_app: bool
             raise AccountUnusable("SocialHub has no app bearer token (TWITTER_BEARER_TOKEN).")
         credentials: Credentials = AppBearerCredentials(bearer_token=settings.TWITTER_BEARER_TOKEN)
         with XClient(credentials, api_url=settings.X_API_URL) as client:
-            costs_recorder.watch(client, None)  # the platform app's bearer token pays
+            costs_recorder.watch(client, account, x_app=costs_recorder.PLATFORM)  # the app's bearer token reads
             return call(client)
     if account.state == Account.State.DISCONNECTED:
         raise AccountUnusable("This X account is disconnected: connect it again.")

@@ -72,3 +72,18 @@ def test_refused_calls_are_free(sandbox, rita, alice, task):
     requests.post(f"{sandbox.url}/_sandbox/faults", json={"credits_depleted": True}, timeout=5)
     social_services.test_connection(actor=alice, account=account)
     assert not XCall.objects.exists()
+
+
+def test_reads_with_the_app_token_are_the_clients_spend_on_the_platform_app(sandbox, rita, alice, task, settings):
+    settings.TWITTER_BEARER_TOKEN = sandbox.state.config.app_bearer_token
+    account = sandbox_account(sandbox.url, alice, "alice_x")
+    post = services.create_post(author=rita, task=task, account_ids=[account.pk], content="Hello")
+    services.review_post(actor=alice, post=post, action=1)
+    publishing.publish_post(post_id=post.pk)
+    account.state = account.State.DISCONNECTED  # its own token is gone: the app's bearer token reads
+    account.save()
+
+    analytics.refresh_metrics()
+
+    read = XCall.objects.get(kind="post_read")
+    assert (read.client, read.account, read.x_app) == (alice, account, "platform")
