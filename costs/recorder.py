@@ -57,16 +57,15 @@ def app_of(account) -> str:
 
 def app_labels() -> dict[str, str]:
     """X app keys (as the ledger writes them) -> names people know: SocialHub's own app, or the
-    client X app it belongs to (agency.ClientXApp)."""
+    client X app (agency.ClientXApp) whose OAuth 2.0 client id it is. Reads no secret column, so an
+    OAuth 1.0a app (keyed by a digest of its consumer key) keeps its key as its name."""
     from agency.models import ClientXApp
 
     labels = {PLATFORM: "SocialHub's X app"}
-    for app in ClientXApp.objects.select_related("client"):
-        name = f"{app.client.get_full_name() or app.client.username}'s X app"
-        if app.oauth2_client_id:
-            labels[app.oauth2_client_id[:80]] = name
-        if app.oauth1_consumer_key:
-            labels["oauth1:" + hashlib.sha256(app.oauth1_consumer_key.encode()).hexdigest()[:16]] = name
+    apps = ClientXApp.objects.exclude(oauth2_client_id="").values_list(
+        "oauth2_client_id", "client__username", "client__first_name", "client__last_name")
+    for client_id, username, first, last in apps:
+        labels[client_id[:80]] = f"{f'{first} {last}'.strip() or username}'s X app"
     return labels
 
 
