@@ -72,7 +72,8 @@ def refresh_metrics(*, now: dt.datetime | None = None, limit: int = MAX_CHANNELS
     post `post_id`'s) and store them on their channels with the time they were read. Never raises
     for X's failures."""
     now = now or timezone.now()
-    published = PostChannel.objects.filter(state=PostChannel.State.PUBLISHED)
+    # X's metrics only: other platforms' are not read yet.
+    published = PostChannel.objects.filter(state=PostChannel.State.PUBLISHED, account__provider="twitter")
     if post_id is not None:
         published = published.filter(post_id=post_id)
     channels = list(

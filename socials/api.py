@@ -26,18 +26,19 @@ class AccountSerializer(serializers.ModelSerializer):
     )
     status = serializers.CharField(source="status_label", read_only=True)
     can_post = serializers.BooleanField(read_only=True)
-    token_type = serializers.ChoiceField(choices=Account.TokenType.choices)
+    # Registering tokens by hand is for X; Bluesky's app-password sessions come from its connect flow.
+    token_type = serializers.ChoiceField(choices=[c for c in Account.TokenType.choices if c[0] != "app_password"])
 
     class Meta:
         model = Account
         fields = [
-            "id", "user", "provider", "provider_account_id", "username", "name", "token_type", "state",
+            "id", "user", "provider", "server_url", "provider_account_id", "username", "name", "token_type", "state",
             "status", "state_message", "can_post", "expires_at", "scope", "last_checked_at", "created_at",
             "updated_at", *services.TOKEN_FIELDS,
         ]
         # The same X id again is a reconnect (register_account), not a uniqueness error.
         validators = []
-        read_only_fields = ["provider", "state", "state_message", "last_checked_at", "created_at", "updated_at"]
+        read_only_fields = ["provider", "server_url", "state", "state_message", "last_checked_at", "created_at", "updated_at"]
         extra_kwargs = {
             name: {"write_only": True, "required": False, "allow_blank": True,
                    "style": {"input_type": "password"}}
