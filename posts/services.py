@@ -60,13 +60,15 @@ def can_review(user: User, post: Post) -> bool:
 # --- Validation shared by create and edit.
 
 
-def _clean_text(content: str, hashtags) -> tuple[str, list[str]]:
+def _clean_text(content: str, hashtags, *, x_length: bool = True) -> tuple[str, list[str]]:
+    """`x_length`: check X's weighted 280 here (a post for X only); posts with channels leave the
+    length to each channel's platform (_check_platform_rules)."""
     try:
         tags = normalize_hashtags(hashtags)
     except HashtagError as exc:
         raise ValidationError({"hashtags": [str(exc)]}) from exc
     content = (content or "").strip()
-    if weighted_length(compose_text(content, tags)) > MAX_WEIGHTED_LENGTH:
+    if x_length and weighted_length(compose_text(content, tags)) > MAX_WEIGHTED_LENGTH:
         raise ValidationError({"content": [errors.TOO_LONG]}, code="too_long")
     if problem := cashtag_problem(content):
         raise ValidationError({"content": [problem]}, code="cashtags")
@@ -182,8 +184,9 @@ def _split_parts(parts, content, media_files, alt_texts) -> tuple[str, Sequence,
 
 
 def _clean_parts(raw_parts: list[dict]) -> list[_Part]:
-    """Check parts 2..n: each within X's weighted 280 (no hashtags: those go on part 1), each with
-    text or media, each with media X takes. Raises ValidationError listing every part's problem."""
+    """Check parts 2..n: each with text or media, each with media X takes (their lengths are each
+    channel's platform's to judge: _check_platform_rules). Raises ValidationError listing every
+    part's problem."""
     problems, cleaned = [], []
     for position, raw in enumerate(raw_parts, start=2):
         content = raw.get("content") or ""
@@ -196,8 +199,6 @@ def _clean_parts(raw_parts: list[dict]) -> list[_Part]:
         except ValidationError as exc:
             problems.extend(f"Part {position}: {m}" for m in exc.messages)
             media = []
-        if weighted_length(compose_text(content, [])) > MAX_WEIGHTED_LENGTH:
-            problems.append(f"Part {position}: {errors.TOO_LONG}")
         if problem := cashtag_problem(content):
             problems.append(f"Part {position}: {problem}")
         part_id = raw.get("id")
@@ -250,6 +251,32 @@ def _save_parts(post: Post, parts: list[_Part]) -> None:
         raise ValidationError({"parts": problems})
 
 
+def _check_platform_rules(post: Post) -> None:
+    """Each channel's platform's own rules, checked while writing, never first at publish time:
+    its length rule on every part (X's weighted 280, Mastodon's instance limit, Bluesky's 300
+    graphemes) and the media it takes. Raises ValidationError naming the platform's reason
+    (part 1's under "content", later parts' under "parts"). Call it with the post saved, inside
+    the writing transaction: raising undoes the write."""
+    accounts = {}
+    for channel in post.channels.select_related("account"):
+        accounts.setdefault((channel.account.provider, channel.account.server_url), channel.account)
+    content, parts, media = [], [], []
+    for part in post.thread:
+        for account in accounts.values():
+            publisher = publisher_for(account.provider)
+            problem = publisher.length_problem(account, part.text)
+            if problem:
+                (content if part.position == 1 else parts).append(
+                    problem if part.position == 1 else f"Part {part.position}: {problem}")
+            problem = publisher.media_problem(account, part.media) if part.media else ""
+            if problem:
+                media.append(problem if part.position == 1 else f"Part {part.position}: {problem}")
+    found = {name: list(dict.fromkeys(messages)) for name, messages in
+             (("content", content), ("parts", parts), ("media", media)) if messages}
+    if found:
+        raise ValidationError(found, code="too_long" if content or parts else "media")
+
+
 def _set_channels(post: Post, accounts: list[Account]) -> None:
     wanted = {a.pk for a in accounts}
     post.channels.exclude(account_id__in=wanted).delete()
@@ -284,7 +311,7 @@ def create_post(
     if not can_write_for(author, task):
         raise errors.NotAllowed("You can write posts only for the clients of your own tasks.")
     content, media_files, alt_texts, later = _split_parts(parts, content, media_files, alt_texts)
-    content, tags = _clean_text(content, hashtags)
+    content, tags = _clean_text(content, hashtags, x_length=False)
     media = _clean_media(media_files, alt_texts)
     if not content and not tags and not media:
         raise ValidationError({"content": ["Write some text or attach media."]})
@@ -298,6 +325,7 @@ def create_post(
     _save_media(post, media)
     if later_parts:
         _save_parts(post, later_parts)
+    _check_platform_rules(post)
     log.info("Post %s created by %s for client %s (%d part(s))", post.pk, author.pk, task.user_id, 1 + len(later_parts))
     signals.send_on_commit(signals.post_submitted, post=post)
     return post
@@ -448,7 +476,7 @@ def edit_post(
         later_parts = _clean_parts(later)
     new_content = post.content if content is _UNSET else content
     new_tags = post.hashtags if hashtags is _UNSET else hashtags
-    post.content, post.hashtags = _clean_text(new_content, new_tags)
+    post.content, post.hashtags = _clean_text(new_content, new_tags, x_length=False)
     if account_ids is not _UNSET:
         _set_channels(post, _clean_accounts(post.task, account_ids))
     if schedule_at is not _UNSET:
@@ -466,6 +494,7 @@ def edit_post(
         raise ValidationError({"content": ["Write some text or attach media."]})
     if later_parts is not None:
         _save_parts(post, later_parts)
+    _check_platform_rules(post)
     resubmitted = post.status == Post.Status.REJECTED
     if resubmitted:
         post.status = Post.Status.PENDING

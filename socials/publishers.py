@@ -127,6 +127,9 @@ class Publisher(Protocol):
     def length_problem(self, account: Account, text: str) -> str:
         """Why this text is too long for the account's platform, or "" when it fits."""
 
+    def media_problem(self, account: Account, media: Sequence) -> str:
+        """Why the platform would refuse these attachments (objects with kind, mime_type, size), or ""."""
+
     def upload_media(
         self, account: Account, files: Sequence[MediaFile], *, heartbeat: Callable[[], None]
     ) -> UploadedMedia:
@@ -259,6 +262,9 @@ class XPublisher:
         from posts.text import MAX_WEIGHTED_LENGTH, weighted_length
 
         return TOO_LONG if weighted_length(text) > MAX_WEIGHTED_LENGTH else ""
+
+    def media_problem(self, account: Account, media: Sequence) -> str:
+        return ""  # X's media rules are the ones posts.media.check_media applies to every upload
 
     def upload_media(
         self, account: Account, files: Sequence[MediaFile], *, heartbeat: Callable[[], None]

@@ -37,6 +37,9 @@ class BlueskyPublisher:
     def length_problem(self, account: Account, text: str) -> str:
         return limits.problem(text)
 
+    def media_problem(self, account: Account, media: Sequence) -> str:
+        return limits.media_problem(media)
+
     def upload_media(
         self, account: Account, files: Sequence[MediaFile], *, heartbeat: Callable[[], None]
     ) -> UploadedMedia:

@@ -4,8 +4,10 @@ since the epoch and 10 bits of clock id, written as 13 characters of base32-sort
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-from socials.publishers import AttemptKey
+if TYPE_CHECKING:  # the sandbox imports this module without Django
+    from socials.publishers import AttemptKey
 
 ALPHABET = "234567abcdefghijklmnopqrstuvwxyz"
 PATTERN = re.compile(r"^[234567abcdefghij][234567abcdefghijklmnopqrstuvwxyz]{12}$")
@@ -20,7 +22,7 @@ def tid(micros: int, clock_id: int) -> str:
     return "".join(reversed(out))
 
 
-def for_attempt(key: AttemptKey) -> str:
+def for_attempt(key: "AttemptKey") -> str:
     """The record key of one part of one channel, the same at every attempt: written by the claim
     (the first attempt's time) before anything is sent. Parts of a thread get increasing keys;
     the channel id as clock id keeps two channels of one account apart."""

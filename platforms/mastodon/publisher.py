@@ -39,6 +39,10 @@ class MastodonPublisher:
     def length_problem(self, account: Account, text: str) -> str:
         return limits.problem(text, limits.for_instance(account.server_url))
 
+    def media_problem(self, account: Account, media: Sequence) -> str:
+        allowed = limits.for_instance(account.server_url).max_media
+        return f"This Mastodon server takes at most {allowed} attachments per post" if len(media) > allowed else ""
+
     def upload_media(
         self, account: Account, files: Sequence[MediaFile], *, heartbeat: Callable[[], None]
     ) -> UploadedMedia:

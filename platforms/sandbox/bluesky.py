@@ -10,6 +10,7 @@ import json
 import time
 
 from platforms.bluesky.tid import PATTERN as TID
+from platforms.bluesky.tid import tid
 from platforms.text import graphemes
 
 from .state import State, cid_for
@@ -137,7 +138,7 @@ def get_profile(state: State, req):
 
 def upload_blob(state: State, req):
     def upload(user):
-        mime_type = req.headers.get("Content-Type", "application/octet-stream")
+        mime_type = sniff(req.body) or req.headers.get("Content-Type", "application/octet-stream")
         cid = cid_for(req.body)
         with state.lock:
             state.blobs[cid] = {"mimeType": mime_type, "size": len(req.body), "did": user["did"]}
@@ -145,6 +146,16 @@ def upload_blob(state: State, req):
                                     "size": len(req.body)}})
 
     return _authorized(state, req, upload)
+
+
+def sniff(data: bytes) -> str | None:
+    """The type from the first bytes, as a PDS does (clients often send */*)."""
+    for magic, kind in ((b"\x89PNG", "image/png"), (b"\xff\xd8\xff", "image/jpeg"), (b"GIF8", "image/gif")):
+        if data.startswith(magic):
+            return kind
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp"
+    return None
 
 
 def create_record(state: State, req):
@@ -155,6 +166,8 @@ def create_record(state: State, req):
             return _error(400, "InvalidRequest", "Input/repo must be the authenticated account")
         if body.get("collection") != "app.bsky.feed.post" or record.get("$type") != "app.bsky.feed.post":
             return _error(400, "InvalidRequest", "Invalid collection: this sandbox stores app.bsky.feed.post only")
+        if not rkey:  # the PDS picks a TID when the client does not
+            rkey = tid(int(time.time() * 1_000_000), 0)
         if not TID.match(rkey):
             return _error(400, "InvalidRequest", "Invalid record key: must be a TID")
         problem = _invalid_post(state, user, record)

@@ -67,7 +67,8 @@ def route(req):
 
 def instance_v1(state: State, req):
     host = req.base_url.split("://", 1)[1]
-    return _json(200, {"uri": host, "title": "Mastodon sandbox", "version": "4.3.0", "short_description": "",
+    return _json(200, {"uri": host, "title": "Mastodon sandbox", "version": "4.3.0", "api_versions": {"mastodon": 2},
+                       "short_description": "",
                        "description": "A local stand-in for a Mastodon server.", "email": "", "urls": {},
                        "stats": {"user_count": len(state.mastodon_users), "status_count": len(state.statuses),
                                  "domain_count": 1},
@@ -91,7 +92,7 @@ def _configuration(state: State) -> dict:
 
 def instance_v2(state: State, req):
     host = req.base_url.split("://", 1)[1]
-    return _json(200, {"domain": host, "title": "Mastodon sandbox", "version": "4.3.0",
+    return _json(200, {"domain": host, "title": "Mastodon sandbox", "version": "4.3.0", "api_versions": {"mastodon": 2},
                        "source_url": "https://github.com/mastodon/mastodon", "description": "A local stand-in.",
                        "usage": {"users": {"active_month": len(state.mastodon_users)}},
                        "thumbnail": {"url": f"{req.base_url}/favicon.png"}, "languages": ["en"],
