@@ -1,0 +1,13 @@
+"""Talking to the Mastodon and Bluesky sandbox's control API."""
+
+import requests
+
+
+def control(sb, route: str, **body) -> dict:
+    answer = requests.post(f"{sb.url}/_sandbox/{route}", json=body, timeout=5)
+    assert answer.status_code == 200, answer.text
+    return answer.json()
+
+
+def fault(sb, route: str, **fields) -> None:
+    control(sb, "faults", route=route, **fields)
