@@ -105,7 +105,7 @@ def dispatch(state: State, req: Request) -> Response:
     fault = state.take_fault(route)
     if fault and fault.get("status"):
         status = int(fault["status"])
-        body = fault.get("body") or ({"error": "RateLimitExceeded", "message": "Rate Limit Exceeded"} if status == 429
+        body = fault["body"] if "body" in fault else ({"error": "RateLimitExceeded", "message": "Rate Limit Exceeded"} if status == 429
                                      else {"error": "InternalServerError", "message": "Internal Server Error"}
                                      if route.startswith("bluesky.") else {"error": "Something went wrong"})
         headers = {}
