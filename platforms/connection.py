@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from atproto_client.exceptions import AtProtocolError
 from django.utils import timezone
 from mastodon.errors import MastodonError
 
@@ -58,6 +57,6 @@ def _ask(account: Account) -> tuple[str, str, RateLimit | None]:
     api = client.account_client(account)
     try:
         session = api.com.atproto.server.get_session()
-    except AtProtocolError as exc:
+    except client.FAILURES as exc:
         raise client.error(exc, doing="checking the connection", account=account) from exc
     return session.handle, account.name, None

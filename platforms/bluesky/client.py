@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
+import httpx
 from atproto import Client
 from atproto_client.client.session import Session
 from atproto_client.exceptions import (
@@ -31,6 +32,10 @@ from .. import common
 
 log = logging.getLogger(__name__)
 
+# What a call can raise: atproto's errors, and httpx's own for what atproto does not translate
+# (a connection closed without an answer is httpx.RemoteProtocolError).
+FAILURES = (AtProtocolError, httpx.HTTPError)
+
 # Refresh a session's access token this long before it expires (atproto's client uses 15 minutes).
 REFRESH_MARGIN = dt.timedelta(minutes=15)
 
@@ -47,7 +52,7 @@ def sign_in(handle: str, app_password: str) -> dict:
         client.login(handle.strip().lstrip("@"), app_password.strip(), fetch_bsky_profile=False)
     except UnauthorizedError as exc:
         raise common.permanent("auth", "Bluesky did not accept that handle and app password.") from exc
-    except AtProtocolError as exc:
+    except FAILURES as exc:
         raise error(exc, doing="signing in") from exc
     session = client._session  # set by login; atproto keeps it there
     pds = (session.pds_endpoint or settings.BLUESKY_SERVICE_URL).removesuffix("/xrpc").rstrip("/")
@@ -55,7 +60,7 @@ def sign_in(handle: str, app_password: str) -> dict:
     try:
         profile = client.app.bsky.actor.get_profile({"actor": session.did})
         name = profile.display_name or ""
-    except AtProtocolError:
+    except FAILURES:
         pass  # a name is nice to have; the connection works without it
     return {"did": session.did, "handle": session.handle, "pds": pds, "access_jwt": session.access_jwt,
             "refresh_jwt": session.refresh_jwt, "name": name}
@@ -105,7 +110,7 @@ def refresh(account) -> None:
                 )
             except (UnauthorizedError, BadRequestError):  # ExpiredToken / InvalidToken come back as 400
                 refused = True
-            except AtProtocolError as exc:
+            except FAILURES as exc:
                 raise error(exc, doing="renewing the session") from exc
             else:
                 locked.oauth2_access_token, locked.oauth2_refresh_token = answer.access_jwt, answer.refresh_jwt
@@ -127,7 +132,7 @@ def revoke(account) -> bool:
         _client(account.server_url).com.atproto.server.delete_session(
             headers={"Authorization": f"Bearer {account.oauth2_refresh_token}"}, ignore_session_check=True,
         )
-    except AtProtocolError as exc:
+    except FAILURES as exc:
         log.warning("Ending a Bluesky session failed (%s)", type(exc).__name__)
         return False
     return True
@@ -142,13 +147,13 @@ def error(exc: Exception, *, doing: str, sent: bool = False, account=None) -> Pu
         reset = common.reset_time((response.headers or {}).get("ratelimit-reset")) if response else None
         when = common.not_before(reset)
         return common.wait_until(f"Bluesky's rate limit: waiting until {when:%H:%M} UTC", when)
-    if isinstance(exc, InvokeTimeoutError):
+    if isinstance(exc, (InvokeTimeoutError, httpx.TimeoutException)):
         return common.retry("timeout", f"Bluesky did not answer while {doing}", outcome_unknown=sent)
     if isinstance(exc, UnauthorizedError):
         return common.reconnect(account, f"Bluesky refused SocialHub's session ({name or status}): connect the account again")
     if status == 413:
         return common.permanent("media", "Bluesky refused the file as too large")
-    if isinstance(exc, NetworkError) and status is None:
+    if isinstance(exc, (NetworkError, httpx.HTTPError)) and status is None:
         return common.retry("connection", f"Bluesky could not be reached while {doing}", outcome_unknown=sent)
     if status is not None and status >= 500 or status in (409, 502):
         return common.retry("server", f"Bluesky failed ({status}) while {doing}", outcome_unknown=sent)

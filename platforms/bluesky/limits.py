@@ -29,7 +29,7 @@ def problem(text: str) -> str:
 def media_problem(files) -> str:
     """Why these attachments cannot go to Bluesky, or "". `files`: objects with kind, mime_type, size."""
     files = list(files)
-    if any(f.kind != "image" or f.mime_type not in IMAGE_TYPES for f in files):
+    if any(f.kind not in ("image", "gif") or f.mime_type not in IMAGE_TYPES for f in files):
         return "Bluesky takes images only (JPEG, PNG, WebP or GIF): SocialHub does not send videos there yet"
     if len(files) > MAX_IMAGES:
         return f"Bluesky takes at most {MAX_IMAGES} images per post"

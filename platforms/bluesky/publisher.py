@@ -12,7 +12,7 @@ import json
 import re
 from collections.abc import Callable, Sequence
 
-from atproto_client.exceptions import AtProtocolError, BadRequestError, RequestErrorBase
+from atproto_client.exceptions import BadRequestError, RequestErrorBase
 from django.conf import settings
 from django.utils import timezone
 
@@ -54,7 +54,7 @@ class BlueskyPublisher:
             heartbeat()
             try:
                 answer = api.com.atproto.repo.upload_blob(data, headers={"Content-Type": item.mime_type})
-            except AtProtocolError as exc:
+            except client.FAILURES as exc:
                 raise client.error(exc, doing="uploading an image", account=account) from exc
             blob = answer.blob.model_dump(mode="json", by_alias=True, exclude_none=True)
             ids.append(json.dumps({"image": blob, "alt": item.alt_text or ""}, sort_keys=True))
@@ -89,7 +89,7 @@ class BlueskyPublisher:
             if existing is not None:
                 return existing
             raise client.error(exc, doing="posting", account=account) from exc
-        except AtProtocolError as exc:
+        except client.FAILURES as exc:
             raise client.error(exc, doing="posting", sent=True, account=account) from exc
         return _published(account, rkey)
 
@@ -111,6 +111,8 @@ class BlueskyPublisher:
             if exc.response is not None and exc.response.status_code in (400, 404) and _not_found(exc):
                 return None
             raise client.error(exc, doing="looking the post up", account=account) from exc
+        except client.FAILURES as exc:
+            raise client.error(exc, doing="looking the post up", account=account) from exc
         return _published(account, rkey)
 
     def _reply(self, api, account: Account, parent_rkey: str) -> dict:
@@ -119,7 +121,7 @@ class BlueskyPublisher:
             parent = api.com.atproto.repo.get_record(
                 {"repo": account.provider_account_id, "collection": COLLECTION, "rkey": parent_rkey}
             )
-        except AtProtocolError as exc:
+        except client.FAILURES as exc:
             raise client.error(exc, doing="reading the part before", account=account) from exc
         parent_ref = {"uri": parent.uri, "cid": parent.cid}
         reply = getattr(parent.value, "reply", None)
