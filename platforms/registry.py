@@ -82,3 +82,20 @@ def length_problem(account, text: str) -> str:
         return publisher_for(account.provider).length_problem(account, text)
     except PublishError as exc:
         return exc.user_message
+
+
+def count(account, text: str) -> tuple[int, int, str]:
+    """(used, allowed, how it counts) of this text on the account's platform, for the composer."""
+    if account.provider == "mastodon":
+        from .mastodon import limits as mastodon
+
+        rules = mastodon.for_instance(account.server_url)
+        return (mastodon.length(text, url_length=rules.url_length), rules.max_characters,
+                f"characters as this Mastodon server counts them (links {rules.url_length})")
+    if account.provider == "bluesky":
+        from .bluesky import limits as bluesky
+
+        return bluesky.length(text), bluesky.MAX_GRAPHEMES, "characters as Bluesky counts them"
+    from posts.text import MAX_WEIGHTED_LENGTH, weighted_length
+
+    return weighted_length(text), MAX_WEIGHTED_LENGTH, "characters as X counts them"

@@ -126,6 +126,9 @@ class Post(models.Model):
     content = models.TextField(blank=True)
     # A list of hashtags without "#". JSONField works the same on SQLite and PostgreSQL.
     hashtags = models.JSONField(default=list, blank=True)
+    # "Customize per network": {provider: text} replacing `content` on that platform's channels
+    # (hashtags still added). Empty: every channel gets `content`.
+    text_overrides = models.JSONField(default=dict, blank=True)
     status = models.PositiveSmallIntegerField(choices=Status.choices, default=Status.PENDING)
     schedule_at = ShowableDateTimeField(null=True, blank=True, help_text="Stored in UTC.")
     # Bumped by every edit. A review names the version it was shown, so nobody approves text
@@ -200,6 +203,18 @@ class Post(models.Model):
         rest = [ThreadPart(p.position, p.content, compose_text(p.content, []), list(p.media.all()), p)
                 for p in self.parts.all()]
         return [first, *rest]
+
+    def thread_for(self, provider: str) -> list["ThreadPart"]:
+        """The thread as it goes to one platform: part 1's text is that platform's override, when
+        the post has one (with the post's hashtags), else the same as `thread`."""
+        thread = self.thread
+        override = (self.text_overrides or {}).get(provider)
+        if not override:
+            return thread
+        from .text import compose_text
+
+        first = thread[0]
+        return [ThreadPart(1, override, compose_text(override, self.hashtags), first.media), *thread[1:]]
 
     @property
     def is_thread(self) -> bool:

@@ -260,8 +260,10 @@ def _publish_loaded(post: Post, *, timeout: tuple[float, float] | None = None) -
         thread = post.thread
         sent = _sent_parts(post, thread)
         for channel in channels:
-            if _claim(channel, thread[0].text, timezone.now()):
-                publish_channel(channel, thread=thread, sent=sent.get(channel.pk, {}), timeout=timeout)
+            # A per-network text (Post.text_overrides) replaces part 1's text on that network.
+            own = post.thread_for(channel.account.provider) if post.text_overrides else thread
+            if _claim(channel, own[0].text, timezone.now()):
+                publish_channel(channel, thread=own, sent=sent.get(channel.pk, {}), timeout=timeout)
     everyone = post.channels.all()
     if channels and len(channels) == len(everyone) and all(c.state == State.PUBLISHED for c in everyone):
         settle(post, states={State.PUBLISHED})  # all ours and published: nothing can change that

@@ -254,27 +254,38 @@ def _save_parts(post: Post, parts: list[_Part]) -> None:
 def _check_platform_rules(post: Post) -> None:
     """Each channel's platform's own rules, checked while writing, never first at publish time:
     its length rule on every part (X's weighted 280, Mastodon's instance limit, Bluesky's 300
-    graphemes) and the media it takes. Raises ValidationError naming the platform's reason
-    (part 1's under "content", later parts' under "parts"). Call it with the post saved, inside
-    the writing transaction: raising undoes the write."""
+    graphemes; part 1 with that platform's own text when the post has one) and the media it
+    takes. Raises ValidationError naming the platform's reason (part 1's under "content", a
+    per-network text's under "text_overrides.<provider>", later parts' under "parts"). Call it with the
+    post saved, inside the writing transaction: raising undoes the write."""
     accounts = {}
     for channel in post.channels.select_related("account"):
         accounts.setdefault((channel.account.provider, channel.account.server_url), channel.account)
-    content, parts, media = [], [], []
-    for part in post.thread:
-        for account in accounts.values():
-            publisher = publisher_for(account.provider)
-            problem = publisher.length_problem(account, part.text)
-            if problem:
-                (content if part.position == 1 else parts).append(
-                    problem if part.position == 1 else f"Part {part.position}: {problem}")
-            problem = publisher.media_problem(account, part.media) if part.media else ""
-            if problem:
-                media.append(problem if part.position == 1 else f"Part {part.position}: {problem}")
-    found = {name: list(dict.fromkeys(messages)) for name, messages in
-             (("content", content), ("parts", parts), ("media", media)) if messages}
+    found: dict[str, list[str]] = {}
+    for account in accounts.values():
+        publisher = publisher_for(account.provider)
+        own_text = bool((post.text_overrides or {}).get(account.provider))
+        for part in post.thread_for(account.provider):
+            where = "parts" if part.position > 1 else f"text_overrides.{account.provider}" if own_text else "content"
+            prefix = f"Part {part.position}: " if part.position > 1 else ""
+            if problem := publisher.length_problem(account, part.text):
+                found.setdefault(where, []).append(prefix + problem)
+            if part.media and (problem := publisher.media_problem(account, part.media)):
+                found.setdefault("media", []).append(prefix + problem)
     if found:
-        raise ValidationError(found, code="too_long" if content or parts else "media")
+        found = {name: list(dict.fromkeys(messages)) for name, messages in found.items()}
+        raise ValidationError(found, code="too_long" if set(found) - {"media"} else "media")
+
+
+def _clean_overrides(overrides, accounts: list[Account]) -> dict:
+    """Per-network texts for the networks the post goes to; blank ones and other networks' dropped."""
+    providers = {a.provider for a in accounts}
+    cleaned = {}
+    for provider, text in dict(overrides or {}).items():
+        text = (text or "").strip() if isinstance(text, str) else ""
+        if text and provider in providers:
+            cleaned[provider] = text
+    return cleaned
 
 
 def _set_channels(post: Post, accounts: list[Account]) -> None:
@@ -301,8 +312,11 @@ def create_post(
     media_files: Sequence = (),
     alt_texts: Sequence[str] = (),
     parts: Sequence[dict] | None = None,
+    text_overrides: dict | None = None,
 ) -> Post:
     """Create a pending post for the task's client. Raises NotAllowed or ValidationError.
+
+    `text_overrides`: {provider: text} replacing the text on that network's accounts.
 
     A thread: `parts` lists every part in order, part 1 first, each
     `{"content": str, "media_files": [...], "alt_texts": [...]}` (at most 25 parts); `content`
@@ -319,7 +333,8 @@ def create_post(
     accounts = _clean_accounts(task, account_ids)
     schedule_at = _clean_schedule(schedule_at)
     post = Post.objects.create(
-        task=task, created_by=author, content=content, hashtags=tags, schedule_at=schedule_at
+        task=task, created_by=author, content=content, hashtags=tags, schedule_at=schedule_at,
+        text_overrides=_clean_overrides(text_overrides, accounts),
     )
     _set_channels(post, accounts)
     _save_media(post, media)
@@ -447,6 +462,7 @@ def edit_post(
     alt_texts: Sequence[str] = (),
     remove_media_ids: Sequence[int] = (),
     parts=_UNSET,
+    text_overrides=_UNSET,
 ) -> Post:
     """Change a pending or rejected post; a rejected post goes back to pending review.
 
@@ -479,6 +495,10 @@ def edit_post(
     post.content, post.hashtags = _clean_text(new_content, new_tags, x_length=False)
     if account_ids is not _UNSET:
         _set_channels(post, _clean_accounts(post.task, account_ids))
+    if text_overrides is not _UNSET or account_ids is not _UNSET:
+        chosen = [c.account for c in post.channels.select_related("account")]
+        wanted = post.text_overrides if text_overrides is _UNSET else text_overrides
+        post.text_overrides = _clean_overrides(wanted, chosen)
     if schedule_at is not _UNSET:
         post.schedule_at = _clean_schedule(schedule_at)
     if remove_media_ids:

@@ -19,6 +19,8 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.models import User
 from content_templates.composer import initial_from_template
 
+from socials.models import Account
+
 from . import errors, preview, services
 from .forms import BulkReviewForm, PostForm, ReviewForm, add_service_errors, thread_parts
 from .models import MAX_PARTS, Post, ReviewEvent, TaskAssign
@@ -108,10 +110,20 @@ def _compose_response(request, form, template: str, context: dict):
         "thread_parts": _parts_context(request, post, context.pop("initial_parts", None)),
         "blank_part": {"n": "__N__", "content": "", "id": "", "kept_media": [], "draft": preview.describe("", "")},
         "max_parts": MAX_PARTS,
+        "networks": _networks(form),
         **context,
     }
     status = 422 if (_is_xhr(request) and form.errors) else 200
     return render(request, template, context, status=status)
+
+
+def _networks(form) -> list[dict]:
+    """Each network's own text and count, when the client's accounts are on more than one."""
+    if len(form.networks) < 2:
+        return []
+    overrides = {p: form[f"text_{p}"].value() or "" for p, _label in form.networks}
+    return preview.networks(list(form.fields["accounts"].queryset), form["content"].value() or "",
+                            form["hashtags"].value() or "", overrides, form["accounts"].value() or ())
 
 
 def _parts_context(request, post: Post | None, initial: list[dict] | None = None) -> list[dict]:
@@ -266,6 +278,12 @@ def preview_text(request):
     for n in numbers:
         part = preview.describe(request.POST[f"part-{n}-content"], "")
         data["parts"].append({"n": n, **part, "html": str(preview.text_html(part["text"]))})
+    # Each network's own text and count, for the accounts ticked (the composer sends them).
+    ticked = [pk for pk in request.POST.getlist("accounts") if pk.isdigit()]
+    accounts = Account.objects.for_user(request.user).filter(pk__in=ticked)
+    overrides = {key.removeprefix("text_"): value for key, value in request.POST.items() if key.startswith("text_")}
+    data["networks"] = [{k: v for k, v in n.items() if k != "account"} for n in preview.networks(
+        accounts, request.POST.get("content", ""), request.POST.get("hashtags", ""), overrides, ticked)]
     return JsonResponse(data)
 
 
