@@ -81,3 +81,22 @@ def test_the_composer_puts_a_networks_length_error_next_to_its_own_text(client, 
     errors = html.split('data-errors-for="text_bluesky"')[1].split("</div>")[0]
     assert "Too long for Bluesky: 301 characters" in errors
     assert not Post.objects.exists()
+
+
+def test_the_api_takes_and_shows_per_network_texts(client, sandbox, rita, alice, task, mastodon_account,
+                                                   bluesky_account):
+    client.force_login(rita)
+    url = f"/post/for-user/{alice.pk}/{task.pk}"
+    created = client.post(url, {
+        "content": "Main", "post_channels": [{"channel_id": str(mastodon_account.pk)}, {"channel_id": str(bluesky_account.pk)}],
+        "text_overrides": {"bluesky": "Short for Bluesky"},
+    }, content_type="application/json")
+    refused = client.post(url, {
+        "content": "Main", "post_channels": [{"channel_id": str(bluesky_account.pk)}],
+        "text_overrides": {"bluesky": "v" * 301},
+    }, content_type="application/json")
+
+    assert created.status_code == 201, created.content
+    assert created.json()["text_overrides"] == {"bluesky": "Short for Bluesky"}
+    assert refused.status_code == 400 and refused.json()["success"] is False
+    assert "Too long for Bluesky" in str(refused.json()["details"])
