@@ -26,8 +26,15 @@ class AccountSerializer(serializers.ModelSerializer):
     )
     status = serializers.CharField(source="status_label", read_only=True)
     can_post = serializers.BooleanField(read_only=True)
-    # Registering tokens by hand is for X; Bluesky's app-password sessions come from its connect flow.
-    token_type = serializers.ChoiceField(choices=[c for c in Account.TokenType.choices if c[0] != "app_password"])
+    token_type = serializers.ChoiceField(choices=Account.TokenType.choices)
+    server_url = serializers.CharField(
+        read_only=True, help_text="The Mastodon instance or Bluesky PDS the account lives on; empty for X.")
+
+    def validate_token_type(self, value: str) -> str:
+        # Registering tokens by hand is for X; Bluesky's app-password sessions come from its connect flow.
+        if value == Account.TokenType.APP_PASSWORD:
+            raise serializers.ValidationError("App password sessions come from connecting Bluesky on the accounts page.")
+        return value
 
     class Meta:
         model = Account
