@@ -13,6 +13,7 @@ from socials.publishers import PublishError
 from socials.services import ConnectionReport
 from socials.x_client import RateLimit
 
+from . import common
 from .registry import account_label, platform_label
 
 
@@ -41,6 +42,13 @@ def test_connection(account: Account) -> ConnectionReport:
 
 
 def _ask(account: Account) -> tuple[str, str, RateLimit | None]:
+    if account.provider == "linkedin":
+        from .linkedin.client import LinkedIn
+
+        if account.expires_at and account.expires_at <= timezone.now():
+            raise common.reconnect(account, "LinkedIn's 60-day access ended: reconnect the account")
+        me = LinkedIn(account.oauth2_access_token, account=account).userinfo()
+        return account.username, str(me.get("name") or ""), None
     if account.provider == "mastodon":
         from .mastodon import client
 

@@ -4,6 +4,7 @@ connection. X's own code stays in socials/ (its rows here only point at it)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -24,7 +25,12 @@ PLATFORMS = {
     "twitter": Platform("twitter", "X"),
     "mastodon": Platform("mastodon", "Mastodon", "platforms:mastodon-connect"),
     "bluesky": Platform("bluesky", "Bluesky", "platforms:bluesky-connect"),
+    "linkedin": Platform("linkedin", "LinkedIn", "platforms:linkedin-connect"),
 }
+
+# LinkedIn's tokens last 60 days and cannot be refreshed (outside its partner programme): say so
+# a week ahead (learn.microsoft.com/linkedin/shared/authentication/programmatic-refresh-tokens).
+EXPIRY_WARNING = dt.timedelta(days=7)
 
 
 def platform_label(provider: str) -> str:
@@ -37,9 +43,22 @@ def account_label(account) -> str:
     if account.provider == "mastodon" and account.username:
         host = urlsplit(account.server_url).hostname or ""
         return f"@{account.username}@{host}" if host else f"@{account.username}"
+    if account.provider == "linkedin":
+        return account.name or account.username or f"LinkedIn member {account.pk}"
     if account.username:
         return f"@{account.username}"
     return f"{platform_label(account.provider)} account {account.pk}"
+
+
+def expiry_warning(account) -> str:
+    """For tokens that cannot be renewed (LinkedIn's): when they end, once that is a week away."""
+    from django.utils import timezone
+
+    if account.provider != "linkedin" or not account.expires_at or account.state != "connected":
+        return ""
+    if account.expires_at > timezone.now() + EXPIRY_WARNING:
+        return ""
+    return f"LinkedIn's access ends on {account.expires_at:%d %B %Y}: reconnect before then to keep posting."
 
 
 def reconnect_url(account) -> str:
@@ -64,7 +83,7 @@ def revoke(account) -> bool | None:
         from .bluesky.client import revoke as revoke_bluesky
 
         return revoke_bluesky(account)
-    return None
+    return None  # LinkedIn offers no revoke for member tokens: the member removes the app there
 
 
 def test_connection(account):
@@ -96,6 +115,10 @@ def count(account, text: str) -> tuple[int, int, str]:
         from .bluesky import limits as bluesky
 
         return bluesky.length(text), bluesky.MAX_GRAPHEMES, "characters as Bluesky counts them"
+    if account.provider == "linkedin":
+        from .linkedin import limits as linkedin
+
+        return linkedin.length(text), linkedin.MAX_CHARACTERS, "characters (LinkedIn's limit is about 3,000)"
     from posts.text import MAX_WEIGHTED_LENGTH, weighted_length
 
     return weighted_length(text), MAX_WEIGHTED_LENGTH, "characters as X counts them"

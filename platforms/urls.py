@@ -8,4 +8,6 @@ urlpatterns = [
     path("mastodon/connect/", views.mastodon_connect, name="mastodon-connect"),
     path("mastodon/callback/", views.mastodon_callback, name="mastodon-callback"),
     path("bluesky/connect/", views.bluesky_connect, name="bluesky-connect"),
+    path("linkedin/connect/", views.linkedin_connect, name="linkedin-connect"),
+    path("linkedin/callback/", views.linkedin_callback, name="linkedin-callback"),
 ]

@@ -265,7 +265,10 @@ def _check_platform_rules(post: Post) -> None:
     for account in accounts.values():
         publisher = publisher_for(account.provider)
         own_text = bool((post.text_overrides or {}).get(account.provider))
-        for part in post.thread_for(account.provider):
+        thread = post.thread_for(account.provider)
+        if problem := publisher.thread_problem(account, len(thread)):
+            found.setdefault("parts", []).append(problem)
+        for part in thread:
             where = "parts" if part.position > 1 else f"text_overrides.{account.provider}" if own_text else "content"
             prefix = f"Part {part.position}: " if part.position > 1 else ""
             if problem := publisher.length_problem(account, part.text):

@@ -221,6 +221,17 @@ MASTODON_INSTANCE_HINT = env.str("MASTODON_INSTANCE_HINT", default="")  # prefil
 BLUESKY_SERVICE_URL = env.str("BLUESKY_SERVICE_URL", default="https://bsky.social").rstrip("/")
 BLUESKY_WEB_URL = env.str("BLUESKY_WEB_URL", default="https://bsky.app").rstrip("/")
 BLUESKY_TIMEOUT = env.float("BLUESKY_TIMEOUT", default=20)
+# LinkedIn: a member's profile, through our own OAuth 2.0 code flow (learn.microsoft.com/en-us/
+# linkedin/shared/authentication/authorization-code-flow) and the versioned REST API, whose old
+# versions are switched off on a schedule: keep LINKEDIN_VERSION current (YYYYMM).
+LINKEDIN_CLIENT_ID = env.str("LINKEDIN_CLIENT_ID", default="")
+LINKEDIN_CLIENT_SECRET = env.str("LINKEDIN_CLIENT_SECRET", default="")
+LINKEDIN_SCOPES = env.str("LINKEDIN_SCOPES", default="openid profile w_member_social")
+LINKEDIN_AUTH_URL = env.str("LINKEDIN_AUTH_URL", default="https://www.linkedin.com/oauth/v2").rstrip("/")
+LINKEDIN_API_URL = env.str("LINKEDIN_API_URL", default="https://api.linkedin.com").rstrip("/")
+LINKEDIN_WEB_URL = env.str("LINKEDIN_WEB_URL", default="https://www.linkedin.com").rstrip("/")
+LINKEDIN_VERSION = env.str("LINKEDIN_VERSION", default="202511")
+LINKEDIN_TIMEOUT = env.float("LINKEDIN_TIMEOUT", default=20)
 # The local Mastodon and Bluesky stand-in (python -m platforms.sandbox), shown in the banner.
 PLATFORM_SANDBOX = env.bool("PLATFORM_SANDBOX", default=False)
 PLATFORM_SANDBOX_URL = env.str("PLATFORM_SANDBOX_URL", default="").rstrip("/")

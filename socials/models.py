@@ -105,6 +105,13 @@ class Account(models.Model):
         return reconnect_url(self)
 
     @property
+    def expiry_warning(self) -> str:
+        """A week before a token that cannot be renewed ends (LinkedIn's), what the client must do."""
+        from platforms.registry import expiry_warning
+
+        return expiry_warning(self)
+
+    @property
     def platform_label(self) -> str:
         """"X", "Mastodon", "Bluesky"."""
         from platforms.registry import platform_label

@@ -130,6 +130,9 @@ class Publisher(Protocol):
     def media_problem(self, account: Account, media: Sequence) -> str:
         """Why the platform would refuse these attachments (objects with kind, mime_type, size), or ""."""
 
+    def thread_problem(self, account: Account, parts: int) -> str:
+        """Why the platform cannot take a thread of this many parts, or ""."""
+
     def upload_media(
         self, account: Account, files: Sequence[MediaFile], *, heartbeat: Callable[[], None]
     ) -> UploadedMedia:
@@ -265,6 +268,9 @@ class XPublisher:
 
     def media_problem(self, account: Account, media: Sequence) -> str:
         return ""  # X's media rules are the ones posts.media.check_media applies to every upload
+
+    def thread_problem(self, account: Account, parts: int) -> str:
+        return ""  # the engine caps a thread at 25 parts for every platform
 
     def upload_media(
         self, account: Account, files: Sequence[MediaFile], *, heartbeat: Callable[[], None]

@@ -40,6 +40,9 @@ class BlueskyPublisher:
     def media_problem(self, account: Account, media: Sequence) -> str:
         return limits.media_problem(media)
 
+    def thread_problem(self, account: Account, parts: int) -> str:
+        return ""  # threads are reply chains
+
     def upload_media(
         self, account: Account, files: Sequence[MediaFile], *, heartbeat: Callable[[], None]
     ) -> UploadedMedia:

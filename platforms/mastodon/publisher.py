@@ -43,6 +43,9 @@ class MastodonPublisher:
         allowed = limits.for_instance(account.server_url).max_media
         return f"This Mastodon server takes at most {allowed} attachments per post" if len(media) > allowed else ""
 
+    def thread_problem(self, account: Account, parts: int) -> str:
+        return ""  # threads are reply chains
+
     def upload_media(
         self, account: Account, files: Sequence[MediaFile], *, heartbeat: Callable[[], None]
     ) -> UploadedMedia:

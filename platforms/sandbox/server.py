@@ -1,8 +1,8 @@
-"""The Mastodon and Bluesky sandbox: one threaded HTTP server answering Mastodon's REST paths
+"""The Mastodon, Bluesky and LinkedIn sandbox: one threaded HTTP server answering Mastodon's REST paths
 (/api/v1, /api/v2, /oauth) and Bluesky's XRPC paths (/xrpc/...) from one in-memory state, plus a
 control API under /_sandbox/ for tests (users, queued faults, what was posted).
 
-Faults are queued per route with POST /_sandbox/faults {"route": "mastodon.statuses", "status": 503}
+LinkedIn's paths (/oauth/v2, /v2/userinfo, /rest) are answered too. Faults are queued per route with POST /_sandbox/faults {"route": "mastodon.statuses", "status": 503}
 or {"route": "bluesky.createRecord", "lose_answer": true}: a lost answer does the work, then
 closes the connection without a byte, as a dropped connection after the platform acted would.
 """
@@ -20,7 +20,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs
 
-from . import bluesky, mastodon
+from . import bluesky, linkedin, mastodon
 from .state import State
 
 
@@ -98,18 +98,21 @@ def redirect(location: str) -> Response:
 def dispatch(state: State, req: Request) -> Response:
     if req.path.startswith("/_sandbox/"):
         return control(state, req)
-    handler, route = mastodon.route(req) if not req.path.startswith("/xrpc/") else bluesky.route(req)
+    if req.path.startswith("/xrpc/"):
+        handler, route = bluesky.route(req)
+    elif linkedin.handles(req.path):
+        handler, route = linkedin.route(req)
+    else:
+        handler, route = mastodon.route(req)
     if handler is None:
         return json_response(404, {"error": "Record not found"} if not req.path.startswith("/xrpc/")
                              else {"error": "XRPCNotSupported", "message": "XRPCNotSupported"})
     fault = state.take_fault(route)
     if fault and fault.get("status"):
         status = int(fault["status"])
-        body = fault["body"] if "body" in fault else ({"error": "RateLimitExceeded", "message": "Rate Limit Exceeded"} if status == 429
-                                     else {"error": "InternalServerError", "message": "Internal Server Error"}
-                                     if route.startswith("bluesky.") else {"error": "Something went wrong"})
+        body = fault["body"] if "body" in fault else _fault_body(route, status)
         headers = {}
-        if status == 429:
+        if status == 429 and not route.startswith("linkedin."):  # LinkedIn sends no reset time
             reset = int(time.time()) + int(fault.get("reset_in", 300))
             headers = (bluesky.rate_headers(0, reset) if route.startswith("bluesky.")
                        else mastodon.rate_headers(0, reset))
@@ -118,6 +121,17 @@ def dispatch(state: State, req: Request) -> Response:
     if fault and fault.get("lose_answer"):
         response.lose_answer = True  # done, but the client never hears it
     return response
+
+
+def _fault_body(route: str, status: int) -> dict:
+    """A forced error in the platform's own shape."""
+    if route.startswith("linkedin."):
+        return {"status": status, "serviceErrorCode": 101,
+                "message": "Resource level throttle limit reached" if status == 429 else "Internal Server Error"}
+    if route.startswith("bluesky."):
+        return ({"error": "RateLimitExceeded", "message": "Rate Limit Exceeded"} if status == 429
+                else {"error": "InternalServerError", "message": "Internal Server Error"})
+    return {"error": "Too many requests" if status == 429 else "Something went wrong"}
 
 
 def control(state: State, req: Request) -> Response:
@@ -136,6 +150,14 @@ def control(state: State, req: Request) -> Response:
         state.max_characters = int(body.get("max_characters", state.max_characters))
         state.mastodon_rate_limit = int(body.get("rate_limit", state.mastodon_rate_limit))
         return json_response(200, {"max_characters": state.max_characters})
+    if path == "linkedin/members" and req.method == "POST":
+        member = state.linkedin_member(body.get("name") or "Alice Example")
+        token = "li-" + member["sub"]
+        with state.lock:
+            state.li_tokens[token] = {"sub": member["sub"], "expires": time.time() + linkedin.TOKEN_TTL}
+        return json_response(200, {**member, "token": token})
+    if path == "linkedin/posts" and req.method == "GET":
+        return json_response(200, list(state.li_posts.values()))
     if path == "bluesky/users" and req.method == "POST":
         return json_response(200, state.bluesky_user(body.get("handle") or "alice.bsky.test",
                                                      body.get("app_password") or "abcd-efgh-ijkl-mnop"))

@@ -55,6 +55,12 @@ class State:
             self.blobs: dict[str, dict] = {}  # cid -> {mimeType, size}
             self.logins: list[float] = []
             self.access_ttl = self.ACCESS_TTL
+            # LinkedIn
+            self.li_members: dict[str, dict] = {}  # sub -> member
+            self.li_codes: dict[str, dict] = {}
+            self.li_tokens: dict[str, dict] = {}  # token -> {sub, expires}
+            self.li_images: dict[str, dict] = {}
+            self.li_posts: dict[str, dict] = {}  # urn -> post
 
     # --- faults
 
@@ -85,6 +91,17 @@ class State:
     def next_id(self) -> str:
         with self.lock:
             return str(next(self.ids))
+
+    # --- LinkedIn
+
+    def linkedin_member(self, name: str) -> dict:
+        with self.lock:
+            for member in self.li_members.values():
+                if member["name"] == name:
+                    return dict(member)
+            member = {"sub": secrets.token_urlsafe(8).replace("-", "x").replace("_", "y"), "name": name}
+            self.li_members[member["sub"]] = member
+            return dict(member)
 
     # --- Bluesky
 
