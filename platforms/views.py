@@ -10,6 +10,7 @@ import datetime as dt
 import logging
 import secrets
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -27,6 +28,7 @@ from .bluesky import client as bluesky
 from .forms import BlueskyAppPasswordForm, MastodonInstanceForm
 from .linkedin import client as linkedin
 from .mastodon import client as mastodon
+from .models import MastodonApp
 
 log = logging.getLogger(__name__)
 SESSION_KEY = "mastodon_connect"
@@ -70,15 +72,9 @@ def mastodon_connect(request: HttpRequest) -> HttpResponse:
                 request.session[SESSION_KEY] = {"state": state, "instance": instance}
                 return redirect(url)
     else:
-        initial = account.server_url if account else mastodon_hint()
+        initial = account.server_url if account else settings.MASTODON_INSTANCE_HINT
         form = MastodonInstanceForm(initial={"instance": initial})
     return render(request, "platforms/mastodon_connect.html", {"form": form, "account": account})
-
-
-def mastodon_hint() -> str:
-    from django.conf import settings
-
-    return settings.MASTODON_INSTANCE_HINT
 
 
 @login_required
@@ -91,8 +87,6 @@ def mastodon_callback(request: HttpRequest) -> HttpResponse:
     if request.GET.get("error"):
         messages.error(request, "You did not approve SocialHub on Mastodon: nothing was connected.")
         return redirect("socials:accounts")
-    from .models import MastodonApp
-
     app = MastodonApp.objects.filter(instance_url=started["instance"]).first()
     code = request.GET.get("code", "")
     if app is None or not code:
@@ -148,8 +142,6 @@ LINKEDIN_SESSION_KEY = "linkedin_connect"
 @require_http_methods(["GET", "POST"])
 def linkedin_connect(request: HttpRequest) -> HttpResponse:
     """A page with one button (a POST, so a link cannot start it), then LinkedIn's consent page."""
-    from django.conf import settings
-
     _client_only(request)
     account = _reconnecting(request, "linkedin")
     configured = bool(settings.LINKEDIN_CLIENT_ID and settings.LINKEDIN_CLIENT_SECRET)
