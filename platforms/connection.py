@@ -52,6 +52,7 @@ def _ask(account: Account) -> tuple[str, str, RateLimit | None]:
     if account.provider == "mastodon":
         from .mastodon import client
 
+        client.limits(account.server_url)  # the instance's limits, read again when a day old
         api = client.account_api(account)
         try:
             me = api.account_verify_credentials()

@@ -27,10 +27,12 @@ class Limits:
 
 
 def for_instance(instance_url: str) -> Limits:
-    """The instance's limits as last read (see client.limits); Mastodon's defaults before that."""
-    from .client import limits
+    """The instance's limits as last read (client.limits reads them at connect and at test
+    connection); Mastodon's defaults before that. No network call: the composer and the post
+    services ask this while a post is written."""
+    from ..models import MastodonApp
 
-    app = limits(instance_url) if instance_url else None
+    app = MastodonApp.objects.filter(instance_url=instance_url).first() if instance_url else None
     if app is None:
         return Limits()
     return Limits(app.max_characters, app.max_media_attachments, app.characters_reserved_per_url)

@@ -29,6 +29,14 @@ def test_each_network_gets_its_own_text_with_the_hashtags(sandbox, rita, alice, 
     assert Post.objects.get(pk=post.pk).status == Post.Status.PUBLISHED
 
 
+def test_the_post_page_shows_reviewers_each_networks_own_text(client, sandbox, rita, alice, task, bluesky_account):
+    post = services.create_post(author=rita, task=task, content="Main text", hashtags=["spring"],
+                                account_ids=[bluesky_account.pk], text_overrides={"bluesky": "Bluesky text"})
+    client.force_login(alice)
+    page = client.get(reverse("posts:detail", args=[post.pk])).content.decode()
+    assert "Text for Bluesky" in page and "Bluesky text\n\n#spring" in page
+
+
 def test_a_text_too_long_for_one_network_is_named_for_that_network(sandbox, rita, task, mastodon_account,
                                                                   bluesky_account):
     with pytest.raises(ValidationError) as main_too_long:

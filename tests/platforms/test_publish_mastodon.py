@@ -8,8 +8,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from platforms.mastodon import limits
+from platforms.mastodon import client, limits
 from platforms.mastodon.publisher import plain_text
+from platforms.models import MastodonApp
 from platforms.sandbox.mastodon import to_html
 from posts import publishing, services
 from posts.models import ChannelPart, Post, PostChannel
@@ -98,13 +99,10 @@ def test_a_retry_after_a_lost_answer_carries_the_same_idempotency_key(sandbox, w
 
 def test_the_instances_own_limit_is_checked_while_writing(sandbox, rita, task, mastodon_account):
     control(sandbox, "mastodon/config", max_characters=100)
-    limits.for_instance(sandbox.url)  # no app registered: Mastodon's default applies
-    from platforms.mastodon import client
-
-    from platforms.models import MastodonApp
+    assert limits.for_instance(sandbox.url).max_characters == 500  # no app registered: Mastodon's default
     MastodonApp.objects.create(instance_url=sandbox.url, client_id="c", client_secret="s",
                                redirect_uri="http://testserver/cb", scopes="write:statuses")
-    client.limits(sandbox.url)  # read from /api/v2/instance
+    client.limits(sandbox.url)  # read from /api/v2/instance, as at connect and test connection
 
     with pytest.raises(ValidationError) as refused:
         services.create_post(author=rita, task=task, content="x" * 101, account_ids=[mastodon_account.pk])
