@@ -6,14 +6,16 @@ class PostsConfig(AppConfig):
     name = 'posts'
 
     def ready(self):
-        from django_q.signals import post_spawn
+        from django.core import checks
+        from django.db.models.signals import post_migrate
 
         from socialhub import qlocks
 
-        from . import dispatcher
+        from . import counters
 
         # A worker killed while waiting for a task must not leave its cluster's queue locked.
         qlocks.install()
+        checks.register(qlocks.check_django_q)
 
-        # A killed dispatcher loop is replaced as soon as django-q2 respawns the worker.
-        post_spawn.connect(dispatcher.revive, dispatch_uid="posts.dispatcher.revive")
+        # SQLite drops a table's triggers when a migration rebuilds it: the counters' come back.
+        post_migrate.connect(counters.ensure_installed, sender=self, dispatch_uid="posts.counters.ensure_installed")

@@ -88,6 +88,7 @@ def hand_over(post: Post) -> None:
         updated_at=now,
     )
     _hold_disconnected(post)
+    _hold_shared_app(post)
     if due:
         enqueue_publish(post.pk, on_commit=True)
 
@@ -102,6 +103,13 @@ def _hold_disconnected(post: Post) -> None:
         PostChannel.objects.filter(pk=channel.pk).update(
             state=State.HELD, last_error=held_message(channel.account), error_kind=HELD_KIND, dispatched_at=None
         )
+
+
+def _hold_shared_app(post: Post) -> None:
+    """Identical text through one X app to several accounts is not allowed: see agency.same_app."""
+    from agency.same_app import hold_shared_app_channels
+
+    hold_shared_app_channels(post)
 
 
 def enqueue_publish(post_id: int, *, on_commit: bool = False) -> None:

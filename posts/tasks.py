@@ -6,7 +6,7 @@ import logging
 from django.dispatch import receiver
 from django_q.signals import pre_execute
 
-from . import dispatcher, publishing
+from . import publishing
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +24,3 @@ def publish(post_id: int) -> None:
 def publish_many(post_ids: list[int]) -> None:
     publishing.publish_posts(post_ids=post_ids)
 
-
-def dispatch(seconds: float | None = None) -> int:
-    return dispatcher.run_dispatcher(seconds=seconds)
