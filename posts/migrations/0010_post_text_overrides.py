@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('posts', '0006_post_version'),
+        ('posts', '0009_approval_policy'),
     ]
 
     operations = [

@@ -51,7 +51,7 @@ def test_the_session_is_refreshed_before_it_expires_and_the_spent_refresh_token_
     bluesky_account.refresh_from_db()
     old_refresh = bluesky_account.oauth2_refresh_token
 
-    report = services.test_connection(account=bluesky_account)
+    report = services.test_connection(actor=bluesky_account.user, account=bluesky_account)
 
     stored = Account.objects.get(pk=bluesky_account.pk)
     assert report.works
@@ -64,7 +64,7 @@ def test_a_refresh_token_bluesky_no_longer_knows_means_reconnect_needed(sandbox,
     Account.objects.filter(pk=bluesky_account.pk).update(oauth2_access_token="not-a-jwt")
     bluesky_account.refresh_from_db()
 
-    report = services.test_connection(account=bluesky_account)
+    report = services.test_connection(actor=bluesky_account.user, account=bluesky_account)
 
     bluesky_account.refresh_from_db()
     assert not report.works and report.error_kind == "auth"

@@ -104,7 +104,7 @@ def test_test_connection_and_disconnect_revoke_the_token_on_the_instance(client,
     account = Account.objects.get(provider="mastodon")
     token = account.oauth2_access_token
 
-    report = services.test_connection(account=account)
+    report = services.test_connection(actor=alice, account=account)
     assert report.works and "@alice@127.0.0.1 works" in report.message
     assert report.rate_limit.remaining is not None
 
@@ -116,7 +116,7 @@ def test_test_connection_and_disconnect_revoke_the_token_on_the_instance(client,
 
 def test_a_revoked_token_shows_reconnect_needed_on_test_connection(sandbox, mastodon_account):
     sandbox.state.tokens.clear()
-    report = services.test_connection(account=mastodon_account)
+    report = services.test_connection(actor=mastodon_account.user, account=mastodon_account)
     mastodon_account.refresh_from_db()
     assert not report.works and report.error_kind == "auth"
     assert mastodon_account.state == Account.State.RECONNECT_NEEDED

@@ -53,7 +53,7 @@ def test_a_member_connects_their_profile_through_linkedins_consent(client, sandb
     account = Account.objects.get(provider="linkedin")
     assert b"Connected LinkedIn account Alice Example" in page.content
     assert account.expires_at > timezone.now() + dt.timedelta(days=59)
-    assert account_services.test_connection(account=account).works
+    assert account_services.test_connection(actor=alice, account=account).works
 
 
 def test_the_accounts_page_warns_a_week_before_the_60_days_end(client, alice, linkedin_account):
