@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from socialhub.parsing import parse_id
 from socials import services
 from socials.models import Account
 from socials.publishers import PublishError
@@ -40,10 +41,10 @@ def _client_only(request: HttpRequest) -> None:
 
 
 def _reconnecting(request: HttpRequest, provider: str) -> Account | None:
-    pk = request.GET.get("account") or request.POST.get("account")
-    if not pk or not str(pk).isdigit():
+    pk = parse_id(request.GET.get("account") or request.POST.get("account"))
+    if pk is None:
         return None
-    return Account.objects.filter(user=request.user, provider=provider, pk=int(pk)).first()
+    return Account.objects.filter(user=request.user, provider=provider, pk=pk).first()
 
 
 def _connected(request: HttpRequest, result: services.Connected) -> HttpResponse:

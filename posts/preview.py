@@ -67,7 +67,7 @@ def networks(accounts, content: str, hashtags, overrides: dict, chosen=()) -> li
         tags = normalize_hashtags(hashtags)
     except HashtagError:
         tags = []
-    chosen = {str(pk) for pk in chosen or ()}
+    chosen = {str(pk) for pk in chosen or ()}  # ids as the form gives them back
     first: dict[str, object] = {}
     for account in sorted(accounts, key=lambda a: str(a.pk) not in chosen):
         first.setdefault(account.provider, account)

@@ -300,7 +300,7 @@ def preview_text(request):
         part = preview.describe(request.POST[f"part-{n}-content"], "")
         data["parts"].append({"n": n, **part, "html": str(preview.text_html(part["text"]))})
     # Each network's own text and count, for the accounts ticked (the composer sends them).
-    ticked = [pk for pk in request.POST.getlist("accounts") if pk.isdigit()]
+    ticked = [pk for pk in map(parse_id, request.POST.getlist("accounts")) if pk is not None]
     accounts = Account.objects.for_user(request.user).filter(pk__in=ticked)
     overrides = {key.removeprefix("text_"): value for key, value in request.POST.items() if key.startswith("text_")}
     data["networks"] = [{k: v for k, v in n.items() if k != "account"} for n in preview.networks(
