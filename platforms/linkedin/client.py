@@ -107,7 +107,7 @@ class LinkedIn:
             raise common.retry("server", "LinkedIn answered without the new post's id", outcome_unknown=True)
         return urn
 
-    def posts_by(self, author: str, *, count: int = 20) -> list[dict]:
+    def posts_by(self, author: str, *, count: int = 50) -> list[dict]:
         """The author's newest posts (GET /rest/posts?q=author), newest first."""
         answer = self._call("GET", "/rest/posts", doing="reading the member's posts",
                             params={"q": "author", "author": author, "count": count, "sortBy": "LAST_MODIFIED"})

@@ -142,6 +142,9 @@ def control(state: State, req: Request) -> Response:
     if path == "faults" and req.method == "POST":
         state.add_fault(body)
         return json_response(200, {"queued": body})
+    if path == "chaos" and req.method == "POST":
+        state.set_chaos(body)
+        return json_response(200, {"chaos": state.chaos})
     if path == "mastodon/users" and req.method == "POST":
         return json_response(200, state.mastodon_user(body.get("username") or "alice"))
     if path == "mastodon/statuses" and req.method == "GET":

@@ -6,6 +6,7 @@ import base64
 import hashlib
 import itertools
 import json
+import random
 import secrets
 import threading
 import time
@@ -25,6 +26,9 @@ def jwt(claims: dict) -> str:
     return f"{part({'typ': 'at+jwt', 'alg': 'HS256'})}.{part(claims)}.{secrets.token_urlsafe(16)}"
 
 
+CREATES = frozenset({"mastodon.statuses", "bluesky.createRecord", "linkedin.posts"})
+
+
 class State:
     ACCESS_TTL = 2 * 3600  # a PDS's access JWTs last about two hours
 
@@ -35,6 +39,10 @@ class State:
     def reset(self) -> None:
         with getattr(self, "lock", threading.RLock()):
             self.faults: dict[str, deque] = {}
+            # Random faults on the routes that create posts: {"fail_rate", "lose_rate", "seed"}.
+            self.chaos: dict = {}
+            self.injected: dict[str, int] = {"failed": 0, "lost": 0}  # random faults dealt so far
+            self.random = random.Random(0)
             # Mastodon
             self.ids = itertools.count(int(time.time() * 1000) << 16)
             self.apps: dict[str, dict] = {}  # client_id -> app
@@ -70,9 +78,25 @@ class State:
             self.faults.setdefault(str(fault.get("route", "")), deque()).extend([fault] * times)
 
     def take_fault(self, route: str) -> dict | None:
+        """A queued fault for this route, else (on a route that creates posts) a random one."""
         with self.lock:
             queue = self.faults.get(route)
-            return queue.popleft() if queue else None
+            if queue:
+                return queue.popleft()
+            if route in CREATES and self.chaos:
+                draw = self.random.random()
+                if draw < self.chaos.get("fail_rate", 0):
+                    self.injected["failed"] += 1
+                    return {"status": 503}
+                if draw < self.chaos.get("fail_rate", 0) + self.chaos.get("lose_rate", 0):
+                    self.injected["lost"] += 1
+                    return {"lose_answer": True}
+            return None
+
+    def set_chaos(self, settings: dict) -> None:
+        with self.lock:
+            self.chaos = {k: float(settings.get(k, 0)) for k in ("fail_rate", "lose_rate")}
+            self.random = random.Random(int(settings.get("seed", 0)))
 
     # --- Mastodon
 
