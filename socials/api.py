@@ -141,7 +141,7 @@ class TestConnectionView(APIView):
             pk = parse_id(wanted)
             account = Account.objects.for_user(request.user).filter(pk=pk).first() if pk else None
         else:
-            account = Account.objects.filter(user=request.user).connected().order_by("pk").first()
+            account = Account.objects.filter(user=request.user, provider="twitter").connected().order_by("pk").first()
         if account is None:
             raise NotFound(NOT_CONNECTED)
         return account
