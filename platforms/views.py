@@ -71,7 +71,10 @@ def mastodon_connect(request: HttpRequest) -> HttpResponse:
                 form.add_error("instance", f"{instance} did not answer as a Mastodon server: {exc.user_message}")
             else:
                 request.session[SESSION_KEY] = {"state": state, "instance": instance}
-                return redirect(url)
+                # A link, not a redirect: browsers check a form's redirects against the page's CSP
+                # form-action, which cannot list every Mastodon server there is.
+                return render(request, "platforms/mastodon_continue.html", {
+                    "authorize_url": url, "host": instance.split("://", 1)[1], "account": account})
     else:
         initial = account.server_url if account else settings.MASTODON_INSTANCE_HINT
         form = MastodonInstanceForm(initial={"instance": initial})

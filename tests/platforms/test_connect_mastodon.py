@@ -2,6 +2,8 @@
 first time, the client approves on the instance, and the account is saved with its token
 encrypted. Reconnect, test connection and disconnect (which revokes the token there) work too."""
 
+import html
+import re
 from urllib.parse import parse_qs, urlsplit
 
 import requests
@@ -28,8 +30,9 @@ def approve_on_instance(sandbox, authorize_url: str, *, username="alice", decisi
 
 def connect(client, sandbox, **kwargs) -> str:
     started = client.post(CONNECT, {"instance": sandbox.url})
-    assert started.status_code == 302, started.content
-    back = approve_on_instance(sandbox, started["Location"], **kwargs)
+    assert started.status_code == 200, started.content
+    authorize = html.unescape(re.search(r'href="([^"]+)" data-authorize', started.content.decode())[1])
+    back = approve_on_instance(sandbox, authorize, **kwargs)
     return urlsplit(back).path + "?" + urlsplit(back).query
 
 
