@@ -40,8 +40,17 @@ FAILURES = (AtProtocolError, httpx.HTTPError)
 REFRESH_MARGIN = dt.timedelta(minutes=15)
 
 
+class _Client(Client):
+    """atproto's client without its own session refresh: it would spend the refresh token outside
+    the account's row lock and keep the new pair only in memory (Bluesky rotates refresh tokens, so
+    the stored one would be dead). `refresh` below does it once, under the lock, and stores it."""
+
+    def _should_refresh_session(self) -> bool:
+        return False
+
+
 def _client(base_url: str, timeout: float | None = None) -> Client:
-    return Client(base_url=base_url, request=Request(timeout=timeout or settings.BLUESKY_TIMEOUT))
+    return _Client(base_url=base_url, request=Request(timeout=timeout or settings.BLUESKY_TIMEOUT))
 
 
 def sign_in(handle: str, app_password: str) -> dict:

@@ -79,6 +79,7 @@ def _bearer(req) -> str:
 def refresh_session(state: State, req):
     token = _bearer(req)
     with state.lock:
+        state.refreshes += 1
         did = state.refresh_tokens.pop(token, None)  # rotated: the old refresh token is spent
     if did is None:
         return _error(400, "ExpiredToken", "Token has been revoked")

@@ -62,6 +62,7 @@ class State:
             self.records: dict[str, dict] = {}  # at uri -> {cid, value, indexedAt}
             self.blobs: dict[str, dict] = {}  # cid -> {mimeType, size}
             self.logins: list[float] = []
+            self.refreshes = 0  # refreshSession calls answered
             self.access_ttl = self.ACCESS_TTL
             # LinkedIn
             self.li_members: dict[str, dict] = {}  # sub -> member
