@@ -240,6 +240,9 @@ class Post(models.Model):
             models.Index(fields=["status", "-created_at", "-id"], name="post_status_newest"),
             # The published page: newest published first, one page read in index order.
             models.Index(fields=["status", "-published_at", "-id"], name="post_status_published"),
+            # Pending posts still at the staff step (two-step approval): few, so the client's
+            # inbox total subtracts them without reading every pending post.
+            models.Index(fields=["task"], condition=Q(status=0, review_step="staff"), name="post_pending_staff_step"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -359,12 +359,16 @@ def inbox(request):
         return redirect("posts:dashboard")
     task_ids = None if user.is_platform_staff else list(TaskAssign.objects.for_user(user).values_list("pk", flat=True))
     scope = Post.objects.listed_for(user, task_ids)
-    awaiting = scope.awaiting_review_by(user)
-    # The total from the counters, less the pending posts this person does not decide: their own
-    # (staff who also write) and, for a client, those still at the staff step. Both are few.
+    awaiting = scope.awaiting_review_by(user, task_ids)
+    # The total from the counters, less the pending posts this person does not decide, each
+    # counted through a narrow index: their own (staff who also write; clients write none) and,
+    # for a client, those still at the staff step (two-step approval).
     counts = counters.by_task_and_status(user, task_ids)
     waiting = sum(n for (_, state), n in counts.items() if state == Post.Status.PENDING)
-    waiting -= scope.pending().exclude(pk__in=awaiting.values("pk")).count()
+    if not user.is_client:
+        waiting -= scope.pending().filter(created_by=user).count()
+    if not user.is_platform_staff:
+        waiting -= scope.pending().filter(review_step=Post.ReviewStep.STAFF).count()
     page = _page(request, awaiting.for_list(thread=True).order_by("schedule_at", "created_at", "pk"), count=waiting)
     return render(
         request,
