@@ -46,7 +46,8 @@ class Estimate:
 
 
 def estimate(parts: list[tuple[str, int]], *, accounts: int = 1) -> Estimate:
-    """What publishing costs: `parts` are (text, media with alt text) per part, on `accounts` accounts."""
+    """What publishing costs on X: `parts` are (text, media with alt text) per part, on `accounts`
+    X accounts (0: nothing goes to X)."""
     total, links, alts = 0, 0, 0
     for text, alt_texts in parts:
         total += create_price(text)
@@ -62,10 +63,13 @@ def estimate(parts: list[tuple[str, int]], *, accounts: int = 1) -> Estimate:
         reasons.append(f"{alts} alt text{'s' if alts > 1 else ''}")
     if accounts > 1:
         reasons.append(f"on {accounts} accounts")
-    return Estimate(total * max(accounts, 1), reasons)
+    if accounts == 0:
+        return Estimate(0, ["it goes to no X account"])
+    return Estimate(total * accounts, reasons)
 
 
 def estimate_post(post, *, accounts: int | None = None) -> Estimate:
     thread = post.thread
     parts = [(part.text, sum(1 for m in part.media if m.alt_text)) for part in thread]
-    return estimate(parts, accounts=accounts if accounts is not None else len(post.channels.all()))
+    on_x = sum(1 for channel in post.channels.all() if channel.account.provider == "twitter")  # the rest are free
+    return estimate(parts, accounts=accounts if accounts is not None else on_x)

@@ -201,6 +201,9 @@ class Post(models.Model):
     content = models.TextField(blank=True)
     # A list of hashtags without "#". JSONField works the same on SQLite and PostgreSQL.
     hashtags = models.JSONField(default=list, blank=True)
+    # "Customize per network": {provider: text} replacing `content` on that platform's channels
+    # (hashtags still added). Empty: every channel gets `content`.
+    text_overrides = models.JSONField(default=dict, blank=True)
     status = models.PositiveSmallIntegerField(choices=Status.choices, default=Status.PENDING)
     schedule_at = ShowableDateTimeField(null=True, blank=True, help_text="Stored in UTC.")
     # Bumped by every edit. A review names the version it was shown, so nobody approves text
@@ -248,6 +251,9 @@ class Post(models.Model):
             models.Index(fields=["status", "-created_at", "-id"], name="post_status_newest"),
             # The published page: newest published first, one page read in index order.
             models.Index(fields=["status", "-published_at", "-id"], name="post_status_published"),
+            # Pending posts still at the staff step (two-step approval): few, so the client's
+            # inbox total subtracts them without reading every pending post.
+            models.Index(fields=["task"], condition=Q(status=0, review_step="staff"), name="post_pending_staff_step"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -301,6 +307,27 @@ class Post(models.Model):
         rest = [ThreadPart(p.position, p.content, compose_text(p.content, []), related_list(p, "media"), p)
                 for p in self.shown_parts]
         return [first, *rest]
+
+    @property
+    def network_texts(self) -> list[dict]:
+        """The networks with a text of their own, as reviewers see it: [{provider, label, text}]."""
+        from platforms.registry import platform_label
+
+        return [{"provider": p, "label": platform_label(p), "text": self.thread_for(p)[0].text}
+                for p in sorted(self.text_overrides or {})]
+
+    def thread_for(self, provider: str) -> list["ThreadPart"]:
+        """The thread as it goes to one platform: part 1's text is that platform's override, when
+        the post has one (with the post's hashtags), else the same as `thread`."""
+        thread = self.thread
+        override = (self.text_overrides or {}).get(provider)
+        if not override:
+            return thread
+        from .text import compose_text
+
+        first = thread[0]
+        return [ThreadPart(1, override, compose_text(override, self.hashtags), first.media, options=first.options,
+                           post_options=first.post_options), *thread[1:]]
 
     @property
     def is_thread(self) -> bool:

@@ -65,13 +65,16 @@ def can_review(user: User, post: Post) -> bool:
 # --- Validation shared by create and edit.
 
 
-def _clean_text(content: str, hashtags, *, limit: int = MAX_WEIGHTED_LENGTH) -> tuple[str, list[str]]:
+def _clean_text(content: str, hashtags, *, x_length: bool = True, limit: int = MAX_WEIGHTED_LENGTH
+                ) -> tuple[str, list[str]]:
+    """`x_length`: check X's weighted limit here (a post for X only: 280, or `limit` for a Premium
+    account); posts with channels leave the length to each channel's platform (_check_platform_rules)."""
     try:
         tags = normalize_hashtags(hashtags)
     except HashtagError as exc:
         raise ValidationError({"hashtags": [str(exc)]}) from exc
     content = (content or "").strip()
-    if weighted_length(compose_text(content, tags)) > limit:
+    if x_length and weighted_length(compose_text(content, tags)) > limit:
         raise ValidationError({"content": [errors.too_long(limit)]}, code="too_long")
     if problem := cashtag_problem(content):
         raise ValidationError({"content": [problem]}, code="cashtags")
@@ -81,7 +84,7 @@ def _clean_text(content: str, hashtags, *, limit: int = MAX_WEIGHTED_LENGTH) -> 
 def length_limit(accounts) -> int:
     """X's weighted limit for a post going to these accounts: the smallest among them (25,000 for a
     Premium account, 280 otherwise)."""
-    return min((a.max_weighted_length for a in accounts), default=MAX_WEIGHTED_LENGTH)
+    return min((a.max_weighted_length for a in accounts if a.provider == "twitter"), default=MAX_WEIGHTED_LENGTH)
 
 
 def _clean_options(raw, *, has_media: bool) -> PostOptions:
@@ -196,9 +199,10 @@ def _split_parts(parts, content, media_files, alt_texts) -> tuple[str, Sequence,
     return first.get("content") or "", first.get("media_files") or (), first.get("alt_texts") or (), list(parts[1:])
 
 
-def _clean_parts(raw_parts: list[dict], *, limit: int = MAX_WEIGHTED_LENGTH) -> list[_Part]:
-    """Check parts 2..n: each within X's weighted 280 (no hashtags: those go on part 1), each with
-    text or media, each with media X takes. Raises ValidationError listing every part's problem."""
+def _clean_parts(raw_parts: list[dict]) -> list[_Part]:
+    """Check parts 2..n: each with text or media, each with media X takes (their lengths are each
+    channel's platform's to judge: _check_platform_rules). Raises ValidationError listing every
+    part's problem."""
     problems, cleaned = [], []
     for position, raw in enumerate(raw_parts, start=2):
         content = raw.get("content") or ""
@@ -211,8 +215,6 @@ def _clean_parts(raw_parts: list[dict], *, limit: int = MAX_WEIGHTED_LENGTH) -> 
         except ValidationError as exc:
             problems.extend(f"Part {position}: {m}" for m in exc.messages)
             media = []
-        if weighted_length(compose_text(content, [])) > limit:
-            problems.append(f"Part {position}: {errors.too_long(limit)}")
         if problem := cashtag_problem(content):
             problems.append(f"Part {position}: {problem}")
         part_id = raw.get("id")
@@ -265,6 +267,49 @@ def _save_parts(post: Post, parts: list[_Part]) -> None:
         raise ValidationError({"parts": problems})
 
 
+def _check_platform_rules(post: Post) -> None:
+    """Each channel's platform's own rules, checked while writing, never first at publish time:
+    its length rule on every part (X's weighted 280, Mastodon's instance limit, Bluesky's 300
+    graphemes; part 1 with that platform's own text when the post has one) and the media it
+    takes. Raises ValidationError naming the platform's reason (part 1's under "content", a
+    per-network text's under "text_overrides.<provider>", later parts' under "parts"). Call it with the
+    post saved, inside the writing transaction: raising undoes the write."""
+    accounts = {}
+    for channel in post.channels.select_related("account"):
+        # One account per platform (and server), and per X length limit: a post to a Premium and a
+        # basic X account keeps to the smaller limit.
+        account = channel.account
+        accounts.setdefault((account.provider, account.server_url, account.max_weighted_length), account)
+    found: dict[str, list[str]] = {}
+    for account in accounts.values():
+        publisher = publisher_for(account.provider)
+        own_text = bool((post.text_overrides or {}).get(account.provider))
+        thread = post.thread_for(account.provider)
+        if problem := publisher.thread_problem(account, len(thread)):
+            found.setdefault("parts", []).append(problem)
+        for part in thread:
+            where = "parts" if part.position > 1 else f"text_overrides.{account.provider}" if own_text else "content"
+            prefix = f"Part {part.position}: " if part.position > 1 else ""
+            if problem := publisher.length_problem(account, part.text):
+                found.setdefault(where, []).append(prefix + problem)
+            if part.media and (problem := publisher.media_problem(account, part.media)):
+                found.setdefault("media", []).append(prefix + problem)
+    if found:
+        found = {name: list(dict.fromkeys(messages)) for name, messages in found.items()}
+        raise ValidationError(found, code="too_long" if set(found) - {"media"} else "media")
+
+
+def _clean_overrides(overrides, accounts: list[Account]) -> dict:
+    """Per-network texts for the networks the post goes to; blank ones and other networks' dropped."""
+    providers = {a.provider for a in accounts}
+    cleaned = {}
+    for provider, text in dict(overrides or {}).items():
+        text = (text or "").strip() if isinstance(text, str) else ""
+        if text and provider in providers:
+            cleaned[provider] = text
+    return cleaned
+
+
 def _set_channels(post: Post, accounts: list[Account]) -> None:
     wanted = {a.pk for a in accounts}
     post.channels.exclude(account_id__in=wanted).delete()
@@ -315,13 +360,14 @@ def create_post(
     media_files: Sequence = (),
     alt_texts: Sequence[str] = (),
     parts: Sequence[dict] | None = None,
+    text_overrides: dict | None = None,
     options: dict | None = None,
 ) -> Post:
     """Create a pending post for the task's client. Raises NotAllowed or ValidationError.
 
+    `text_overrides`: {provider: text} replacing the text on that network's accounts.
     `options`: what X lets a post be besides text (posts/options.py: poll, reply_settings, quote,
     community_id, share_with_followers, made_with_ai, paid_partnership), checked here.
-    The length limit is the smallest of the accounts' (25,000 for Premium accounts, else 280).
 
     A thread: `parts` lists every part in order, part 1 first, each
     `{"content": str, "media_files": [...], "alt_texts": [...]}` (at most 25 parts); `content`
@@ -330,22 +376,25 @@ def create_post(
     if not can_write_for(author, task):
         raise errors.NotAllowed("You can write posts only for the clients of your own tasks.")
     content, media_files, alt_texts, later = _split_parts(parts, content, media_files, alt_texts)
-    accounts = _clean_accounts(task, account_ids)
-    limit = length_limit(accounts)
-    content, tags = _clean_text(content, hashtags, limit=limit)
+    content, tags = _clean_text(content, hashtags, x_length=False)
     media = _clean_media(media_files, alt_texts)
     if not content and not tags and not media:
         raise ValidationError({"content": ["Write some text or attach media."]})
-    later_parts = _clean_parts(later, limit=limit)
+    later_parts = _clean_parts(later)
+    accounts = _clean_accounts(task, account_ids)
     chosen = _clean_options(options, has_media=bool(media))
     schedule_at = _clean_schedule(schedule_at)
-    post = Post(task=task, created_by=author, content=content, hashtags=tags, schedule_at=schedule_at)
+    post = Post(
+        task=task, created_by=author, content=content, hashtags=tags, schedule_at=schedule_at,
+        text_overrides=_clean_overrides(text_overrides, accounts),
+    )
     chosen.apply(post)
     post.save()
     _set_channels(post, accounts)
     _save_media(post, media)
     if later_parts:
         _save_parts(post, later_parts)
+    _check_platform_rules(post)
     log.info("Post %s created by %s for client %s (%d part(s))", post.pk, author.pk, task.user_id, 1 + len(later_parts))
     _submit(post, author=author)
     return post
@@ -488,6 +537,7 @@ def edit_post(
     alt_texts: Sequence[str] = (),
     remove_media_ids: Sequence[int] = (),
     parts=_UNSET,
+    text_overrides=_UNSET,
     options=_UNSET,
 ) -> Post:
     """Change a pending or rejected post; a rejected post goes back to pending review.
@@ -506,9 +556,6 @@ def edit_post(
         raise errors.InvalidState(
             f"A post that is {post.get_status_display().lower()} cannot be edited."
         )
-    if account_ids is not _UNSET:
-        _set_channels(post, _clean_accounts(post.task, account_ids))
-    limit = length_limit(Account.objects.filter(post_channels__post=post))
     later_parts = None
     if parts is not _UNSET:
         if parts:
@@ -518,10 +565,16 @@ def edit_post(
             remove_media_ids = [*remove_media_ids, *(parts[0].get("remove_media_ids") or [])]
         else:
             later = []
-        later_parts = _clean_parts(later, limit=limit)
+        later_parts = _clean_parts(later)
     new_content = post.content if content is _UNSET else content
     new_tags = post.hashtags if hashtags is _UNSET else hashtags
-    post.content, post.hashtags = _clean_text(new_content, new_tags, limit=limit)
+    post.content, post.hashtags = _clean_text(new_content, new_tags, x_length=False)
+    if account_ids is not _UNSET:
+        _set_channels(post, _clean_accounts(post.task, account_ids))
+    if text_overrides is not _UNSET or account_ids is not _UNSET:
+        chosen = [c.account for c in post.channels.select_related("account")]
+        wanted = post.text_overrides if text_overrides is _UNSET else text_overrides
+        post.text_overrides = _clean_overrides(wanted, chosen)
     if schedule_at is not _UNSET:
         post.schedule_at = _clean_schedule(schedule_at)
     if remove_media_ids:
@@ -541,6 +594,7 @@ def edit_post(
     _clean_options(raw_options, has_media=has_media).apply(post)
     if later_parts is not None:
         _save_parts(post, later_parts)
+    _check_platform_rules(post)
     resubmitted = post.status == Post.Status.REJECTED
     restart = resubmitted or post.review_step != _first_step(post.task)
     post.version += 1  # a review of the version before this edit no longer applies

@@ -22,6 +22,7 @@ from socialhub.parsing import parse_id, parse_ids
 
 from costs import prices
 from costs.selectors import post_spend
+from socials.services import PROVIDER as X_PROVIDER
 from socials.models import Account
 
 from . import counters, errors, preview, services
@@ -136,16 +137,27 @@ def _compose_response(request, form, template: str, context: dict):
         "form": form,
         "draft": draft,
         "draft_options": _draft_options(raw),
-        "estimate": prices.estimate([(text, 0) for text in parts], accounts=len(accounts) or 1),
+        "estimate": prices.estimate([(text, 0) for text in parts],
+                                    accounts=sum(1 for a in accounts if a.provider == X_PROVIDER) or 1),
         "schedule_value": _schedule_value(form),
         "kept_media": list(post.media.all()) if post else [],
         "thread_parts": _parts_context(request, post, context.pop("initial_parts", None), limit=limit),
         "blank_part": {"n": "__N__", "content": "", "id": "", "kept_media": [], "draft": preview.describe("", "")},
         "max_parts": MAX_PARTS,
+        "networks": _networks(form),
         **context,
     }
     status = 422 if (_is_xhr(request) and form.errors) else 200
     return render(request, template, context, status=status)
+
+
+def _networks(form) -> list[dict]:
+    """Each network's own text and count, when the client's accounts are on more than one."""
+    if len(form.networks) < 2:
+        return []
+    overrides = {p: form[f"text_{p}"].value() or "" for p, _label in form.networks}
+    return preview.networks(list(form.fields["accounts"].queryset), form["content"].value() or "",
+                            form["hashtags"].value() or "", overrides, form["accounts"].value() or ())
 
 
 def _chosen_accounts(request, ids, post: Post | None) -> list[Account]:
@@ -310,6 +322,7 @@ def preview_text(request):
     """The composed text, its weighted length (the server's count) and the preview HTML."""
     accounts = _chosen_accounts(request, request.POST.getlist("accounts"), None)
     limit = services.length_limit(accounts)
+    on_x = sum(1 for a in accounts if a.provider == X_PROVIDER)
     data = preview.describe(request.POST.get("content", ""), request.POST.get("hashtags", ""), limit=limit)
     data["html"] = str(preview.text_html(data["text"]))
     # Each later part on its own (no hashtags: those go on part 1), keyed by its field number.
@@ -318,10 +331,16 @@ def preview_text(request):
     for n in numbers:
         part = preview.describe(request.POST[f"part-{n}-content"], "", limit=limit)
         data["parts"].append({"n": n, **part, "html": str(preview.text_html(part["text"]))})
+    # Each network's own text and count, for the accounts ticked (the composer sends them).
+    ticked = [pk for pk in map(parse_id, request.POST.getlist("accounts")) if pk is not None]
+    accounts = Account.objects.for_user(request.user).filter(pk__in=ticked)
+    overrides = {key.removeprefix("text_"): value for key, value in request.POST.items() if key.startswith("text_")}
+    data["networks"] = [{k: v for k, v in n.items() if k != "account"} for n in preview.networks(
+        accounts, request.POST.get("content", ""), request.POST.get("hashtags", ""), overrides, ticked)]
     options = _draft_options(request.POST)
     data["options_html"] = render_to_string("posts/_x_options.html", {"options": options}) if options else ""
     texts = [data["text"], *(part["text"] for part in data["parts"])]
-    data["estimate"] = prices.estimate([(text, 0) for text in texts], accounts=len(accounts) or 1).sentence()
+    data["estimate"] = prices.estimate([(text, 0) for text in texts], accounts=on_x or 1).sentence()
     return JsonResponse(data)
 
 
@@ -378,12 +397,16 @@ def inbox(request):
         return redirect("posts:dashboard")
     task_ids = None if user.is_platform_staff else list(TaskAssign.objects.for_user(user).values_list("pk", flat=True))
     scope = Post.objects.listed_for(user, task_ids)
-    awaiting = scope.awaiting_review_by(user)
-    # The total from the counters, less the pending posts this person does not decide: their own
-    # (staff who also write) and, for a client, those still at the staff step. Both are few.
+    awaiting = scope.awaiting_review_by(user, task_ids)
+    # The total from the counters, less the pending posts this person does not decide, each
+    # counted through a narrow index: their own (staff who also write; clients write none) and,
+    # for a client, those still at the staff step (two-step approval).
     counts = counters.by_task_and_status(user, task_ids)
     waiting = sum(n for (_, state), n in counts.items() if state == Post.Status.PENDING)
-    waiting -= scope.pending().exclude(pk__in=awaiting.values("pk")).count()
+    if not user.is_client:
+        waiting -= scope.pending().filter(created_by=user).count()
+    if not user.is_platform_staff:
+        waiting -= scope.pending().filter(review_step=Post.ReviewStep.STAFF).count()
     page = _page(request, awaiting.for_list(thread=True).order_by("schedule_at", "created_at", "pk"), count=waiting)
     return render(
         request,

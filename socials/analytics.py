@@ -1,6 +1,6 @@
 """Public metrics of published posts, read from X in batches within its rate limits.
 
-A django-q2 schedule (socials/migrations/0004_metrics_every_five_minutes.py) runs `refresh_metrics`
+A django-q2 schedule (socials/migrations/0005_metrics_every_five_minutes.py) runs `refresh_metrics`
 every five minutes; it reads only the channels `due_for_metrics` (at once, then 15 minutes, 1 hour
 and 1 day after publishing, hourly in the first week, then once a UTC day while staff track them),
 so reads stay few: X bills each post read (the ledger, costs.recorder, counts them). A post's first
@@ -104,7 +104,8 @@ def refresh_metrics(*, now: dt.datetime | None = None, limit: int = MAX_CHANNELS
     post `post_id`'s) and store them on their channels with the time they were read. Never raises
     for X's failures."""
     now = now or timezone.now()
-    published = PostChannel.objects.filter(state=PostChannel.State.PUBLISHED)
+    # X's metrics only: other platforms' are not read yet.
+    published = PostChannel.objects.filter(state=PostChannel.State.PUBLISHED, account__provider="twitter")
     if post_id is not None:
         published = published.filter(post_id=post_id)
     channels = list(

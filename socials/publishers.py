@@ -95,6 +95,25 @@ class UploadedMedia:
 
 
 @dataclass(frozen=True)
+class AttemptKey:
+    """Names one part of one channel across every attempt to send it, until it is published or
+    given up on: the channel, the part's position and the channel's first attempt (all written by
+    the claim before anything is sent). A platform with an idempotency key (Mastodon) or a
+    client-chosen record key (Bluesky) derives it from this, so a repeat cannot post twice."""
+
+    channel_id: int
+    position: int
+    first_attempt_at: dt.datetime
+
+    @property
+    def micros(self) -> int:
+        return int(self.first_attempt_at.timestamp() * 1_000_000)
+
+    def __str__(self) -> str:
+        return f"socialhub-{self.channel_id}-{self.position}-{self.micros}"
+
+
+@dataclass(frozen=True)
 class Published:
     remote_id: str
     url: str
@@ -104,6 +123,15 @@ class Published:
 class Publisher(Protocol):
     def check(self, account: Account, *, text: str) -> None:
         """Refuse before any network call when the account cannot publish. Raises PublishError."""
+
+    def length_problem(self, account: Account, text: str) -> str:
+        """Why this text is too long for the account's platform, or "" when it fits."""
+
+    def media_problem(self, account: Account, media: Sequence) -> str:
+        """Why the platform would refuse these attachments (objects with kind, mime_type, size), or ""."""
+
+    def thread_problem(self, account: Account, parts: int) -> str:
+        """Why the platform cannot take a thread of this many parts, or ""."""
 
     def upload_media(
         self, account: Account, files: Sequence[MediaFile], *, heartbeat: Callable[[], None]
@@ -118,18 +146,21 @@ class Publisher(Protocol):
         media_ids: Sequence[str],
         reply_to: str | None = None,
         timeout: tuple[float, float] | None = None,
+        key: AttemptKey | None = None,
         options: Mapping | None = None,
     ) -> Published:
         """Create the post, as a reply to `reply_to` when given (a thread's next part), waiting at
-        most `timeout` for the platform. `options`: more CreatePostsRequest properties (poll,
-        reply_settings, quote_tweet_id, community_id, labels). Raises PublishError (with
-        outcome_unknown when it may exist)."""
+        most `timeout` for the platform. `key`: the same for every attempt at this part.
+        `options`: more of X's CreatePostsRequest properties (poll, reply_settings, quote_tweet_id,
+        community_id, labels), given only to publishers with `post_options = True`.
+        Raises PublishError (with outcome_unknown when it may exist)."""
 
     def find(
-        self, account: Account, *, text: str, since: dt.datetime | None, reply_to: str | None = None
+        self, account: Account, *, text: str, since: dt.datetime | None, reply_to: str | None = None,
+        key: AttemptKey | None = None,
     ) -> Published | None:
         """The account's recent post with this text created since `since` (replying to
-        `reply_to`, when given), if any. Raises PublishError."""
+        `reply_to`, when given), or the one made under `key`, if any. Raises PublishError."""
 
 
 # --- X --------------------------------------------------------------------------------------
@@ -223,6 +254,7 @@ class XPublisher:
     """Publishes to X with the account's user-context tokens (socials.tokens.call_x)."""
 
     provider = "twitter"
+    post_options = True  # takes X's CreatePostsRequest options (posts/options.py)
 
     def check(self, account: Account, *, text: str) -> None:
         if account.token_type == Account.TokenType.BEARER:
@@ -231,6 +263,20 @@ class XPublisher:
             raise PublishError("not_connected", NOT_CONNECTED_MESSAGE)
         if account.state == Account.State.RECONNECT_NEEDED:
             raise PublishError("auth", account.state_message or "Reconnect your X account")
+
+    def length_problem(self, account: Account, text: str) -> str:
+        """X's weighted 280, or 25,000 for a Premium account (Account.max_weighted_length)."""
+        from posts.errors import too_long
+        from posts.text import weighted_length
+
+        limit = account.max_weighted_length
+        return too_long(limit) if weighted_length(text) > limit else ""
+
+    def media_problem(self, account: Account, media: Sequence) -> str:
+        return ""  # X's media rules are the ones posts.media.check_media applies to every upload
+
+    def thread_problem(self, account: Account, parts: int) -> str:
+        return ""  # the engine caps a thread at 25 parts for every platform
 
     def upload_media(
         self, account: Account, files: Sequence[MediaFile], *, heartbeat: Callable[[], None]
@@ -281,6 +327,7 @@ class XPublisher:
         media_ids: Sequence[str],
         reply_to: str | None = None,
         timeout: tuple[float, float] | None = None,
+        key: AttemptKey | None = None,  # X has no idempotency key: find() reads the timeline
         options: Mapping | None = None,
     ) -> Published:
         def create(client: XClient) -> dict:
@@ -295,7 +342,8 @@ class XPublisher:
         return Published(remote_id=str(data["id"]), url=self.url(account, str(data["id"])), raw=data)
 
     def find(
-        self, account: Account, *, text: str, since: dt.datetime | None, reply_to: str | None = None
+        self, account: Account, *, text: str, since: dt.datetime | None, reply_to: str | None = None,
+        key: AttemptKey | None = None,
     ) -> Published | None:
         start = (since - CLOCK_SKEW) if since else None
 

@@ -10,8 +10,8 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('posts', '0010_post_options'),
-        ('socials', '0003_account_premium'),
+        ('posts', '0012_post_options'),
+        ('socials', '0004_account_premium'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

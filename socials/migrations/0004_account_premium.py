@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('socials', '0002_metrics_schedule'),
+        ('socials', '0003_account_server_url_app_password'),
     ]
 
     operations = [

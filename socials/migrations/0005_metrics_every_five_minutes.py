@@ -14,6 +14,6 @@ def every(minutes):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("socials", "0003_account_premium"), ("socials", "0002_metrics_schedule")]
+    dependencies = [("socials", "0004_account_premium")]
 
     operations = [migrations.RunPython(every(5), every(60))]

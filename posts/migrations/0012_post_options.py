@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('posts', '0009_approval_policy'),
+        ('posts', '0011_post_pending_staff_step'),
     ]
 
     operations = [
