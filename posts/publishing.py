@@ -372,7 +372,6 @@ def publish_channel(
     try:
         publisher = publisher_for(account.provider)
         publisher.check(account, text=thread[0].text)
-        limit = getattr(account, "max_weighted_length", MAX_WEIGHTED_LENGTH)
         for part in thread:
             problem = publisher.length_problem(account, part.text)
             if problem:
