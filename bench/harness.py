@@ -218,9 +218,10 @@ def empty_database() -> None:
 # --- Seeding ---------------------------------------------------------------------------------
 
 
-def seed_accounts(sandbox: Sandbox, count: int, *, prefix: str = "client") -> list:
+def seed_accounts(sandbox: Sandbox, count: int, *, prefix: str = "client", premium=lambda i: False) -> list:
     """One client per X account, each registered in the sandbox with OAuth 2.0 user tokens, all
-    under one reseller. Returns the accounts (with .task set to the client's task)."""
+    under one reseller. Returns the accounts (with .task set to the client's task). `premium(i)`:
+    whether the i-th account is an X Premium subscriber (long posts)."""
     from django.utils import timezone
 
     from accounts.models import User
@@ -235,8 +236,9 @@ def seed_accounts(sandbox: Sandbox, count: int, *, prefix: str = "client") -> li
         [TaskAssign(user=c, reseller=reseller, title=f"Task for {c.username}") for c in clients]
     )
     accounts = []
-    for client in clients:
-        user = sandbox.post("users", username=f"{client.username}_x")
+    for i, client in enumerate(clients):
+        subscription = {"verified_type": "blue", "subscription_type": "Premium"} if premium(i) else {}
+        user = sandbox.post("users", username=f"{client.username}_x", **subscription)
         accounts.append(
             Account(
                 user=client,
@@ -247,6 +249,7 @@ def seed_accounts(sandbox: Sandbox, count: int, *, prefix: str = "client") -> li
                 oauth2_access_token=user["oauth2"]["access_token"],
                 oauth2_refresh_token=user["oauth2"]["refresh_token"],
                 expires_at=timezone.now() + dt.timedelta(seconds=user["oauth2"]["expires_in"]),
+                **subscription,
             )
         )
     accounts = Account.objects.bulk_create(accounts)

@@ -5,7 +5,8 @@
 The X sandbox answers 10% of tweets with 503, loses 5% of its answers after creating the tweet,
 and expires 1% of OAuth 2.0 access tokens on use. The posts' texts are what X changes when it stores
 them (see docs/x-api.md): "&", "<" and ">" (X escapes them), bare domains and links (X turns each into
-a t.co link), so a lost answer is reconciled against X's stored text, not ours. A random qcluster
+a t.co link), and long posts from Premium accounts (X answers them cut, the whole text in
+`note_tweet`), so a lost answer is reconciled against X's stored text, not ours. A random qcluster
 worker or dispatcher process (any cluster) gets SIGKILL every few seconds until every post has
 settled (a killed dispatcher is started again, as a process supervisor would); and once, mid-run,
 every cluster is killed at once and a new generation starts on new host names (`--restart-at`, as
@@ -63,7 +64,13 @@ TEXTS = (
 _POST_NUMBER = re.compile(r"^Chaos post (\d+)(?!\d)")
 
 
-def chaos_text(i: int) -> str:
+# A long post (Premium accounts only): X answers it cut, with the whole text in note_tweet.
+LONG_TEXT = "Chaos post {i}, a long one: " + "Tom & Jerry <3 example.com/long and more. " * 12
+
+
+def chaos_text(i: int, premium: bool = False) -> str:
+    if premium and i % 2:
+        return LONG_TEXT.format(i=i)
     return TEXTS[i % len(TEXTS)].format(i=i)
 
 
@@ -147,13 +154,16 @@ def main(argv=None) -> int:
             env = harness.pipeline_environment(args, sandbox, **CHAOS_SETTINGS)
             from posts.models import Post, PostChannel
 
-            accounts = harness.seed_accounts(sandbox, args.accounts)
+            # Every third account is a Premium subscriber, and half its posts are long ones.
+            accounts = harness.seed_accounts(sandbox, args.accounts, premium=lambda i: i % 3 == 0)
             harness.start_clusters(args, env, work, clusters)
 
             start = dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=2)
             step = args.spread / max(args.posts, 1)
             ids = harness.seed_posts(
-                accounts, [start + dt.timedelta(seconds=i * step) for i in range(args.posts)], text=chaos_text
+                accounts,
+                [start + dt.timedelta(seconds=i * step) for i in range(args.posts)],
+                text=lambda i: chaos_text(i, accounts[i % len(accounts)].may_post_long),
             )
             log(f"{len(ids)} posts due from {start:%H:%M:%S} over {args.spread:g} s; seed {seed}; logs in {work}")
             if args.kill_every > 0:

@@ -22,6 +22,7 @@ def _no_session_left_open(django_db_setup, django_db_blocker):
     """At the end of the run, nothing the tests started (a thread, a worker process) may still be
     connected to the test database: PostgreSQL cannot drop it then, and pytest-django only warns
     and leaves it behind. Waits a little for processes on their way out, then fails naming them."""
+    import gc
     import time
 
     from django.db import connection
@@ -33,6 +34,9 @@ def _no_session_left_open(django_db_setup, django_db_blocker):
         connection.close()  # a fresh session: the last test may have left this one broken
         deadline = time.monotonic() + 15
         while True:
+            # A finished thread's connection closes when its thread-local storage is collected;
+            # only a session something still running holds counts as left open.
+            gc.collect()
             with connection.cursor() as cursor:
                 cursor.execute(
                     "SELECT pid, application_name, state, left(query, 80) FROM pg_stat_activity"
