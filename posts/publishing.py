@@ -39,6 +39,7 @@ from django.db.models import Case, F, Prefetch, Q, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from socials.error_kinds import ErrorKind
 from socials.publishers import MediaFile, Published, PublishError, publisher_for
 
 from . import errors, signals
@@ -50,10 +51,10 @@ log = logging.getLogger(__name__)
 State = PostChannel.State
 PENDING = (State.QUEUED, State.SENDING, State.UNKNOWN, State.RETRY, State.HELD)
 # error_kind of a channel given up on while X may have its tweet.
-UNRESOLVED = "unknown"
+UNRESOLVED = ErrorKind.UNRESOLVED
 # error_kind of a channel whose answer was lost and whose lookup did not find the tweet: X's
 # timeline can lag, so a "duplicate" to its retry is most likely that very tweet.
-LOST_NOT_FOUND = "lost_not_found"
+LOST_NOT_FOUND = ErrorKind.LOST_NOT_FOUND
 # Media must outlive the POST that uses it: re-upload when it expires sooner than this.
 MEDIA_MARGIN = dt.timedelta(minutes=10)
 
@@ -422,7 +423,7 @@ def _send_part(
         return ChannelResult(channel, State.SENDING)
     except PublishError as error:
         exc = _in_part(error, part, single)
-        if exc.kind == "duplicate" or (exc.outcome_unknown and not must_reconcile):
+        if exc.kind == ErrorKind.DUPLICATE or (exc.outcome_unknown and not must_reconcile):
             found = _resolve(
                 channel, publisher, exc, text=part.text, reply_to=reply_to, held=held, where=where, doubted=doubted
             )
@@ -439,7 +440,7 @@ def _in_part(exc: PublishError, part: ThreadPart, single: bool) -> PublishError:
     if single or part.position == 1:
         return exc
     message = f"Part {part.position}: {exc.user_message}"
-    if exc.kind == "reply_not_summoned":
+    if exc.kind == ErrorKind.REPLY_NOT_SUMMONED:
         message += f". The thread stops here: the parts before part {part.position} stay published"
     return PublishError(
         exc.kind, message, permanent=exc.permanent,
@@ -463,18 +464,18 @@ def _resolve(
         return ChannelResult(channel, State.SENDING)
     except PublishError as lookup:
         log.warning("Channel %s%s: could not read X to reconcile: %s", channel.pk, where, lookup.kind)
-        if exc.kind == "duplicate":
+        if exc.kind == ErrorKind.DUPLICATE:
             # X has this text, perhaps from us: unsettled until X can be read.
             return _failed(channel, _still_unknown(exc, retry_at=lookup.retry_at))
         return _failed(channel, exc, unresolved=True)
     if found:
         return found
-    if exc.kind == "duplicate" and doubted and not _identical_elsewhere(channel, publisher, text):
+    if exc.kind == ErrorKind.DUPLICATE and doubted and not _identical_elsewhere(channel, publisher, text):
         # X has this text and our earlier attempt may have made it, but the lookup does not show
         # it (yet: X's timeline can lag): look again later rather than fail a post that may be live.
         log.warning("Channel %s%s: X calls the retry a duplicate; looking again later", channel.pk, where)
         return _failed(channel, _still_unknown(exc))
-    if exc.kind == "duplicate":
+    if exc.kind == ErrorKind.DUPLICATE:
         return _failed(channel, exc)  # an older identical tweet: the text must change
     # Absent: nothing was created, so a retry is safe.
     kind = LOST_NOT_FOUND if exc.outcome_unknown else exc.kind
@@ -608,7 +609,7 @@ def _failed(channel: PostChannel, exc: PublishError, *, unresolved: bool = False
     message = exc.user_message
     kind = exc.kind
     # Waiting out X's rate limit is X's doing, not a failed try: it spends no attempt.
-    waiting = exc.kind == "rate_limited" and exc.retry_at is not None
+    waiting = exc.kind == ErrorKind.RATE_LIMITED and exc.retry_at is not None
     if exc.permanent or (channel.attempts >= max_attempts and not waiting) or retry_at > deadline:
         state = State.FAILED
         if unknown or in_doubt:

@@ -22,6 +22,7 @@ from django.conf import settings
 from django.utils import timezone
 from twitter_text.extract_urls import extract_urls_with_indices
 
+from .error_kinds import ErrorKind
 from .models import Account
 from .tokens import AccountUnusable, call_x
 from .x_client import XClient, XError
@@ -59,7 +60,7 @@ class PublishError(Exception):
         details: dict | None = None,
     ):
         super().__init__(user_message)
-        self.kind = kind
+        self.kind = ErrorKind(kind)
         self.user_message = user_message
         self.permanent = permanent
         self.outcome_unknown = outcome_unknown
@@ -223,11 +224,11 @@ class XPublisher:
 
     def check(self, account: Account, *, text: str) -> None:
         if account.token_type == Account.TokenType.BEARER:
-            raise PublishError("app_only", APP_ONLY_MESSAGE, details=app_only_details(text))
+            raise PublishError(ErrorKind.APP_ONLY, APP_ONLY_MESSAGE, details=app_only_details(text))
         if account.state == Account.State.DISCONNECTED:
-            raise PublishError("not_connected", NOT_CONNECTED_MESSAGE)
+            raise PublishError(ErrorKind.NOT_CONNECTED, NOT_CONNECTED_MESSAGE)
         if account.state == Account.State.RECONNECT_NEEDED:
-            raise PublishError("auth", account.state_message or "Reconnect your X account")
+            raise PublishError(ErrorKind.AUTH, account.state_message or "Reconnect your X account")
 
     def upload_media(
         self, account: Account, files: Sequence[MediaFile], *, heartbeat: Callable[[], None]
@@ -333,4 +334,4 @@ def publisher_for(provider: str) -> Publisher:
     try:
         return PUBLISHERS[provider]
     except KeyError:
-        raise PublishError("unsupported", f"SocialHub cannot publish to {provider or 'this platform'} yet") from None
+        raise PublishError(ErrorKind.UNSUPPORTED, f"SocialHub cannot publish to {provider or 'this platform'} yet") from None
