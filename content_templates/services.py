@@ -42,6 +42,7 @@ from posts.text import (
 )
 
 from .models import ContentTemplate, TemplateMedia
+from socialhub.errors import NotAllowed
 
 log = logging.getLogger(__name__)
 
@@ -347,7 +348,7 @@ def create_template(
     Raises NotAllowed (not a reseller nor staff) or ValidationError.
     """
     if not actor.is_authenticated or not (actor.is_reseller or actor.is_platform_staff):
-        raise errors.NotAllowed("Only resellers and staff keep templates.")
+        raise NotAllowed("Only resellers and staff keep templates.")
     shared = actor.is_platform_staff
     template = ContentTemplate(
         owner=None if shared else actor, shared=shared, name=name, text=text,
@@ -380,7 +381,7 @@ def update_template(
     """Change the given fields; new media are added after the kept ones. Raises NotAllowed or ValidationError."""
     template = ContentTemplate.objects.select_for_update().get(pk=template.pk)
     if not can_manage_template(actor, template):
-        raise errors.NotAllowed("You cannot change this template.")
+        raise NotAllowed("You cannot change this template.")
     for attr, value in (("name", name), ("text", text), ("hashtags", hashtags),
                         ("custom_placeholders", custom_placeholders)):
         if value is not _UNSET:
@@ -410,7 +411,7 @@ def delete_template(*, actor: User, template: ContentTemplate) -> None:
     """Delete a template and, once committed, its files. Posts started from it keep their copies."""
     template = ContentTemplate.objects.select_for_update().get(pk=template.pk)
     if not can_manage_template(actor, template):
-        raise errors.NotAllowed("You cannot delete this template.")
+        raise NotAllowed("You cannot delete this template.")
     media = list(template.media.all())
     template.delete()
     _delete_files_on_commit(media)

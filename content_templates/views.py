@@ -19,6 +19,7 @@ from . import services
 from .composer import compose_url, render_for
 from .forms import TemplateForm, UseTemplateForm, add_service_errors, parse_values
 from .models import ContentTemplate
+from socialhub.errors import NotAllowed
 
 PAGE_SIZE = 20
 
@@ -105,7 +106,7 @@ def create(request):
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
-        except errors.NotAllowed as exc:
+        except NotAllowed as exc:
             raise PermissionDenied(str(exc)) from exc
         else:
             messages.success(request, f"Template “{template.name}” saved.")
@@ -127,7 +128,7 @@ def edit(request, pk: int):
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
-        except errors.NotAllowed as exc:
+        except NotAllowed as exc:
             raise Http404(str(exc)) from exc
         else:
             messages.success(request, f"Template “{template.name}” saved.")

@@ -4,8 +4,9 @@ from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
 from django.utils.html import format_html, format_html_join
 
-from . import errors, services
+from . import services
 from .models import ChannelPart, Post, PostChannel, PostMedia, PostPart, ReviewEvent, TaskAssign
+from socialhub.errors import InvalidState, NotAllowed
 
 
 class ScheduledFilter(admin.SimpleListFilter):
@@ -95,7 +96,7 @@ def _review(modeladmin, request, queryset, action: int, feedback: str = "") -> N
                 actor=request.user, post=post, action=action, feedback=feedback, version=_version_of(request, post)
             )
             done += 1
-        except (errors.NotAllowed, errors.InvalidState) as exc:
+        except (NotAllowed, InvalidState) as exc:
             problems.append(f"#{post.pk}: {exc}")
         except ValidationError as exc:
             problems.append(f"#{post.pk}: {' '.join(exc.messages)}")
@@ -151,7 +152,7 @@ def retry_posts(modeladmin, request, queryset):
         try:
             services.retry_post(actor=request.user, post=post)
             done += 1
-        except (errors.NotAllowed, errors.InvalidState) as exc:
+        except (NotAllowed, InvalidState) as exc:
             problems.append(f"#{post.pk}: {exc}")
     if done:
         modeladmin.message_user(request, f"{done} post(s) queued for publishing again.", messages.SUCCESS)

@@ -27,6 +27,7 @@ from .serializers import (
     ReviewInputSerializer,
     TaskSerializer,
 )
+from socialhub.errors import NotAllowed
 
 POST_PARSERS = [JSONParser, MultiPartParser, FormParser]
 
@@ -69,7 +70,7 @@ class CreatePostForUserView(APIView):
             TaskAssign.objects.for_user(request.user), pk=parse_id(taskId) or 0, user_id=parse_id(userId) or 0
         )
         if not services.can_write_for(request.user, task):
-            raise errors.NotAllowed("You can write posts only for the clients of your own tasks.")
+            raise NotAllowed("You can write posts only for the clients of your own tasks.")
         serializer = PostFormSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         kwargs = {"content": "", **serializer.service_kwargs()}
@@ -151,7 +152,7 @@ class PostDetailView(APIView):
     def patch(self, request, post_id: str):
         post = scoped_post(request, post_id)
         if not services.can_edit(request.user, post):
-            raise errors.NotAllowed("You cannot edit this post.")
+            raise NotAllowed("You cannot edit this post.")
         serializer = PostEditFormSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         post = services.edit_post(actor=request.user, post=post, **serializer.service_kwargs())

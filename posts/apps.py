@@ -6,6 +6,14 @@ class PostsConfig(AppConfig):
     name = 'posts'
 
     def ready(self):
+        from socials.signals import account_connected, account_disconnected
+
+        from . import publishing
+
+        # A disconnected account's waiting posts are held, and go on once it is reconnected.
+        account_disconnected.connect(publishing.hold_waiting, dispatch_uid="posts.publishing.hold_waiting")
+        account_connected.connect(publishing.release_held, dispatch_uid="posts.publishing.release_held")
+
         from django_q.signals import post_spawn
 
         from socialhub import qlocks

@@ -1,20 +1,9 @@
-"""Domain errors raised by the post services. Views turn them into responses."""
+"""The post services' own errors and the seed's messages. Views turn them into responses."""
 
-from django.core.exceptions import ValidationError  # noqa: F401  (field errors: re-exported)
+from socialhub.errors import InvalidState
 
-# The seed's messages, returned word for word.
+# The seed's message, returned word for word.
 TOO_LONG = "Tweet content exceeds 280 character limit"
-NOT_CONNECTED = "Twitter account not connected for this user"
-
-
-class NotAllowed(Exception):
-    """The actor may not do this to this object (views answer 404 or 403)."""
-
-
-class InvalidState(Exception):
-    """The object is not in a state that allows the action (for example editing a published post)."""
-
-
 STALE = "This post changed since you opened it"
 
 

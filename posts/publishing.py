@@ -97,13 +97,56 @@ def hand_over(post: Post) -> None:
 def _hold_disconnected(post: Post) -> None:
     """A channel whose account was disconnected waits, held, until the client reconnects it."""
     from socials.models import Account
-    from socials.services import HELD_KIND, held_message
 
-    waiting = post.channels.filter(account__state=Account.State.DISCONNECTED).exclude(state=State.PUBLISHED)
-    for channel in waiting.select_related("account"):
-        PostChannel.objects.filter(pk=channel.pk).update(
-            state=State.HELD, last_error=held_message(channel.account), error_kind=HELD_KIND, dispatched_at=None
-        )
+    waiting = post.channels.exclude(state=State.PUBLISHED)
+    for account in Account.objects.filter(post_channels__in=waiting, state=Account.State.DISCONNECTED).distinct():
+        hold(waiting, account)
+
+
+# --- Holding: a disconnected account's channels wait for it ---------------------------------
+
+
+def held_message(account) -> str:
+    return f"Held: {account} was disconnected from SocialHub. Reconnect it and this post goes on."
+
+
+def hold(channels, account) -> int:
+    """Hold the account's channels among `channels` until it is reconnected. Returns how many."""
+    return channels.filter(account=account).update(
+        state=State.HELD,
+        last_error=held_message(account),
+        error_kind=ErrorKind.DISCONNECTED,
+        next_attempt_at=None,
+        dispatched_at=None,
+        updated_at=timezone.now(),
+    )
+
+
+def hold_waiting(sender, *, account, **kwargs) -> int:
+    """socials' account_disconnected: hold the channels waiting to be sent to it (not those being
+    sent, nor those whose outcome is unknown: their worker settles them). Returns how many."""
+    return hold(PostChannel.objects.filter(state__in=[State.QUEUED, State.RETRY]), account)
+
+
+def release_held(sender, *, account, **kwargs) -> int:
+    """socials' account_connected: queue the account's held channels again, and hand the due
+    ones' posts to workers after commit. A channel tried before it was held is reconciled first
+    (X is read before anything is sent again). Returns how many were released."""
+    held = PostChannel.objects.filter(account=account, state=State.HELD)
+    post_ids = set(held.values_list("post_id", flat=True))
+    due = list(Post.objects.filter(pk__in=post_ids).due().values_list("pk", flat=True))
+    now = timezone.now()
+    released = held.update(
+        state=Case(When(first_attempt_at__isnull=False, then=Value(State.UNKNOWN)), default=Value(State.QUEUED)),
+        last_error="",
+        error_kind="",
+        next_attempt_at=None,
+        dispatched_at=Case(When(post_id__in=due, then=Value(now)), default=None),
+        updated_at=now,
+    )
+    if due:
+        transaction.on_commit(lambda: enqueue_publish_many(due))
+    return released
 
 
 def enqueue_publish(post_id: int, *, on_commit: bool = False) -> None:

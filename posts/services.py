@@ -25,6 +25,8 @@ from .models import MAX_PARTS, Post, PostChannel, PostMedia, PostPart, ReviewEve
 from .text import (
     MAX_WEIGHTED_LENGTH, HashtagError, cashtag_problem, compose_text, normalize_hashtags, weighted_length,
 )
+from socialhub.errors import InvalidState, NotAllowed
+from socials.error_kinds import NOT_CONNECTED
 
 log = logging.getLogger(__name__)
 
@@ -84,11 +86,11 @@ def _clean_accounts(task: TaskAssign, account_ids: Sequence) -> list[Account]:
         raise ValidationError({"post_channels": ["Pick at least one X account to post to."]})
     accounts = list(Account.objects.filter(pk__in=set(ids), user_id=task.user_id))
     if len(accounts) != len(set(ids)):
-        raise ValidationError({"post_channels": [errors.NOT_CONNECTED]}, code="not_connected")
+        raise ValidationError({"post_channels": [NOT_CONNECTED]}, code="not_connected")
     if not any(a.can_post for a in accounts) or any(
         a.state == Account.State.DISCONNECTED for a in accounts
     ):
-        raise ValidationError({"post_channels": [errors.NOT_CONNECTED]}, code="not_connected")
+        raise ValidationError({"post_channels": [NOT_CONNECTED]}, code="not_connected")
     return accounts
 
 
@@ -282,7 +284,7 @@ def create_post(
     and `media_files` are then left empty. Hashtags go on part 1. Without `parts`, a single post.
     """
     if not can_write_for(author, task):
-        raise errors.NotAllowed("You can write posts only for the clients of your own tasks.")
+        raise NotAllowed("You can write posts only for the clients of your own tasks.")
     content, media_files, alt_texts, later = _split_parts(parts, content, media_files, alt_texts)
     content, tags = _clean_text(content, hashtags)
     media = _clean_media(media_files, alt_texts)
@@ -308,13 +310,13 @@ def delete_post(*, actor: User, post: Post) -> None:
     """Delete a post that has not gone out to X, with its media files. Raises NotAllowed or InvalidState."""
     post = Post.objects.select_for_update().select_related("task").get(pk=post.pk)
     if not can_edit(actor, post):
-        raise errors.NotAllowed("You cannot delete this post.")
+        raise NotAllowed("You cannot delete this post.")
     sent = post.channels.filter(
         Q(state__in=[PostChannel.State.SENDING, PostChannel.State.UNKNOWN, PostChannel.State.PUBLISHED])
         | ~Q(remote_id="")  # a thread that failed after its first part is partly on X
     ).exists()
     if post.status in (Post.Status.PROCESSING, Post.Status.PUBLISHED) or sent:
-        raise errors.InvalidState(
+        raise InvalidState(
             f"A post that is {post.get_status_display().lower()} or already sent to X cannot be deleted."
         )
     media = [*post.media.all(), *PostMedia.objects.filter(part__post=post)]
@@ -329,7 +331,7 @@ def delete_post(*, actor: User, post: Post) -> None:
 def assign_task(*, actor: User, client: User, reseller: User, title: str, brief: str = "") -> TaskAssign:
     """Staff assign a reseller to work for a client. Raises NotAllowed or ValidationError."""
     if not (actor.is_authenticated and actor.is_platform_staff):
-        raise errors.NotAllowed("Only staff assign tasks.")
+        raise NotAllowed("Only staff assign tasks.")
     problems = {}
     if not client.is_client:
         problems["user"] = ["Pick a client: the person who owns the X accounts."]
@@ -364,7 +366,7 @@ def update_task(
 ) -> TaskAssign:
     """Staff change a task; only the fields given change. Raises NotAllowed or ValidationError."""
     if not (actor.is_authenticated and actor.is_platform_staff):
-        raise errors.NotAllowed("Only staff change tasks.")
+        raise NotAllowed("Only staff change tasks.")
     task = TaskAssign.objects.select_for_update().get(pk=task.pk)
     problems = {}
     if client is not None:
@@ -397,9 +399,9 @@ def update_task(
 def delete_task(*, actor: User, task: TaskAssign) -> None:
     """Delete a task that has no posts (posts keep their task). Raises NotAllowed or InvalidState."""
     if not (actor.is_authenticated and actor.is_platform_staff):
-        raise errors.NotAllowed("Only staff delete tasks.")
+        raise NotAllowed("Only staff delete tasks.")
     if task.posts.exists():
-        raise errors.InvalidState("A task with posts cannot be deleted; delete its posts first.")
+        raise InvalidState("A task with posts cannot be deleted; delete its posts first.")
     task.delete()
 
 
@@ -431,9 +433,9 @@ def edit_post(
     """
     post = Post.objects.select_for_update().select_related("task").get(pk=post.pk)
     if not can_edit(actor, post):
-        raise errors.NotAllowed("You cannot edit this post.")
+        raise NotAllowed("You cannot edit this post.")
     if not post.is_editable:
-        raise errors.InvalidState(
+        raise InvalidState(
             f"A post that is {post.get_status_display().lower()} cannot be edited."
         )
     later_parts = None
@@ -487,14 +489,14 @@ def review_post(*, actor: User, post: Post, action: int, feedback: str = "", ver
     """
     post = Post.objects.select_for_update().select_related("task").get(pk=post.pk)
     if not can_review(actor, post):
-        raise errors.NotAllowed("Only the client or staff can review this post, not its author.")
+        raise NotAllowed("Only the client or staff can review this post, not its author.")
     try:
         action = ReviewEvent.Action(int(action))
     except (TypeError, ValueError):
         raise ValidationError({"action": ["Use 1 to approve or 2 to reject."]}) from None
     feedback = (feedback or "").strip()
     if post.status != Post.Status.PENDING:
-        raise errors.InvalidState(
+        raise InvalidState(
             f"Only posts pending approval can be reviewed; this one is {post.get_status_display().lower()}."
         )
     if version is not None and int(version) != post.version:
@@ -522,9 +524,9 @@ def retry_post(*, actor: User, post: Post) -> Post:
     """
     post = Post.objects.select_for_update().select_related("task").get(pk=post.pk)
     if not can_retry(actor, post):
-        raise errors.NotAllowed("Only the client or staff can retry this post.")
+        raise NotAllowed("Only the client or staff can retry this post.")
     if post.status != Post.Status.FAILED:
-        raise errors.InvalidState(
+        raise InvalidState(
             f"Only failed posts can be retried; this one is {post.get_status_display().lower()}."
         )
     post.status = Post.Status.APPROVED
@@ -546,7 +548,7 @@ def _direct_account(client: User, account_id) -> Account:
     else:  # the client's account that can post, else whichever they have (to say why it cannot)
         account = sorted(accounts, key=lambda a: (not a.can_post, a.pk))[0] if accounts else None
     if account is None:
-        raise ValidationError({"accountId": [errors.NOT_CONNECTED]}, code="not_connected")
+        raise ValidationError({"accountId": [NOT_CONNECTED]}, code="not_connected")
     return account
 
 
@@ -587,7 +589,7 @@ def publish_now(
     Raises ValidationError, NotAllowed, or PublishError when the account cannot post at all.
     """
     if not client.is_authenticated or not client.is_client:
-        raise errors.NotAllowed("Only a client publishes directly, on their own X account.")
+        raise NotAllowed("Only a client publishes directly, on their own X account.")
     content, tags = _clean_text(content, hashtags)
     media = _clean_media(media_files, alt_texts)
     if not content and not tags and not media:

@@ -6,7 +6,7 @@ import logging
 from django.dispatch import receiver
 from django_q.signals import pre_execute
 
-from . import dispatcher, publishing
+from . import dispatcher, metrics, publishing
 
 log = logging.getLogger(__name__)
 
@@ -27,3 +27,8 @@ def publish_many(post_ids: list[int]) -> None:
 
 def dispatch(seconds: float | None = None) -> int:
     return dispatcher.run_dispatcher(seconds=seconds)
+
+
+def refresh_metrics() -> str:
+    run = metrics.refresh_metrics()
+    return f"{run.updated} updated, {run.unavailable} unavailable, {run.skipped} skipped"

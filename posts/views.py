@@ -23,6 +23,7 @@ from . import errors, preview, services
 from .forms import BulkReviewForm, PostForm, ReviewForm, add_service_errors, thread_parts
 from .models import MAX_PARTS, Post, ReviewEvent, TaskAssign
 from .templatetags.posts_tags import is_live
+from socialhub.errors import InvalidState, NotAllowed
 
 PAGE_SIZE = 20
 PART_CONTENT = re.compile(r"^part-(\d+)-content$")
@@ -187,7 +188,7 @@ def compose(request):
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
-        except errors.NotAllowed as exc:
+        except NotAllowed as exc:
             form.add_error("task", str(exc))
         else:
             return _done(request, post, "Post sent to the client for review.")
@@ -247,7 +248,7 @@ def edit(request, pk: int):
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
-        except (errors.NotAllowed, errors.InvalidState) as exc:
+        except (NotAllowed, InvalidState) as exc:
             form.add_error(None, str(exc))
         else:
             return _done(request, post, "Post saved and sent for review again." if was_rejected else "Post saved.")
@@ -341,7 +342,7 @@ def review(request, pk: int):
             services.review_post(actor=request.user, post=post, **form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
-        except errors.NotAllowed as exc:
+        except NotAllowed as exc:
             raise Http404(str(exc)) from exc
         except errors.Stale as exc:
             # Nothing was reviewed: show the post as it is now, with a form for this version.
@@ -349,7 +350,7 @@ def review(request, pk: int):
             form.is_valid()
             form.add_error(None, str(exc))
             return detail(request, pk, review_form=form, status=409)
-        except errors.InvalidState as exc:
+        except InvalidState as exc:
             messages.error(request, str(exc))
             return redirect(post_url(post))
         else:
@@ -385,7 +386,7 @@ def bulk_review(request):
                 actor=request.user, post=post, action=action, feedback=feedback, version=form.version_of(post)
             )
             done += 1
-        except (errors.NotAllowed, errors.InvalidState) as exc:
+        except (NotAllowed, InvalidState) as exc:
             messages.warning(request, f"Post {post.pk}: {exc}")
         except ValidationError as exc:
             messages.warning(request, f"Post {post.pk}: {' '.join(exc.messages)}")

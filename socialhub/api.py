@@ -23,9 +23,9 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
-from posts import errors as post_errors
 from socials.error_kinds import http_status
 from socials.publishers import PublishError
+from socialhub.errors import InvalidState, NotAllowed
 
 log = logging.getLogger(__name__)
 
@@ -63,10 +63,10 @@ def _from_domain(exc: Exception) -> exceptions.APIException | None:
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         return exceptions.ValidationError(detail)
-    if isinstance(exc, post_errors.NotAllowed):
+    if isinstance(exc, NotAllowed):
         # A forbidden object is answered like a missing one, so ids cannot be probed.
         return exceptions.NotFound("Not found.")
-    if isinstance(exc, post_errors.InvalidState):
+    if isinstance(exc, InvalidState):
         return _api_error(str(exc), status.HTTP_409_CONFLICT)
     if isinstance(exc, Http404):
         return exceptions.NotFound("Not found.")

@@ -47,6 +47,7 @@ class KindInfo:
     detailed: str = ""  # the message when X said why ("{detail}": X's own words)
 
 
+NOT_CONNECTED = "Twitter account not connected for this user"  # the seed's words
 RECONNECT = "The client must reconnect this X account, then write the post again."
 TRY_AGAIN = "Retry this post in a few minutes, or ask support if it keeps failing."
 REWRITE = "Write it again from this post, or ask support if it keeps failing."
@@ -96,7 +97,7 @@ KINDS: dict[ErrorKind, KindInfo] = {
     ),
     ErrorKind.CONNECTION: KindInfo(502, "Could not reach X: try again in a few minutes", TRY_AGAIN, retryable=True),
     ErrorKind.NOT_CONNECTED: KindInfo(
-        400, "Twitter account not connected for this user",  # the seed's words
+        400, NOT_CONNECTED,
         "The client must connect this X account, then retry this post.",
     ),
     ErrorKind.UNSUPPORTED: KindInfo(400, "SocialHub cannot publish to this platform yet", "Contact SocialHub support."),

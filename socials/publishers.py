@@ -22,7 +22,7 @@ from django.conf import settings
 from django.utils import timezone
 from twitter_text.extract_urls import extract_urls_with_indices
 
-from .error_kinds import ErrorKind
+from .error_kinds import NOT_CONNECTED, ErrorKind
 from .models import Account
 from .tokens import AccountUnusable, call_x
 from .x_client import XClient, XError
@@ -31,7 +31,6 @@ log = logging.getLogger(__name__)
 
 # The seed's answer when an account has only an app bearer token, word for word.
 APP_ONLY_MESSAGE = "Twitter posting requires OAuth 1.0a or OAuth 2.0 User Context authentication"
-NOT_CONNECTED_MESSAGE = "Twitter account not connected for this user"
 
 
 def app_only_details(text: str) -> dict:
@@ -226,7 +225,7 @@ class XPublisher:
         if account.token_type == Account.TokenType.BEARER:
             raise PublishError(ErrorKind.APP_ONLY, APP_ONLY_MESSAGE, details=app_only_details(text))
         if account.state == Account.State.DISCONNECTED:
-            raise PublishError(ErrorKind.NOT_CONNECTED, NOT_CONNECTED_MESSAGE)
+            raise PublishError(ErrorKind.NOT_CONNECTED, NOT_CONNECTED)
         if account.state == Account.State.RECONNECT_NEEDED:
             raise PublishError(ErrorKind.AUTH, account.state_message or "Reconnect your X account")
 

@@ -17,11 +17,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from posts.errors import NotAllowed
-from posts.models import Post, PostChannel
+from socialhub.errors import NotAllowed
 
 from . import tokens
 from .models import Account
+from .signals import account_connected, account_disconnected
 from .tokens import AccountUnusable, call_x, lock_account
 from .x_client import (
     AppBearerCredentials,
@@ -59,8 +59,6 @@ AUTHENTICATION = {
     Account.TokenType.OAUTH2_USER: "OAuth 2.0 User Context",
 }
 USER_FIELDS = "name,username,description,profile_image_url,public_metrics,verified,created_at"
-WAITING_STATES = (PostChannel.State.QUEUED, PostChannel.State.RETRY)
-HELD_KIND = "disconnected"
 
 
 # --- Who may do what.
@@ -148,7 +146,7 @@ def connect_account(
     account.last_refreshed_at = None
     account.save()
     if existing:
-        _release_held(account)
+        _connected(account)
     log.info("X account %s %s for user %s (%s)", account.pk, "reconnected" if existing else "connected",
              user.pk, token_type)
     return Connected(account=account, created=not existing)
@@ -238,7 +236,7 @@ def update_account(*, actor: User, account: Account, **changes) -> Account:
         locked.state, locked.state_message = Account.State.CONNECTED, ""
     locked.save()
     if new_tokens:
-        _release_held(locked)
+        _connected(locked)
     return locked
 
 
@@ -276,7 +274,7 @@ def disconnect_account(*, actor: User, account: Account) -> Disconnected:
         locked.state = Account.State.DISCONNECTED
         locked.state_message = f"Disconnected by {actor.username} on {timezone.now():%Y-%m-%d %H:%M} UTC."
         locked.save()
-        held = _hold_waiting(locked)
+        held = sum(count for _, count in account_disconnected.send(sender=Account, account=locked))
     # Outside the transaction: no row lock held during a network call.
     revoked = _revoke(revocable, client_id, client_secret) if revocable else None
     log.info("X account %s disconnected by %s; revoked=%s; %d channel(s) held", locked.pk, actor.pk, revoked, held)
@@ -300,34 +298,9 @@ def _revoke(revocable: list[tuple[str, str]], client_id: str, client_secret: str
     return ok
 
 
-def held_message(account: Account) -> str:
-    return f"Held: {account} was disconnected from SocialHub. Reconnect it and this post goes on."
-
-
-def _hold_waiting(account: Account) -> int:
-    return PostChannel.objects.filter(account=account, state__in=WAITING_STATES).update(
-        state=PostChannel.State.HELD,
-        last_error=held_message(account),
-        error_kind=HELD_KIND,
-        next_attempt_at=None,
-        updated_at=timezone.now(),
-    )
-
-
-def _release_held(account: Account) -> int:
-    """Queue again the channels held for this account; due approved posts go to the publisher."""
-    held = PostChannel.objects.filter(account=account, state=PostChannel.State.HELD)
-    post_ids = set(held.values_list("post_id", flat=True))
-    released = held.update(
-        state=PostChannel.State.QUEUED, last_error="", error_kind="", next_attempt_at=None,
-        updated_at=timezone.now(),
-    )
-    due = list(Post.objects.filter(pk__in=post_ids).due().values_list("pk", flat=True))
-    if due:
-        from django_q.tasks import async_task
-
-        transaction.on_commit(lambda: [async_task("posts.tasks.publish", pk) for pk in due])
-    return released
+def _connected(account: Account) -> int:
+    """Tell publishing the account works again (it releases the posts held for it)."""
+    return sum(count for _, count in account_connected.send(sender=Account, account=account))
 
 
 # --- Testing the connection.

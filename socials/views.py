@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 
 from allauth.socialaccount.adapter import get_adapter
 
-from posts.errors import NotAllowed
+from socialhub.errors import NotAllowed
 
 from . import services
 from .models import Account

@@ -8,6 +8,7 @@ from posts import errors
 from posts.models import Post, PostChannel
 from socials.models import Account
 from tests.conftest import GIF_BYTES, MP4_BYTES, PNG_BYTES, make_account, upload
+from socials.error_kinds import NOT_CONNECTED
 
 
 def field_errors(exc_info) -> dict:
@@ -54,21 +55,21 @@ def test_a_post_needs_at_least_one_channel(make_post):
 def test_channels_must_belong_to_the_client(make_post, bob_account):
     with pytest.raises(ValidationError) as exc:
         make_post(account_ids=[bob_account.pk])
-    assert field_errors(exc) == {"post_channels": [errors.NOT_CONNECTED]}
+    assert field_errors(exc) == {"post_channels": [NOT_CONNECTED]}
 
 
 def test_a_client_without_a_connected_account_gets_the_seeds_message(make_post, alice):
     gone = make_account(alice, "alice_old", state=Account.State.DISCONNECTED)
     with pytest.raises(ValidationError) as exc:
         make_post(account_ids=[gone.pk])
-    assert field_errors(exc) == {"post_channels": [errors.NOT_CONNECTED]}
+    assert field_errors(exc) == {"post_channels": [NOT_CONNECTED]}
 
 
 def test_a_read_only_account_cannot_be_the_only_channel(make_post, alice):
     reader = make_account(alice, "alice_reader", token_type=Account.TokenType.BEARER, access_token="app")
     with pytest.raises(ValidationError) as exc:
         make_post(account_ids=[reader.pk])
-    assert field_errors(exc) == {"post_channels": [errors.NOT_CONNECTED]}
+    assert field_errors(exc) == {"post_channels": [NOT_CONNECTED]}
 
 
 def test_schedule_in_the_past_is_refused(make_post):

@@ -1,9 +1,10 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from posts import errors, services
+from posts import services
 from posts.models import Post
 from tests.conftest import GIF_BYTES, PNG_BYTES, make_account, upload
+from socialhub.errors import InvalidState
 
 
 def test_editing_a_rejected_post_returns_it_to_pending(make_post, alice, rita):
@@ -18,7 +19,7 @@ def test_editing_a_rejected_post_returns_it_to_pending(make_post, alice, rita):
 def test_approved_post_cannot_be_edited(make_post, alice, rita):
     post = make_post()
     services.review_post(actor=alice, post=post, action=1)
-    with pytest.raises(errors.InvalidState):
+    with pytest.raises(InvalidState):
         services.edit_post(actor=rita, post=post, content="sneaky change")
     post.refresh_from_db()
     assert post.content == "Spring is here"

@@ -4,29 +4,18 @@ import json
 
 import pytest
 import requests
-import responses
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from posts.models import Post, TaskAssign
 from socials.models import Account
-from tests.conftest import PNG_BYTES, make_account, upload
+from tests.conftest import PNG_BYTES, X_API, make_account, upload
 
-API = "https://api.x.com"
+API = X_API
 URL = "/socials/publish/twitter"
 
 
-@pytest.fixture(autouse=True)
-def _fast(settings):
-    settings.X_API_URL = API
-    settings.X_WEB_URL = "https://x.com"
-    settings.PUBLISH_RECONCILE_DELAY_SECONDS = 0
-
-
-@pytest.fixture
-def x():
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        yield mock
+pytestmark = pytest.mark.usefixtures("x_api")
 
 
 def jwt_client(user) -> APIClient:

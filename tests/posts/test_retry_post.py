@@ -7,8 +7,9 @@ from django.contrib.admin.sites import site
 from django.test import RequestFactory
 from django.utils import timezone
 
-from posts import errors, publishing, services
+from posts import publishing, services
 from posts.models import Post, PostChannel
+from socialhub.errors import InvalidState, NotAllowed
 
 
 def failed_post(make_post, alice):
@@ -42,13 +43,13 @@ def test_the_client_or_staff_retry_a_failed_post_and_it_is_queued_again(
 @pytest.mark.parametrize("who", ["rita", "bob", "mallory"])
 def test_others_cannot_retry(who, request, make_post, alice):
     post = failed_post(make_post, alice)
-    with pytest.raises(errors.NotAllowed):
+    with pytest.raises(NotAllowed):
         services.retry_post(actor=request.getfixturevalue(who), post=post)
 
 
 def test_only_failed_posts_can_be_retried(make_post, alice):
     post = make_post()
-    with pytest.raises(errors.InvalidState):
+    with pytest.raises(InvalidState):
         services.retry_post(actor=alice, post=post)
 
 

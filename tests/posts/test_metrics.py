@@ -7,10 +7,10 @@ from django.utils import timezone
 from django_q.models import Schedule
 
 from posts.models import PostChannel
-from socials import analytics
+from posts import metrics
 from socials.models import Account
 
-from .conftest import API
+from tests.conftest import X_APP_API as API
 
 TWEETS_URL = f"{API}/2/tweets"
 
@@ -34,7 +34,7 @@ def test_published_posts_get_their_metrics_and_the_time_they_were_read(make_post
     channel = publish(make_post(), "11")
     x_tweets("11")
 
-    run = analytics.refresh_metrics()
+    run = metrics.refresh_metrics()
 
     channel.refresh_from_db()
     assert run.updated == 1
@@ -52,7 +52,7 @@ def test_ids_go_to_x_a_hundred_at_a_time(make_post, x_app):
         publish(post, str(i))
     x_tweets(*[str(i) for i in range(1, 101)])
     x_tweets("101")
-    assert analytics.refresh_metrics().updated == 101
+    assert metrics.refresh_metrics().updated == 101
     assert [len(c.request.params["ids"].split(",")) for c in responses.calls] == [100, 1]
 
 
@@ -62,7 +62,7 @@ def test_a_spent_budget_stops_the_run_and_the_rest_waits(make_post, x_app):
     for i, post in enumerate(posts, start=1):
         publish(post, str(i))
     x_tweets(*[str(i) for i in range(1, 101)], remaining="0")
-    run = analytics.refresh_metrics()
+    run = metrics.refresh_metrics()
     assert (run.updated, run.skipped, len(responses.calls)) == (100, 1, 1)
 
 
@@ -70,7 +70,7 @@ def test_a_spent_budget_stops_the_run_and_the_rest_waits(make_post, x_app):
 def test_a_429_skips_the_account_without_failing(make_post, x_app):
     channel = publish(make_post(), "11")
     responses.get(TWEETS_URL, status=429, json={"title": "Too Many Requests"})
-    run = analytics.refresh_metrics()
+    run = metrics.refresh_metrics()
     channel.refresh_from_db()
     assert (run.updated, run.skipped, channel.metrics_updated_at) == (0, 1, None)
 
@@ -78,14 +78,14 @@ def test_a_429_skips_the_account_without_failing(make_post, x_app):
 @responses.activate
 def test_fresh_metrics_are_not_read_again(make_post, x_app):
     publish(make_post(), "11", metrics_updated_at=timezone.now() - dt.timedelta(minutes=5))
-    assert analytics.refresh_metrics().updated == 0 and not responses.calls
+    assert metrics.refresh_metrics().updated == 0 and not responses.calls
 
 
 @responses.activate
 def test_a_deleted_tweet_is_marked_unavailable(make_post, x_app):
     channel = publish(make_post(), "11", metrics={"likes": 4})
     responses.get(TWEETS_URL, json={"errors": [{"value": "11", "title": "Not Found Error"}]})
-    analytics.refresh_metrics()
+    metrics.refresh_metrics()
     channel.refresh_from_db()
     assert channel.metrics == {"likes": 4, "unavailable": True} and channel.metrics_updated_at
 
@@ -95,14 +95,14 @@ def test_a_disconnected_accounts_posts_are_read_with_the_app_token(make_post, al
     channel = publish(make_post(), "11")
     Account.objects.filter(pk=alice_account.pk).update(state="disconnected", oauth2_access_token="")
     x_tweets("11")
-    analytics.refresh_metrics()
+    metrics.refresh_metrics()
     assert responses.calls[0].request.headers["Authorization"] == "Bearer app-bearer"
     channel.refresh_from_db()
     assert channel.metrics["impressions"] == 111
 
 
 def test_the_job_runs_every_hour_from_django_q2(db):
-    schedule = Schedule.objects.get(func="socials.tasks.refresh_metrics")
+    schedule = Schedule.objects.get(func="posts.tasks.refresh_metrics")
     assert (schedule.schedule_type, schedule.minutes, schedule.repeats) == (Schedule.MINUTES, 60, -1)
 
 
@@ -113,7 +113,7 @@ def test_metrics_show_in_the_admin_and_in_the_page_snippet(client, sam, make_pos
     post = make_post()
     channel = publish(post, "11")
     x_tweets("11")
-    analytics.refresh_metrics()
+    metrics.refresh_metrics()
     client.force_login(sam)
     page = client.get(f"/admin/posts/post/{post.pk}/change/").content.decode()
     assert "&quot;impressions&quot;: 111" in page
@@ -127,6 +127,6 @@ def test_without_any_usable_token_the_posts_wait_for_the_next_run(make_post, ali
     settings.TWITTER_BEARER_TOKEN = ""
     channel = publish(make_post(), "11")
     Account.objects.filter(pk=alice_account.pk).update(state="disconnected", oauth2_access_token="")
-    assert analytics.refresh_metrics().skipped == 1 and not responses.calls
+    assert metrics.refresh_metrics().skipped == 1 and not responses.calls
     channel.refresh_from_db()
     assert channel.metrics_updated_at is None

@@ -1,7 +1,7 @@
 """Public metrics of published posts, read from X in batches within its rate limits.
 
-A django-q2 schedule (socials/migrations/0002_metrics_schedule.py) runs `refresh_metrics` every
-hour. Each account's tweets are read with that account's own token (per-user rate limits), 100
+A django-q2 schedule (socials/migrations/0003_metrics_task_in_posts.py) runs
+`posts.tasks.refresh_metrics` every hour. Each account's tweets are read with that account's own token (per-user rate limits), 100
 ids per request; an account that is not usable is read with the app bearer token when there is one.
 A 429, or a budget reported spent, stops that token for this run; the next run carries on with the
 stalest channels first.
@@ -16,11 +16,12 @@ from django.conf import settings
 from django.db.models import F, Q
 from django.utils import timezone
 
-from posts.models import PostChannel
+from socials.error_kinds import ErrorKind
+from socials.models import Account
+from socials.tokens import AccountUnusable, call_x
+from socials.x_client import TWEETS_PER_LOOKUP, AppBearerCredentials, XClient, XError
 
-from .models import Account
-from .tokens import AccountUnusable, call_x
-from .x_client import TWEETS_PER_LOOKUP, AppBearerCredentials, XClient, XError
+from .models import PostChannel
 
 log = logging.getLogger(__name__)
 
@@ -93,7 +94,7 @@ def _refresh_account(account: Account, channels: list[PostChannel], *, use_app: 
         except (XError, AccountUnusable) as exc:
             run.skipped += len(channels) - start
             log.warning("X metrics for account %s not read: %s", account.pk, getattr(exc, "kind", exc))
-            if isinstance(exc, XError) and exc.kind == "rate_limited":
+            if isinstance(exc, XError) and exc.kind == ErrorKind.RATE_LIMITED:
                 raise _Spent from exc
             return
         by_id = {str(t.get("id")): t for t in tweets}
