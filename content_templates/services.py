@@ -35,7 +35,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from posts import errors
-from posts.media import CheckedMedia, check_media
+from posts.editing import UNSET, check_mix, clean_media, delete_files_on_commit, remove_media, renumber, save_media
 from posts.models import TaskAssign
 from posts.text import (
     MAX_WEIGHTED_LENGTH, HashtagError, cashtag_problem, compose_text, normalize_hashtags, weighted_length,
@@ -312,26 +312,6 @@ def can_manage_template(user: User, template: ContentTemplate) -> bool:
     return user.is_reseller and template.owner_id == user.pk
 
 
-def _clean_media(media_files, alt_texts) -> list[CheckedMedia]:
-    try:
-        return check_media(list(media_files or []), alt_texts)
-    except ValidationError as exc:
-        raise ValidationError({"media": exc.messages}) from exc
-
-
-def _save_media(template: ContentTemplate, media: list[CheckedMedia], start: int = 0) -> None:
-    for order, item in enumerate(media, start=start):
-        TemplateMedia.objects.create(
-            template=template, file=item.file, kind=item.kind, mime_type=item.mime_type,
-            size=item.size, alt_text=item.alt_text, order=order,
-        )
-
-
-def _delete_files_on_commit(media) -> None:
-    files = [(m.file.storage, m.file.name) for m in media if m.file]
-    transaction.on_commit(lambda: [storage.delete(name) for storage, name in files])
-
-
 @transaction.atomic
 def create_template(
     *,
@@ -355,14 +335,11 @@ def create_template(
         hashtags=hashtags or [], custom_placeholders=custom_placeholders or [], created_by=actor,
     )
     clean_template_fields(template)
-    media = _clean_media(media_files, alt_texts)
+    media = clean_media(media_files, alt_texts)
     template.save()
-    _save_media(template, media)
+    save_media(TemplateMedia, media, template=template)
     log.info("Template %s created by %s (shared: %s)", template.pk, actor.pk, shared)
     return template
-
-
-_UNSET = object()
 
 
 @transaction.atomic
@@ -370,10 +347,10 @@ def update_template(
     *,
     actor: User,
     template: ContentTemplate,
-    name=_UNSET,
-    text=_UNSET,
-    hashtags=_UNSET,
-    custom_placeholders=_UNSET,
+    name=UNSET,
+    text=UNSET,
+    hashtags=UNSET,
+    custom_placeholders=UNSET,
     media_files: Sequence = (),
     alt_texts: Sequence[str] = (),
     remove_media_ids: Sequence[int] = (),
@@ -384,24 +361,17 @@ def update_template(
         raise NotAllowed("You cannot change this template.")
     for attr, value in (("name", name), ("text", text), ("hashtags", hashtags),
                         ("custom_placeholders", custom_placeholders)):
-        if value is not _UNSET:
+        if value is not UNSET:
             setattr(template, attr, value if value is not None else ([] if attr in ("hashtags", "custom_placeholders") else ""))
     clean_template_fields(template)
     if remove_media_ids:
-        removed = list(template.media.filter(pk__in=remove_media_ids))
-        template.media.filter(pk__in=[m.pk for m in removed]).delete()
-        _delete_files_on_commit(removed)
+        remove_media(template.media.filter(pk__in=remove_media_ids))
     kept = list(template.media.all())
-    new_media = _clean_media(media_files, alt_texts)
+    new_media = clean_media(media_files, alt_texts)
     if new_media:
-        try:
-            check_media([m.file for m in kept] + [m.file for m in new_media])  # the mix as a whole
-        except ValidationError as exc:
-            raise ValidationError({"media": exc.messages}) from exc
-        _save_media(template, new_media, start=len(kept))
-    for order, item in enumerate(template.media.all()):
-        if item.order != order:
-            TemplateMedia.objects.filter(pk=item.pk).update(order=order)
+        check_mix(kept, new_media)
+        save_media(TemplateMedia, new_media, start=len(kept), template=template)
+    renumber(template.media.all())
     template.save()
     return template
 
@@ -414,7 +384,7 @@ def delete_template(*, actor: User, template: ContentTemplate) -> None:
         raise NotAllowed("You cannot delete this template.")
     media = list(template.media.all())
     template.delete()
-    _delete_files_on_commit(media)
+    delete_files_on_commit(media)
     log.info("Template %s deleted by %s", template.pk, actor.pk)
 
 

@@ -16,17 +16,18 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 
 from accounts.models import User
+from socialhub.errors import InvalidState, NotAllowed
+from socials.error_kinds import NOT_CONNECTED
 from socials.models import Account
 from socials.publishers import publisher_for
 
 from . import errors, publishing, signals
+from .editing import UNSET, check_mix, clean_media, delete_files_on_commit, remove_media, renumber, save_media
 from .media import CheckedMedia, check_media
 from .models import MAX_PARTS, Post, PostChannel, PostMedia, PostPart, ReviewEvent, TaskAssign
 from .text import (
     MAX_WEIGHTED_LENGTH, HashtagError, cashtag_problem, compose_text, normalize_hashtags, weighted_length,
 )
-from socialhub.errors import InvalidState, NotAllowed
-from socials.error_kinds import NOT_CONNECTED
 
 log = logging.getLogger(__name__)
 
@@ -112,13 +113,6 @@ def _clean_schedule(schedule_at: datetime | None) -> datetime | None:
     return schedule_at
 
 
-def _clean_media(media_files, alt_texts) -> list[CheckedMedia]:
-    try:
-        return check_media(list(media_files or []), alt_texts)
-    except ValidationError as exc:
-        raise ValidationError({"media": exc.messages}) from exc
-
-
 def _check_quota(client_id: int, media: list[CheckedMedia]) -> None:
     """Refuse media that would take the client's posts past MEDIA_QUOTA_PER_CLIENT."""
     adding = sum(item.size for item in media)
@@ -138,17 +132,7 @@ def _check_quota(client_id: int, media: list[CheckedMedia]) -> None:
 
 def _save_media(post: Post | None, media: list[CheckedMedia], *, part: PostPart | None = None, start: int = 0) -> None:
     _check_quota((post or part.post).task.user_id, media)
-    for order, item in enumerate(media, start=start):
-        PostMedia.objects.create(
-            post=None if part else post,
-            part=part,
-            file=item.file,
-            kind=item.kind,
-            mime_type=item.mime_type,
-            size=item.size,
-            alt_text=item.alt_text,
-            order=order,
-        )
+    save_media(PostMedia, media, start=start, post=None if part else post, part=part)
 
 
 # --- Threads: part 1 is the post itself; parts 2..n are PostParts.
@@ -223,6 +207,7 @@ def _save_parts(post: Post, parts: list[_Part]) -> None:
     if unknown:
         raise ValidationError({"parts": [f"Part id {pk} is not a part of this post." for pk in unknown]})
     kept = {p.id for p in parts if p.id is not None}
+    remove_media(PostMedia.objects.filter(part__post=post).exclude(part__in=kept))
     post.parts.exclude(pk__in=kept).delete()
     for part in parts:  # out of the way first: (post, position) is unique
         if part.id is not None:
@@ -237,14 +222,13 @@ def _save_parts(post: Post, parts: list[_Part]) -> None:
             row.position, row.content = part.position, part.content
             row.save(update_fields=["position", "content"])
             if part.remove_media_ids:
-                row.media.filter(pk__in=part.remove_media_ids).delete()
+                remove_media(row.media.filter(pk__in=part.remove_media_ids))
             kept_media = list(row.media.all())
-        if kept_media and part.media:
-            try:
-                check_media([m.file for m in kept_media] + [m.file for m in part.media])
-            except ValidationError as exc:
-                problems.extend(f"Part {part.position}: {m}" for m in exc.messages)
-                continue
+        try:
+            check_mix(kept_media, part.media)
+        except ValidationError as exc:
+            problems.extend(f"Part {part.position}: {m}" for m in exc.messages)
+            continue
         _save_media(post, part.media, part=row, start=len(kept_media))
         if not row.content and not row.media.exists():
             problems.append(f"Part {part.position} is empty: write some text or attach media.")
@@ -287,7 +271,7 @@ def create_post(
         raise NotAllowed("You can write posts only for the clients of your own tasks.")
     content, media_files, alt_texts, later = _split_parts(parts, content, media_files, alt_texts)
     content, tags = _clean_text(content, hashtags)
-    media = _clean_media(media_files, alt_texts)
+    media = clean_media(media_files, alt_texts)
     if not content and not tags and not media:
         raise ValidationError({"content": ["Write some text or attach media."]})
     later_parts = _clean_parts(later)
@@ -305,25 +289,35 @@ def create_post(
     return post
 
 
+SENT_STATES = (PostChannel.State.SENDING, PostChannel.State.UNKNOWN, PostChannel.State.PUBLISHED)
+
+
+def is_sent(post: Post) -> bool:
+    """Whether any of the post's channels has gone out to X, or may have: sending, outcome
+    unknown, published, or a thread with a part on X. Uses prefetched channels when there."""
+    if post.status in (Post.Status.PROCESSING, Post.Status.PUBLISHED):
+        return True
+    return any(c.state in SENT_STATES or c.remote_id for c in post.channels.all())
+
+
+def can_delete(user: User, post: Post) -> bool:
+    """Its writer (or staff), while nothing of it went out to X."""
+    return can_edit(user, post) and not is_sent(post)
+
+
 @transaction.atomic
 def delete_post(*, actor: User, post: Post) -> None:
     """Delete a post that has not gone out to X, with its media files. Raises NotAllowed or InvalidState."""
     post = Post.objects.select_for_update().select_related("task").get(pk=post.pk)
     if not can_edit(actor, post):
         raise NotAllowed("You cannot delete this post.")
-    sent = post.channels.filter(
-        Q(state__in=[PostChannel.State.SENDING, PostChannel.State.UNKNOWN, PostChannel.State.PUBLISHED])
-        | ~Q(remote_id="")  # a thread that failed after its first part is partly on X
-    ).exists()
-    if post.status in (Post.Status.PROCESSING, Post.Status.PUBLISHED) or sent:
+    if is_sent(post):
         raise InvalidState(
             f"A post that is {post.get_status_display().lower()} or already sent to X cannot be deleted."
         )
     media = [*post.media.all(), *PostMedia.objects.filter(part__post=post)]
-    files = [(m.file.storage, m.file.name) for m in media if m.file]
     post.delete()
-    # The rows go with the transaction; the files only once it has committed.
-    transaction.on_commit(lambda: [storage.delete(name) for storage, name in files])
+    delete_files_on_commit(media)  # the rows go with the transaction; the files once it commits
     log.info("Post %s deleted by %s", post.pk, actor.pk)
 
 
@@ -405,22 +399,19 @@ def delete_task(*, actor: User, task: TaskAssign) -> None:
     task.delete()
 
 
-_UNSET = object()
-
-
 @transaction.atomic
 def edit_post(
     *,
     actor: User,
     post: Post,
-    content=_UNSET,
-    hashtags=_UNSET,
-    account_ids=_UNSET,
-    schedule_at=_UNSET,
+    content=UNSET,
+    hashtags=UNSET,
+    account_ids=UNSET,
+    schedule_at=UNSET,
     media_files=None,
     alt_texts: Sequence[str] = (),
     remove_media_ids: Sequence[int] = (),
-    parts=_UNSET,
+    parts=UNSET,
 ) -> Post:
     """Change a pending or rejected post; a rejected post goes back to pending review.
 
@@ -439,31 +430,30 @@ def edit_post(
             f"A post that is {post.get_status_display().lower()} cannot be edited."
         )
     later_parts = None
-    if parts is not _UNSET:
+    if parts is not UNSET:
         if parts:
             content, media_files, alt_texts, later = _split_parts(
-                parts, "" if content is _UNSET else content, media_files, alt_texts
+                parts, "" if content is UNSET else content, media_files, alt_texts
             )
             remove_media_ids = [*remove_media_ids, *(parts[0].get("remove_media_ids") or [])]
         else:
             later = []
         later_parts = _clean_parts(later)
-    new_content = post.content if content is _UNSET else content
-    new_tags = post.hashtags if hashtags is _UNSET else hashtags
+    new_content = post.content if content is UNSET else content
+    new_tags = post.hashtags if hashtags is UNSET else hashtags
     post.content, post.hashtags = _clean_text(new_content, new_tags)
-    if account_ids is not _UNSET:
+    if account_ids is not UNSET:
         _set_channels(post, _clean_accounts(post.task, account_ids))
-    if schedule_at is not _UNSET:
+    if schedule_at is not UNSET:
         post.schedule_at = _clean_schedule(schedule_at)
     if remove_media_ids:
-        post.media.filter(pk__in=remove_media_ids).delete()
+        remove_media(post.media.filter(pk__in=remove_media_ids))
     kept = list(post.media.all())
-    new_media = _clean_media(media_files, alt_texts)
+    new_media = clean_media(media_files, alt_texts)
     if new_media:
-        check_media([m.file for m in kept] + [m.file for m in new_media])  # the mix as a whole
-        _save_media(post, new_media)
-        for order, item in enumerate(post.media.all()):
-            PostMedia.objects.filter(pk=item.pk).update(order=order)
+        check_mix(kept, new_media)
+        _save_media(post, new_media, start=len(kept))
+    renumber(post.media.all())
     if not post.content and not post.hashtags and not post.media.exists():
         raise ValidationError({"content": ["Write some text or attach media."]})
     if later_parts is not None:
@@ -591,7 +581,7 @@ def publish_now(
     if not client.is_authenticated or not client.is_client:
         raise NotAllowed("Only a client publishes directly, on their own X account.")
     content, tags = _clean_text(content, hashtags)
-    media = _clean_media(media_files, alt_texts)
+    media = clean_media(media_files, alt_texts)
     if not content and not tags and not media:
         raise ValidationError({"content": ["Write some text or attach media."]})
     account = _direct_account(client, account_id)

@@ -49,3 +49,23 @@ def test_edit_adds_and_removes_media_keeping_the_mix_valid(make_post, rita):
         actor=rita, post=post, media_files=[upload("b.gif", GIF_BYTES)], remove_media_ids=[first.pk]
     )
     assert [m.kind for m in post.media.all()] == ["gif"]
+
+
+def test_media_removed_in_an_edit_leave_storage_once_committed(make_post, rita, django_capture_on_commit_callbacks):
+    post = make_post(media_files=[upload("a.png", PNG_BYTES), upload("b.png", PNG_BYTES)])
+    first, second = post.media.all()
+    storage, name = first.file.storage, first.file.name
+    with django_capture_on_commit_callbacks(execute=True):
+        services.edit_post(actor=rita, post=post, remove_media_ids=[first.pk])
+    assert not storage.exists(name)
+    assert [(m.pk, m.order) for m in post.media.all()] == [(second.pk, 0)]
+
+
+def test_a_thread_part_removed_in_an_edit_takes_its_files_with_it(make_post, rita, django_capture_on_commit_callbacks):
+    post = make_post(content="", parts=[{"content": "One"}, {"content": "Two", "media_files": [upload("a.png", PNG_BYTES)]}])
+    media = post.parts.get().media.get()
+    storage, name = media.file.storage, media.file.name
+    with django_capture_on_commit_callbacks(execute=True):
+        services.edit_post(actor=rita, post=post, parts=[{"content": "One"}])
+    assert not post.parts.exists()
+    assert not storage.exists(name)
