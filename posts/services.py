@@ -5,7 +5,7 @@ Services take keyword-only arguments, write inside a transaction, and raise doma
 """
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -503,6 +503,40 @@ def review_post(*, actor: User, post: Post, action: int, feedback: str = "", ver
     if action == ReviewEvent.Action.APPROVE:
         publishing.hand_over(post)
     return post
+
+
+@dataclass
+class Outcome:
+    """What a service did to several objects: those it went through for, and why the others not."""
+
+    done: list = field(default_factory=list)
+    refused: list[tuple[object, str]] = field(default_factory=list)
+
+
+def for_each(objects, action: Callable[[object], object]) -> Outcome:
+    """Run a service on each object, each in its own transaction: a refusal (NotAllowed,
+    InvalidState, ValidationError) stops only that one. The bulk doors (the inbox, the admin) use it."""
+    outcome = Outcome()
+    for obj in objects:
+        try:
+            action(obj)
+        except (NotAllowed, InvalidState) as exc:
+            outcome.refused.append((obj, str(exc)))
+        except ValidationError as exc:
+            outcome.refused.append((obj, " ".join(exc.messages)))
+        else:
+            outcome.done.append(obj)
+    return outcome
+
+
+def review_posts(
+    *, actor: User, posts, action: int, feedback: str = "", version_of: Callable[[Post], int | None]
+) -> Outcome:
+    """Review several posts alike, each as the version its reviewer was shown (`version_of`)."""
+    return for_each(
+        posts,
+        lambda post: review_post(actor=actor, post=post, action=action, feedback=feedback, version=version_of(post)),
+    )
 
 
 @transaction.atomic

@@ -286,10 +286,44 @@ def detail(request, pk: int, review_form=None, status: int = 400):
             "reviews": reviews,
             "can_edit": services.can_edit(request.user, post) and post.is_editable,
             "can_review": can_review,
+            "can_retry": services.can_retry(request.user, post) and post.status == Post.Status.FAILED,
+            "can_delete": services.can_delete(request.user, post),
             "review_form": review_form or ReviewForm(),
         },
         status=status if review_form is not None else 200,
     )
+
+
+@login_required
+@require_POST
+def retry(request, pk: int):
+    """Send a failed post again (its client or staff): services.retry_post."""
+    post = _post_for(request, pk)
+    try:
+        services.retry_post(actor=request.user, post=post)
+    except NotAllowed as exc:
+        raise Http404(str(exc)) from exc
+    except InvalidState as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Post queued for publishing again.")
+    return redirect(post_url(post))
+
+
+@login_required
+@require_POST
+def delete(request, pk: int):
+    """Delete a post that has not gone out to X (its writer or staff): services.delete_post."""
+    post = _post_for(request, pk)
+    try:
+        services.delete_post(actor=request.user, post=post)
+    except NotAllowed as exc:
+        raise Http404(str(exc)) from exc
+    except InvalidState as exc:
+        messages.error(request, str(exc))
+        return redirect(post_url(post))
+    messages.success(request, "Post deleted.")
+    return redirect("posts:dashboard")
 
 
 @login_required
@@ -379,19 +413,14 @@ def bulk_review(request):
     if action == ReviewEvent.Action.REJECT and not feedback.strip():
         messages.error(request, "Say why the posts are rejected, so they can be fixed.")
         return redirect("posts:inbox")
-    done = 0
-    for post in form.cleaned_data["posts"]:
-        try:
-            services.review_post(
-                actor=request.user, post=post, action=action, feedback=feedback, version=form.version_of(post)
-            )
-            done += 1
-        except (NotAllowed, InvalidState) as exc:
-            messages.warning(request, f"Post {post.pk}: {exc}")
-        except ValidationError as exc:
-            messages.warning(request, f"Post {post.pk}: {' '.join(exc.messages)}")
-    if done:
-        messages.success(request, _review_message(action, done))
+    outcome = services.review_posts(
+        actor=request.user, posts=form.cleaned_data["posts"], action=action, feedback=feedback,
+        version_of=form.version_of,
+    )
+    for post, reason in outcome.refused:
+        messages.warning(request, f"Post {post.pk}: {reason}")
+    if outcome.done:
+        messages.success(request, _review_message(action, len(outcome.done)))
     return redirect("posts:inbox")
 
 
