@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from .error_kinds import ErrorKind
 from .models import Account
 from .signals import account_needs_reconnect
 from .x_client import (
@@ -131,7 +132,7 @@ def refresh(account: Account, *, force: bool = False) -> Account:
                     token_url=token_url(),
                 )
             except XError as exc:
-                if exc.kind != "refresh_invalid":
+                if exc.kind != ErrorKind.REFRESH_INVALID:
                     log.warning("Refreshing X account %s failed, will retry: %s", locked.pk, exc.kind)
                     raise
             else:
@@ -172,31 +173,23 @@ def client_for(account: Account, *, timeout: tuple[float, float] | None = None) 
 
 def call_x(account: Account, call: Callable[[XClient], T], *, timeout: tuple[float, float] | None = None) -> T:
     """Run `call` with the account's client. On a 401 with OAuth 2.0, refresh and try again (at
-    most REFRESHES_PER_CALL times); a 401 that survives that (or any 401 with OAuth 1.0a) marks
-    the account "reconnect needed".
+    most REFRESHES_PER_CALL times: a fresh token can be refused too, when X revokes it or clocks
+    drift); a 401 that survives that (or any 401 without a refresh token) marks the account
+    "reconnect needed". A refused refresh decides that at once (refresh()).
 
     Raises XError or AccountUnusable. Safe for POSTs: X answers 401 before doing anything.
     """
-    with client_for(account, timeout=timeout) as client:
-        try:
-            return call(client)
-        except XError as exc:
-            if exc.kind != "auth":
-                raise
-            if account.token_type != Account.TokenType.OAUTH2_USER or not account.oauth2_refresh_token:
-                mark_reconnect_needed(account, exc.user_message)
-                raise
-    # A fresh token can expire too (X revokes, clocks drift): one more refresh before deciding
-    # the account needs reconnecting. A refused refresh decides that at once (refresh()).
-    for attempt in range(REFRESHES_PER_CALL):
-        account = refresh(account, force=True)
-        with _client(account, timeout) as client:
+    for refreshes in range(REFRESHES_PER_CALL + 1):
+        if refreshes:
+            account = refresh(account, force=True)
+        with _client(account, timeout) if refreshes else client_for(account, timeout=timeout) as client:
             try:
                 return call(client)
             except XError as exc:
-                if exc.kind != "auth":
+                if exc.kind != ErrorKind.AUTH:
                     raise
-                if attempt == REFRESHES_PER_CALL - 1:
+                refreshable = account.token_type == Account.TokenType.OAUTH2_USER and account.oauth2_refresh_token
+                if not refreshable or refreshes == REFRESHES_PER_CALL:
                     mark_reconnect_needed(account, exc.user_message)
                     raise
     raise AssertionError("unreachable")
