@@ -81,12 +81,6 @@ class PostQuerySet(models.QuerySet):
             return self.filter(task__reseller=user)
         return self.filter(task__user=user)
 
-    def for_reseller(self, user):
-        return self.filter(task__reseller=user)
-
-    def for_client(self, user):
-        return self.filter(task__user=user)
-
     def pending(self):
         return self.filter(status=Post.Status.PENDING)
 

@@ -59,13 +59,9 @@ LOST_NOT_FOUND = ErrorKind.LOST_NOT_FOUND
 MEDIA_MARGIN = dt.timedelta(minutes=10)
 
 
-def _seconds(name: str, default: float) -> dt.timedelta:
-    return dt.timedelta(seconds=float(getattr(settings, name, default)))
-
-
 def lease() -> dt.timedelta:
     """How long a sending channel belongs to its worker without a heartbeat."""
-    return _seconds("PUBLISH_LEASE_SECONDS", 90)
+    return dt.timedelta(seconds=settings.PUBLISH_LEASE_SECONDS)
 
 
 # --- Handing over ---------------------------------------------------------------------------
@@ -161,7 +157,7 @@ def enqueue_publish(post_id: int, *, on_commit: bool = False) -> None:
 
 def batch_size() -> int:
     """How many due posts one worker task takes (the dispatcher's batches)."""
-    return max(1, int(getattr(settings, "PUBLISH_BATCH_SIZE", 16)))
+    return max(1, settings.PUBLISH_BATCH_SIZE)
 
 
 def enqueue_publish_many(post_ids: Sequence[int]) -> None:
@@ -206,9 +202,6 @@ class _Lease:
             raise LeaseLost(f"channel {self.channel.pk}")
         self.token = self.channel.claimed_at = now
         self.last_beat = time.monotonic()
-
-    def mine(self):
-        return PostChannel.objects.filter(pk=self.channel.pk, state=State.SENDING, claimed_at=self.token)
 
 
 @dataclass
@@ -325,7 +318,7 @@ def publish_posts(*, post_ids: Sequence[int], threads: int | None = None) -> Non
     one post. A post that raises is logged and left to the dispatcher (its channel stays queued,
     or "sending" until its lease runs out). Call it outside any transaction.
     """
-    threads = max(1, int(threads or getattr(settings, "PUBLISH_THREADS", 8)))
+    threads = max(1, threads or settings.PUBLISH_THREADS)
     ids = []
     for post_id in post_ids:
         try:
@@ -499,7 +492,7 @@ def _resolve(
     `doubted`: an earlier attempt at this part has an unknown outcome, so a duplicate is likely ours."""
     if exc.outcome_unknown:
         log.warning("Channel %s%s: outcome unknown (%s); reading the account's tweets", channel.pk, where, exc.kind)
-        time.sleep(_seconds("PUBLISH_RECONCILE_DELAY_SECONDS", 3).total_seconds())
+        time.sleep(settings.PUBLISH_RECONCILE_DELAY_SECONDS)
     try:
         held.beat(force=True)
         found = publisher.find(channel.account, text=text, since=channel.first_attempt_at, reply_to=reply_to or None)
@@ -632,9 +625,7 @@ def _published(channel: PostChannel, result: Published | None, *, how: str = "")
 
 def backoff(attempts: int) -> dt.timedelta:
     """Exponential, capped, with a little jitter so retries of many posts do not collide."""
-    base = float(getattr(settings, "PUBLISH_RETRY_BASE_SECONDS", 30))
-    cap = float(getattr(settings, "PUBLISH_RETRY_MAX_SECONDS", 900))
-    delay = min(cap, base * 2 ** max(attempts - 1, 0))
+    delay = min(settings.PUBLISH_RETRY_MAX_SECONDS, settings.PUBLISH_RETRY_BASE_SECONDS * 2 ** max(attempts - 1, 0))
     return dt.timedelta(seconds=delay * random.uniform(1.0, 1.1))
 
 
@@ -646,14 +637,13 @@ def _failed(channel: PostChannel, exc: PublishError, *, unresolved: bool = False
     # a retry failing for another passing reason must not forget that.
     in_doubt = exc.kind == LOST_NOT_FOUND or (channel.error_kind == LOST_NOT_FOUND and not exc.permanent)
     unknown = unresolved or exc.outcome_unknown
-    max_attempts = int(getattr(settings, "PUBLISH_MAX_ATTEMPTS", 5))
-    deadline = (channel.first_attempt_at or now) + _seconds("PUBLISH_DEADLINE_SECONDS", 2 * 3600)
+    deadline = (channel.first_attempt_at or now) + dt.timedelta(seconds=settings.PUBLISH_DEADLINE_SECONDS)
     retry_at = max(exc.retry_at + dt.timedelta(seconds=1), now) if exc.retry_at else now + backoff(channel.attempts)
     message = exc.user_message
     kind = exc.kind
     # Waiting out X's rate limit is X's doing, not a failed try: it spends no attempt.
     waiting = exc.kind == ErrorKind.RATE_LIMITED and exc.retry_at is not None
-    if exc.permanent or (channel.attempts >= max_attempts and not waiting) or retry_at > deadline:
+    if exc.permanent or (channel.attempts >= settings.PUBLISH_MAX_ATTEMPTS and not waiting) or retry_at > deadline:
         state = State.FAILED
         if unknown or in_doubt:
             # Given up without knowing: a later retry must read X first (see hand_over).

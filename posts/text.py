@@ -81,6 +81,3 @@ def cashtag_problem(text: str) -> str:
         f"this text has {len(found)}: {', '.join(found)}. Keep one."
     )
 
-
-def is_within_limit(text: str) -> bool:
-    return weighted_length(text) <= MAX_WEIGHTED_LENGTH

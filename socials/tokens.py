@@ -158,9 +158,7 @@ def refresh(account: Account, *, force: bool = False) -> Account:
 
 
 def _client(account: Account, timeout: tuple[float, float] | None) -> XClient:
-    timeout = timeout or getattr(settings, "X_TIMEOUT", None)
-    options = {"timeout": tuple(timeout)} if timeout else {}
-    return XClient(credentials_for(account), api_url=settings.X_API_URL, **options)
+    return XClient(credentials_for(account), api_url=settings.X_API_URL, timeout=tuple(timeout or settings.X_TIMEOUT))
 
 
 def client_for(account: Account, *, timeout: tuple[float, float] | None = None) -> XClient:
