@@ -51,7 +51,7 @@ def post_payload(post, *, review=None, with_channels: bool = False) -> dict:
         data["channels"] = [
             {
                 "account": str(channel.account),
-                "state": channel.state,
+                "state": channel.public_state,
                 "url": channel.remote_url,
                 "error": channel.last_error,
             }

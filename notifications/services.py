@@ -109,10 +109,9 @@ def build_digest(user: User, items: Iterable[PendingNotification]) -> EmailMulti
         if kind in by_kind
     ]
     total = sum(len(g["items"]) for g in groups)
-    subject = (
-        f"SocialHub: {groups[0]['heading']}" if len(groups) == 1 else f"SocialHub: {total} updates"
-    )
-    context = {"user": user, "groups": groups, "settings_url": settings_url(), "subject": subject}
+    site = settings.SITE_NAME
+    subject = f"{site}: {groups[0]['heading']}" if len(groups) == 1 else f"{site}: {total} updates"
+    context = {"user": user, "groups": groups, "settings_url": settings_url(), "subject": subject, "site_name": site}
     message = EmailMultiAlternatives(
         subject=subject,
         body=render_to_string("notifications/email/digest.txt", context),

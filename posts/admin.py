@@ -28,6 +28,26 @@ class ScheduledFilter(admin.SimpleListFilter):
         return queryset
 
 
+class ResellerFilter(admin.RelatedOnlyFieldListFilter):
+    """By reseller. A client's own "published directly" task has none: that choice is named, and
+    offered only when such tasks exist (not a bare "-" on every list)."""
+
+    def __init__(self, field, request, params, model, model_admin, field_path):
+        super().__init__(field, request, params, model, model_admin, field_path)
+        self.empty_value_display = "None (the client posted directly)"
+        self._has_empty = model._default_manager.filter(**{f"{field_path}__isnull": True}).exists()
+
+    @property
+    def include_empty_choice(self) -> bool:
+        return self._has_empty
+
+
+class ClientFilter(admin.RelatedOnlyFieldListFilter):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.title = "client"
+
+
 class ChannelInline(admin.TabularInline):
     model = PostChannel
     extra = 0
@@ -192,8 +212,7 @@ class DeletesThroughService:
 @admin.register(Post)
 class PostAdmin(DeletesThroughService, admin.ModelAdmin):
     list_display = ["id", "__str__", "status", "client", "reseller", "schedule_at", "created_at"]
-    list_filter = ["status", ("task__reseller", admin.RelatedOnlyFieldListFilter),
-                   ("task__user", admin.RelatedOnlyFieldListFilter), ScheduledFilter]
+    list_filter = ["status", ("task__reseller", ResellerFilter), ("task__user", ClientFilter), ScheduledFilter]
     search_fields = ["content", "task__title", "task__user__username", "task__reseller__username"]
     list_select_related = ["task__user", "task__reseller"]
     fields = ["task", "content", "hashtags", "schedule_at", "status", "version", "feedback", "created_by",
@@ -264,7 +283,7 @@ def delete_tasks(modeladmin, request, queryset):
 class TaskAssignAdmin(DeletesThroughService, admin.ModelAdmin):
     form = TaskAssignForm
     list_display = ["title", "user", "reseller", "created_at"]
-    list_filter = [("reseller", admin.RelatedOnlyFieldListFilter)]
+    list_filter = [("reseller", ResellerFilter), ("user", ClientFilter)]
     search_fields = ["title", "user__username", "reseller__username"]
     list_select_related = ["user", "reseller"]
     actions = [delete_tasks]

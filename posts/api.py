@@ -85,7 +85,7 @@ class ReviewPostView(APIView):
 
     @extend_schema(
         operation_id="post_review",
-        summary="Approve (1) or reject (2) a pending post (client or staff)",
+        summary='Approve (1 or "approve") or reject (2 or "reject") a pending post (client or staff)',
         description="Approving hands the post to publishing (at once, or at its `schedule_at`); "
         "rejecting needs `feedback` saying why. `version` is the post's version you read: every "
         "edit raises it, and a review of an older version answers 409 \"This post changed since "
@@ -198,8 +198,8 @@ class PostReviewsView(generics.ListAPIView):
 
     @extend_schema(
         operation_id="posts_reviews_create",
-        description="Approve (1) or reject (2) the post as the version you read; 409 with the "
-        "current post in `details.post` when it changed since.",
+        description='Approve (1 or "approve") or reject (2 or "reject") the post as the version you read; '
+        "409 with the current post in `details.post` when it changed since.",
         parameters=[IDEMPOTENCY_PARAMETER],
         request=ReviewInputSerializer,
         responses={201: ReviewEventSerializer},

@@ -129,7 +129,9 @@ class PostForm(forms.Form):
             if not data.get("schedule_at") and "schedule_at" not in self.errors:
                 self.add_error("schedule_at", "Pick the date and time to publish at.")
         else:
+            # The date field is hidden then: nothing typed there may block the post.
             data["schedule_at"] = None
+            self.errors.pop("schedule_at", None)
         return data
 
     @classmethod

@@ -206,11 +206,14 @@ class Post(models.Model):
         for channel in self.channels.all():
             done = {record.part_id: record for record in channel.parts.all()} if len(thread) > 1 else {}
             waiting = False
+            before_review = channel.public_state if channel.public_state != channel.state else None
             for item in thread:
                 record = None if item.part is None else done.get(item.part.pk)
                 remote_id = channel.remote_id if item.part is None else getattr(record, "remote_id", "")
                 remote_url = channel.remote_url if item.part is None else getattr(record, "remote_url", "")
-                if remote_id:
+                if before_review:
+                    state = before_review
+                elif remote_id:
                     state = PostChannel.State.PUBLISHED
                 elif waiting:
                     state = PART_WAITING
@@ -235,7 +238,15 @@ class ThreadPart:
 # A part's state on a channel: the channel's own states, or this one for parts after the one
 # the channel is at (they go out once it is on X).
 PART_WAITING = "waiting"
-PART_STATE_LABELS = {PART_WAITING: "Waiting for the part before"}
+# What pages and the API show instead of `queued` while nothing is queued for X yet: the post
+# waits for its review (status 0), or was rejected (status 5) and is never sent as it is.
+AWAITING_APPROVAL = "awaiting_approval"
+NOT_SENT = "not_sent"
+PART_STATE_LABELS = {
+    PART_WAITING: "Waiting for the part before",
+    AWAITING_APPROVAL: "Waiting for approval",
+    NOT_SENT: "Not sent (rejected)",
+}
 
 
 @dataclass
@@ -311,6 +322,21 @@ class PostChannel(models.Model):
     metrics_updated_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    @property
+    def public_state(self) -> str:
+        """`state` as pages and the API show it: `awaiting_approval` or `not_sent` instead of
+        `queued` while the post is pending or rejected."""
+        if self.state == self.State.QUEUED:
+            if self.post.status == Post.Status.PENDING:
+                return AWAITING_APPROVAL
+            if self.post.status == Post.Status.REJECTED:
+                return NOT_SENT
+        return self.state
+
+    @property
+    def public_state_label(self) -> str:
+        return PART_STATE_LABELS.get(self.public_state) or self.get_state_display()
 
     class Meta:
         ordering = ["pk"]

@@ -17,7 +17,17 @@ from rest_framework.utils import html
 from accounts.models import User
 from socialhub.api import OpaqueIdField, parse_id
 
-from .models import PART_WAITING, Post, PostChannel, PostMedia, ReviewEvent, TaskAssign
+from .models import (
+    AWAITING_APPROVAL,
+    NOT_SENT,
+    PART_STATE_LABELS,
+    PART_WAITING,
+    Post,
+    PostChannel,
+    PostMedia,
+    ReviewEvent,
+    TaskAssign,
+)
 
 NAIVE_DATETIME = (
     "Give the time in ISO 8601 with its UTC offset, for example 2024-01-01T10:00:00Z "
@@ -246,10 +256,38 @@ class PostEditFormSerializer(PostEditInputSerializer, PostFormSerializer):
     )
 
 
+# The seed's codes, and words for them: review actions are 1/2 while post statuses are 1/5.
+REVIEW_ACTIONS = {"approve": ReviewEvent.Action.APPROVE, "reject": ReviewEvent.Action.REJECT}
+
+
+@extend_schema_field({
+    "oneOf": [{"type": "integer", "enum": [1, 2]}, {"type": "string", "enum": list(REVIEW_ACTIONS)}],
+    "description": '`1` or `"approve"` approves; `2` or `"reject"` rejects (then `feedback` says why).',
+    "example": "approve",
+})
+class ReviewActionField(serializers.Field):
+    """The review action as the seed's code (1, 2) or its word ("approve", "reject")."""
+
+    default_error_messages = {"invalid": 'Use 1 or "approve" to approve, 2 or "reject" to reject.'}
+
+    def to_internal_value(self, data) -> int:
+        if isinstance(data, str):
+            word = data.strip().lower()
+            if word in REVIEW_ACTIONS:
+                return int(REVIEW_ACTIONS[word])
+            data = int(word) if word in {"1", "2"} else None  # form and multipart bodies send text
+        if type(data) is int and data in ReviewEvent.Action.values:
+            return data
+        self.fail("invalid")
+
+    def to_representation(self, value) -> int:
+        return int(value)
+
+
 class ReviewInputSerializer(serializers.Serializer):
     """The seed's review body."""
 
-    action = serializers.ChoiceField(choices=[(1, "approve"), (2, "reject")], help_text="1 approves, 2 rejects.")
+    action = ReviewActionField()
     feedback = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
     version = serializers.IntegerField(
         min_value=1, max_value=2**31 - 1,
@@ -287,6 +325,13 @@ class PostFilterSerializer(serializers.Serializer):
 
 # --- Output.
 
+# A channel's public states: the model's, and the two it shows instead of `queued` before approval.
+CHANNEL_STATES = [
+    (AWAITING_APPROVAL, PART_STATE_LABELS[AWAITING_APPROVAL]),
+    (NOT_SENT, PART_STATE_LABELS[NOT_SENT]),
+    *PostChannel.State.choices,
+]
+
 
 class ChannelSerializer(serializers.ModelSerializer):
     """Where a post goes (one X account) and how it went there."""
@@ -297,6 +342,14 @@ class ChannelSerializer(serializers.ModelSerializer):
     error = serializers.CharField(source="last_error", read_only=True)
     remote_url = serializers.CharField(read_only=True, help_text="The tweet's address, once published.")
     metrics = serializers.JSONField(read_only=True)
+    state = serializers.ChoiceField(
+        source="public_state",
+        choices=CHANNEL_STATES,
+        read_only=True,
+        help_text="`awaiting_approval` while the post waits for its review (status 0) and `not_sent` once it is "
+        "rejected (status 5): nothing is queued for X then. After approval: `queued`, `sending`, `unknown` "
+        "(sent, answer lost: checked on X before any resend), `retry`, `published`, `failed` or `held`.",
+    )
 
     class Meta:
         model = PostChannel
@@ -327,9 +380,10 @@ class PartChannelSerializer(serializers.Serializer):
     channel_id = serializers.CharField(source="channel.account_id", help_text="The X account's id.")
     username = serializers.CharField(source="channel.account.username")
     state = serializers.ChoiceField(
-        choices=[*PostChannel.State.choices, (PART_WAITING, "Waiting for the part before")],
+        choices=[*CHANNEL_STATES, (PART_WAITING, PART_STATE_LABELS[PART_WAITING])],
         help_text="`published` once this part is on X; the channel's state for the part it is at; "
-        "`waiting` for the parts after that one.",
+        "`waiting` for the parts after that one; `awaiting_approval` (status 0) or `not_sent` (status 5) "
+        "for every part before approval.",
     )
     state_label = serializers.CharField()
     remote_id = serializers.CharField(help_text="The tweet's id, once published.")

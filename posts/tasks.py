@@ -32,3 +32,8 @@ def dispatch(seconds: float | None = None) -> int:
 def refresh_metrics() -> str:
     run = metrics.refresh_metrics()
     return f"{run.updated} updated, {run.unavailable} unavailable, {run.skipped} skipped"
+
+
+def refresh_post_metrics(post_id: int) -> str:
+    run = metrics.refresh_metrics(post_id=post_id)
+    return f"post {post_id}: {run.updated} updated, {run.unavailable} unavailable, {run.skipped} skipped"

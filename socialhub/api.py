@@ -14,7 +14,8 @@ import logging
 
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponsePermanentRedirect, JsonResponse
+from django.urls import Resolver404, resolve
 from django.views import defaults
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -127,6 +128,25 @@ def page_not_found(request, exception, template_name="404.html"):
     if _is_api(request):
         return JsonResponse(envelope("Not found."), status=404)
     return defaults.page_not_found(request, exception)
+
+
+def unknown_path(request, *args, **kwargs):
+    """Every URL nobody serves under /api/, /post/ and /socials/ (the last URL pattern), with DEBUG
+    on too: the same path with or without its trailing slash is redirected there (308 keeps the
+    method and body); anything else is the envelope's 404. Under /socials/, which also holds pages,
+    a browser asking for HTML gets the usual 404 page."""
+    path = request.path
+    other = path.rstrip("/") if path.endswith("/") else path + "/"
+    try:
+        match = resolve(other)
+    except Resolver404:
+        match = None
+    if match is not None and match.url_name != "unknown-path":
+        query = request.META.get("QUERY_STRING", "")
+        return HttpResponsePermanentRedirect(other + (f"?{query}" if query else ""), preserve_request=True)
+    if not path.startswith(API_PREFIXES) and "text/html" in request.headers.get("Accept", ""):
+        raise Http404(path)
+    return JsonResponse(envelope("Not found.", {"path": path}), status=404)
 
 
 def server_error(request, template_name="500.html"):

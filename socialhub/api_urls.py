@@ -1,7 +1,7 @@
-"""The REST API under /api/: JWT auth, people, tasks, posts, templates, the OpenAPI schema and Swagger UI."""
+"""The REST API under /api/: JWT auth, people, tasks, posts, templates, the OpenAPI schema, Swagger UI and ReDoc."""
 
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
 
@@ -25,7 +25,14 @@ urlpatterns = [
     path("templates/<str:template_id>", templates_api.TemplateDetailView.as_view(), name="api-template"),
     path("templates/<str:template_id>/render", templates_api.RenderTemplateView.as_view(), name="api-template-render"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # Swagger UI and ReDoc come from drf-spectacular-sidecar's static files (SWAGGER_UI_DIST and
+    # REDOC_DIST "SIDECAR"); the split view serves Swagger UI's start-up script as its own file.
+    path(
+        "docs/",
+        SpectacularSwaggerSplitView.as_view(url_name="api-schema", template_name="api/swagger_ui.html"),
+        name="api-docs",
+    ),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api-schema", template_name="api/redoc.html"), name="api-redoc"),
     *router.urls,
     path("", include("socials.api_urls")),  # /api/accounts
 ]

@@ -41,9 +41,10 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework_simplejwt",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "allauth",
-    "allauth.account",
-    "allauth.socialaccount",
+    "accounts.apps.SignInConfig",  # allauth.account, named for the admin
+    "accounts.apps.SignInWithXConfig",  # allauth.socialaccount, named for the admin
     "allauth.socialaccount.providers.twitter",
     "allauth.socialaccount.providers.twitter_oauth2",
     "django_q",
@@ -163,7 +164,9 @@ SOCIALACCOUNT_STORE_TOKENS = False  # socials.Account is the single home of X to
 # socials.Account and stops the flow (https://docs.allauth.org/en/latest/socialaccount/advanced.html).
 SOCIALACCOUNT_ADAPTER = "socials.adapters.SocialAccountAdapter"
 
-EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+# Default: one line a mail on the console (socialhub/mail.py); Django's console backend
+# (django.core.mail.backends.console.EmailBackend) prints each in full, smtp sends them.
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="socialhub.mail.OneLineConsoleBackend")
 EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
@@ -171,8 +174,12 @@ EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="SocialHub <noreply@localhost>")
 
-# --- Notifications (notifications/). Links in emails are absolute, built from SITE_URL.
+# The name and address every email gives (notifications and allauth's password reset alike, see
+# accounts/adapters.py). Links in emails are absolute, built from SITE_URL.
+SITE_NAME = env.str("SITE_NAME", default="SocialHub")
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
+# --- Notifications (notifications/).
 # Events for one person within this many seconds after the first go out as one email.
 NOTIFICATIONS_BATCH_SECONDS = env.int("NOTIFICATIONS_BATCH_SECONDS", default=60)
 # Webhooks: per-attempt timeout, attempts before giving up, first retry delay (doubles each time).
@@ -205,6 +212,10 @@ TWITTER_CONSUMER_SECRET = env.str("TWITTER_CONSUMER_SECRET", default="")
 TWITTER_CLIENT_ID = env.str("TWITTER_CLIENT_ID", default="")
 TWITTER_CLIENT_SECRET = env.str("TWITTER_CLIENT_SECRET", default="")
 TWITTER_BEARER_TOKEN = env.str("TWITTER_BEARER_TOKEN", default="")
+
+# A published post's metrics are first read this long after publishing, then hourly with the rest
+# (posts/metrics.py).
+METRICS_FIRST_READ_SECONDS = env.int("METRICS_FIRST_READ_SECONDS", default=120)
 
 SOCIALACCOUNT_PROVIDERS = {
     "twitter_oauth2": {
@@ -295,6 +306,11 @@ SPECTACULAR_SETTINGS = {
         "socialhub.api.add_error_responses",
     ],
     "COMPONENT_SPLIT_REQUEST": True,  # file fields appear in request bodies only
+    # Swagger UI and ReDoc from this server's static files, never a CDN:
+    # https://drf-spectacular.readthedocs.io/en/latest/readme.html#self-contained-ui-installation
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 # https://django-rest-framework-simplejwt.readthedocs.io/en/latest/settings.html
 SIMPLE_JWT = {

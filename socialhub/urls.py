@@ -1,13 +1,15 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from posts import media_views
 from posts.api_publish import PublishTwitterView
 
-from . import views
+from . import api, views
 
 admin.site.site_header = "SocialHub administration"
 admin.site.site_title = "SocialHub admin"
+# The side bar takes 270 px that the change lists need at 1,280 px; the admin's home lists every app.
+admin.site.enable_nav_sidebar = False
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -25,6 +27,8 @@ urlpatterns = [
     path("media/<str:owner>/<int:pk>", media_views.serve, name="media-file"),
     path("api/", include("socialhub.api_urls")),  # the REST API, X accounts included
     path("", include("posts.seed_urls")),  # the seed's /post/... paths
+    # Last: what nobody above serves under the API's prefixes answers JSON (or redirects a slash).
+    re_path(r"^(?:api|post|socials)/", api.unknown_path, name="unknown-path"),
 ]
 
 # JSON errors under /api/, /post/ and /socials/; the usual pages elsewhere.

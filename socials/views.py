@@ -14,9 +14,12 @@ from .models import Account
 from .tokens import AccountUnusable
 from .x_client import XError
 
+# (provider, button, the hint shown when a client has both buttons to choose from)
 CONNECT_OPTIONS = [
-    ("twitter_oauth2", "Connect X account"),
-    ("twitter", "Connect with OAuth 1.0a"),
+    ("twitter_oauth2", "Connect X account",
+     "Recommended: X's current way to connect (OAuth 2.0). Use this one unless your agency says otherwise."),
+    ("twitter", "Connect with OAuth 1.0a",
+     "Only if your agency asks for it: the older way, for X apps set up for OAuth 1.0a."),
 ]
 
 
@@ -25,10 +28,10 @@ def _account(user, pk) -> Account:
     return get_object_or_404(Account.objects.for_user(user).select_related("user"), pk=pk)
 
 
-def _connect_options(request) -> list[tuple[str, str]]:
+def _connect_options(request) -> list[tuple[str, str, str]]:
     """The connect buttons whose X app is configured (TWITTER_CLIENT_ID / TWITTER_CONSUMER_KEY)."""
     adapter = get_adapter(request)
-    return [(provider, label) for provider, label in CONNECT_OPTIONS if adapter.list_apps(request, provider=provider)]
+    return [option for option in CONNECT_OPTIONS if adapter.list_apps(request, provider=option[0])]
 
 
 @login_required

@@ -18,6 +18,34 @@ from posts.models import TaskAssign
 from socials.models import Account
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _no_session_left_open(django_db_setup, django_db_blocker):
+    """At the end of the run, nothing the tests started (a thread, a worker process) may still be
+    connected to the test database: PostgreSQL cannot drop it then, and pytest-django only warns
+    and leaves it behind. Waits a little for processes on their way out, then fails naming them."""
+    import time
+
+    from django.db import connection
+
+    yield
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock():
+        deadline = time.monotonic() + 15
+        while True:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pid, application_name, state, left(query, 80) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+                others = cursor.fetchall()
+            if not others or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
+        connection.close()
+    assert not others, f"sessions still open on the test database at the end of the run: {others}"
+
+
 def make_user(username: str, role: str) -> User:
     return User.objects.create_user(
         username=username, email=f"{username}@example.com", password="pw-" + username, role=role

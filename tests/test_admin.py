@@ -1,3 +1,4 @@
+from posts import services
 from posts.models import Post
 from socials.models import Account
 from tests.conftest import make_account
@@ -183,3 +184,33 @@ def test_the_admin_refuses_to_delete_a_task_with_posts(client, sam, task, make_p
     Post.objects.all().delete()
     client.post(f"/admin/posts/taskassign/{task.pk}/delete/", {"post": "yes"})
     assert not TaskAssign.objects.filter(pk=task.pk).exists()
+
+
+def test_the_admin_names_each_accounts_section_for_what_it_holds(client, sam):
+    client.force_login(sam)
+    apps = [app["name"] for app in client.get("/admin/").context["app_list"]]
+
+    assert "Accounts" not in apps and len(apps) == len(set(apps))
+    assert {"People and roles", "Connected X accounts", "Sign-in email addresses", "Sign-in with X (allauth)"} <= set(apps)
+
+
+def test_the_by_reseller_filter_has_no_stray_dash(client, sam, make_post, bob, rex, bob_task):
+    from posts.models import TaskAssign
+
+    make_post()
+    services.create_post(author=rex, task=bob_task, content="From rex", account_ids=[make_account(bob, "bob_x").pk])
+    client.force_login(sam)
+
+    def reseller_choices():
+        page = client.get("/admin/posts/post/")
+        (spec,) = [s for s in page.context["cl"].filter_specs if s.title == "reseller"]
+        return [c["display"] for c in spec.choices(page.context["cl"])]
+
+    choices = reseller_choices()
+    assert choices[0] == "All" and sorted(choices[1:]) == ["rex", "rita"]  # no "-" for posts that all have one
+
+    # A client's own "published directly" task has no reseller: that choice says so.
+    direct = TaskAssign.objects.create(user=bob, reseller=None, title="Published directly")
+    services.create_post(author=sam, task=direct, content="Direct", account_ids=[bob.x_accounts.get().pk])
+    choices = reseller_choices()
+    assert "-" not in choices and "None (the client posted directly)" in choices

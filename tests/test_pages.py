@@ -15,7 +15,13 @@ def test_people_log_in_with_username_and_land_on_their_roles_page(client, rita, 
 
 
 def test_signup_is_closed(client, db):
-    assert "closed" in client.get("/accounts/signup/").content.decode().lower()
+    page = client.get("/accounts/signup/").content.decode()
+    assert "Accounts come from your agency" in page and 'name="password1"' not in page
+    assert client.post("/accounts/signup/", {"username": "eve", "email": "eve@example.com", "password1": "x" * 12,
+                                             "password2": "x" * 12}).status_code == 200
+    from accounts.models import User
+
+    assert not User.objects.filter(username="eve").exists()
 
 
 def test_password_reset_page_exists(client, db):

@@ -134,6 +134,8 @@
   }
 
   $("[data-alt-fallback]").hidden = true;
+  dropzone.classList.add("enhanced");  // its "choose files" link replaces the browser's button
+  $("[data-dropzone-hint]").hidden = false;
   mediaInput.addEventListener("change", () => addFiles(mediaInput.files));
   ["dragenter", "dragover"].forEach((type) => dropzone.addEventListener(type, (event) => {
     event.preventDefault();
@@ -260,6 +262,7 @@
     const when = $(`input[name=when][value="${draft.when}"]`);
     if (when) when.checked = true;
     $("input[name=schedule_at]").value = draft.schedule_at || "";
+    toggleSchedule();  // a restored "At a date and time" shows the date it restored
     $$("[data-account]").forEach((box) => { box.checked = draft.accounts.includes(box.value); });
     if ($$("[data-part]").length === 0) (draft.parts || []).forEach((text) => newPart(text));
     $("[data-draft-note]").hidden = false;
@@ -270,6 +273,16 @@
   });
 
   // --- Submit with a progress bar; errors land next to their fields, the draft stays.
+  // An error is never left inside a hidden part of the form: the date's error ticks
+  // "At a date and time" so the date field shows with it.
+  function reveal(box) {
+    if (schedule.contains(box)) {
+      const at = $("input[name=when][value=at]");
+      if (at) at.checked = true;
+      toggleSchedule();
+    }
+    for (let node = box; node && node !== form; node = node.parentElement) node.hidden = false;
+  }
   function showErrors(html) {
     const doc = new DOMParser().parseFromString(html, "text/html");
     let first = null;
@@ -279,6 +292,7 @@
       const name = box.dataset.errorsFor;
       const field = name === "__all__" ? null : form.querySelector(`[name="${name}"]`);
       if (field) field.toggleAttribute("aria-invalid", Boolean(box.textContent.trim()));
+      if (box.textContent.trim()) reveal(box);
       if (!first && box.textContent.trim()) first = field || box;
     });
     if (first) {
@@ -349,6 +363,7 @@
   }
   updatePreviewAccount();
   toggleSchedule();
+  $$("[data-errors-for]").forEach((box) => { if (box.textContent.trim()) reveal(box); });
   restoreDraft();
   if (content.value || hashtags.value || $$("[data-part]").length) refreshPreview();
 })();

@@ -83,17 +83,47 @@ def test_a_crash_inside_an_endpoint_is_a_500_envelope_without_a_trace(api, alice
     assert body["message"] == "Internal server error."
 
 
-@pytest.mark.parametrize("path", ["/api/nothing-here", "/post/1/nothing", "/socials/publish/nothing"])
-def test_unknown_paths_under_the_api_are_json_404s(client, settings, db, path):
-    settings.DEBUG = False
-    assert_envelope(client.get(path), 404)
+UNKNOWN = ["/api/nothing-here", "/api/nothing/here/", "/post/1/nothing", "/post/", "/socials/publish/nothing",
+           "/socials/nothing-here", "/socials/test-connection/"]
 
 
-def test_unknown_paths_elsewhere_stay_html(client, settings, db):
+@pytest.mark.parametrize("debug", [False, True])
+@pytest.mark.parametrize("path", UNKNOWN)
+def test_unknown_paths_under_the_api_are_json_404s_with_debug_on_or_off(client, settings, db, path, debug):
+    settings.DEBUG = debug
+    body = assert_envelope(client.get(path), 404)
+    assert body == {"success": False, "message": "Not found.", "details": {"path": path}}
+
+
+@pytest.mark.parametrize("path, to", [
+    ("/api/posts/", "/api/posts"),
+    ("/api/users/me/?x=1", "/api/users/me?x=1"),
+    ("/socials/test-connection/twitter/", "/socials/test-connection/twitter"),
+    ("/api/schema", "/api/schema/"),
+])
+def test_a_wrong_trailing_slash_is_redirected_keeping_the_method(client, db, path, to):
+    for method in ("get", "post", "patch"):
+        response = getattr(client, method)(path)
+        assert (response.status_code, response["Location"]) == (308, to)
+
+
+def test_a_trailing_slash_redirect_still_answers(api, rita):
+    response = api(rita).get("/api/posts/", follow=True)
+    assert response.status_code == 200 and response.json()["results"] == []
+
+
+def test_a_seed_review_with_a_trailing_slash_reaches_the_review(api, alice, make_post):
+    post = make_post()
+    response = api(alice).patch(f"/post/{post.pk}/review/", {"action": "approve", "version": 1}, format="json", follow=True)
+    assert response.status_code == 200 and response.json()["status"] == 1
+
+
+def test_unknown_pages_stay_html_for_browsers(client, settings, db):
     settings.DEBUG = False
-    response = client.get("/socials/accounts/nothing-here")
-    assert response.status_code == 404
-    assert response["Content-Type"].startswith("text/html")
+    for path in ("/socials/accounts/nothing-here", "/posts/nothing-here"):
+        response = client.get(path, HTTP_ACCEPT="text/html,application/xhtml+xml,*/*;q=0.8")
+        assert response.status_code == 404
+        assert response["Content-Type"].startswith("text/html")
 
 
 def test_django_level_server_errors_are_json_under_the_api_and_html_elsewhere():

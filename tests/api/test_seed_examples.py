@@ -6,6 +6,7 @@ Placeholders (user123, task456, "twitter-channel-id", postId123) are replaced by
 import datetime as dt
 import json
 
+import pytest
 from django.utils import timezone
 
 from posts.models import Post, ReviewEvent
@@ -155,3 +156,33 @@ def test_an_unknown_action_is_a_field_error(api, alice, make_post):
     response = api(alice).patch(f"/post/{post.pk}/review", {"action": 3, "version": 1}, format="json")
     assert response.status_code == 400
     assert "action" in response.json()["details"]
+
+
+@pytest.mark.parametrize("action, status", [("approve", 1), ("reject", 5), ("Approve", 1), (1, 1), (2, 5), ("2", 5)])
+def test_review_actions_take_the_seeds_codes_or_words(api, alice, make_post, action, status):
+    post = make_post()
+    response = api(alice).patch(f"/post/{post.pk}/review", {"action": action, "feedback": "Why", "version": 1}, format="json")
+    assert response.status_code == 200, response.json()
+    assert response.json()["status"] == status
+
+
+def test_review_actions_from_a_form_body_take_words_too(api, alice, make_post):
+    post = make_post()
+    response = api(alice).patch(f"/post/{post.pk}/review", {"action": "approve", "version": 1})  # multipart
+    assert response.status_code == 200 and response.json()["status"] == 1
+
+
+@pytest.mark.parametrize("action", [3, 5, "approved", True, None, [1]])
+def test_other_review_actions_say_what_is_accepted(api, alice, make_post, action):
+    post = make_post()
+    response = api(alice).patch(f"/post/{post.pk}/review", {"action": action, "version": 1}, format="json")
+    assert response.status_code == 400
+    assert response.json()["details"]["action"] == ['Use 1 or "approve" to approve, 2 or "reject" to reject.'] or action is None
+    assert Post.objects.get(pk=post.pk).status == Post.Status.PENDING
+
+
+def test_the_schema_documents_both_spellings_of_a_review_action(client, db):
+    schema = client.get("/api/schema/?format=json").json()
+    action = schema["components"]["schemas"]["PatchedReviewInputRequest"]["properties"]["action"]
+    assert {"type": "integer", "enum": [1, 2]} in action["oneOf"]
+    assert {"type": "string", "enum": ["approve", "reject"]} in action["oneOf"]

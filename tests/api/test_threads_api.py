@@ -32,7 +32,9 @@ def test_a_thread_is_created_from_json_parts_and_shown_part_by_part(api, rita, u
     assert [(p["position"], p["content"], p["text"]) for p in body["parts"]] == [
         (1, "One", "One\n\n#spring"), (2, "Two", "Two"), (3, "Three", "Three"),
     ]
-    assert [c["state"] for p in body["parts"] for c in p["channels"]] == ["queued", "waiting", "waiting"]
+    # Nothing is queued for X before the review: every part of every channel says so.
+    assert [c["state"] for p in body["parts"] for c in p["channels"]] == ["awaiting_approval"] * 3
+    assert body["channels"][0]["state"] == "awaiting_approval"
 
 
 def test_a_single_content_is_a_thread_of_one(api, rita, url, alice_account):
@@ -101,3 +103,17 @@ def test_a_patch_rewrites_the_thread(api, rita, make_post):
         "parts": [{"content": "One!"}, {"content": "New two"}, {"id": str(second.pk), "content": "Two, third now"}],
     }, format="json"), status=200)
     assert [p["content"] for p in body["parts"]] == ["One!", "New two", "Two, third now"]
+
+
+def test_channel_states_are_queued_only_after_approval_and_documented(api, alice, make_post, client):
+    post = make_post()
+    states = lambda: [c["state"] for c in body_of(api(alice).get(f"/api/posts/{post.pk}"), 200)["channels"]]  # noqa: E731
+    assert states() == ["awaiting_approval"]
+
+    services.review_post(actor=alice, post=post, action=1)
+    assert states() == ["queued"]
+
+    schema = client.get("/api/schema/?format=json").json()["components"]["schemas"]
+    (ref,) = schema["Channel"]["properties"]["state"]["allOf"]
+    assert {"awaiting_approval", "not_sent", "queued", "published"} <= set(schema[ref["$ref"].rsplit("/", 1)[1]]["enum"])
+    assert "awaiting_approval" in schema["Channel"]["properties"]["state"]["description"]

@@ -116,11 +116,30 @@ def worker(transactional_db, live_server, x_sandbox, settings):
         "Q_WORKERS": "1",
         "LOG_LEVEL": "WARNING",
     }
-    process = subprocess.Popen([sys.executable, "manage.py", "qcluster"], cwd=root, env=env)
+    # Its own process group: the cluster forks a sentinel, workers, a monitor and a pusher, and any
+    # of them left running would keep a session open on the test database, which then cannot be
+    # dropped at the end of the run.
+    process = subprocess.Popen([sys.executable, "manage.py", "qcluster"], cwd=root, env=env, start_new_session=True)
     yield process
-    process.terminate()
+    stop_process_group(process)
+
+
+def stop_process_group(process, *, grace: float = 20.0) -> None:
+    """SIGTERM the process's group, wait up to `grace` seconds for its leader, then SIGKILL whatever
+    of the group is left (forked children outlive their parent otherwise)."""
+    import signal
+    import subprocess
+
     try:
-        process.wait(timeout=20)
+        os.killpg(process.pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return
+    try:
+        process.wait(timeout=grace)
     except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
+        pass
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    process.wait()

@@ -72,6 +72,28 @@ def test_an_unsent_draft_survives_a_reload(new_page, rita, task, alice_account):
     expect(page.locator("[data-draft-note]")).to_be_visible()
 
 
+def test_a_restored_scheduled_draft_shows_its_date_and_the_error_beside_it(new_page, rita, task, alice_account):
+    page = new_page(rita)
+    page.goto("/posts/new/")
+    page.select_option("#id_task", str(task.pk))
+    page.fill("#id_content", "Spring is over")
+    page.check("input[name=when][value=at]")
+    page.fill("#id_schedule_at", "2020-04-01T09:30")
+    page.wait_for_timeout(500)  # the draft is saved 300 ms after the last change
+    page.reload()
+    expect(page.locator("[data-draft-note]")).to_be_visible()
+    expect(page.locator("input[name=when][value=at]")).to_be_checked()
+    expect(page.locator("#id_schedule_at")).to_be_visible()
+    expect(page.locator("#id_schedule_at")).to_have_value("2020-04-01T09:30")
+
+    page.click("[data-submit]")
+    error = page.locator("[data-errors-for=schedule_at]")
+    expect(error).to_contain_text("in the past")
+    expect(error).to_be_visible()
+    expect(page.locator("#id_schedule_at")).to_be_focused()
+    assert not Post.objects.exists()
+
+
 def test_a_thread_is_composed_part_by_part_with_its_own_counts_media_and_preview(new_page, rita, task, alice_account):
     page = new_page(rita)
     page.goto("/posts/new/")

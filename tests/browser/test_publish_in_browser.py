@@ -80,5 +80,6 @@ def test_a_scheduled_post_with_an_image_is_approved_and_shows_up_published_in_th
 
     tweets = requests.get(f"{x_sandbox.url}/_sandbox/tweets", timeout=5).json()["data"]
     assert len(tweets) == 1
-    assert tweets[0]["text"] == "Tulips are in 🌷 see https://example.com/tulips\n\n#spring"
+    # What the app sent; X (and the sandbox) store the link as t.co.
+    assert tweets[0]["posted_text"] == "Tulips are in 🌷 see https://example.com/tulips\n\n#spring"
     assert tweets[0]["author_username"] == "alice_x" and len(tweets[0]["media_ids"]) == 1

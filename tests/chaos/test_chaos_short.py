@@ -22,17 +22,30 @@ def chaos_database_url(worker_id: str) -> str:
     return urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
 
 
+@pytest.fixture
+def chaos_database(worker_id):
+    """The chaos run's own database (it creates it), dropped afterwards so no run leaves it behind."""
+    import psycopg
+
+    url = chaos_database_url(worker_id)
+    yield url
+    parts = urlsplit(url)
+    with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as conn:
+        # FORCE (PostgreSQL 13+): a killed worker's session may not be gone yet.
+        conn.execute(f'DROP DATABASE IF EXISTS "{parts.path.lstrip("/")}" WITH (FORCE)')
+
+
 @pytest.mark.skipif(
     settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
     reason="the chaos run needs PostgreSQL (several machines share one database)",
 )
 def test_sixty_posts_through_faults_and_killed_workers_are_each_published_once_or_failed_with_a_reason(
-    worker_id, tmp_path
+    chaos_database, tmp_path
 ):
     run = subprocess.run(
         [sys.executable, "-m", "chaos", "--posts", "60", "--accounts", "6", "--spread", "10",
          "--clusters", "2", "--workers", "3", "--threads", "4", "--kill-every", "3", "--seed", "11",
-         "--timeout", "75", "--database-url", chaos_database_url(worker_id), "--workdir", str(tmp_path)],
+         "--timeout", "75", "--database-url", chaos_database, "--workdir", str(tmp_path)],
         cwd=ROOT, capture_output=True, text=True, timeout=150,
         env={k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"},
     )

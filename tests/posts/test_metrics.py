@@ -130,3 +130,29 @@ def test_without_any_usable_token_the_posts_wait_for_the_next_run(make_post, ali
     assert metrics.refresh_metrics().skipped == 1 and not responses.calls
     channel.refresh_from_db()
     assert channel.metrics_updated_at is None
+
+
+def test_a_published_post_has_its_first_metrics_read_two_minutes_later_not_an_hour(
+    make_post, x_app, settings, django_capture_on_commit_callbacks
+):
+    from posts import signals
+    from posts import tasks
+
+    settings.METRICS_FIRST_READ_SECONDS = 120
+    post = make_post()
+    channel = publish(post, "11")
+    with django_capture_on_commit_callbacks(execute=True):
+        signals.send_on_commit(signals.post_published, post=post)
+
+    (first,) = Schedule.objects.filter(func="posts.tasks.refresh_post_metrics")
+    assert (first.args, first.schedule_type, first.repeats) == (f"({post.pk},)", Schedule.ONCE, -1)
+    assert dt.timedelta(seconds=110) < first.next_run - timezone.now() <= dt.timedelta(seconds=120)
+
+    other = publish(make_post(content="Another"), "12")  # published too, but not this post
+    with responses.RequestsMock() as x:
+        x.get(TWEETS_URL, json={"data": [{"id": "11", "public_metrics": {"impression_count": 3, "like_count": 1}}]})
+        assert tasks.refresh_post_metrics(post.pk) == f"post {post.pk}: 1 updated, 0 unavailable, 0 skipped"
+        assert x.calls[0].request.params["ids"] == "11"
+    channel.refresh_from_db()
+    other.refresh_from_db()
+    assert channel.metrics["impressions"] == 3 and other.metrics_updated_at is None

@@ -106,3 +106,15 @@ def test_other_peoples_posts_are_not_found(client, mallory, rex, make_post):
     for person in (mallory, rex):
         client.force_login(person)
         assert client.get(f"/posts/{post.pk}/").status_code == 404
+
+
+@pytest.mark.parametrize("viewer, url", [("alice", "/posts/published/"), ("rita", "/posts/")])
+def test_lists_show_a_long_posts_whole_text_with_its_hashtags(client, request, make_post, viewer, url):
+    text = "Fresh sourdough, rye and spelt loaves every Saturday from 7am at the market hall; cardamom buns " \
+           "on Fridays, and cinnamon rolls while they last"
+    publish(make_post(content=text, hashtags=["bakery", "sourdough"]))
+    client.force_login(request.getfixturevalue(viewer))
+
+    page = client.get(url).content.decode()
+
+    assert f"{text}\n\n#bakery #sourdough" in page and "…" not in page

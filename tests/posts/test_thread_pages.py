@@ -113,3 +113,31 @@ def test_the_post_page_shows_each_parts_tweet_and_where_the_thread_stopped(clien
     assert "Third of three" in page
     assert 'href="https://x.com/alice_x/status/101"' in page
     assert "Part 3, @alice_x: waiting to retry" in page
+
+
+def test_before_approval_every_part_says_it_waits_for_approval_not_queued(client, alice, thread_post):
+    client.force_login(alice)
+
+    page = client.get(f"/posts/{thread_post.pk}/").content.decode()
+
+    for n in (1, 2, 3):
+        assert f"Part {n}, @alice_x: waiting for approval" in page
+    assert "queued" not in page
+
+
+def test_a_rejected_thread_says_it_was_not_sent(client, alice, thread_post):
+    services.review_post(actor=alice, post=thread_post, action=2, feedback="Not this week")
+    client.force_login(alice)
+
+    page = client.get(f"/posts/{thread_post.pk}/").content.decode()
+
+    assert "Part 1, @alice_x: not sent (rejected)" in page and "queued" not in page
+
+
+def test_once_approved_the_parts_are_queued(client, alice, thread_post):
+    services.review_post(actor=alice, post=thread_post, action=1)
+    client.force_login(alice)
+
+    page = client.get(f"/posts/{thread_post.pk}/").content.decode()
+
+    assert "Part 1, @alice_x: queued" in page and "Part 2, @alice_x: waiting for the part before" in page

@@ -87,3 +87,23 @@ def test_disconnect_from_the_page(client, alice, alice_account, make_post, x_app
     page = client.post(f"/socials/accounts/{alice_account.pk}/disconnect/", follow=True).content.decode()
     assert "Disconnected X account @alice_x" in page and "1 waiting post(s) are held" in page
     assert "Disconnected" in page and "Reconnect" in page
+
+
+def test_a_client_with_both_connect_buttons_is_told_which_to_use(client, alice, x_app, settings):
+    client.force_login(alice)
+    page = client.get("/socials/accounts/").content.decode()
+
+    assert 'aria-describedby="connect-hint-twitter_oauth2">Connect X account</button>' in page
+    assert "Recommended: X&#x27;s current way to connect (OAuth 2.0)" in page
+    assert 'class="secondary" aria-describedby="connect-hint-twitter">Connect with OAuth 1.0a</button>' in page
+    assert "Only if your agency asks for it" in page
+
+
+def test_a_single_connect_button_needs_no_hint(client, alice, x_app, settings):
+    providers = {name: dict(conf) for name, conf in settings.SOCIALACCOUNT_PROVIDERS.items()}
+    providers["twitter"]["APPS"] = []
+    settings.SOCIALACCOUNT_PROVIDERS = providers
+    client.force_login(alice)
+    page = client.get("/socials/accounts/").content.decode()
+
+    assert "Connect X account" in page and "OAuth 1.0a" not in page and "Recommended" not in page

@@ -24,13 +24,16 @@ from socials.models import Account
 
 PASSWORD = "socialhub-demo"
 PAGES = [
-    # (file name, who, path, viewport width, full page)
-    ("reseller-dashboard.png", "rita", "/posts/", 1280, True),
-    ("composer.png", "rita", "/posts/new/", 1280, True),
-    ("composer-phone.png", "rita", "/posts/new/", 390, False),
-    ("client-inbox.png", "alice", "/posts/inbox/", 1280, True),
-    ("calendar.png", "rita", "/posts/calendar/", 1280, True),
-    ("post-detail.png", "rita", "/posts/{published}/", 1280, True),
+    # (file name, who, path, viewport width, full page, with the phone menu opened)
+    ("reseller-dashboard.png", "rita", "/posts/", 1280, True, False),
+    ("composer.png", "rita", "/posts/new/", 1280, True, False),
+    ("composer-phone.png", "rita", "/posts/new/", 390, False, False),
+    ("dashboard-phone.png", "rita", "/posts/", 390, False, False),
+    ("menu-phone.png", "rita", "/posts/", 390, False, True),
+    ("client-inbox.png", "alice", "/posts/inbox/", 1280, True, False),
+    ("calendar.png", "rita", "/posts/calendar/", 1280, True, False),
+    ("post-detail.png", "rita", "/posts/{published}/", 1280, True, False),
+    ("thread-detail.png", "alice", "/posts/{thread}/", 1280, True, False),
 ]
 
 
@@ -141,7 +144,15 @@ class Command(BaseCommand):
         post(spring, "Rainy day? Our café corner serves hot chocolate with every bouquet ☕", ["cozy"])
         post(spring, "Thank you for 1,000 followers! 🎉 A small gift for the first 50 visitors this week.")
         post(bakery, "New: cardamom buns, Fridays only", ["fika"], schedule=now + dt.timedelta(days=6))
-        return {"published": first.pk}
+        thread = services.create_post(
+            author=rita, task=spring, hashtags=["workshop"], account_ids=[accounts[alice.pk].pk], parts=[
+                {"content": "Our wreath workshop is back this Saturday 🌿 A thread on what we will make:"},
+                {"content": "1. A base of willow and moss, shaped by hand. Everything is seasonal and local."},
+                {"content": "2. Dried flowers and ribbons of your choice. Tea and cake included! Book at "
+                            "https://example.com/workshop"},
+            ],
+        )
+        return {"published": first.pk, "thread": thread.pk}
 
     def capture(self, base: str, out: Path, ids: dict) -> None:
         from playwright.sync_api import sync_playwright
@@ -151,7 +162,7 @@ class Command(BaseCommand):
         out.mkdir(parents=True, exist_ok=True)
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            for name, who, path, width, full in PAGES:
+            for name, who, path, width, full, open_menu in PAGES:
                 self.stdout.write(f"{name}: {who} at {path.format(**ids)}")
                 context = browser.new_context(base_url=base, viewport={"width": width, "height": 800},
                                               device_scale_factor=1)
@@ -166,6 +177,8 @@ class Command(BaseCommand):
                     self.fill_composer(page)
                 page.wait_for_load_state("networkidle")
                 page.evaluate("document.activeElement.blur(); window.scrollTo(0, 0)")
+                if open_menu:
+                    page.click("[data-menu-toggle]")
                 page.screenshot(path=str(out / name), full_page=full)
                 context.close()
             browser.close()
