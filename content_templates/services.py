@@ -40,9 +40,9 @@ from posts.models import TaskAssign
 from posts.text import (
     MAX_WEIGHTED_LENGTH, HashtagError, cashtag_problem, compose_text, normalize_hashtags, weighted_length,
 )
+from socialhub.errors import NotAllowed
 
 from .models import ContentTemplate, TemplateMedia
-from socialhub.errors import NotAllowed
 
 log = logging.getLogger(__name__)
 

@@ -14,12 +14,12 @@ from posts import errors
 from posts.models import TaskAssign
 from posts.preview import text_html
 from posts.text import MAX_WEIGHTED_LENGTH
+from socialhub.errors import NotAllowed
 
 from . import services
 from .composer import compose_url, render_for
 from .forms import TemplateForm, UseTemplateForm, add_service_errors, parse_values
 from .models import ContentTemplate
-from socialhub.errors import NotAllowed
 
 PAGE_SIZE = 20
 

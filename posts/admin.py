@@ -7,6 +7,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
+
 from socialhub.errors import InvalidState, NotAllowed
 
 from . import services

@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 
 from idempotency.decorators import IDEMPOTENCY_PARAMETER, idempotent
 from socialhub.api import error_response, parse_id
+from socialhub.errors import NotAllowed
 
 from . import errors, services
 from .models import Post, TaskAssign
@@ -27,7 +28,6 @@ from .serializers import (
     ReviewInputSerializer,
     TaskSerializer,
 )
-from socialhub.errors import NotAllowed
 
 POST_PARSERS = [JSONParser, MultiPartParser, FormParser]
 

@@ -18,12 +18,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
 from content_templates.composer import initial_from_template
+from socialhub.errors import InvalidState, NotAllowed
 
 from . import errors, preview, services
 from .forms import BulkReviewForm, PostForm, ReviewForm, add_service_errors, thread_parts
 from .models import MAX_PARTS, Post, ReviewEvent, TaskAssign
 from .templatetags.posts_tags import is_live
-from socialhub.errors import InvalidState, NotAllowed
 
 PAGE_SIZE = 20
 PART_CONTENT = re.compile(r"^part-(\d+)-content$")

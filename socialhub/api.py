@@ -24,9 +24,9 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
+from socialhub.errors import InvalidState, NotAllowed
 from socials.error_kinds import http_status
 from socials.publishers import PublishError
-from socialhub.errors import InvalidState, NotAllowed
 
 log = logging.getLogger(__name__)
 

@@ -6,9 +6,9 @@ from django.utils import timezone
 
 from posts import errors
 from posts.models import Post, PostChannel
+from socials.error_kinds import NOT_CONNECTED
 from socials.models import Account
 from tests.conftest import GIF_BYTES, MP4_BYTES, PNG_BYTES, make_account, upload
-from socials.error_kinds import NOT_CONNECTED
 
 
 def field_errors(exc_info) -> dict:

@@ -3,8 +3,8 @@ from django.core.exceptions import ValidationError
 
 from posts import services
 from posts.models import Post
-from tests.conftest import GIF_BYTES, PNG_BYTES, make_account, upload
 from socialhub.errors import InvalidState
+from tests.conftest import GIF_BYTES, PNG_BYTES, make_account, upload
 
 
 def test_editing_a_rejected_post_returns_it_to_pending(make_post, alice, rita):

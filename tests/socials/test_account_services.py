@@ -5,13 +5,11 @@ import requests
 import responses
 from django.core.exceptions import ValidationError
 
-from socialhub.errors import NotAllowed
 from posts.models import Post, PostChannel
+from socialhub.errors import NotAllowed
 from socials import services
 from socials.models import Account
-from tests.conftest import make_account
-
-from tests.conftest import X_APP_API as API
+from tests.conftest import X_APP_API as API, make_account
 
 REVOKE_URL = f"{API}/2/oauth2/revoke"
 
