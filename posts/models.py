@@ -72,6 +72,31 @@ class TaskAssign(models.Model):
         return self.title
 
 
+# --- What "due" means, once. A post is due when it is approved (or processing) and its time has
+# come; a channel is due when its post is and the channel itself can be claimed: queued, a retry
+# or an unknown outcome whose wait is over, or "sending" past its lease (its worker vanished).
+# PostQuerySet.due, PostChannelQuerySet.due and the channel claim (posts.publishing) all use these.
+
+def post_due(now, prefix: str = "") -> Q:
+    """Q for a post that is due at `now` (`prefix` "post__" from a channel); Post.is_due in memory."""
+    return Q(**{f"{prefix}status__in": Post.PUBLISHING}) & (
+        Q(**{f"{prefix}schedule_at__isnull": True}) | Q(**{f"{prefix}schedule_at__lte": now})
+    )
+
+
+def claimable(now) -> Q:
+    """Q for a channel a worker may claim at `now`, whatever its post says."""
+    lease = datetime.timedelta(seconds=settings.PUBLISH_LEASE_SECONDS)
+    return (
+        Q(state=PostChannel.State.QUEUED)
+        | (
+            Q(state__in=[PostChannel.State.RETRY, PostChannel.State.UNKNOWN])
+            & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+        )
+        | Q(state=PostChannel.State.SENDING, claimed_at__lt=now - lease)
+    )
+
+
 class PostQuerySet(models.QuerySet):
     def for_user(self, user):
         """Posts a person may see: their tasks' (reseller), written for them (client), all (staff)."""
@@ -88,11 +113,8 @@ class PostQuerySet(models.QuerySet):
         return self.filter(status=Post.Status.PUBLISHED)
 
     def due(self, now=None):
-        """Approved posts whose time has come."""
-        now = now or timezone.now()
-        return self.filter(status=Post.Status.APPROVED).filter(
-            Q(schedule_at__isnull=True) | Q(schedule_at__lte=now)
-        )
+        """Posts to publish now: approved (or being published) and their time has come."""
+        return self.filter(post_due(now or timezone.now()))
 
     def with_relations(self):
         return self.select_related("task__user", "task__reseller", "created_by").prefetch_related(
@@ -112,6 +134,7 @@ class Post(models.Model):
         REJECTED = 5, "Rejected"
 
     EDITABLE = (Status.PENDING, Status.REJECTED)
+    PUBLISHING = (Status.APPROVED, Status.PROCESSING)
 
     task = models.ForeignKey(TaskAssign, on_delete=models.CASCADE, related_name="posts")
     created_by = models.ForeignKey(
@@ -177,6 +200,10 @@ class Post(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.status in self.EDITABLE
+
+    def is_due(self, now: datetime.datetime) -> bool:
+        """What post_due (PostQuerySet.due) selects, for a post already in memory."""
+        return self.status in self.PUBLISHING and (self.schedule_at is None or self.schedule_at <= now)
 
     @property
     def full_text(self) -> str:
@@ -287,8 +314,16 @@ class PostPart(models.Model):
         return f"Part {self.position} of post {self.post_id}"
 
 
+class PostChannelQuerySet(models.QuerySet):
+    def due(self, now=None):
+        """Channels to send now: claimable, on a post that is due (see post_due and claimable)."""
+        now = now or timezone.now()
+        return self.filter(claimable(now) & post_due(now, prefix="post__"))
+
+
 class PostChannel(models.Model):
-    """One X account a post goes to (the seed's post_channels), with its own publish state."""
+    """One X account a post goes to (the seed's post_channels), with its own publish state.
+    posts.publishing is the only writer of its state."""
 
     class State(models.TextChoices):
         QUEUED = "queued", "Queued"
@@ -322,6 +357,8 @@ class PostChannel(models.Model):
     metrics_updated_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PostChannelQuerySet.as_manager()
 
     @property
     def public_state(self) -> str:

@@ -43,13 +43,14 @@ from socials.error_kinds import ErrorKind
 from socials.publishers import MediaFile, Published, PublishError, publisher_for
 
 from . import errors, signals
-from .models import ChannelPart, Post, PostChannel, PostMedia, ThreadPart
+from .models import ChannelPart, Post, PostChannel, PostMedia, ThreadPart, claimable
 from .text import MAX_WEIGHTED_LENGTH, weighted_length
 
 log = logging.getLogger(__name__)
 
 State = PostChannel.State
 PENDING = (State.QUEUED, State.SENDING, State.UNKNOWN, State.RETRY, State.HELD)
+CLAIMABLE_STATES = (State.QUEUED, State.SENDING, State.UNKNOWN, State.RETRY)  # when their time has come
 # error_kind of a channel given up on while X may have its tweet.
 UNRESOLVED = ErrorKind.UNRESOLVED
 # error_kind of a channel whose answer was lost and whose lookup did not find the tweet: X's
@@ -71,7 +72,7 @@ def hand_over(post: Post) -> None:
     """Queue an approved post's unpublished channels: at once (after commit) when it is due,
     else the due-post dispatcher hands it to a worker at its time."""
     now = timezone.now()
-    due = post.schedule_at is None or post.schedule_at <= now
+    due = post.is_due(now)
     post.channels.exclude(state=State.PUBLISHED).update(
         # A channel given up on with its outcome unknown is reconciled before anything is sent.
         state=Case(When(error_kind=UNRESOLVED, then=Value(State.UNKNOWN)), default=Value(State.QUEUED)),
@@ -233,23 +234,12 @@ def _sent_parts(post: Post, thread: list[ThreadPart]) -> dict[int, dict[int, Cha
     return found
 
 
-def _ready(channel: PostChannel, now: dt.datetime) -> bool:
-    if channel.state == State.QUEUED:
-        return True
-    if channel.state in (State.RETRY, State.UNKNOWN):
-        return channel.next_attempt_at is None or channel.next_attempt_at <= now
-    if channel.state == State.SENDING:
-        return channel.claimed_at is None or channel.claimed_at < now - lease()
-    return False
-
-
 def _claim(channel: PostChannel, text: str, now: dt.datetime) -> bool:
-    """Take the channel with one conditional UPDATE; False if another worker has it."""
-    mine = PostChannel.objects.filter(pk=channel.pk, state=channel.state)
+    """Take the channel with one conditional UPDATE, if it is claimable (models.claimable) and still
+    as read; False if it is not, or another worker has it."""
+    mine = PostChannel.objects.filter(claimable(now), pk=channel.pk, state=channel.state)
     if channel.state == State.SENDING:  # a vanished worker's: take over exactly that lease
         mine = mine.filter(claimed_at=channel.claimed_at)
-    elif channel.state != State.QUEUED:
-        mine = mine.filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
     claimed = mine.update(
         state=State.SENDING,
         claimed_at=now,
@@ -282,13 +272,12 @@ def publish_post(*, post_id: int, timeout: tuple[float, float] | None = None) ->
 
 def _publish_loaded(post: Post, *, timeout: tuple[float, float] | None = None) -> Post:
     now = timezone.now()
-    if post.status not in (Post.Status.APPROVED, Post.Status.PROCESSING):
-        log.info("Post %s is %s: nothing to publish", post.pk, post.get_status_display().lower())
+    if not post.is_due(now):
+        log.info("Post %s is %s%s: nothing to publish", post.pk, post.get_status_display().lower(),
+                 f", scheduled for {post.schedule_at.isoformat()}" if post.schedule_at else "")
         return post
-    if post.schedule_at and post.schedule_at > now:
-        log.info("Post %s is scheduled for %s: not yet", post.pk, post.schedule_at.isoformat())
-        return post
-    channels = [c for c in post.channels.all() if _ready(c, now)]
+    # Each channel that may be claimable is offered to the claim, which decides (models.claimable).
+    channels = [c for c in post.channels.all() if c.state in CLAIMABLE_STATES]
     if channels:
         log.info("Publishing post %s for user: %s", post.pk, post.task.user_id)
         if post.status == Post.Status.APPROVED:
@@ -329,7 +318,7 @@ def publish_posts(*, post_ids: Sequence[int], threads: int | None = None) -> Non
     if len(posts) < len(set(ids)):
         log.warning("Post(s) %s are gone: nothing to publish", sorted(set(ids) - {p.pk for p in posts}))
     now = timezone.now()
-    starting = [p.pk for p in posts if p.status == Post.Status.APPROVED and not (p.schedule_at and p.schedule_at > now)]
+    starting = [p.pk for p in posts if p.status == Post.Status.APPROVED and p.is_due(now)]
     if starting:
         Post.objects.filter(pk__in=starting, status=Post.Status.APPROVED).update(
             status=Post.Status.PROCESSING, updated_at=now

@@ -186,6 +186,12 @@ def test_approving_a_post_for_a_disconnected_account_holds_it_until_reconnect(al
     assert post.channels.get().state == PostChannel.State.QUEUED
 
 
+def queued_tasks():
+    from django_q.models import OrmQ
+
+    return [(q.func(), q.args()) for q in OrmQ.objects.all()]
+
+
 @responses.activate
 def test_a_post_tried_before_its_account_was_disconnected_is_looked_for_on_x_before_it_is_sent_again(
     alice, alice_account, make_post, x_app, django_capture_on_commit_callbacks
@@ -202,12 +208,12 @@ def test_a_post_tried_before_its_account_was_disconnected_is_looked_for_on_x_bef
     untried = make_post()
     services.disconnect_account(actor=alice, account=alice_account)
 
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+    with django_capture_on_commit_callbacks(execute=True):
         services.connect_account(user=alice, provider_account_id=alice_account.provider_account_id,
                                  username="alice_x", token_type="oauth2_user", oauth2_access_token="new")
 
     assert post.channels.get().state == PostChannel.State.UNKNOWN  # reconciled first: X may have it
     assert post.channels.get().first_attempt_at == tried
-    assert untried.channels.get().state == PostChannel.State.QUEUED
+    assert untried.channels.get().state == PostChannel.State.QUEUED  # pending review: not sent yet
     assert post.channels.get().error_kind == "" and post.channels.get().last_error == ""
-    assert not callbacks  # neither post is approved and due: nothing is enqueued here
+    assert queued_tasks() == [("posts.tasks.publish", (post.pk,))]  # only the due one goes to a worker
