@@ -390,7 +390,7 @@ def publish_channel(
         for part in thread:
             if weighted_length(part.text) > MAX_WEIGHTED_LENGTH:
                 message = errors.TOO_LONG if part.position == 1 else f"Part {part.position}: {errors.TOO_LONG}"
-                raise PublishError("too_long", message)
+                raise PublishError(ErrorKind.TOO_LONG, message)
     except PublishError as exc:
         return _failed(channel, exc, unresolved=must_reconcile)
     reply_to = ""

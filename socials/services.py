@@ -20,6 +20,7 @@ from accounts.models import User
 from socialhub.errors import NotAllowed
 
 from . import tokens
+from .error_kinds import ErrorKind
 from .models import Account
 from .signals import account_connected, account_disconnected
 from .tokens import AccountUnusable, call_x, lock_account
@@ -364,10 +365,10 @@ def test_connection(*, account: Account) -> ConnectionReport:
         expires_at=account.expires_at,
     )
     if account.state == Account.State.DISCONNECTED:
-        return ConnectionReport(works=False, can_post=False, error_kind="disconnected",
+        return ConnectionReport(works=False, can_post=False, error_kind=ErrorKind.DISCONNECTED,
                                 message="This X account is disconnected: connect it again.", **report)
     if bearer and not account.provider_account_id:
-        return ConnectionReport(works=False, can_post=False, error_kind="auth",
+        return ConnectionReport(works=False, can_post=False, error_kind=ErrorKind.AUTH,
                                 message="A bearer token needs the X account id to read it.", **report)
 
     def ask(client: XClient) -> tuple[dict, RateLimit | None]:
@@ -403,7 +404,7 @@ test_connection.__test__ = False  # not a pytest test, whatever its name
 
 def _failed(account, report, message, kind, reset_at=None) -> ConnectionReport:
     Account.objects.filter(pk=account.pk).update(last_checked_at=timezone.now())
-    limit = RateLimit(limit=None, remaining=0, reset_at=reset_at) if kind == "rate_limited" else None
+    limit = RateLimit(limit=None, remaining=0, reset_at=reset_at) if kind == ErrorKind.RATE_LIMITED else None
     return ConnectionReport(works=False, can_post=False, message=message, error_kind=kind, rate_limit=limit,
                             **report)
 

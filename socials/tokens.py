@@ -40,10 +40,10 @@ REFRESHES_PER_CALL = 2
 class AccountUnusable(Exception):
     """The account has no credentials that can do this. `user_message` says what to do."""
 
-    def __init__(self, user_message: str, *, kind: str = "auth"):
+    def __init__(self, user_message: str, *, kind: str = ErrorKind.AUTH):
         super().__init__(user_message)
         self.user_message = user_message
-        self.kind = kind
+        self.kind = ErrorKind(kind)
 
 
 def token_url() -> str:
