@@ -8,13 +8,11 @@ class PostsConfig(AppConfig):
     def ready(self):
         from socials.signals import account_connected, account_disconnected
 
-        from . import metrics, publishing, signals
+        from . import publishing
 
         # A disconnected account's waiting posts are held, and go on once it is reconnected.
         account_disconnected.connect(publishing.hold_waiting, dispatch_uid="posts.publishing.hold_waiting")
         account_connected.connect(publishing.release_held, dispatch_uid="posts.publishing.release_held")
-        # A published post's first numbers are read soon, not at the next hourly run.
-        signals.post_published.connect(metrics.on_post_published, dispatch_uid="posts.metrics.first_read")
 
         from django_q.signals import post_spawn
 

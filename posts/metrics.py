@@ -1,9 +1,9 @@
 """Public metrics of published posts, read from X in batches within its rate limits.
 
-A django-q2 schedule (socials/migrations/0003_metrics_task_in_posts.py) runs
-`posts.tasks.refresh_metrics` every hour; a post's first numbers are read METRICS_FIRST_READ_SECONDS
-after it is published (`schedule_first_read`, on post_published), so nobody looks at empty metrics
-for up to an hour. Each account's tweets are read with that account's own token (per-user rate
+Two django-q2 schedules (socials/migrations/0003_metrics_tasks_in_posts.py) run
+`posts.tasks.refresh_metrics` every hour, and `posts.tasks.refresh_first_metrics` every minute:
+a post's first numbers are read once it has been published METRICS_FIRST_READ_SECONDS, so nobody
+looks at empty metrics for up to an hour, and publishing itself spends no query on it. Each account's tweets are read with that account's own token (per-user rate
 limits), 100 ids per request; an account that is not usable is read with the app bearer token when there is one.
 A 429, or a budget reported spent, stops that token for this run; the next run carries on with the
 stalest channels first.
@@ -39,6 +39,7 @@ METRIC_NAMES = {
 FRESH_FOR = dt.timedelta(minutes=30)  # metrics younger than this are not read again
 WINDOW = dt.timedelta(days=30)  # older posts' numbers hardly move; leave them be
 MAX_CHANNELS = 2000  # per run
+FIRST_READS_FOR = dt.timedelta(hours=1)  # after that, a post's first numbers come with the hourly run
 
 
 @dataclass
@@ -52,39 +53,20 @@ class _Spent(Exception):
     """This token's rate-limit budget is spent for now."""
 
 
-def schedule_first_read(*, post_id: int, now: dt.datetime | None = None) -> None:
-    """Read the just-published post's metrics once, METRICS_FIRST_READ_SECONDS from now (a
-    one-off django-q2 schedule, deleted once it has run)."""
-    from django_q.models import Schedule
-
-    now = now or timezone.now()
-    Schedule.objects.create(
-        name=f"First metrics of post {post_id}",
-        func="posts.tasks.refresh_post_metrics",
-        args=repr((post_id,)),
-        schedule_type=Schedule.ONCE,
-        repeats=-1,  # a ONCE schedule with negative repeats is deleted after it runs
-        next_run=now + dt.timedelta(seconds=settings.METRICS_FIRST_READ_SECONDS),
-    )
-
-
-def on_post_published(sender, post, **kwargs) -> None:
-    """post_published (sent after commit; must not raise): read its first numbers soon."""
-    try:
-        schedule_first_read(post_id=post.pk)
-    except Exception:  # the post is on X already; the hourly read will get its numbers
-        log.exception("First metrics read of post %s not scheduled", post.pk)
-
-
 def refresh_metrics(*, now: dt.datetime | None = None, limit: int = MAX_CHANNELS,
-                    post_id: int | None = None) -> MetricsRun:
-    """Read impressions, likes, replies, reposts and quotes of recently published posts (or only
-    post `post_id`'s) and store them on their channels with the time they were read. Never raises
-    for X's failures."""
+                    first_reads: bool = False) -> MetricsRun:
+    """Read impressions, likes, replies, reposts and quotes of recently published posts and store
+    them on their channels with the time they were read. Never raises for X's failures.
+    `first_reads`: only posts never read, published METRICS_FIRST_READ_SECONDS to an hour ago
+    (the minute job; the hourly one reads the rest)."""
     now = now or timezone.now()
     published = PostChannel.objects.filter(state=PostChannel.State.PUBLISHED)
-    if post_id is not None:
-        published = published.filter(post_id=post_id)
+    if first_reads:
+        published = published.filter(
+            metrics_updated_at__isnull=True,
+            published_at__lte=now - dt.timedelta(seconds=settings.METRICS_FIRST_READ_SECONDS),
+            published_at__gte=now - FIRST_READS_FOR,
+        )
     channels = list(
         published
         .exclude(remote_id="")

@@ -34,6 +34,6 @@ def refresh_metrics() -> str:
     return f"{run.updated} updated, {run.unavailable} unavailable, {run.skipped} skipped"
 
 
-def refresh_post_metrics(post_id: int) -> str:
-    run = metrics.refresh_metrics(post_id=post_id)
-    return f"post {post_id}: {run.updated} updated, {run.unavailable} unavailable, {run.skipped} skipped"
+def refresh_first_metrics() -> str:
+    run = metrics.refresh_metrics(first_reads=True)
+    return f"{run.updated} updated, {run.unavailable} unavailable, {run.skipped} skipped"

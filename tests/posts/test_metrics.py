@@ -16,8 +16,8 @@ TWEETS_URL = f"{API}/2/tweets"
 
 
 def publish(post, remote_id, **fields):
-    PostChannel.objects.filter(post=post).update(state="published", remote_id=remote_id,
-                                                 published_at=timezone.now(), **fields)
+    PostChannel.objects.filter(post=post).update(**{"state": "published", "remote_id": remote_id,
+                                                    "published_at": timezone.now(), **fields})
     return post.channels.get()
 
 
@@ -132,27 +132,26 @@ def test_without_any_usable_token_the_posts_wait_for_the_next_run(make_post, ali
     assert channel.metrics_updated_at is None
 
 
-def test_a_published_post_has_its_first_metrics_read_two_minutes_later_not_an_hour(
-    make_post, x_app, settings, django_capture_on_commit_callbacks
-):
-    from posts import signals
+def test_a_published_post_has_its_first_metrics_read_two_minutes_later_not_an_hour(make_post, x_app, settings):
     from posts import tasks
 
     settings.METRICS_FIRST_READ_SECONDS = 120
-    post = make_post()
-    channel = publish(post, "11")
-    with django_capture_on_commit_callbacks(execute=True):
-        signals.send_on_commit(signals.post_published, post=post)
+    now = timezone.now()
+    ready = publish(make_post(), "11", published_at=now - dt.timedelta(seconds=121))
+    too_new = publish(make_post(content="Just now"), "12", published_at=now - dt.timedelta(seconds=60))
+    read_before = publish(make_post(content="Read"), "13", published_at=now - dt.timedelta(minutes=10),
+                          metrics_updated_at=now - dt.timedelta(minutes=5))
 
-    (first,) = Schedule.objects.filter(func="posts.tasks.refresh_post_metrics")
-    assert (first.args, first.schedule_type, first.repeats) == (f"({post.pk},)", Schedule.ONCE, -1)
-    assert dt.timedelta(seconds=110) < first.next_run - timezone.now() <= dt.timedelta(seconds=120)
-
-    other = publish(make_post(content="Another"), "12")  # published too, but not this post
     with responses.RequestsMock() as x:
         x.get(TWEETS_URL, json={"data": [{"id": "11", "public_metrics": {"impression_count": 3, "like_count": 1}}]})
-        assert tasks.refresh_post_metrics(post.pk) == f"post {post.pk}: 1 updated, 0 unavailable, 0 skipped"
+        assert tasks.refresh_first_metrics() == "1 updated, 0 unavailable, 0 skipped"
         assert x.calls[0].request.params["ids"] == "11"
-    channel.refresh_from_db()
-    other.refresh_from_db()
-    assert channel.metrics["impressions"] == 3 and other.metrics_updated_at is None
+
+    ready.refresh_from_db(), too_new.refresh_from_db(), read_before.refresh_from_db()
+    assert ready.metrics["impressions"] == 3
+    assert too_new.metrics_updated_at is None and read_before.metrics == {}
+
+
+def test_the_first_read_job_runs_every_minute_from_django_q2(db):
+    schedule = Schedule.objects.get(func="posts.tasks.refresh_first_metrics")
+    assert (schedule.schedule_type, schedule.minutes, schedule.repeats) == (Schedule.MINUTES, 1, -1)
