@@ -88,7 +88,7 @@ def hand_over(post: Post) -> None:
     )
     _hold_disconnected(post)
     if due:
-        enqueue_publish(post.pk, on_commit=True)
+        transaction.on_commit(lambda: enqueue_publish_many([post.pk]))
 
 
 def _hold_disconnected(post: Post) -> None:
@@ -146,27 +146,12 @@ def release_held(sender, *, account, **kwargs) -> int:
     return released
 
 
-def enqueue_publish(post_id: int, *, on_commit: bool = False) -> None:
-    """Hand the post to a django-q2 worker (ids only)."""
-    from django_q.tasks import async_task
-
-    if on_commit:
-        transaction.on_commit(lambda: async_task("posts.tasks.publish", post_id))
-    else:
-        async_task("posts.tasks.publish", post_id)
-
-
-def batch_size() -> int:
-    """How many due posts one worker task takes (the dispatcher's batches)."""
-    return max(1, settings.PUBLISH_BATCH_SIZE)
-
-
 def enqueue_publish_many(post_ids: Sequence[int]) -> None:
-    """Hand due posts to workers in batches of PUBLISH_BATCH_SIZE (one task each, ids only);
-    a worker sends a batch's posts concurrently (publish_posts)."""
+    """Hand posts to django-q2 workers, ids only: one task per PUBLISH_BATCH_SIZE posts, whose
+    worker sends them concurrently (publish_posts). The only place that names the tasks."""
     from django_q.tasks import async_task
 
-    size = batch_size()
+    size = max(1, settings.PUBLISH_BATCH_SIZE)
     for start in range(0, len(post_ids), size):
         batch = list(post_ids[start : start + size])
         if len(batch) == 1:
