@@ -15,11 +15,16 @@ before the next part is sent, and the lease is checked before every POST. So a r
 skips the parts with a remote id, and only the first part without one can have an unknown
 outcome: it is reconciled (same text, replying to the part before) before anything is sent.
 
+This module is the only writer of a channel's state: queued (hand_over), claimed (_claim), a
+part recorded (_record_part), published, failed or waiting to retry (_failed), held and released
+(hold_waiting and release_held, on socials' account_disconnected and account_connected signals).
+What "due" means is defined once, in posts.models (post_due, claimable).
+
 Entry points: hand_over (on approval), publish_post (the django-q2 task, the retry action and
 POST /socials/publish/twitter all end here), publish_posts (several due posts in one worker, sent
 concurrently by a bounded thread pool: each thread still claims each channel with its own
-conditional UPDATE, so concurrency changes nothing about who sends), settle (a post's status from
-its channels).
+conditional UPDATE, so concurrency changes nothing about who sends), enqueue_publish_many (the
+tasks' one home), settle (a post's status from its channels).
 """
 
 from __future__ import annotations
