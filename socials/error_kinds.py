@@ -48,7 +48,7 @@ class KindInfo:
 
 
 NOT_CONNECTED = "Twitter account not connected for this user"  # the seed's words
-RECONNECT = "The client must reconnect this X account, then write the post again."
+RECONNECT = "The client must reconnect this X account, then retry this post."
 TRY_AGAIN = "Retry this post in a few minutes, or ask support if it keeps failing."
 REWRITE = "Write it again from this post, or ask support if it keeps failing."
 
