@@ -7,7 +7,6 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
-
 from socialhub.errors import InvalidState, NotAllowed
 
 from . import services
@@ -117,8 +116,8 @@ def _report(modeladmin, request, outcome: services.Outcome, done: str) -> None:
     """Say how many objects the action went through for (`done`: "{n} post(s) ..."), and why not for the others."""
     if outcome.done:
         modeladmin.message_user(request, done.format(n=len(outcome.done)), messages.SUCCESS)
-    for post, reason in outcome.refused:
-        modeladmin.message_user(request, f"#{post.pk}: {reason}", messages.WARNING)
+    for obj, reason in outcome.refused:
+        modeladmin.message_user(request, f"#{obj.pk}: {reason}", messages.WARNING)
 
 
 def _review(modeladmin, request, queryset, action: int, feedback: str = "") -> None:
