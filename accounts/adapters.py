@@ -4,6 +4,8 @@ from urllib.parse import urlsplit
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 
+from . import login
+
 
 @dataclass(frozen=True)
 class SiteFromSettings:
@@ -24,6 +26,11 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def is_open_for_signup(self, request) -> bool:
         return False
+
+    def _get_login_attempts_cache_key(self, request, **credentials) -> str:
+        # allauth counts failed logins per text typed ("rita", "RITA", "rita@example.com" apart);
+        # count them per account instead, whichever way in and whichever spelling.
+        return login.attempts_key(credentials.get("email") or credentials.get("username") or "")
 
     def format_email_subject(self, subject: str) -> str:
         return f"[{settings.SITE_NAME}] {subject}"

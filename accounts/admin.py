@@ -1,7 +1,13 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
+from .forms import AdminLoginForm
 from .models import User
+
+admin.site.login_form = AdminLoginForm  # the admin shares the login limit (accounts/login.py)
+# simplejwt's blacklist registers its tables in the admin, refresh tokens in full: no secrets there.
+admin.site.unregister([OutstandingToken, BlacklistedToken])
 
 
 @admin.register(User)

@@ -1,12 +1,12 @@
 """Burst: N approved posts due at the same second, X answering each tweet after 200 ms.
 
-    python -m bench.burst [--posts 2000] [--workers 3] [--threads 15] [--broker orm|redis]
+    python -m bench.burst [--posts 2000] [--workers 2] [--threads 15] [--broker orm|redis]
 
 Measures how long until every post is on X (the last tweet's creation time in the sandbox minus
 the due second) and compares it, in the same run, with the limit: the same number of tweets
 POSTed straight to the same sandbox by a plain thread pool of the same concurrency (one
 keep-alive session per thread, nothing else). Concurrency of the pipeline =
-clusters x (workers - 1) x threads: one worker per cluster runs the dispatcher loop.
+clusters x workers x threads (each cluster's dispatcher is a process of its own, beside qcluster).
 Targets: all published within 30 s; ratio (baseline time / pipeline time) at least 0.5; one
 tweet per post. Exits 1 when a target is missed.
 """
@@ -33,7 +33,7 @@ def parse(argv):
     parser.add_argument("--accounts", type=int, default=100, help="X accounts the posts are spread over")
     parser.add_argument("--delay-ms", type=int, default=200, help="the sandbox's answer time per tweet")
     parser.add_argument("--clusters", type=int, default=1)
-    parser.add_argument("--workers", type=int, default=3, help="Q_WORKERS per cluster")
+    parser.add_argument("--workers", type=int, default=2, help="Q_WORKERS per cluster")
     parser.add_argument("--threads", type=int, default=15, help="PUBLISH_THREADS per worker")
     parser.add_argument("--batch", type=int, default=None, help="PUBLISH_BATCH_SIZE (default: 2 x threads)")
     parser.add_argument("--broker", choices=["orm", "redis"], default="orm")
@@ -71,7 +71,7 @@ def baseline(sandbox: harness.Sandbox, accounts: list, count: int, concurrency: 
 
 def main(argv=None) -> int:
     args = parse(argv)
-    concurrency = args.clusters * (args.workers - 1) * args.threads
+    concurrency = args.clusters * args.workers * args.threads
     batch = args.batch or 2 * args.threads
     with harness.workdir(args.workdir) as work:
         sandbox = harness.Sandbox(work, tweet_delay_ms=args.delay_ms)
@@ -86,8 +86,6 @@ def main(argv=None) -> int:
             log(f"baseline took {base:.2f} s; starting {args.clusters} cluster(s) of {args.workers} workers")
 
             harness.start_clusters(args, env, work, clusters)
-            harness.start_dispatcher()
-            time.sleep(2)  # the dispatcher loop is polling
 
             due = dt.datetime.now(dt.timezone.utc).replace(microsecond=0) + dt.timedelta(seconds=3)
             ids = harness.seed_posts(accounts, [due] * args.posts, text="Burst post {i}")
@@ -110,7 +108,7 @@ def main(argv=None) -> int:
             harness.stop_all(clusters, sandbox)
 
     print(f"\nBurst: {args.posts} posts due at once, {args.accounts} accounts, X answering after {args.delay_ms} ms")
-    print(f"concurrency {concurrency} = {args.clusters} cluster(s) x ({args.workers} workers - 1 dispatcher) x "
+    print(f"concurrency {concurrency} = {args.clusters} cluster(s) x {args.workers} workers x "
           f"{args.threads} threads; batches of {batch}; broker {args.broker}; logs in {work}")
     print(f"baseline (thread pool of {concurrency} straight to the sandbox): {base:.2f} s "
           f"({args.posts / base:.0f} tweets/s)")

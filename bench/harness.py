@@ -1,5 +1,6 @@
 """What the benchmarks and the chaos run share: a PostgreSQL database of their own, the X sandbox in
-its own process, real `manage.py qcluster` processes, and fast seeding with bulk_create.
+its own process, real `manage.py qcluster` and `manage.py dispatch` processes (one of each per
+simulated machine), and fast seeding with bulk_create.
 
 Everything runs on this machine over loopback. Times that are compared come from one clock: the
 sandbox stamps each tweet with time.time() when it creates it, and `schedule_at` is wall time too.
@@ -13,6 +14,7 @@ import json
 import os
 import re
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -133,11 +135,12 @@ def environment(*, database_url: str, sandbox_url: str, redis_url: str = "", **s
     return env
 
 
-def setup_django(env: dict[str, str]) -> None:
-    """Configure this process with `env`, make the database exist and be migrated and empty."""
+def setup_django(env: dict[str, str], *, fresh: bool = False) -> None:
+    """Configure this process with `env`, make the database exist and be migrated and empty;
+    with `fresh`, a new database (dropped and created again) is migrated from nothing."""
     os.environ.update(env)
     sys.path.insert(0, str(ROOT))
-    _create_database(env["DATABASE_URL"])
+    _create_database(env["DATABASE_URL"], drop=fresh)
     import django
 
     django.setup()
@@ -155,7 +158,9 @@ def setup_django(env: dict[str, str]) -> None:
         redis.Redis.from_url(env["REDIS_URL"]).flushdb()  # our own Redis db number only
 
 
-def pipeline_environment(args, sandbox: Sandbox, *, batch_size: int | None = None, **settings) -> dict[str, str]:
+def pipeline_environment(
+    args, sandbox: Sandbox, *, batch_size: int | None = None, fresh: bool = False, **settings
+) -> dict[str, str]:
     """The run's environment from its common flags (database, broker, workers, threads), with
     this process set up on it (see setup_django)."""
     env = environment(
@@ -167,26 +172,34 @@ def pipeline_environment(args, sandbox: Sandbox, *, batch_size: int | None = Non
         publish_batch_size=batch_size or 2 * args.threads,
         **settings,
     )
-    setup_django(env)
+    setup_django(env, fresh=fresh)
     return env
 
 
-def start_clusters(args, env: dict[str, str], work: Path, clusters: list) -> None:
-    """Start `args.clusters` qclusters and wait until their workers are ready. Each is appended to
-    `clusters` as it starts, so the caller's clean-up stops it even if a later one fails."""
+def start_clusters(args, env: dict[str, str], work: Path, clusters: list, *, wait: bool = True,
+                   generation: int = 1) -> None:
+    """Start `args.clusters` machines (qcluster and dispatcher each) and, with `wait`, wait until
+    their workers are ready. Each is appended to `clusters` as it starts, so the caller's clean-up
+    stops it even if a later one fails. Each generation of machines has new host names."""
+    new = []
     for n in range(args.clusters):
-        clusters.append(Cluster(env, work, f"cluster{n + 1}"))
-    for cluster in clusters:
-        cluster.wait_ready(args.workers)
+        name = f"cluster{n + 1}" + (f"-gen{generation}" if generation > 1 else "")
+        new.append(Cluster(env, work, name, hostname=f"bench-{secrets.token_hex(3)}"))
+        clusters.append(new[-1])
+    if wait:
+        for cluster in new:
+            cluster.wait_ready(args.workers)
 
 
-def _create_database(url: str) -> None:
+def _create_database(url: str, *, drop: bool = False) -> None:
     import psycopg
 
     parts = urlsplit(url)
     name = parts.path.lstrip("/")
     admin = urlunsplit(parts._replace(path="/postgres"))
     with psycopg.connect(admin, autocommit=True) as conn:
+        if drop:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
             conn.execute(f'CREATE DATABASE "{name}"')
 
@@ -270,20 +283,36 @@ def seed_posts(accounts: list, schedule_at: list[dt.datetime], *, text="Bench po
 
 
 class Cluster:
-    """One `manage.py qcluster` process tree (standing for one machine), logging to a file."""
+    """One machine's publishing processes: `manage.py qcluster` and `manage.py dispatch` beside it,
+    each in its own process group, logging to files. With `hostname`, both run under that host name
+    (a UTS namespace, when this process may make one), as a restarted container would."""
 
-    def __init__(self, env: dict[str, str], workdir: Path, name: str):
+    def __init__(self, env: dict[str, str], workdir: Path, name: str, *, hostname: str = ""):
         self.name = name
+        self.env = {**os.environ, **env}
+        self.workdir, self.hostname = workdir, hostname
         self.logpath = workdir / f"{name}.log"
-        self.logfile = open(self.logpath, "wb")
-        self.process = subprocess.Popen(
-            [sys.executable, "manage.py", "qcluster"],
+        self.logfile = open(self.logpath, "ab")
+        self.process = self._start("qcluster", self.logfile)
+        self.dispatch_logfile = open(workdir / f"{name}-dispatch.log", "ab")
+        self.dispatcher = self._start("dispatch", self.dispatch_logfile)
+
+    def _start(self, command: str, logfile) -> subprocess.Popen:
+        return subprocess.Popen(
+            _with_hostname([sys.executable, "manage.py", command], self.hostname),
             cwd=ROOT,
-            env={**os.environ, **env},
-            stdout=self.logfile,
+            env=self.env,
+            stdout=logfile,
             stderr=subprocess.STDOUT,
             start_new_session=True,  # its own process group, so stopping it stops its children
         )
+
+    def revive_dispatcher(self) -> bool:
+        """Restart the dispatcher if it died, as the machine's process supervisor would."""
+        if self.dispatcher.poll() is None:
+            return False
+        self.dispatcher = self._start("dispatch", self.dispatch_logfile)
+        return True
 
     def worker_pids(self) -> list[int]:
         """The live worker processes of this cluster (from django-q2's "ready for work" lines)."""
@@ -298,9 +327,20 @@ class Cluster:
                 raise RuntimeError(f"cluster {self.name} did not start; see {self.logpath}")
             time.sleep(0.2)
 
-    def stop(self) -> None:
-        stop_process(self.process, grace=15)
+    def stop(self, *, kill: bool = False) -> None:
+        """Stop both process groups: SIGTERM with a grace period, or at once with SIGKILL."""
+        for process in (self.dispatcher, self.process):
+            if kill and process.poll() is None and _own_group(process):
+                os.killpg(process.pid, signal.SIGKILL)
+            stop_process(process, grace=15)
         self.logfile.close()
+        self.dispatch_logfile.close()
+
+
+def _with_hostname(args: list[str], hostname: str) -> list[str]:
+    if not hostname or os.geteuid() != 0 or not shutil.which("unshare"):
+        return args
+    return ["unshare", "--uts", "sh", "-c", 'hostname "$0" && exec "$@"', hostname, *args]
 
 
 def _alive_in_group(pid: int, group: int) -> bool:
@@ -312,26 +352,7 @@ def _alive_in_group(pid: int, group: int) -> bool:
         return False
 
 
-def start_dispatcher(seconds: float = 600) -> None:
-    """Enqueue the due-post dispatcher loop now, rather than wait for the minute schedule."""
-    from django_q.tasks import async_task
-
-    async_task("posts.tasks.dispatch", seconds)
-
-
-def stop_dispatcher() -> None:
-    """Retire the running dispatcher loop (it stops at its next poll), so clusters stop quickly."""
-    from posts.models import Dispatcher
-
-    try:
-        Dispatcher.objects.update(token="bench-over", owner="")
-    except Exception:  # the database may be what failed; stopping goes on regardless
-        pass
-
-
 def stop_all(clusters: list[Cluster], sandbox: Sandbox | None) -> None:
-    stop_dispatcher()
-    time.sleep(0.5)
     for cluster in clusters:
         cluster.stop()
     if sandbox:

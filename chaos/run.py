@@ -5,8 +5,11 @@
 The X sandbox answers 10% of tweets with 503, loses 5% of its answers after creating the tweet,
 and expires 1% of OAuth 2.0 access tokens on use. The posts' texts are what X changes when it stores
 them (see docs/x-api.md): "&", "<" and ">" (X escapes them), bare domains and links (X turns each into
-a t.co link), so a lost answer is reconciled against X's stored text, not ours; a random qcluster worker process (any cluster,
-the dispatcher's too) gets SIGKILL every few seconds until every post has settled. At the end:
+a t.co link), so a lost answer is reconciled against X's stored text, not ours. A random qcluster
+worker or dispatcher process (any cluster) gets SIGKILL every few seconds until every post has
+settled (a killed dispatcher is started again, as a process supervisor would); and once, mid-run,
+every cluster is killed at once and a new generation starts on new host names (`--restart-at`, as
+a deploy of every machine). At the end:
 
 - tweets per post (from the sandbox): duplicates, target 0;
 - posts neither published nor failed with a reason (lost or stuck), target 0;
@@ -74,6 +77,9 @@ def parse(argv):
     parser.add_argument("--threads", type=int, default=5, help="PUBLISH_THREADS per worker")
     parser.add_argument("--broker", choices=["orm", "redis"], default="orm")
     parser.add_argument("--kill-every", type=float, default=4.0, help="seconds between SIGKILLs (0: none)")
+    parser.add_argument("--restart-at", type=float, default=None,
+                        help="seconds into the run when every cluster restarts at once "
+                        "(default: half the spread; 0: never)")
     parser.add_argument("--fail-rate", type=float, default=0.10)
     parser.add_argument("--lose-rate", type=float, default=0.05)
     parser.add_argument("--expire-rate", type=float, default=0.01)
@@ -87,7 +93,7 @@ def parse(argv):
 
 
 class Killer(threading.Thread):
-    """SIGKILLs a random worker process of a random cluster every `every` seconds."""
+    """SIGKILLs a random worker or dispatcher process of a random cluster every `every` seconds."""
 
     def __init__(self, clusters, every: float, rng: random.Random):
         super().__init__(daemon=True)
@@ -99,14 +105,27 @@ class Killer(threading.Thread):
         while not self.done.wait(self.every):
             cluster = self.rng.choice(self.clusters)
             pids = cluster.worker_pids()
+            if pids and cluster.dispatcher.poll() is None:
+                pids.append(cluster.dispatcher.pid)
             if not pids:
                 continue
             pid = self.rng.choice(pids)
             try:
-                os.kill(pid, signal.SIGKILL)  # one of our own qcluster's workers, by its id
+                os.kill(pid, signal.SIGKILL)  # one of our own qcluster's workers or dispatchers, by its id
                 self.kills.append((cluster.name, pid))
             except ProcessLookupError:
                 pass
+
+
+def restart_every_cluster(args, env: dict[str, str], work, clusters: list) -> None:
+    """Kill every cluster at once (SIGKILL: no clean-up) and start a new generation on new host
+    names without waiting for it, as when every machine is redeployed."""
+    old = list(clusters)
+    for cluster in old:
+        cluster.stop(kill=True)
+    clusters.clear()  # in place: the Killer picks from the new generation
+    harness.start_clusters(args, env, work, clusters, wait=False, generation=2)
+    log(f"killed every cluster ({len(old)}) and started {args.clusters} new one(s) on new host names")
 
 
 def main(argv=None) -> int:
@@ -130,7 +149,6 @@ def main(argv=None) -> int:
 
             accounts = harness.seed_accounts(sandbox, args.accounts)
             harness.start_clusters(args, env, work, clusters)
-            harness.start_dispatcher()
 
             start = dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=2)
             step = args.spread / max(args.posts, 1)
@@ -145,10 +163,17 @@ def main(argv=None) -> int:
             settled = [Post.Status.PUBLISHED, Post.Status.FAILED]
             began = time.monotonic()
             deadline = began + args.timeout
+            restart_at = began + (args.spread / 2 if args.restart_at is None else args.restart_at)
+            restarts = 0
             while time.monotonic() < deadline:
                 left = Post.objects.filter(pk__in=ids).exclude(status__in=settled).count()
                 if not left:
                     break
+                if restart_at > began and not restarts and time.monotonic() >= restart_at:
+                    restart_every_cluster(args, env, work, clusters)
+                    restarts = 1
+                for cluster in clusters:
+                    cluster.revive_dispatcher()  # the process supervisor
                 time.sleep(1)
             elapsed = time.monotonic() - began
             if killer:
@@ -188,7 +213,8 @@ def main(argv=None) -> int:
     print(f"\nChaos: {args.posts} posts over {args.accounts} accounts in {elapsed:.0f} s; "
           f"{args.clusters} cluster(s) x {args.workers} workers x {args.threads} threads, broker {args.broker}")
     print(f"faults: {args.fail_rate:.0%} tweets 503, {args.lose_rate:.0%} answers lost after creating, "
-          f"{args.expire_rate:.0%} tokens expired per call; {kills} worker(s) SIGKILLed; seed {seed}")
+          f"{args.expire_rate:.0%} tokens expired per call; {kills} worker(s) SIGKILLed; "
+          f"every cluster restarted at once {restarts} time(s); seed {seed}")
     paths = stats["requests_by_path"]
     print(f"sandbox: {paths.get('POST /2/tweets', 0)} POST /2/tweets, "
           f"{sum(v for k, v in paths.items() if k.startswith('GET /2/users/'))} timeline reads, "

@@ -9,12 +9,13 @@ may not use the writing endpoints at all (403).
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, generics, permissions, status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from idempotency.decorators import IDEMPOTENCY_PARAMETER, idempotent
-from socialhub.api import parse_id
+from socialhub.parsers import JSONParser
+from socialhub.parsing import parse_id
 
 from . import services
 from .models import ContentTemplate

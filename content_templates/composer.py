@@ -18,7 +18,7 @@ from django.urls import reverse
 
 from posts.models import TaskAssign
 from posts.services import can_write_for
-from socialhub.api import parse_id
+from socialhub.parsing import parse_id
 
 from . import services
 from .forms import VALUE_PREFIX

@@ -9,7 +9,8 @@ from rest_framework import serializers
 from posts.models import TaskAssign
 from posts.serializers import FlexibleListField, MediaSerializer, NullableIdField
 from posts.text import MAX_WEIGHTED_LENGTH
-from socialhub.api import OpaqueIdField, parse_id
+from socialhub.api import OpaqueIdField
+from socialhub.parsing import parse_id
 
 from . import services
 from .models import ContentTemplate, TemplateMedia

@@ -15,6 +15,7 @@ from posts.models import TaskAssign
 from posts.preview import text_html
 from posts.text import MAX_WEIGHTED_LENGTH
 from socialhub.errors import NotAllowed
+from socialhub.parsing import parse_id
 
 from . import services
 from .composer import compose_url, render_for
@@ -54,8 +55,8 @@ def preview_for(request, data) -> dict:
     try:
         services.clean_template_fields(template)
         task = None
-        if str(data.get("preview_task", "")).isdigit():
-            task = TaskAssign.objects.for_user(request.user).filter(pk=data["preview_task"]).first()
+        if task_id := parse_id(data.get("preview_task")):
+            task = TaskAssign.objects.for_user(request.user).filter(pk=task_id).first()
         rendered = render_for(request, template, task, parse_values(data.get("preview_values", "")))
     except ValidationError as exc:
         errors_by_field = exc.message_dict

@@ -19,14 +19,16 @@ class Kind(models.TextChoices):
     POST_PUBLISHED = "post_published", "Posts published"
     POST_FAILED = "post_failed", "Posts that failed to publish"
     ACCOUNT_RECONNECT = "account_reconnect", "X accounts that need reconnecting"
+    POST_COMMENTED = "post_commented", "Comments on posts"
 
 
 # The kinds each role can receive; the settings page offers only these.
 KINDS_BY_ROLE = {
-    "client": [Kind.POST_SUBMITTED, Kind.POST_FAILED, Kind.ACCOUNT_RECONNECT],
+    "client": [Kind.POST_SUBMITTED, Kind.POST_COMMENTED, Kind.POST_FAILED, Kind.ACCOUNT_RECONNECT],
     "reseller": [
         Kind.POST_APPROVED,
         Kind.POST_REJECTED,
+        Kind.POST_COMMENTED,
         Kind.POST_PUBLISHED,
         Kind.POST_FAILED,
         Kind.ACCOUNT_RECONNECT,
@@ -41,6 +43,7 @@ EVENT_NAMES = {
     Kind.POST_PUBLISHED: "post.published",
     Kind.POST_FAILED: "post.failed",
     Kind.ACCOUNT_RECONNECT: "account.reconnect_needed",
+    Kind.POST_COMMENTED: "post.commented",
 }
 PING_EVENT = "ping"
 

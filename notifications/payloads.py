@@ -35,7 +35,8 @@ def post_payload(post, *, review=None, with_channels: bool = False) -> dict:
             "excerpt": excerpt(post.full_text) or "(media only)",
             "status": post.get_status_display(),
             "client": task.user.username,
-            "reseller": task.reseller.username,
+            # A client's own direct publish (POST /socials/publish/twitter) has a task without a reseller.
+            "reseller": task.reseller.username if task.reseller_id else None,
             "task": task.title,
             "schedule_at": post.schedule_at.isoformat() if post.schedule_at else None,
         }
@@ -80,3 +81,18 @@ def _channels(post):
     if prefetched is not None:
         return sorted(prefetched, key=lambda channel: channel.pk)
     return post.channels.select_related("account").order_by("pk")
+
+
+def comment_payload(post, comment) -> dict:
+    author = comment.author
+    return {
+        **post_payload(post),
+        "comment": {
+            "id": comment.pk,
+            "by": author.get_full_name() or author.username,
+            "role": author.role,
+            "body": comment.body,
+            "via_review_link": comment.link_id is not None,
+            "created_at": comment.created_at.isoformat(),
+        },
+    }

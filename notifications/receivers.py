@@ -8,6 +8,7 @@ swallowed; the action it reports on has already happened.
 import functools
 import logging
 
+from agency import signals as agency_signals
 from posts import signals as post_signals
 from socials import signals as social_signals
 
@@ -65,7 +66,8 @@ def on_post_published(sender, post, **kwargs):
     task = post.task
     _tell(
         kind=Kind.POST_PUBLISHED,
-        recipients=[task.reseller],
+        # Whoever wrote it: the reseller, or the client who published it directly.
+        recipients=[task.reseller or task.user],
         payload=payloads.post_payload(post, with_channels=True),
         reseller_ids=[task.reseller_id],
     )
@@ -96,12 +98,25 @@ def on_account_needs_reconnect(sender, account, **kwargs):
     )
 
 
+@never_raise
+def on_post_commented(sender, post, comment, **kwargs):
+    from agency.comments import recipients_for
+
+    _tell(
+        kind=Kind.POST_COMMENTED,
+        recipients=recipients_for(comment),
+        payload=payloads.comment_payload(post, comment),
+        reseller_ids=[post.task.reseller_id],
+    )
+
+
 def connect() -> None:
     uid = "notifications."
     post_signals.post_submitted.connect(on_post_submitted, dispatch_uid=uid + "submitted")
     post_signals.post_reviewed.connect(on_post_reviewed, dispatch_uid=uid + "reviewed")
     post_signals.post_published.connect(on_post_published, dispatch_uid=uid + "published")
     post_signals.post_failed.connect(on_post_failed, dispatch_uid=uid + "failed")
+    agency_signals.post_commented.connect(on_post_commented, dispatch_uid=uid + "commented")
     social_signals.account_needs_reconnect.connect(
         on_account_needs_reconnect, dispatch_uid=uid + "reconnect"
     )

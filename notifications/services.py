@@ -90,6 +90,7 @@ HEADINGS = {
     Kind.POST_PUBLISHED: ("post was published", "posts were published"),
     Kind.POST_FAILED: ("post failed to publish", "posts failed to publish"),
     Kind.ACCOUNT_RECONNECT: ("X account needs reconnecting", "X accounts need reconnecting"),
+    Kind.POST_COMMENTED: ("new comment on a post", "new comments on posts"),
 }
 
 
@@ -108,10 +109,17 @@ def build_digest(user: User, items: Iterable[PendingNotification]) -> EmailMulti
         for kind in Kind
         if kind in by_kind
     ]
+    for group in groups:
+        if group["kind"] == Kind.POST_SUBMITTED and user.is_client:
+            # The client can decide from the email without logging in (agency.review_links).
+            from agency.review_links import url_for_pending
+
+            group["review_url"] = url_for_pending(client=user, post_ids=[i["post"]["id"] for i in group["items"]])
     total = sum(len(g["items"]) for g in groups)
     site = settings.SITE_NAME
     subject = f"{site}: {groups[0]['heading']}" if len(groups) == 1 else f"{site}: {total} updates"
-    context = {"user": user, "groups": groups, "settings_url": settings_url(), "subject": subject, "site_name": site}
+    context = {"user": user, "groups": groups, "settings_url": settings_url(), "subject": subject, "site_name": site,
+               "review_link_days": settings.REVIEW_LINK_MAX_AGE_DAYS}
     message = EmailMultiAlternatives(
         subject=subject,
         body=render_to_string("notifications/email/digest.txt", context),

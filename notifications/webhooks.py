@@ -1,9 +1,12 @@
 """Signed webhook deliveries: one row per event per endpoint, sent by its own django-q2 task.
 
-The body is JSON; `X-SocialHub-Signature: sha256=<hex>` is the HMAC-SHA256 of the exact body
-bytes with the endpoint's secret. `X-SocialHub-Delivery` (also the body's "id") stays the same
-across retries, so receivers can de-duplicate; `X-SocialHub-Timestamp` is the attempt's Unix time.
-A failed attempt is retried with exponential backoff, up to NOTIFICATIONS_WEBHOOK_MAX_ATTEMPTS.
+The body is JSON. `X-SocialHub-Timestamp` is the attempt's Unix time and
+`X-SocialHub-Signature: sha256=<hex>` the HMAC-SHA256, with the endpoint's secret, of
+`<timestamp>.<exact body bytes>` (as Stripe signs), so a captured delivery cannot be replayed
+later: receivers check the signature, then that the timestamp is recent (`verify` below;
+docs/webhooks.md). `X-SocialHub-Delivery` (also the body's "id") stays the same across retries, so
+receivers can de-duplicate. A failed attempt is retried with exponential backoff, up to
+NOTIFICATIONS_WEBHOOK_MAX_ATTEMPTS; the reseller sees its HTTP status, never the receiver's answer.
 """
 
 import datetime as dt
@@ -29,6 +32,9 @@ log = logging.getLogger(__name__)
 
 DELIVER_TASK = "notifications.tasks.deliver_webhook"
 SIGNATURE_HEADER = "X-SocialHub-Signature"
+TIMESTAMP_HEADER = "X-SocialHub-Timestamp"
+# How old a delivery a receiver should still accept (what `verify` allows by default).
+TOLERANCE_SECONDS = 300
 USER_AGENT = "SocialHub-Webhooks/1.0"
 PRIVATE_ADDRESS = "The webhook URL must point to a public address, not a private or local one."
 
@@ -49,9 +55,25 @@ def address_error(url: str) -> str:
         return "The webhook URL's host name does not resolve."
     for info in infos:
         address = ipaddress.ip_address(info[4][0].split("%")[0])
-        if not address.is_global or address.is_multicast:
+        if any(not a.is_global or a.is_multicast for a in (address, *_embedded_ipv4(address))):
             return PRIVATE_ADDRESS
     return ""
+
+
+IPV4_COMPATIBLE = ipaddress.ip_network("::/96")  # deprecated ::a.b.c.d
+NAT64 = ipaddress.ip_network("64:ff9b::/96")  # RFC 6052 well-known prefix
+
+
+def _embedded_ipv4(address) -> list[ipaddress.IPv4Address]:
+    """The IPv4 addresses an IPv6 address leads to: mapped (::ffff:a.b.c.d), IPv4-compatible,
+    NAT64, 6to4 (2002::/16) and Teredo. Python counts some of these prefixes as global, yet a
+    packet to them can end up at the embedded address (127.0.0.1, 10.x, ...)."""
+    if address.version != 6:
+        return []
+    embedded = [address.ipv4_mapped, address.sixtofour, *(address.teredo or ())]
+    if address in IPV4_COMPATIBLE or address in NAT64:
+        embedded.append(ipaddress.IPv4Address(int(address) & 0xFFFFFFFF))
+    return [a for a in embedded if a is not None]
 
 
 def timeout() -> float:
@@ -67,13 +89,23 @@ def backoff(attempts: int) -> dt.timedelta:
     return dt.timedelta(seconds=min(settings.NOTIFICATIONS_WEBHOOK_RETRY_SECONDS * 2 ** (attempts - 1), 6 * 3600))
 
 
-def sign(body: bytes, secret: str) -> str:
-    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+def sign(body: bytes, secret: str, timestamp: int | str) -> str:
+    """The X-SocialHub-Signature value: HMAC-SHA256 of b"<timestamp>." + body."""
+    message = str(timestamp).encode() + b"." + body
+    return "sha256=" + hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
 
 
-def verify(body: bytes, secret: str, header: str) -> bool:
-    """What a receiver does: recompute the HMAC and compare in constant time."""
-    return hmac.compare_digest(sign(body, secret), header or "")
+def verify(
+    body: bytes, secret: str, signature: str, timestamp: str, *, tolerance: int = TOLERANCE_SECONDS,
+    now: float | None = None,
+) -> bool:
+    """What a receiver does: recompute the HMAC over timestamp and body, compare in constant time,
+    and refuse a timestamp more than `tolerance` seconds away (a replayed delivery)."""
+    try:
+        age = abs((time.time() if now is None else now) - int(timestamp))
+    except (TypeError, ValueError):
+        return False
+    return age <= tolerance and hmac.compare_digest(sign(body, secret, timestamp), signature or "")
 
 
 def body_of(delivery: WebhookDelivery) -> bytes:
@@ -132,19 +164,20 @@ def _post(endpoint: WebhookEndpoint, delivery: WebhookDelivery) -> tuple[int | N
     if refused:
         return None, refused
     body = body_of(delivery)
+    timestamp = int(time.time())
     headers = {
         "Content-Type": "application/json",
         "User-Agent": USER_AGENT,
         "X-SocialHub-Event": delivery.event,
         "X-SocialHub-Delivery": str(delivery.event_id),
-        "X-SocialHub-Timestamp": str(int(time.time())),
-        SIGNATURE_HEADER: sign(body, endpoint.secret),
+        TIMESTAMP_HEADER: str(timestamp),
+        SIGNATURE_HEADER: sign(body, endpoint.secret, timestamp),
     }
     seconds = timeout()
     try:
         # No redirects: the signed body goes to the URL the reseller set, nowhere else.
         response = requests.post(
-            endpoint.url, data=body, headers=headers, timeout=seconds, allow_redirects=False
+            endpoint.url, data=body, headers=headers, timeout=seconds, allow_redirects=False, stream=True
         )
     except requests.Timeout:
         return None, f"No answer within {seconds:g} seconds (timeout)."
@@ -152,12 +185,15 @@ def _post(endpoint: WebhookEndpoint, delivery: WebhookDelivery) -> tuple[int | N
         return None, "Could not connect to the webhook URL."
     except requests.RequestException as exc:
         return None, f"Request failed ({type(exc).__name__})."
-    if 200 <= response.status_code < 300:
-        return response.status_code, ""
-    snippet = " ".join(response.text[:200].split())
-    if 300 <= response.status_code < 400:
-        return response.status_code, f"HTTP {response.status_code}: redirects are not followed."
-    return response.status_code, f"HTTP {response.status_code}" + (f": {snippet}" if snippet else "")
+    # The receiver's answer is not read: whatever it says (an internal error page, say) is no
+    # business of the reseller's delivery log. The status says enough.
+    code = response.status_code
+    response.close()
+    if 200 <= code < 300:
+        return code, ""
+    if 300 <= code < 400:
+        return code, f"HTTP {code}: redirects are not followed."
+    return code, f"HTTP {code}: the receiver did not accept the delivery."
 
 
 def deliver(*, delivery_id: int) -> WebhookDelivery | None:

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from socialhub.errors import InvalidState, NotAllowed
+from socialhub.parsing import parse_id
 
 from . import services
 from .models import ChannelPart, Post, PostChannel, PostMedia, PostPart, ReviewEvent, TaskAssign
@@ -92,7 +93,7 @@ class PartInline(admin.TabularInline):
 class ReviewInline(admin.TabularInline):
     model = ReviewEvent
     extra = 0
-    fields = ["created_at", "actor", "action", "version", "feedback"]
+    fields = ["created_at", "actor", "action", "step", "version", "feedback"]
     readonly_fields = fields
     can_delete = False
 
@@ -109,7 +110,7 @@ class ReviewForm(forms.Form):
 def _version_of(request, post: Post) -> int:
     """The version of `post` the confirmation page showed; 0 (never current) when it did not say."""
     raw = request.POST.get(f"version-{post.pk}", "")
-    return int(raw) if raw.isascii() and raw.isdigit() else 0
+    return parse_id(raw) or 0
 
 
 def _report(modeladmin, request, outcome: services.Outcome, done: str) -> None:
@@ -211,11 +212,12 @@ class DeletesThroughService:
 
 @admin.register(Post)
 class PostAdmin(DeletesThroughService, admin.ModelAdmin):
-    list_display = ["id", "__str__", "status", "client", "reseller", "schedule_at", "created_at"]
-    list_filter = ["status", ("task__reseller", ResellerFilter), ("task__user", ClientFilter), ScheduledFilter]
+    list_display = ["id", "__str__", "status", "review_step", "client", "reseller", "schedule_at", "created_at"]
+    list_filter = ["status", "review_step", ("task__reseller", ResellerFilter), ("task__user", ClientFilter),
+                   ScheduledFilter]
     search_fields = ["content", "task__title", "task__user__username", "task__reseller__username"]
     list_select_related = ["task__user", "task__reseller"]
-    fields = ["task", "content", "hashtags", "schedule_at", "status", "version", "feedback", "created_by",
+    fields = ["task", "content", "hashtags", "schedule_at", "status", "review_step", "version", "feedback", "created_by",
               "reviewed_by", "reviewed_at", "published_at", "created_at", "updated_at", "thread_states"]
     # Changes go through the services (review actions here; edits in the composer or the API),
     # which validate length, channels and state.
@@ -282,8 +284,8 @@ def delete_tasks(modeladmin, request, queryset):
 @admin.register(TaskAssign)
 class TaskAssignAdmin(DeletesThroughService, admin.ModelAdmin):
     form = TaskAssignForm
-    list_display = ["title", "user", "reseller", "created_at"]
-    list_filter = [("reseller", ResellerFilter), ("user", ClientFilter)]
+    list_display = ["title", "user", "reseller", "approval_policy", "created_at"]
+    list_filter = ["approval_policy", ("reseller", ResellerFilter), ("user", ClientFilter)]
     search_fields = ["title", "user__username", "reseller__username"]
     list_select_related = ["user", "reseller"]
     actions = [delete_tasks]
@@ -294,10 +296,10 @@ class TaskAssignAdmin(DeletesThroughService, admin.ModelAdmin):
 
 @admin.register(ReviewEvent)
 class ReviewEventAdmin(admin.ModelAdmin):
-    list_display = ["post", "action", "actor", "created_at"]
-    list_filter = ["action"]
+    list_display = ["post", "action", "step", "actor", "created_at"]
+    list_filter = ["action", "step"]
     list_select_related = ["post", "actor"]
-    readonly_fields = ["post", "actor", "action", "version", "feedback", "created_at"]
+    readonly_fields = ["post", "actor", "action", "step", "version", "feedback", "created_at"]
 
     def has_add_permission(self, request):
         return False

@@ -4,16 +4,20 @@ Who sees what is decided once, by the QuerySet methods `for_user`; an object out
 scope, or one they may not act on, answers 404 (the services' NotAllowed becomes 404 too).
 """
 
+from django.conf import settings
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import generics, mixins, permissions, status, viewsets
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework import exceptions, generics, mixins, pagination, permissions, status, viewsets
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.models import User
 from idempotency.decorators import IDEMPOTENCY_PARAMETER, idempotent
-from socialhub.api import error_response, parse_id
+from socialhub.api import error_response
 from socialhub.errors import NotAllowed
+from socialhub.parsers import JSONParser
+from socialhub.parsing import parse_id
 
 from . import errors, services
 from .models import Post, TaskAssign
@@ -26,6 +30,7 @@ from .serializers import (
     PostSerializer,
     ReviewEventSerializer,
     ReviewInputSerializer,
+    TaskRenameSerializer,
     TaskSerializer,
 )
 
@@ -117,16 +122,31 @@ def review(request, post: Post) -> Post | Response:
         )
 
 
+class NewestFirstCursor(pagination.CursorPagination):
+    """Pages of posts newest first, by position rather than page number: `next` and `previous`
+    are links with an opaque `cursor`. Every page costs the same however deep it is, and posts
+    written or deleted meanwhile neither repeat rows nor skip them. There is no total."""
+
+    ordering = ("-created_at", "-pk")  # stable: the id breaks ties between equal times
+    page_size = settings.REST_FRAMEWORK["PAGE_SIZE"]
+    page_size_query_param = "page_size"
+    max_page_size = 100
+
+
 @extend_schema(tags=["posts"])
 class PostListView(generics.ListAPIView):
-    """Posts the person may see, newest first: a reseller's tasks', a client's own, all for staff."""
+    """Posts the person may see, newest first: a reseller's tasks', a client's own, all for staff.
+
+    Paged by cursor: follow `next` for older posts, `previous` for newer ones (`page_size` up to 100)."""
 
     serializer_class = PostSerializer
+    pagination_class = NewestFirstCursor
 
     def get_queryset(self):
         filters = PostFilterSerializer(data=self.request.query_params)
         filters.is_valid(raise_exception=True)
-        return filters.filter(Post.objects.for_user(self.request.user).with_relations())
+        posts = Post.objects.listed_for(self.request.user).for_list(thread=True, channel_parts=True)
+        return filters.filter(posts)
 
     @extend_schema(operation_id="posts_list", parameters=[PostFilterSerializer])
     def get(self, request, *args, **kwargs):
@@ -190,7 +210,7 @@ class PostReviewsView(generics.ListAPIView):
 
     def get_queryset(self):
         post = scoped_post(self.request, self.kwargs["post_id"])
-        return post.reviews.select_related("actor").order_by("created_at", "pk")
+        return post.reviews.select_related("actor", "link_decision").order_by("created_at", "pk")
 
     @extend_schema(operation_id="posts_reviews_list")
     def get(self, request, *args, **kwargs):
@@ -213,11 +233,14 @@ class PostReviewsView(generics.ListAPIView):
         return Response(ReviewEventSerializer(event).data, status=status.HTTP_201_CREATED)
 
 
-class StaffWritesOnly(permissions.BasePermission):
-    message = "Only staff assign tasks."
+class TaskWriters(permissions.BasePermission):
+    message = "Only staff and resellers change tasks."
 
     def has_permission(self, request, view):
-        return request.method in permissions.SAFE_METHODS or request.user.is_platform_staff
+        user = request.user
+        if request.method in permissions.SAFE_METHODS or user.is_platform_staff:
+            return True
+        return user.is_reseller and view.action in ("create", "partial_update")
 
 
 @extend_schema(tags=["tasks"])
@@ -229,9 +252,10 @@ class TaskViewSet(
     mixins.DestroyModelMixin,
     viewsets.GenericViewSet,
 ):
-    """Tasks: staff assign a reseller to a client; resellers and clients read their own."""
+    """Tasks: staff assign a reseller to a client; a reseller adds and renames tasks for their own
+    clients (`reseller` may then be left out); clients read their own."""
 
-    permission_classes = [permissions.IsAuthenticated, StaffWritesOnly]
+    permission_classes = [permissions.IsAuthenticated, TaskWriters]
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
     lookup_url_kwarg = "task_id"
 
@@ -245,11 +269,19 @@ class TaskViewSet(
         return super().get_object()
 
     def get_serializer_class(self):
+        if getattr(self, "swagger_fake_view", False):  # the schema documents staff's shape
+            return TaskSerializer
+        if self.action == "partial_update" and not self.request.user.is_platform_staff:
+            return TaskRenameSerializer
         return TaskSerializer
 
     @extend_schema(parameters=[IDEMPOTENCY_PARAMETER])
     @idempotent
     def create(self, request, *args, **kwargs):
+        if request.user.is_reseller:  # another reseller's client (or no client) answers 404, like everywhere
+            clients = User.objects.clients_of(request.user)
+            client_id = request.data.get("user") if hasattr(request.data, "get") else None
+            get_object_or_404(clients, pk=parse_id(client_id) or 0)
         return super().create(request, *args, **kwargs)
 
     def perform_create(self, serializer):
@@ -257,10 +289,17 @@ class TaskViewSet(
         serializer.instance = services.assign_task(
             actor=self.request.user,
             client=data["user"],
-            reseller=data["reseller"],
+            reseller=data.get("reseller"),
             title=data["title"],
             brief=data.get("brief", ""),
+            approval_policy=data.get("approval_policy", TaskAssign.ApprovalPolicy.CLIENT),
         )
+
+    def partial_update(self, request, *args, **kwargs):
+        fields = set(request.data) if hasattr(request.data, "keys") else set()
+        if not request.user.is_platform_staff and fields & {"user", "reseller"}:
+            raise exceptions.PermissionDenied("Only staff change a task's client or reseller.")
+        return super().partial_update(request, *args, **kwargs)
 
     def perform_update(self, serializer):
         data = serializer.validated_data
@@ -271,6 +310,7 @@ class TaskViewSet(
             reseller=data.get("reseller"),
             title=data.get("title"),
             brief=data.get("brief"),
+            approval_policy=data.get("approval_policy"),
         )
 
     def perform_destroy(self, instance):

@@ -2,14 +2,16 @@
 "Publish Post Directly" endpoint). Same pipeline as approved posts; answers with the tweet."""
 
 from django.core.exceptions import ValidationError
+from django.http import QueryDict
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from socialhub.api import error_response
+from socialhub.parsers import JSONParser
 from socials.error_kinds import http_status
 
 from . import services
@@ -104,7 +106,7 @@ class PublishTwitterView(APIView):
 
     @staticmethod
     def _input(request):
-        if request.content_type.startswith("application/json"):
+        if not isinstance(request.data, QueryDict):  # JSON, or no body at all
             data = dict(request.data) if isinstance(request.data, dict) else {}
             media = data.pop("mediaFiles", None)
             if media:

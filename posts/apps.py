@@ -6,22 +6,21 @@ class PostsConfig(AppConfig):
     name = 'posts'
 
     def ready(self):
+        from django.core import checks
+        from django.db.models.signals import post_migrate
+
+        from socialhub import qlocks
         from socials.signals import account_connected, account_disconnected
 
-        from . import publishing
+        from . import counters, publishing
 
         # A disconnected account's waiting posts are held, and go on once it is reconnected.
         account_disconnected.connect(publishing.hold_waiting, dispatch_uid="posts.publishing.hold_waiting")
         account_connected.connect(publishing.release_held, dispatch_uid="posts.publishing.release_held")
 
-        from django_q.signals import post_spawn
-
-        from socialhub import qlocks
-
-        from . import dispatcher
-
         # A worker killed while waiting for a task must not leave its cluster's queue locked.
         qlocks.install()
+        checks.register(qlocks.check_django_q)
 
-        # A killed dispatcher loop is replaced as soon as django-q2 respawns the worker.
-        post_spawn.connect(dispatcher.revive, dispatch_uid="posts.dispatcher.revive")
+        # SQLite drops a table's triggers when a migration rebuilds it: the counters' come back.
+        post_migrate.connect(counters.ensure_installed, sender=self, dispatch_uid="posts.counters.ensure_installed")

@@ -1,19 +1,17 @@
-"""The due-post dispatcher: hands channels to workers the moment they are due.
+"""The due-post dispatcher: `manage.py dispatch`, a small long-running process beside `qcluster`.
 
-django-q2's scheduler ticks every 30 seconds, too coarse for "publish at 10:00:00". So a minute
-schedule (created by the posts migration) starts `posts.tasks.dispatch`, which polls every few
-hundred milliseconds for about 100 seconds. Each new loop takes over from the previous one (the
-Dispatcher row holds the current loop's token), so there is no gap between runs and no pile-up.
-Each poll claims due channels with SELECT ... FOR UPDATE SKIP LOCKED (PostgreSQL; a no-op on
-SQLite, where one dispatcher runs), stamps them dispatched, and enqueues their posts (ids only).
-Even two loops at once are harmless: the channel claim in publish_post decides who sends.
+django-q2's scheduler ticks every 30 seconds, too coarse for "publish at 10:00:00". So every
+machine that runs publishing workers also runs `manage.py dispatch` (scripts/run and
+docs/deploy.md start the two together), which polls every DISPATCHER_POLL_SECONDS. Each poll
+claims due channels with SELECT ... FOR UPDATE SKIP LOCKED, stamps them dispatched, and enqueues
+their posts (ids only) for the workers. Several dispatchers at once are safe: SKIP LOCKED hands
+each due channel to one of them (PostgreSQL; on SQLite, where one machine runs, the lock is a
+no-op), and the channel claim in publish_post decides who sends in any case. Nothing checks
+whether a dispatcher is alive: the process supervisor restarts it, and /healthz/publishing
+answers 503 when no dispatcher has beaten for a while (DISPATCHER_STALL_SECONDS).
 
-A loop whose worker was killed (SIGKILL, out of memory) would leave a gap until the next minute's
-schedule; so every worker django-q2 spawns checks whether the current loop's process, on its own
-host, is gone, and if so one of them enqueues a new loop at once (`revive`).
-
-Every few seconds the loop also settles posts whose channels are all done while the post still
-says approved or processing (their worker died right before settling them).
+Every few seconds a dispatcher also settles posts whose channels are all done while the post
+still says approved or processing (their worker died right before settling them).
 
 Due means: queued on an approved post whose time has come; a retry or an unknown outcome whose
 wait is over; or "sending" past its lease (the worker vanished). A dispatched channel is handed
@@ -24,13 +22,11 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
-import socket
+import threading
 import time
-import uuid
 
 from django.conf import settings
-from django.db import DatabaseError, IntegrityError, close_old_connections, transaction
+from django.db import DatabaseError, connections, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -41,10 +37,13 @@ log = logging.getLogger(__name__)
 
 State = PostChannel.State
 NAME = "due-posts"
+BEAT_EVERY = 1.0  # seconds between heartbeats (a poll is more frequent)
 
 
-def due_channels(now: dt.datetime):
-    redispatch = dt.timedelta(seconds=float(getattr(settings, "DISPATCHER_REDISPATCH_SECONDS", 60)))
+def due_channels(now: dt.datetime, *, dispatched: bool = False):
+    """Channels due at `now`; with dispatched=True also those already handed to a worker that
+    has not taken them yet."""
+    redispatch = dt.timedelta(seconds=float(settings.DISPATCHER_REDISPATCH_SECONDS))
     queued = (
         Q(state=State.QUEUED, post__status__in=[Post.Status.APPROVED, Post.Status.PROCESSING])
         & (Q(post__schedule_at__isnull=True) | Q(post__schedule_at__lte=now))
@@ -58,14 +57,15 @@ def due_channels(now: dt.datetime):
         | Q(dispatched_at__lt=now - redispatch)
         | (Q(state=State.SENDING) & Q(dispatched_at__lt=F("claimed_at")))  # abandoned since
     )
-    return PostChannel.objects.filter((queued | waited | abandoned) & fresh)
+    due = PostChannel.objects.filter(queued | waited | abandoned)
+    return due if dispatched else due.filter(fresh)
 
 
 def dispatch_due(*, limit: int | None = None) -> list[int]:
     """Hand every due channel's post to a worker once, at most `limit` (DISPATCHER_LIMIT)
     channels per call, in batches of PUBLISH_BATCH_SIZE posts per task. Returns the post ids
     enqueued."""
-    limit = int(limit or getattr(settings, "DISPATCHER_LIMIT", 500))
+    limit = int(limit or settings.DISPATCHER_LIMIT)
     now = timezone.now()
     with transaction.atomic():
         rows = list(
@@ -87,7 +87,7 @@ def settle_orphans(*, limit: int = 100) -> list[int]:
     """Settle posts whose channels are all done but whose own status was never set: their worker
     died between recording the last channel and settling the post (found by the chaos run).
     Returns the post ids settled."""
-    stale = timezone.now() - dt.timedelta(seconds=float(getattr(settings, "DISPATCHER_SETTLE_AFTER_SECONDS", 10)))
+    stale = timezone.now() - dt.timedelta(seconds=float(settings.DISPATCHER_SETTLE_AFTER_SECONDS))
     orphans = (
         Post.objects.filter(status__in=[Post.Status.APPROVED, Post.Status.PROCESSING], updated_at__lt=stale)
         .filter(channels__isnull=False)
@@ -104,79 +104,38 @@ def settle_orphans(*, limit: int = 100) -> list[int]:
     return settled
 
 
-def _owner() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
-
-
-def _take_over(token: str) -> None:
+def beat() -> None:
+    """Record that a dispatcher is polling (what /healthz/publishing reports as its last beat)."""
     now = timezone.now()
-    defaults = {"token": token, "started_at": now, "beat_at": now, "owner": _owner()}
-    try:
-        Dispatcher.objects.update_or_create(name=NAME, defaults=defaults)
-    except IntegrityError:  # another loop created the row at the same moment: take it anyway
-        Dispatcher.objects.filter(name=NAME).update(**defaults)
+    if not Dispatcher.objects.filter(name=NAME).update(beat_at=now):
+        Dispatcher.objects.get_or_create(name=NAME, defaults={"beat_at": now})
 
 
-def run_dispatcher(*, seconds: float | None = None, poll: float | None = None) -> int:
-    """Poll for due channels for `seconds`, or until a newer loop takes over. Returns how many
-    posts it enqueued."""
-    seconds = float(seconds if seconds is not None else getattr(settings, "DISPATCHER_RUN_SECONDS", 100))
-    poll = float(poll if poll is not None else getattr(settings, "DISPATCHER_POLL_SECONDS", 0.25))
-    token = uuid.uuid4().hex
-    _take_over(token)
-    log.info("Due-post dispatcher %s polling every %.2f s for %.0f s", token[:8], poll, seconds)
+def run(*, poll: float | None = None, stop: threading.Event | None = None) -> int:
+    """Poll for due channels until `stop` is set. Returns how many posts it enqueued."""
+    poll = float(poll if poll is not None else settings.DISPATCHER_POLL_SECONDS)
+    stop = stop or threading.Event()
+    limit = int(settings.DISPATCHER_LIMIT)
+    settle_every = float(settings.DISPATCHER_SETTLE_AFTER_SECONDS) / 2
+    next_beat = next_settle = time.monotonic()
     enqueued = 0
-    stop = time.monotonic() + seconds
-    settle_every = float(getattr(settings, "DISPATCHER_SETTLE_AFTER_SECONDS", 10)) / 2
-    next_settle = time.monotonic() + settle_every
-    while time.monotonic() < stop:
+    while not stop.is_set():
         started = time.monotonic()
+        handed: list[int] = []
         try:
-            if not Dispatcher.objects.filter(name=NAME, token=token).update(beat_at=timezone.now()):
-                log.info("Due-post dispatcher %s handed over to a newer one", token[:8])
-                break
-            handed = dispatch_due()
+            if started >= next_beat:
+                beat()
+                next_beat = started + BEAT_EVERY
+            handed = dispatch_due(limit=limit)
             enqueued += len(handed)
             if started >= next_settle:
                 settle_orphans()
                 next_settle = started + settle_every
-        except DatabaseError:
-            log.exception("Due-post dispatcher: database error; trying again")
-            close_old_connections()
-            handed = []
-        if len(handed) < int(getattr(settings, "DISPATCHER_LIMIT", 500)):  # else more are due: go on
-            time.sleep(max(0.0, poll - (time.monotonic() - started)))
+        except Exception as exc:  # a dispatcher that exits hands nothing out: log, wait, go on
+            log.exception("Due-post dispatcher: the poll failed; trying again")
+            if isinstance(exc, DatabaseError):  # restarted or failed over: reconnect next poll
+                connections.close_all()
+            stop.wait(poll)
+        if len(handed) < limit:  # else more are due: go on at once
+            stop.wait(max(0.0, poll - (time.monotonic() - started)))
     return enqueued
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def revive(**kwargs) -> bool:
-    """Start a new dispatcher loop now if the current one's process died on this host (called
-    when django-q2 spawns a worker, i.e. also after a worker was killed). Returns True if it did."""
-    from django_q.tasks import async_task
-
-    try:
-        current = Dispatcher.objects.filter(name=NAME).values("token", "owner").first()
-        if not current or not current["owner"]:
-            return False
-        host, _, pid = current["owner"].rpartition(":")
-        if host != socket.gethostname() or not pid.isdigit() or _alive(int(pid)):
-            return False
-        # One spawner wins the revival; the dead loop's token is retired with it.
-        if not Dispatcher.objects.filter(name=NAME, token=current["token"]).update(owner="", token="revived"):
-            return False
-        async_task("posts.tasks.dispatch")
-        log.warning("Due-post dispatcher process %s is gone: started a new loop", current["owner"])
-        return True
-    except DatabaseError:
-        log.exception("Could not check the due-post dispatcher")
-        return False

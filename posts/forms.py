@@ -5,6 +5,7 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 
+from socialhub.parsing import parse_id
 from socials.models import Account
 
 from .models import Post, PostMedia, ReviewEvent, TaskAssign
@@ -178,9 +179,9 @@ def thread_parts(data, files) -> list[dict]:
             "media_files": files.getlist(prefix + "media") if files else [],
             "alt_texts": data.getlist(prefix + "alt_text"),
         }
-        if data.get(prefix + "id", "").isdigit():
-            part["id"] = int(data[prefix + "id"])
-            part["remove_media_ids"] = [int(pk) for pk in data.getlist(prefix + "remove_media") if pk.isdigit()]
+        if part_id := parse_id(data.get(prefix + "id", "")):
+            part["id"] = part_id
+            part["remove_media_ids"] = [pk for pk in map(parse_id, data.getlist(prefix + "remove_media")) if pk]
         elif not part["content"].strip() and not part["media_files"]:
             continue
         parts.append(part)
@@ -219,4 +220,4 @@ class BulkReviewForm(ReviewForm):
     def version_of(self, post: Post) -> int:
         """The version of `post` the page showed; 0 (never current) when the page did not say."""
         raw = self.data.get(f"version-{post.pk}", "")
-        return int(raw) if raw.isascii() and raw.isdigit() else 0
+        return parse_id(raw) or 0

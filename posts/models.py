@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 
@@ -41,6 +42,11 @@ class TaskAssignQuerySet(models.QuerySet):
 class TaskAssign(models.Model):
     """A reseller's assignment to work for a client. A reseller writes only for clients they have a task with."""
 
+    class ApprovalPolicy(models.TextChoices):
+        CLIENT = "client", "The client approves"
+        AUTO = "auto", "Approved when submitted"
+        TWO_STEPS = "two_steps", "Staff approve, then the client"
+
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
@@ -59,6 +65,10 @@ class TaskAssign(models.Model):
     )
     title = models.CharField(max_length=200)
     brief = models.TextField(blank=True)
+    approval_policy = models.CharField(
+        max_length=16, choices=ApprovalPolicy.choices, default=ApprovalPolicy.CLIENT,
+        help_text="Who approves this task's posts before they go out.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -106,8 +116,28 @@ class PostQuerySet(models.QuerySet):
             return self.filter(task__reseller=user)
         return self.filter(task__user=user)
 
+    def listed_for(self, user, task_ids: list[int] | None = None):
+        """for_user, for a list: the person's task ids are read first (one small query, or given),
+        so PostgreSQL filters posts by task_id alone and walks the index of the list's order,
+        reading about a page of posts rather than joining every post in scope to its task."""
+        if user.is_platform_staff:
+            return self
+        if task_ids is None:
+            task_ids = list(TaskAssign.objects.for_user(user).values_list("pk", flat=True))
+        return self.filter(task_id__in=task_ids)
+
+    def for_client(self, user):
+        """Posts written for this client (their own, whoever may see them)."""
+        return self.filter(task__user=user)
+
     def pending(self):
         return self.filter(status=Post.Status.PENDING)
+
+    def awaiting_review_by(self, user, task_ids: list[int] | None = None):
+        """Pending posts whose current step this person decides: staff any step, a client only
+        the client step (a two-step post reaches it once staff approved)."""
+        pending = self.listed_for(user, task_ids).pending().exclude(created_by=user)
+        return pending if user.is_platform_staff else pending.filter(review_step=Post.ReviewStep.CLIENT)
 
     def published(self):
         return self.filter(status=Post.Status.PUBLISHED)
@@ -117,9 +147,52 @@ class PostQuerySet(models.QuerySet):
         return self.filter(post_due(now or timezone.now()))
 
     def with_relations(self):
+        """Everything one post shows (detail page, API), accounts without their tokens."""
         return self.select_related("task__user", "task__reseller", "created_by").prefetch_related(
-            "channels__account", "channels__parts", "media", "parts__media"
+            channels_with_accounts(), "channels__parts", "media", "parts__media"
         )
+
+    def for_list(self, *, thread: bool = False, channel_parts: bool = False):
+        """What a row of a post list shows: task and people, channels with their accounts (never
+        their tokens), and how many media (`n_media`) and parts 2..n (`n_parts`) it has. `thread`:
+        the media and parts themselves, with the parts' media, to show the thread;
+        `channel_parts`: what each channel sent of each part too. Prefetched into plain lists
+        (`<name>_list`, read through `related_list`): Django builds no queryset per row for them."""
+        channels = channels_with_accounts(to_attr="channels_list")
+        if channel_parts:
+            channels.queryset = channels.queryset.prefetch_related(models.Prefetch("parts", to_attr="parts_list"))
+        queryset = self.select_related("task__user", "task__reseller").prefetch_related(channels)
+        if not thread:
+            return queryset.annotate(n_media=_count_of(PostMedia), n_parts=_count_of(PostPart))
+        parts = PostPart.objects.prefetch_related(models.Prefetch("media", to_attr="media_list"))
+        return queryset.prefetch_related(
+            models.Prefetch("media", to_attr="media_list"),
+            models.Prefetch("parts", queryset=parts, to_attr="parts_list"),
+        )
+
+
+def channels_with_accounts(to_attr: str | None = None) -> models.Prefetch:
+    """A post's channels with their X accounts, leaving the accounts' encrypted token columns
+    unread: showing a post never needs a secret (and reading one would decrypt it)."""
+    from socials.fields import EncryptedTextField
+    from socials.models import Account
+
+    secrets = [f"account__{f.name}" for f in Account._meta.concrete_fields if isinstance(f, EncryptedTextField)]
+    queryset = PostChannel.objects.select_related("account").defer(*secrets)
+    return models.Prefetch("channels", queryset=queryset, to_attr=to_attr)
+
+
+def _count_of(model) -> models.expressions.BaseExpression:
+    """How many `model` rows belong to the outer post (a subquery, run for the page's rows only)."""
+    rows = model.objects.filter(post=models.OuterRef("pk")).order_by().values("post")
+    return Coalesce(models.Subquery(rows.annotate(n=models.Count("pk")).values("n")), 0)
+
+
+def related_list(instance: models.Model, name: str) -> list:
+    """The rows of a relation as a list: the `<name>_list` PostQuerySet.for_list prefetched, else
+    the related manager's (its prefetch cache, or a query)."""
+    rows = instance.__dict__.get(f"{name}_list")
+    return rows if rows is not None else list(getattr(instance, name).all())
 
 
 class Post(models.Model):
@@ -132,6 +205,12 @@ class Post(models.Model):
         PUBLISHED = 3, "Published"
         FAILED = 4, "Failed"
         REJECTED = 5, "Rejected"
+
+    class ReviewStep(models.TextChoices):
+        """Whose decision a pending post waits for (the task's approval policy decides the steps)."""
+
+        STAFF = "staff", "Waiting for staff"
+        CLIENT = "client", "Waiting for the client"
 
     EDITABLE = (Status.PENDING, Status.REJECTED)
     PUBLISHING = (Status.APPROVED, Status.PROCESSING)
@@ -158,6 +237,7 @@ class Post(models.Model):
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
+    review_step = models.CharField(max_length=8, choices=ReviewStep.choices, default=ReviewStep.CLIENT)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -174,6 +254,10 @@ class Post(models.Model):
             models.Index(fields=["status", "schedule_at", "created_at", "id"], name="post_status_schedule"),
             # Counts per task and state (dashboard tabs and task cards) from the index alone.
             models.Index(fields=["task", "status"], name="post_task_status"),
+            # A state's tab on the dashboard, newest first, in index order.
+            models.Index(fields=["status", "-created_at", "-id"], name="post_status_newest"),
+            # The published page: newest published first, one page read in index order.
+            models.Index(fields=["status", "-published_at", "-id"], name="post_status_published"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -217,21 +301,34 @@ class Post(models.Model):
         are its PostParts. A post without PostParts is a thread of one (a single tweet)."""
         from .text import compose_text
 
-        first = ThreadPart(1, self.content, self.full_text, list(self.media.all()))
-        rest = [ThreadPart(p.position, p.content, compose_text(p.content, []), list(p.media.all()), p)
-                for p in self.parts.all()]
+        first = ThreadPart(1, self.content, self.full_text, self.shown_media)
+        rest = [ThreadPart(p.position, p.content, compose_text(p.content, []), related_list(p, "media"), p)
+                for p in self.shown_parts]
         return [first, *rest]
 
     @property
     def is_thread(self) -> bool:
-        return len(self.parts.all()) > 0
+        return len(self.shown_parts) > 0
+
+    # The post's channels, media (part 1's) and parts 2..n, as lists (see related_list).
+    @property
+    def shown_channels(self) -> list["PostChannel"]:
+        return related_list(self, "channels")
+
+    @property
+    def shown_media(self) -> list["PostMedia"]:
+        return related_list(self, "media")
+
+    @property
+    def shown_parts(self) -> list["PostPart"]:
+        return related_list(self, "parts")
 
     def thread_with_channels(self) -> list["ThreadPart"]:
         """The thread, each part with how it went on each channel (`part.channels`: PartChannel
         list). Uses prefetched channels__parts when there (Post.objects.with_relations)."""
         thread = self.thread
-        for channel in self.channels.all():
-            done = {record.part_id: record for record in channel.parts.all()} if len(thread) > 1 else {}
+        for channel in self.shown_channels:
+            done = {record.part_id: record for record in related_list(channel, "parts")} if len(thread) > 1 else {}
             waiting = False
             before_review = channel.public_state if channel.public_state != channel.state else None
             for item in thread:
@@ -501,19 +598,14 @@ class PostMedia(MediaFile):
 
 
 class Dispatcher(models.Model):
-    """Which due-post dispatcher loop is current: a newer loop takes over and the older one stops,
-    so the cluster's minute schedule leaves neither gaps nor piles of loops."""
+    """When a due-post dispatcher (`manage.py dispatch`) last polled; any of them beats the one
+    row. /healthz/publishing reports it and answers 503 when it is too old."""
 
     name = models.CharField(max_length=32, unique=True)
-    token = models.CharField(max_length=32)
-    started_at = models.DateTimeField()
     beat_at = models.DateTimeField()
-    # "host:pid" of the worker running the current loop, so a worker spawned on the same host
-    # can tell that it was killed and start a new loop at once (posts.dispatcher.revive).
-    owner = models.CharField(max_length=255, blank=True)
 
     def __str__(self) -> str:
-        return f"{self.name} since {self.started_at:%H:%M:%S}"
+        return f"{self.name}: last beat {self.beat_at:%H:%M:%S}"
 
 
 class ReviewEvent(models.Model):
@@ -523,11 +615,18 @@ class ReviewEvent(models.Model):
         APPROVE = 1, "Approved"
         REJECT = 2, "Rejected"
 
+    class Step(models.TextChoices):
+        CLIENT = "client", "Client"
+        STAFF = "staff", "Staff (first of two steps)"
+        AUTO = "auto", "Automatic"
+
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="reviews")
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="review_events"
     )
     action = models.PositiveSmallIntegerField(choices=Action.choices)
+    # Which step this decided: the client's (the final one, whoever took it), staff's first of two, or automatic.
+    step = models.CharField(max_length=8, choices=Step.choices, default=Step.CLIENT)
     version = models.PositiveIntegerField(null=True, blank=True, help_text="The post's version reviewed.")
     feedback = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -537,3 +636,19 @@ class ReviewEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} by {self.actor} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class PostCount(models.Model):
+    """How many posts a task has in one state: the dashboard's tabs and task cards, the inbox's
+    total. Written only by database triggers on posts_post (posts/counters.py), so no writer can
+    miss it; `manage.py recount_posts` rebuilds it."""
+
+    task = models.ForeignKey(TaskAssign, on_delete=models.CASCADE, related_name="post_counts")
+    status = models.PositiveSmallIntegerField(choices=Post.Status.choices)
+    n = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["task", "status"], name="post_count_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.task_id}/{self.status}: {self.n}"

@@ -4,9 +4,7 @@ import re
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from twitter_text import extract_urls_with_indices
-
-from .text import MAX_WEIGHTED_LENGTH, compose_text, normalize_hashtags, weighted_length, HashtagError
+from .text import MAX_WEIGHTED_LENGTH, HashtagError, compose_text, normalize_hashtags, url_entities, weighted_length
 
 _TAGS = re.compile(r"(?<![\w&])([#＃]\w*[^\W\d]\w*|@\w{1,15})")
 DISPLAY_URL_LENGTH = 25
@@ -32,10 +30,9 @@ def text_html(text: str) -> SafeString:
     """The text as X shows it, as safe HTML (line breaks kept by CSS white-space)."""
     out = []
     last = 0
-    for entity in extract_urls_with_indices(text):
-        start, end = entity["indices"]
+    for start, end, url in url_entities(text):
         out.append(_tags_html(text[last:start]))
-        out.append(f'<span class="x-link" title="{escape(entity["url"])}">{escape(_display_url(entity["url"]))}</span>')
+        out.append(f'<span class="x-link" title="{escape(url)}">{escape(_display_url(url))}</span>')
         last = end
     out.append(_tags_html(text[last:]))
     return mark_safe("".join(out))

@@ -92,8 +92,12 @@ def hand_over(post: Post) -> None:
         updated_at=now,
     )
     _hold_disconnected(post)
+    _hold_shared_app(post)
     if due:
         transaction.on_commit(lambda: enqueue_publish_many([post.pk]))
+
+
+# --- Holding: channels wait for their account (disconnected, or sharing an X app) -----------
 
 
 def _hold_disconnected(post: Post) -> None:
@@ -105,19 +109,26 @@ def _hold_disconnected(post: Post) -> None:
         hold(waiting, account)
 
 
-# --- Holding: a disconnected account's channels wait for it ---------------------------------
+def _hold_shared_app(post: Post) -> None:
+    """Identical text through one X app to several accounts is not allowed: every channel but the
+    first of those sharing an app waits, held (agency.same_app says which and why)."""
+    from agency.same_app import shared_app_holds
+
+    for channel, message in shared_app_holds(post):
+        hold(PostChannel.objects.filter(pk=channel.pk), channel.account, message=message, kind=ErrorKind.SAME_APP)
 
 
 def held_message(account) -> str:
     return f"Held: {account} was disconnected from SocialHub. Reconnect it and this post goes on."
 
 
-def hold(channels, account) -> int:
-    """Hold the account's channels among `channels` until it is reconnected. Returns how many."""
+def hold(channels, account, *, message: str = "", kind: str = ErrorKind.DISCONNECTED) -> int:
+    """Hold the account's channels among `channels` until it is reconnected (`message` says why:
+    by default, that it was disconnected). Returns how many."""
     return channels.filter(account=account).update(
         state=State.HELD,
-        last_error=held_message(account),
-        error_kind=ErrorKind.DISCONNECTED,
+        last_error=message or held_message(account),
+        error_kind=kind,
         next_attempt_at=None,
         dispatched_at=None,
         updated_at=timezone.now(),

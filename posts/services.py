@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from socialhub.errors import InvalidState, NotAllowed
+from socialhub.parsing import parse_id
 from socials.error_kinds import NOT_CONNECTED
 from socials.models import Account
 from socials.publishers import publisher_for
@@ -54,10 +55,12 @@ def can_retry(user: User, post: Post) -> bool:
 
 
 def can_review(user: User, post: Post) -> bool:
-    """The client the post was written for, or staff; never the person who wrote it."""
+    """The client the post was written for (at the client step), or staff; never its author."""
     if not user.is_authenticated or post.created_by_id == user.pk:
         return False
-    return user.is_platform_staff or (user.is_client and post.task.user_id == user.pk)
+    if user.is_platform_staff:
+        return True
+    return user.is_client and post.task.user_id == user.pk and post.review_step == Post.ReviewStep.CLIENT
 
 
 # --- Validation shared by create and edit.
@@ -79,10 +82,10 @@ def _clean_text(content: str, hashtags) -> tuple[str, list[str]]:
 def _clean_accounts(task: TaskAssign, account_ids: Sequence) -> list[Account]:
     ids = []
     for raw in account_ids or []:
-        try:
-            ids.append(int(raw))
-        except (TypeError, ValueError):
-            raise ValidationError({"post_channels": [f"{raw!r} is not an X account id."]}) from None
+        pk = parse_id(raw)
+        if pk is None:
+            raise ValidationError({"post_channels": [f"{raw!r} is not an X account id."]})
+        ids.append(pk)
     if not ids:
         raise ValidationError({"post_channels": ["Pick at least one X account to post to."]})
     accounts = list(Account.objects.filter(pk__in=set(ids), user_id=task.user_id))
@@ -187,13 +190,13 @@ def _clean_parts(raw_parts: list[dict]) -> list[_Part]:
         if problem := cashtag_problem(content):
             problems.append(f"Part {position}: {problem}")
         part_id = raw.get("id")
-        if part_id is not None and not str(part_id).isdigit():
+        if part_id is not None and not parse_id(str(part_id)):
             problems.append(f"Part {position}: {part_id!r} is not a part id.")
             part_id = None
         if not content and not media and not part_id:
             problems.append(f"Part {position} is empty: write some text or attach media.")
-        remove = [int(pk) for pk in raw.get("remove_media_ids") or [] if str(pk).isdigit()]
-        cleaned.append(_Part(position, content, media, int(part_id) if part_id else None, remove))
+        remove = [pk for pk in (parse_id(str(r)) for r in raw.get("remove_media_ids") or []) if pk]
+        cleaned.append(_Part(position, content, media, parse_id(str(part_id)) if part_id else None, remove))
     if problems:
         raise ValidationError({"parts": problems})
     return cleaned
@@ -248,6 +251,32 @@ def _set_channels(post: Post, accounts: list[Account]) -> None:
 # --- Actions.
 
 
+AUTO_APPROVED = "Approved when submitted: this client's approval policy is automatic."
+
+
+def _submit(post: Post, *, author: User) -> None:
+    """Send a new or changed post to its first review step, as the task's approval policy says:
+    the client (tell them), staff first (two steps), or approved at once (auto)."""
+    policy = TaskAssign.objects.values_list("approval_policy", flat=True).get(pk=post.task_id)  # as it is now
+    if policy == TaskAssign.ApprovalPolicy.AUTO:
+        now = timezone.now()
+        post.status, post.review_step = Post.Status.APPROVED, Post.ReviewStep.CLIENT
+        post.feedback, post.reviewed_by, post.reviewed_at = "", author, now
+        post.save(update_fields=["status", "review_step", "feedback", "reviewed_by", "reviewed_at", "updated_at"])
+        review = ReviewEvent.objects.create(
+            post=post, actor=author, action=ReviewEvent.Action.APPROVE, step=ReviewEvent.Step.AUTO,
+            feedback=AUTO_APPROVED, version=post.version,
+        )
+        signals.send_on_commit(signals.post_reviewed, post=post, review=review)
+        publishing.hand_over(post)
+        return
+    first = Post.ReviewStep.STAFF if policy == TaskAssign.ApprovalPolicy.TWO_STEPS else Post.ReviewStep.CLIENT
+    post.status, post.review_step = Post.Status.PENDING, first
+    post.save(update_fields=["status", "review_step", "updated_at"])
+    if first == Post.ReviewStep.CLIENT:
+        signals.send_on_commit(signals.post_submitted, post=post)
+
+
 @transaction.atomic
 def create_post(
     *,
@@ -285,7 +314,7 @@ def create_post(
     if later_parts:
         _save_parts(post, later_parts)
     log.info("Post %s created by %s for client %s (%d part(s))", post.pk, author.pk, task.user_id, 1 + len(later_parts))
-    signals.send_on_commit(signals.post_submitted, post=post)
+    _submit(post, author=author)
     return post
 
 
@@ -322,20 +351,32 @@ def delete_post(*, actor: User, post: Post) -> None:
 
 
 @transaction.atomic
-def assign_task(*, actor: User, client: User, reseller: User, title: str, brief: str = "") -> TaskAssign:
-    """Staff assign a reseller to work for a client. Raises NotAllowed or ValidationError."""
-    if not (actor.is_authenticated and actor.is_platform_staff):
-        raise NotAllowed("Only staff assign tasks.")
+def assign_task(
+    *, actor: User, client: User, reseller: User | None = None, title: str, brief: str = "",
+    approval_policy: str = TaskAssign.ApprovalPolicy.CLIENT,
+) -> TaskAssign:
+    """Link a reseller to a client. Staff assign anyone; a reseller adds a task for one of their
+    own clients (for themselves only). Raises NotAllowed or ValidationError."""
+    if not actor.is_authenticated or not (actor.is_platform_staff or actor.is_reseller):
+        raise NotAllowed("Only staff and resellers create tasks.")
+    if actor.is_reseller:
+        if reseller not in (None, actor) or not User.objects.clients_of(actor).filter(pk=client.pk).exists():
+            raise NotAllowed("Resellers create tasks only for their own clients.")
+        reseller = actor
     problems = {}
     if not client.is_client:
         problems["user"] = ["Pick a client: the person who owns the X accounts."]
-    if not reseller.is_reseller:
+    if reseller is None or not reseller.is_reseller:
         problems["reseller"] = ["Pick a reseller."]
     if not (title or "").strip():
         problems["title"] = ["Give the task a title."]
+    if approval_policy not in TaskAssign.ApprovalPolicy.values:
+        problems["approval_policy"] = [f"Pick one of: {', '.join(TaskAssign.ApprovalPolicy.values)}."]
     if problems:
         raise ValidationError(problems)
-    task = TaskAssign.objects.create(user=client, reseller=reseller, title=title.strip(), brief=brief or "")
+    task = TaskAssign.objects.create(
+        user=client, reseller=reseller, title=title.strip(), brief=brief or "", approval_policy=approval_policy
+    )
     log.info("Task %s: reseller %s for client %s, by %s", task.pk, reseller.pk, client.pk, actor.pk)
     return task
 
@@ -356,11 +397,16 @@ def check_task_client(task: TaskAssign, client: User) -> None:
 @transaction.atomic
 def update_task(
     *, actor: User, task: TaskAssign, client: User | None = None, reseller: User | None = None,
-    title: str | None = None, brief: str | None = None,
+    title: str | None = None, brief: str | None = None, approval_policy: str | None = None,
 ) -> TaskAssign:
-    """Staff change a task; only the fields given change. Raises NotAllowed or ValidationError."""
-    if not (actor.is_authenticated and actor.is_platform_staff):
-        raise NotAllowed("Only staff change tasks.")
+    """Change a task; only the fields given change. Staff change anything; the task's own reseller
+    its title, brief and approval policy (a new policy applies to posts submitted from then on).
+    Raises NotAllowed or ValidationError."""
+    own_reseller = actor.is_authenticated and actor.is_reseller and task.reseller_id == actor.pk
+    if not (actor.is_authenticated and (actor.is_platform_staff or own_reseller)):
+        raise NotAllowed("Only staff and the task's reseller change tasks.")
+    if not actor.is_platform_staff and (client is not None or reseller is not None):
+        raise NotAllowed("Only staff change a task's client or reseller.")
     task = TaskAssign.objects.select_for_update().get(pk=task.pk)
     problems = {}
     if client is not None:
@@ -382,6 +428,10 @@ def update_task(
         task.title = title.strip()
     if brief is not None:
         task.brief = brief
+    if approval_policy is not None:
+        if approval_policy not in TaskAssign.ApprovalPolicy.values:
+            problems["approval_policy"] = [f"Pick one of: {', '.join(TaskAssign.ApprovalPolicy.values)}."]
+        task.approval_policy = approval_policy
     if problems:
         raise ValidationError(problems)
     task.save()
@@ -459,13 +509,17 @@ def edit_post(
     if later_parts is not None:
         _save_parts(post, later_parts)
     resubmitted = post.status == Post.Status.REJECTED
-    if resubmitted:
-        post.status = Post.Status.PENDING
+    restart = resubmitted or post.review_step != _first_step(post.task)
     post.version += 1  # a review of the version before this edit no longer applies
     post.save()
-    if resubmitted:
-        signals.send_on_commit(signals.post_submitted, post=post)
+    if restart:  # a rejected post, or one staff already passed: the changed text starts the review again
+        _submit(post, author=actor)
     return post
+
+
+def _first_step(task: TaskAssign) -> str:
+    two = task.approval_policy == TaskAssign.ApprovalPolicy.TWO_STEPS
+    return Post.ReviewStep.STAFF if two else Post.ReviewStep.CLIENT
 
 
 @transaction.atomic
@@ -479,6 +533,8 @@ def review_post(*, actor: User, post: Post, action: int, feedback: str = "", ver
     """
     post = Post.objects.select_for_update().select_related("task").get(pk=post.pk)
     if not can_review(actor, post):
+        if actor.is_authenticated and post.task.user_id == actor.pk and post.review_step == Post.ReviewStep.STAFF:
+            raise InvalidState("Staff review this post first; it comes to you once they approve it.")
         raise NotAllowed("Only the client or staff can review this post, not its author.")
     try:
         action = ReviewEvent.Action(int(action))
@@ -494,10 +550,21 @@ def review_post(*, actor: User, post: Post, action: int, feedback: str = "", ver
     if action == ReviewEvent.Action.REJECT and not feedback:
         raise ValidationError({"feedback": ["Say why the post is rejected, so it can be fixed."]})
     now = timezone.now()
+    step = post.review_step
+    if step == Post.ReviewStep.STAFF and action == ReviewEvent.Action.APPROVE:
+        # Two steps: staff passed it; now it waits for the client (who is told now, not before).
+        post.review_step, post.reviewed_by, post.reviewed_at = Post.ReviewStep.CLIENT, actor, now
+        post.save(update_fields=["review_step", "reviewed_by", "reviewed_at", "updated_at"])
+        ReviewEvent.objects.create(post=post, actor=actor, action=action, step=step, feedback=feedback, version=post.version)
+        log.info("Post %s passed the staff step (by %s)", post.pk, actor.pk)
+        signals.send_on_commit(signals.post_submitted, post=post)
+        return post
     post.status = Post.Status.APPROVED if action == ReviewEvent.Action.APPROVE else Post.Status.REJECTED
     post.feedback, post.reviewed_by, post.reviewed_at = feedback, actor, now
     post.save(update_fields=["status", "feedback", "reviewed_by", "reviewed_at", "updated_at"])
-    review = ReviewEvent.objects.create(post=post, actor=actor, action=action, feedback=feedback, version=post.version)
+    review = ReviewEvent.objects.create(
+        post=post, actor=actor, action=action, step=step, feedback=feedback, version=post.version
+    )
     log.info("Post %s %s by %s", post.pk, action.label.lower(), actor.pk)
     signals.send_on_commit(signals.post_reviewed, post=post, review=review)
     if action == ReviewEvent.Action.APPROVE:
@@ -568,7 +635,7 @@ def _direct_account(client: User, account_id) -> Account:
         state=Account.State.DISCONNECTED
     )
     if account_id not in (None, ""):
-        account = accounts.filter(pk=account_id).first()
+        account = accounts.filter(pk=parse_id(account_id) or 0).first()
     else:  # the client's account that can post, else whichever they have (to say why it cannot)
         account = sorted(accounts, key=lambda a: (not a.can_post, a.pk))[0] if accounts else None
     if account is None:

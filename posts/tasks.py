@@ -6,7 +6,7 @@ import logging
 from django.dispatch import receiver
 from django_q.signals import pre_execute
 
-from . import dispatcher, metrics, publishing
+from . import metrics, publishing
 
 log = logging.getLogger(__name__)
 
@@ -23,10 +23,6 @@ def publish(post_id: int) -> None:
 
 def publish_many(post_ids: list[int]) -> None:
     publishing.publish_posts(post_ids=post_ids)
-
-
-def dispatch(seconds: float | None = None) -> int:
-    return dispatcher.run_dispatcher(seconds=seconds)
 
 
 def refresh_metrics() -> str:

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -19,8 +19,9 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.models import User
 from content_templates.composer import initial_from_template
 from socialhub.errors import InvalidState, NotAllowed
+from socialhub.parsing import parse_id, parse_ids
 
-from . import errors, preview, services
+from . import counters, errors, preview, services
 from .forms import BulkReviewForm, PostForm, ReviewForm, add_service_errors, thread_parts
 from .models import MAX_PARTS, Post, ReviewEvent, TaskAssign
 from .templatetags.posts_tags import is_live
@@ -61,19 +62,22 @@ def dashboard(request):
     user = request.user
     if user.is_client:
         return redirect("posts:inbox")
-    posts = Post.objects.for_user(user)
-    # One grouped count gives the tabs (per state), the task cards (per task) and the page count.
+    # The tabs (per state), the task cards (per task) and the page count come from the counters
+    # the database keeps per (task, state): a few rows, however many posts there are.
+    tasks = list(TaskAssign.objects.for_user(user).select_related("user"))
+    task_ids = None if user.is_platform_staff else [task.pk for task in tasks]
     counts, per_task = {}, {}
-    for task_id, state, n in posts.values_list("task_id", "status").annotate(n=Count("pk")).order_by():
+    for (task_id, state), n in counters.by_task_and_status(user, task_ids).items():
         counts[state] = counts.get(state, 0) + n
         per_task[task_id] = per_task.get(task_id, 0) + n
-    status = request.GET.get("status", "")
-    shown, shown_count = posts.with_relations(), sum(counts.values())
-    if status.isdigit() and int(status) in Post.Status.values:
-        shown, shown_count = shown.filter(status=int(status)), counts.get(int(status), 0)
-    tasks = list(TaskAssign.objects.for_user(user).select_related("user"))
     for task in tasks:
         task.n_posts = per_task.get(task.pk, 0)
+    status = request.GET.get("status", "")
+    shown, shown_count = Post.objects.listed_for(user, task_ids).for_list(), sum(counts.values())
+    wanted = status if status == "0" else parse_id(status)  # 0 (pending) is a status, not an id
+    if wanted is not None and int(wanted) in Post.Status.values:
+        shown, shown_count = shown.filter(status=int(wanted)), counts.get(int(wanted), 0)
+    page = _page(request, shown, count=shown_count)
     return render(
         request,
         "posts/dashboard.html",
@@ -82,9 +86,26 @@ def dashboard(request):
             "total": sum(counts.values()),
             "status": status,
             "tasks": tasks,
-            "page": _page(request, shown, count=shown_count),
+            "page": page,
+            "rows": _rows(page),
         },
     )
+
+
+def _rows(page) -> list[Post]:
+    """The page's posts with their links, reversed once per page rather than once per row."""
+    rows = list(page.object_list)
+    links = {name: reverse(f"posts:{name}", args=[_PK]) for name in ("detail", "edit", "review")}
+    compose = reverse("posts:compose")
+    for post in rows:
+        pk = str(post.pk)
+        post.links = {name: url.replace(_PK_TEXT, pk) for name, url in links.items()}
+        post.links["again"] = f"{compose}?from={pk}"
+    return rows
+
+
+_PK = 987654321  # a placeholder id in reversed URLs, replaced by each row's own
+_PK_TEXT = str(_PK)
 
 
 def _schedule_value(form) -> str:
@@ -204,13 +225,13 @@ def _initial_from_query(request) -> dict:
     """Pre-fill: ?task=<id> picks the task; ?from=<post id> copies an earlier post's text."""
     initial = {}
     tasks = TaskAssign.objects.for_user(request.user)
-    task_id = request.GET.get("task", "")
-    if task_id.isdigit() and tasks.filter(pk=task_id).exists():
-        initial["task"] = int(task_id)
+    task_id = parse_id(request.GET.get("task"))
+    if task_id and tasks.filter(pk=task_id).exists():
+        initial["task"] = task_id
     elif tasks.count() == 1:
         initial["task"] = tasks.get().pk
-    source = request.GET.get("from", "")
-    if source.isdigit():
+    source = parse_id(request.GET.get("from"))
+    if source:
         post = Post.objects.for_user(request.user).filter(pk=source).prefetch_related("channels").first()
         if post is not None:
             initial.update(PostForm.initial_for(post), task=post.task_id, when="approval", schedule_at=None)
@@ -276,7 +297,7 @@ def preview_text(request):
 @login_required
 def detail(request, pk: int, review_form=None, status: int = 400):
     post = _post_for(request, pk)
-    reviews = post.reviews.select_related("actor")
+    reviews = post.reviews.select_related("actor", "link_decision")
     can_review = services.can_review(request.user, post) and post.status == Post.Status.PENDING
     return render(
         request,
@@ -330,7 +351,7 @@ def delete(request, pk: int):
 @require_GET
 def status(request):
     """The live status of the given posts (?ids=1,2): JSON with each post's status fragment."""
-    ids = [int(i) for i in request.GET.get("ids", "").split(",") if i.strip().isdigit()][:100]
+    ids = parse_ids(request.GET.get("ids", ""), limit=100)
     posts = Post.objects.for_user(request.user).filter(pk__in=ids).prefetch_related("channels__account")
     rows = [
         {
@@ -353,11 +374,19 @@ def inbox(request):
     user = request.user
     if user.is_reseller:
         return redirect("posts:dashboard")
-    pending = Post.objects.for_user(user).pending().exclude(created_by=user).with_relations()
+    task_ids = None if user.is_platform_staff else list(TaskAssign.objects.for_user(user).values_list("pk", flat=True))
+    scope = Post.objects.listed_for(user, task_ids)
+    awaiting = scope.awaiting_review_by(user)
+    # The total from the counters, less the pending posts this person does not decide: their own
+    # (staff who also write) and, for a client, those still at the staff step. Both are few.
+    counts = counters.by_task_and_status(user, task_ids)
+    waiting = sum(n for (_, state), n in counts.items() if state == Post.Status.PENDING)
+    waiting -= scope.pending().exclude(pk__in=awaiting.values("pk")).count()
+    page = _page(request, awaiting.for_list(thread=True).order_by("schedule_at", "created_at", "pk"), count=waiting)
     return render(
         request,
         "posts/inbox.html",
-        {"page": _page(request, pending.order_by("schedule_at", "created_at", "pk")), "bulk_form": BulkReviewForm(user=user)},
+        {"page": page, "rows": _rows(page), "bulk_form": BulkReviewForm(user=user)},
     )
 
 
@@ -435,8 +464,13 @@ def reviewed(request):
 
 @login_required
 def published(request):
-    posts = Post.objects.for_user(request.user).published().with_relations().order_by("-published_at", "-pk")
-    return render(request, "posts/published.html", {"page": _page(request, posts)})
+    user = request.user
+    task_ids = None if user.is_platform_staff else list(TaskAssign.objects.for_user(user).values_list("pk", flat=True))
+    posts = Post.objects.listed_for(user, task_ids).published().for_list().order_by("-published_at", "-pk")
+    counts = counters.by_task_and_status(user, task_ids)
+    total = sum(n for (_, state), n in counts.items() if state == Post.Status.PUBLISHED)
+    page = _page(request, posts, count=total)
+    return render(request, "posts/published.html", {"page": page, "rows": _rows(page)})
 
 
 # --- Calendar.
@@ -487,8 +521,8 @@ def calendar_view(request):
     )
     clients = User.objects.clients().filter(tasks__in=TaskAssign.objects.for_user(user)).distinct().order_by("username")
     client_id = request.GET.get("client", "")
-    if client_id.isdigit():
-        posts = posts.filter(task__user_id=int(client_id))
+    if parse_id(client_id):
+        posts = posts.filter(task__user_id=parse_id(client_id))
     by_day: dict[dt.date, list] = {}
     for post in posts.select_related("task__user").order_by("schedule_at", "published_at"):
         when = post.published_at if post.status == Post.Status.PUBLISHED else post.schedule_at

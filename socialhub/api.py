@@ -16,7 +16,7 @@ from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpResponsePermanentRedirect, JsonResponse
 from django.urls import Resolver404, resolve
-from django.views import defaults
+from django.views import csrf, defaults
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions, pagination, serializers, status
@@ -25,6 +25,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
 from socialhub.errors import InvalidState, NotAllowed
+from socialhub.parsing import parse_id
 from socials.error_kinds import http_status
 from socials.publishers import PublishError
 
@@ -33,7 +34,6 @@ log = logging.getLogger(__name__)
 # Paths whose every answer, errors included, is JSON: the REST API and the seed's paths (the rest
 # of /socials/ is pages).
 API_PREFIXES = ("/api/", "/post/", "/socials/test-connection/", "/socials/publish/")
-MAX_ID = 2**63 - 1
 
 
 def envelope(message: str, details: dict | None = None) -> dict:
@@ -108,8 +108,12 @@ def exception_handler(exc, context):
 # --- Django-level errors: JSON under the API's prefixes, the usual pages elsewhere.
 
 
+def is_api_path(path: str) -> bool:
+    return path.startswith(API_PREFIXES)
+
+
 def _is_api(request) -> bool:
-    return request.path.startswith(API_PREFIXES)
+    return is_api_path(request.path)
 
 
 def bad_request(request, exception, template_name="400.html"):
@@ -122,6 +126,13 @@ def permission_denied(request, exception, template_name="403.html"):
     if _is_api(request):
         return JsonResponse(envelope("You do not have permission to perform this action."), status=403)
     return defaults.permission_denied(request, exception)
+
+
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: the envelope under the API's prefixes, Django's page elsewhere."""
+    if _is_api(request):
+        return JsonResponse(envelope("CSRF check failed. Send the CSRF token, or use a bearer token."), status=403)
+    return csrf.csrf_failure(request, reason=reason)
 
 
 def page_not_found(request, exception, template_name="404.html"):
@@ -155,20 +166,7 @@ def server_error(request, template_name="500.html"):
     return defaults.server_error(request)
 
 
-# --- Ids are opaque strings to clients; the database's are integers.
-
-
-def parse_id(raw) -> int | None:
-    """The integer behind an id a client sent, or None when it cannot be one of ours."""
-    if isinstance(raw, bool):
-        return None
-    if isinstance(raw, int):
-        value = raw
-    elif isinstance(raw, str) and raw.isascii() and raw.isdigit():
-        value = int(raw)
-    else:
-        return None
-    return value if 0 < value <= MAX_ID else None
+# --- Ids are opaque strings to clients; the database's are integers (socialhub/parsing.py).
 
 
 @extend_schema_field(OpenApiTypes.STR)

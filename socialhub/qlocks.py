@@ -8,6 +8,13 @@ holds for the lock a worker takes to put its result.
 
 `install()` (called when the posts app is ready, before `manage.py qcluster` builds its queues)
 swaps those two locks for file locks (flock), which the kernel releases when their holder dies.
+
+Upstream: https://github.com/django-q2/django-q2/issues/23 (a dead next-in-line worker stops the
+cluster; first reported as https://github.com/Koed00/django-q/issues/394) and, for the result
+queue's write lock, https://github.com/django-q2/django-q2/issues/339. Still open for 1.11.1.
+tests/test_qlocks.py shows the freeze without this module; `check_django_q` (a Django system
+check, so `manage.py check`, qcluster and runserver refuse to start) fails loudly when django-q2
+is not the release this was checked against, or no longer builds its queues the way patched here.
 """
 
 from __future__ import annotations
@@ -17,6 +24,12 @@ import os
 import tempfile
 import threading
 import time
+from importlib.metadata import version
+
+from django.core import checks
+
+# The django-q2 release whose queues this module was checked against (tests/test_qlocks.py).
+CHECKED_WITH = "1.11.1"
 
 
 class DeathSafeLock:
@@ -88,6 +101,38 @@ def death_safe_queue_class():
                 self._wlock = DeathSafeLock()
 
     return DeathSafeQueue
+
+
+def patch_problems() -> list[str]:
+    """What no longer matches the django-q2 this module patches (empty when all is as checked)."""
+    import multiprocessing.queues
+
+    import django_q.cluster
+    import django_q.queues
+
+    problems = []
+    if (installed := version("django-q2")) != CHECKED_WITH:
+        problems.append(f"django-q2 is {installed}, but socialhub/qlocks.py was checked against {CHECKED_WITH}")
+    if not issubclass(django_q.cluster.Queue, django_q.queues.Queue):
+        problems.append("django_q.cluster no longer builds its queues from django_q.queues.Queue")
+    if not issubclass(django_q.queues.Queue, multiprocessing.queues.Queue):
+        problems.append("django_q.queues.Queue is no longer a multiprocessing.queues.Queue")
+    elif not {"_rlock", "_wlock"} <= set(multiprocessing.queues.Queue.__getstate__.__code__.co_names):
+        problems.append("multiprocessing.queues.Queue no longer keeps its locks in _rlock and _wlock")
+    return problems
+
+
+def check_django_q(app_configs=None, **kwargs) -> list[checks.Error]:
+    """Django system check: fail loudly when an upgrade changed what install() patches."""
+    return [
+        checks.Error(
+            problem,
+            hint="Run tests/test_qlocks.py: if a killed worker no longer freezes its cluster without the "
+            "patch, delete socialhub/qlocks.py; else adapt it and set CHECKED_WITH.",
+            id="socialhub.E001",
+        )
+        for problem in patch_problems()
+    ]
 
 
 def install() -> None:

@@ -29,6 +29,7 @@ if not SECRET_KEY or (not DEBUG and SECRET_KEY == _DEV_SECRET_KEY):
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+CSRF_FAILURE_VIEW = "socialhub.api.csrf_failure"  # the JSON envelope under /api/, /post/, /socials/
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -40,6 +41,7 @@ INSTALLED_APPS = [
     "django.contrib.sites",
     "rest_framework",
     "rest_framework_simplejwt",
+    "rest_framework_simplejwt.token_blacklist",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "allauth",
@@ -48,16 +50,19 @@ INSTALLED_APPS = [
     "allauth.socialaccount.providers.twitter",
     "allauth.socialaccount.providers.twitter_oauth2",
     "django_q",
+    "csp",
     "accounts",
     "socials",
     "posts",
     "notifications",
     "idempotency",
     "content_templates",
+    "agency",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "socialhub.middleware.RequestGuardMiddleware",  # NUL bytes, oversized text bodies
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -66,6 +71,7 @@ MIDDLEWARE = [
     "accounts.middleware.UserTimezoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "socialhub.security_headers.SecurityHeadersMiddleware",  # CSP (django-csp), Permissions-Policy
     "allauth.account.middleware.AccountMiddleware",
 ]
 
@@ -98,7 +104,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # waits for it rather than failing with "database is locked" on the upgrade.
     # https://docs.djangoproject.com/en/5.2/ref/databases/#database-is-locked-errors
     DATABASES["default"].setdefault("OPTIONS", {}).update(timeout=20, transaction_mode="IMMEDIATE")
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+# Keep a process's connection between requests (a new PostgreSQL connection per request cost the
+# pages a third of their rate, docs/performance.md); checked before reuse after a restart of the
+# database. https://docs.djangoproject.com/en/5.2/ref/databases/#persistent-connections
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -145,11 +155,27 @@ MEDIA_SIGNED_URL_SECONDS = env.int("MEDIA_SIGNED_URL_SECONDS", default=60 * 60)
 MEDIA_QUOTA_PER_CLIENT = env.int("MEDIA_QUOTA_PER_CLIENT_MB", default=2048) * 1024 * 1024
 # Videos may be up to 512 MB: stream large uploads to disk rather than memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Text is small: a whole thread is a few KB. A text body (JSON, form) over this is refused with 413
+# before it is read (socialhub/middleware.py); in multipart bodies Django caps the text fields with
+# DATA_UPLOAD_MAX_MEMORY_SIZE (https://docs.djangoproject.com/en/5.2/ref/settings/#data-upload-max-memory-size).
+TEXT_BODY_MAX_BYTES = env.int("TEXT_BODY_MAX_BYTES", default=100 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = TEXT_BODY_MAX_BYTES
 
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
+
+# --- The shared cache: Redis when REDIS_URL is set, else a table in the database, so every web
+# process counts the same login failures (accounts/login.py) and allauth's rate limits.
+# https://docs.djangoproject.com/en/5.2/topics/cache/ ; the table comes from a migration
+# (accounts/migrations/0002_cache_table.py), so `migrate` is all a deployment runs.
+REDIS_URL = env.str("REDIS_URL", default="")  # also django-q2's broker, below
+CACHE_TABLE = "socialhub_cache"
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": CACHE_TABLE}
+}
 
 # --- django-allauth (https://docs.allauth.org/en/latest/account/configuration.html)
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
@@ -157,6 +183,14 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 ACCOUNT_LOGOUT_ON_GET = False
+# Failed logins on every way in (accounts/login.py), per address and per account; allauth's
+# other limits keep their defaults. https://docs.allauth.org/en/latest/account/rate_limits.html
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": env.str("LOGIN_FAILED_RATE_LIMIT", default="10/m/ip,30/h/ip,5/5m/key,20/h/key"),
+}
+# Behind N proxies that append to X-Forwarded-For, the client's address is the Nth from the end;
+# 0 trusts no header and counts REMOTE_ADDR. https://docs.allauth.org/en/latest/common/configuration.html
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=0)
 # Starting an OAuth flow needs a POST with a CSRF token.
 SOCIALACCOUNT_LOGIN_ON_GET = False
 SOCIALACCOUNT_STORE_TOKENS = False  # socials.Account is the single home of X tokens.
@@ -178,6 +212,10 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="SocialHub <noreply@l
 # accounts/adapters.py). Links in emails are absolute, built from SITE_URL.
 SITE_NAME = env.str("SITE_NAME", default="SocialHub")
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
+# --- Agency (agency/): how long an invitation link and a review link stay good.
+INVITATION_MAX_AGE_DAYS = env.int("INVITATION_MAX_AGE_DAYS", default=7)
+REVIEW_LINK_MAX_AGE_DAYS = env.int("REVIEW_LINK_MAX_AGE_DAYS", default=14)
 
 # --- Notifications (notifications/).
 # Events for one person within this many seconds after the first go out as one email.
@@ -242,8 +280,8 @@ SOCIALACCOUNT_PROVIDERS = {
 # is acknowledged (ack_failures), so only a killed worker's task comes back, at most max_attempts
 # times. None of this is what keeps a tweet single: the channel's claim in the database is
 # (posts/publishing.py); a redelivered task finds the channel published or claimed and sends nothing.
-# One worker runs the due-post dispatcher loop (posts/dispatcher.py); the others publish.
-REDIS_URL = env.str("REDIS_URL", default="")
+# Every worker publishes; `manage.py dispatch`, beside qcluster, hands them due posts
+# (posts/dispatcher.py).
 Q_CLUSTER = {
     "name": "socialhub",
     "workers": env.int("Q_WORKERS", default=4),
@@ -271,15 +309,17 @@ PUBLISH_RECONCILE_DELAY_SECONDS = env.float("PUBLISH_RECONCILE_DELAY_SECONDS", d
 PUBLISH_SYNC_TIMEOUT = (3.05, 10)  # POST /socials/publish/twitter waits at most this for X
 # A worker sends a batch of due posts concurrently, at most PUBLISH_THREADS at once (each thread
 # has its own database connection): a worker waiting on X costs a thread, not a process.
-# Concurrent sends per machine = (Q_WORKERS - 1) x PUBLISH_THREADS; see docs/performance.md.
+# Concurrent sends per machine = Q_WORKERS x PUBLISH_THREADS; see docs/performance.md.
 PUBLISH_THREADS = env.int("PUBLISH_THREADS", default=8)
 PUBLISH_BATCH_SIZE = env.int("PUBLISH_BATCH_SIZE", default=16)  # due posts per worker task
 DISPATCHER_LIMIT = env.int("DISPATCHER_LIMIT", default=500)  # channels handed out per poll
 DISPATCHER_POLL_SECONDS = env.float("DISPATCHER_POLL_SECONDS", default=0.25)
-DISPATCHER_RUN_SECONDS = env.float("DISPATCHER_RUN_SECONDS", default=100)  # < Q_CLUSTER timeout
 DISPATCHER_REDISPATCH_SECONDS = env.float("DISPATCHER_REDISPATCH_SECONDS", default=60)
 # A post whose channels are all done but which still says processing this long is settled by the loop.
 DISPATCHER_SETTLE_AFTER_SECONDS = env.float("DISPATCHER_SETTLE_AFTER_SECONDS", default=10)
+# /healthz/publishing answers 503 when no dispatcher has beaten for this long, or when a channel
+# has been due (and not handed out) for this long: publishing has stalled.
+DISPATCHER_STALL_SECONDS = env.float("DISPATCHER_STALL_SECONDS", default=60)
 
 # --- REST framework
 REST_FRAMEWORK = {
@@ -288,6 +328,11 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PARSER_CLASSES": [
+        "socialhub.parsers.JSONParser",  # refuses lone surrogates
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "socialhub.api.Pagination",
     "PAGE_SIZE": 50,
@@ -306,6 +351,11 @@ SPECTACULAR_SETTINGS = {
         "socialhub.api.add_error_responses",
     ],
     "COMPONENT_SPLIT_REQUEST": True,  # file fields appear in request bodies only
+    # Two choice sets are both called "kind": a comment's and a media file's.
+    "ENUM_NAME_OVERRIDES": {
+        "CommentKindEnum": ["comment", "rejection"],
+        "MediaKindEnum": "posts.models.MediaFile.Kind",
+    },
     # Swagger UI and ReDoc from this server's static files, never a CDN:
     # https://drf-spectacular.readthedocs.io/en/latest/readme.html#self-contained-ui-installation
     "SWAGGER_UI_DIST": "SIDECAR",
@@ -313,10 +363,15 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 # https://django-rest-framework-simplejwt.readthedocs.io/en/latest/settings.html
+# Short access tokens; refresh tokens rotate and each works once (token_blacklist); every token
+# carries a fingerprint of the password hash, so a password change ends them all (accounts/api_auth.py).
 SIMPLE_JWT = {
-    "ACCESS_TOKEN_LIFETIME": datetime.timedelta(minutes=env.int("JWT_ACCESS_MINUTES", default=15)),
+    "ACCESS_TOKEN_LIFETIME": datetime.timedelta(minutes=env.int("JWT_ACCESS_MINUTES", default=5)),
     "REFRESH_TOKEN_LIFETIME": datetime.timedelta(days=env.int("JWT_REFRESH_DAYS", default=1)),
     "AUTH_HEADER_TYPES": ("Bearer",),
+    "ROTATE_REFRESH_TOKENS": True,
+    "BLACKLIST_AFTER_ROTATION": True,
+    "CHECK_REVOKE_TOKEN": True,
 }
 
 # --- Security. HTTPS settings are on whenever DEBUG is off, so `check --deploy` is clean.
@@ -332,13 +387,47 @@ if SECURE_HTTPS:
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
+
+# Content-Security-Policy (django-csp, socialhub/security_headers.py): scripts, styles, images and
+# fetches from this site only; nothing inline. Forms may also lead to X's consent pages: the
+# middleware adds the X_* URLs' origins to form-action (the connect flow's redirect is checked
+# against it). https://django-csp.readthedocs.io/
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", "blob:"],  # blob: the composer's previews of picked files
+        "media-src": ["'self'", "blob:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    },
+}
+API_DOCS_PREFIXES = ("/api/docs/", "/api/redoc/")  # third-party pages: see socialhub/security_headers.py
+# No page uses these browser features. https://www.w3.org/TR/permissions-policy/
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), "
+    "payment=(), usb=(), browsing-topics=()"
+)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # At DEBUG these print signed requests whole: OAuth 1.0a request tokens and verifiers,
+        # authorization codes and PKCE verifiers. Never below WARNING, whatever LOG_LEVEL says.
+        "allauth.socialaccount.providers.oauth.oauth1_auth": {"level": "WARNING"},
+        "requests_oauthlib": {"level": "WARNING"},
+        "oauthlib": {"level": "WARNING"},
+    },
 }
 
 # https://whitenoise.readthedocs.io/en/stable/django.html#WHITENOISE_USE_FINDERS

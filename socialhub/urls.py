@@ -14,6 +14,7 @@ admin.site.enable_nav_sidebar = False
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("healthz/publishing", views.healthz_publishing, name="healthz-publishing"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("socials/publish/twitter", PublishTwitterView.as_view(), name="publish-twitter"),
@@ -22,6 +23,7 @@ urlpatterns = [
     path("settings/", include("accounts.urls")),
     path("socials/", include("socials.urls")),
     path("notifications/", include("notifications.urls")),
+    path("agency/", include("agency.urls")),
     # Uploaded files, permission-checked or by signed link, with DEBUG on or off (never the
     # storage's own paths: see posts/media_views.py).
     path("media/<str:owner>/<int:pk>", media_views.serve, name="media-file"),

@@ -45,6 +45,16 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         # page): X is never a way to sign in, and is connected from the X accounts page.
         return []
 
+    def list_apps(self, request, provider=None, client_id=None) -> list:
+        """A client who registered their own X app connects with it (agency.x_apps); everyone
+        else with the platform's app from settings."""
+        from agency.x_apps import app_for
+
+        own = app_for(getattr(request, "user", None), provider) if request is not None else None
+        if own is not None and (client_id is None or client_id == own.client_id):
+            return [own]
+        return super().list_apps(request, provider=provider, client_id=client_id)
+
     def get_connect_redirect_url(self, request, socialaccount) -> str:
         return accounts_page()
 
@@ -56,7 +66,10 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         if not user.is_client:
             raise ImmediateHttpResponse(self._back(request, CLIENTS_ONLY, level=messages.ERROR))
         try:
-            connected = services.connect_account(user=user, **self._account_fields(sociallogin))
+            from agency.x_apps import account_fields
+
+            app_fields = account_fields(user, sociallogin.account.provider)
+            connected = services.connect_account(user=user, **self._account_fields(sociallogin), **app_fields)
         except ValidationError as exc:
             log.warning("Connecting an X account for user %s failed: %s", user.pk, exc.messages)
             raise ImmediateHttpResponse(

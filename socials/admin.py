@@ -59,7 +59,7 @@ class AccountAdminForm(forms.ModelForm):
 @admin.action(description="Test connection of the selected accounts")
 def test_connection(modeladmin, request, queryset):
     for account in queryset:
-        report = services.test_connection(account=account)
+        report = services.test_connection(actor=request.user, account=account)
         modeladmin.message_user(request, f"{account}: {report.summary()}",
                                 messages.SUCCESS if report.works else messages.ERROR)
 

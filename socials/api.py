@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 
 from accounts.models import User
 from socialhub.api import OpaqueIdField
+from socialhub.parsing import parse_id
 
 from . import services
 from .error_kinds import NOT_CONNECTED
@@ -122,14 +123,15 @@ class TestConnectionView(APIView):
     )
     def get(self, request):
         account = self._account(request)
-        report = services.test_connection(account=account)
+        report = services.test_connection(actor=request.user, account=account)
         return Response({"success": report.works, "message": report.message, "details": report.as_dict()})
 
     @staticmethod
     def _account(request) -> Account:
         wanted = request.query_params.get("account")
         if wanted:
-            account = Account.objects.for_user(request.user).filter(pk=wanted).first() if wanted.isdigit() else None
+            pk = parse_id(wanted)
+            account = Account.objects.for_user(request.user).filter(pk=pk).first() if pk else None
         else:
             account = Account.objects.filter(user=request.user).connected().order_by("pk").first()
         if account is None:

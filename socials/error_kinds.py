@@ -34,6 +34,7 @@ class ErrorKind(StrEnum):
     NOT_CONNECTED = "not_connected"
     UNSUPPORTED = "unsupported"
     DISCONNECTED = "disconnected"  # the account was disconnected: its channels are held
+    SAME_APP = "same_app"  # another account of the post signs with the same X app: held (agency.same_app)
     UNRESOLVED = "unknown"  # given up on while X may have the tweet: a retry reads X first
     LOST_NOT_FOUND = "lost_not_found"  # an answer was lost and the lookup did not find the tweet
 
@@ -104,6 +105,11 @@ KINDS: dict[ErrorKind, KindInfo] = {
     ErrorKind.DISCONNECTED: KindInfo(
         400, "This X account is disconnected: connect it again",
         "The client must reconnect this X account; the post then goes on by itself.",
+    ),
+    ErrorKind.SAME_APP: KindInfo(
+        409, "X does not allow one app to post the same text to several accounts",
+        "The client must connect this X account through its own X app (the client's X app page); "
+        "the post then goes on by itself.",
     ),
     ErrorKind.UNRESOLVED: KindInfo(
         502, "X did not answer, and may have published it anyway: check X before retrying",

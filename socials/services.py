@@ -36,17 +36,8 @@ from .x_client import (
 log = logging.getLogger(__name__)
 
 PROVIDER = "twitter"
-SECRET_FIELDS = (
-    "access_token",
-    "oauth1_access_token",
-    "oauth1_access_token_secret",
-    "oauth1_consumer_key",
-    "oauth1_consumer_secret",
-    "oauth2_access_token",
-    "oauth2_refresh_token",
-    "oauth2_client_secret",
-)
-TOKEN_FIELDS = (*SECRET_FIELDS, "oauth2_client_id")
+SECRET_FIELDS = tokens.SECRET_FIELDS
+TOKEN_FIELDS = tokens.TOKEN_FIELDS
 # What each kind of connection cannot do without.
 REQUIRED_TOKENS = {
     Account.TokenType.BEARER: (),  # falls back to settings.TWITTER_BEARER_TOKEN
@@ -99,6 +90,12 @@ def check_tokens(token_type: str, values: dict) -> None:
         raise ValidationError({name: ["This token is required for this kind of connection."] for name in missing})
     if token_type == Account.TokenType.BEARER and not (values.get("access_token") or settings.TWITTER_BEARER_TOKEN):
         raise ValidationError({"access_token": ["Give a bearer token: SocialHub has no app bearer token set."]})
+    malformed = [name for name in TOKEN_FIELDS if values.get(name) and not tokens.is_token_text(values[name])]
+    if malformed:
+        raise ValidationError({
+            name: ["X tokens and secrets are printable ASCII without spaces: paste the value exactly as X shows it."]
+            for name in malformed
+        })
 
 
 @transaction.atomic
@@ -268,7 +265,10 @@ def disconnect_account(*, actor: User, account: Account) -> Disconnected:
                                 (locked.oauth2_access_token, "access_token"))
             if token and locked.token_type == Account.TokenType.OAUTH2_USER
         ]
+        # Damaged stored credentials cannot be sent to X: forget them without revoking.
         client_id, client_secret = tokens.oauth2_app(locked)
+        if tokens.damaged_fields(locked):
+            revocable = []
         for name in TOKEN_FIELDS:
             setattr(locked, name, "")
         locked.expires_at = None
@@ -353,9 +353,13 @@ class ConnectionReport:
         }
 
 
-def test_connection(*, account: Account) -> ConnectionReport:
+def test_connection(*, actor: User, account: Account) -> ConnectionReport:
     """Ask X who the account's token belongs to (/2/users/me; a bearer token reads /2/users/:id) and
-    report whether it works, how it is authenticated, the token expiry and the rate-limit budget."""
+    report whether it works, how it is authenticated, the token expiry and the rate-limit budget.
+
+    Only those who manage the account (its client, staff) spend its token on this: raises NotAllowed."""
+    if not can_manage(actor, account):
+        raise NotAllowed("Only the account's client or staff can test its connection.")
     bearer = account.token_type == Account.TokenType.BEARER
     report = dict(
         account_id=account.pk,

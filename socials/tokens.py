@@ -7,6 +7,7 @@ checked again under the lock, and the new pair is committed before anything else
 
 import datetime as dt
 import logging
+import re
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -35,6 +36,30 @@ T = TypeVar("T")
 REFRESH_MARGIN = dt.timedelta(minutes=5)
 # A call answered 401 refreshes at most this many times before the account needs reconnecting.
 REFRESHES_PER_CALL = 2
+# X's tokens, secrets and client ids are printable ASCII without spaces; they go into HTTP headers
+# (Basic auth, OAuth signatures) that cannot carry anything else.
+TOKEN_TEXT = re.compile(r"[\x21-\x7e]{1,4096}")
+SECRET_FIELDS = (
+    "access_token",
+    "oauth1_access_token",
+    "oauth1_access_token_secret",
+    "oauth1_consumer_key",
+    "oauth1_consumer_secret",
+    "oauth2_access_token",
+    "oauth2_refresh_token",
+    "oauth2_client_secret",
+)
+TOKEN_FIELDS = (*SECRET_FIELDS, "oauth2_client_id")  # every credential an account stores
+DAMAGED = "Reconnect your X account: its saved credentials are not valid X tokens."
+
+
+def is_token_text(value: str) -> bool:
+    return bool(TOKEN_TEXT.fullmatch(value))
+
+
+def damaged_fields(account: Account) -> list[str]:
+    """The stored credentials that cannot be X's (saved before they were validated, or edited)."""
+    return [name for name in TOKEN_FIELDS if (value := getattr(account, name)) and not is_token_text(value)]
 
 
 class AccountUnusable(Exception):
@@ -163,7 +188,10 @@ def _client(account: Account, timeout: tuple[float, float] | None) -> XClient:
 
 def client_for(account: Account, *, timeout: tuple[float, float] | None = None) -> XClient:
     """A ready client for the account, its OAuth 2.0 token refreshed first when it is expiring.
-    `timeout` (connect, read) overrides the client's default."""
+    `timeout` (connect, read) overrides the client's default. Raises AccountUnusable."""
+    if damaged_fields(account):
+        mark_reconnect_needed(account, DAMAGED)
+        raise AccountUnusable(DAMAGED)
     if needs_refresh(account):
         account = refresh(account)
     return _client(account, timeout)

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -69,7 +70,10 @@ def account_detail(request, pk):
 @require_POST
 def test_connection(request, pk):
     account = _account(request.user, pk)
-    report = services.test_connection(account=account)
+    try:
+        report = services.test_connection(actor=request.user, account=account)
+    except NotAllowed:
+        raise Http404("No X account here.") from None
     level = messages.SUCCESS if report.works else messages.ERROR
     messages.add_message(request, level, report.summary())
     return redirect("socials:account", pk=account.pk)

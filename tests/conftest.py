@@ -31,6 +31,7 @@ def _no_session_left_open(django_db_setup, django_db_blocker):
     if connection.vendor != "postgresql":
         return
     with django_db_blocker.unblock():
+        connection.close()  # a fresh session: the last test may have left this one broken
         deadline = time.monotonic() + 15
         while True:
             with connection.cursor() as cursor:
@@ -264,3 +265,39 @@ def _media_root(settings, tmp_path):
 @pytest.fixture
 def bytes_io():
     return io.BytesIO
+
+
+def running_database_url() -> str:
+    """The test database as a DATABASE_URL, for the processes a test starts."""
+    from django.db import connection
+
+    db = connection.settings_dict
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{db['NAME']}"
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+@pytest.fixture
+def dispatching():
+    """The due-post dispatcher (what `manage.py dispatch` runs) polling in a thread of this
+    process until the test ends. Needs a transactional database."""
+    import threading
+
+    from django.db import connection
+
+    from posts import dispatcher
+
+    stop = threading.Event()
+
+    def run():
+        try:
+            dispatcher.run(stop=stop)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    yield thread
+    stop.set()
+    thread.join(timeout=10)

@@ -5,19 +5,6 @@ from django.conf import settings
 from django.db import migrations, models
 
 
-def schedule_dispatcher(apps, schema_editor):
-    """The cluster's scheduler starts the due-post dispatcher every minute (posts.dispatch)."""
-    Schedule = apps.get_model("django_q", "Schedule")
-    Schedule.objects.update_or_create(
-        name="Dispatch due posts",
-        defaults={"func": "posts.tasks.dispatch", "schedule_type": "I", "minutes": 1, "repeats": -1},
-    )
-
-
-def unschedule_dispatcher(apps, schema_editor):
-    apps.get_model("django_q", "Schedule").objects.filter(name="Dispatch due posts").delete()
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -62,5 +49,4 @@ class Migration(migrations.Migration):
             model_name='postchannel',
             index=models.Index(fields=['state', 'next_attempt_at'], name='channel_state_next_attempt'),
         ),
-        migrations.RunPython(schedule_dispatcher, unschedule_dispatcher),
     ]

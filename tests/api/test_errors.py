@@ -66,8 +66,8 @@ def test_a_method_the_endpoint_does_not_have_is_405(api, rita, alice, task):
     assert_envelope(api(rita).get(f"/post/for-user/{alice.pk}/{task.pk}"), 405)
 
 
-def test_a_page_past_the_end_is_404(api, rita):
-    assert_envelope(api(rita).get("/api/posts?page=99"), 404)
+def test_a_cursor_that_is_not_ours_is_404(api, rita):
+    assert_envelope(api(rita).get("/api/posts?cursor=not-a-cursor"), 404)
 
 
 def test_a_crash_inside_an_endpoint_is_a_500_envelope_without_a_trace(api, alice, make_post, monkeypatch):
@@ -133,3 +133,12 @@ def test_django_level_server_errors_are_json_under_the_api_and_html_elsewhere():
     assert api_response["Content-Type"] == "application/json"
     page = api_module.server_error(factory.get("/"))
     assert page.status_code == 500 and page["Content-Type"].startswith("text/html")
+
+
+def test_a_session_write_without_csrf_token_to_an_unknown_api_path_is_a_403_envelope(rita):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(rita)
+    body = assert_envelope(client.patch("/api/accounts/not-an-id", {}, content_type="application/json"), 403)
+    assert "CSRF" in body["message"]

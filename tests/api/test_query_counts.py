@@ -44,7 +44,7 @@ def test_a_list_of_20_takes_as_many_queries_as_a_list_of_1(api, sam, grow, url, 
     grow(19)
     with django_assert_num_queries(with_one):
         body = client.get(url).json()
-    assert body["count"] >= 20 and len(body["results"]) >= 20
+    assert len(body["results"]) >= 20 and body.get("count", 20) >= 20  # /api/posts pages by cursor: no count
 
 
 def test_a_review_history_of_many_takes_as_many_queries_as_one(api, sam, alice, make_post, django_assert_num_queries):

@@ -10,6 +10,8 @@ import os
 
 import pytest
 
+from tests.conftest import running_database_url
+
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = "/usr/bin/chromium"
@@ -44,12 +46,20 @@ def browser():
 
 @pytest.fixture
 def new_page(browser, live_server):
-    """A fresh browser context (own cookies) per person: new_page(user) is logged in as them."""
-    contexts = []
+    """A fresh browser context (own cookies) per person: new_page(user) is logged in as them.
+
+    Whatever a test does, the Content-Security-Policy must not have blocked anything on its pages.
+    """
+    contexts, violations = [], []
+
+    def _watch(page):
+        page.on("console", lambda msg: violations.append(f"{page.url}: {msg.text}")
+                if "Content Security Policy" in msg.text else None)
 
     def _open(user, *, password=None):
         context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
         context.set_default_timeout(15_000)
+        context.on("page", _watch)
         contexts.append(context)
         page = context.new_page()
         page.goto("/accounts/login/")
@@ -62,6 +72,7 @@ def new_page(browser, live_server):
     yield _open
     for context in contexts:
         context.close()
+    assert not violations, "\n".join(violations)
 
 
 @pytest.fixture
@@ -85,19 +96,10 @@ def x_sandbox(settings):
     sandbox.stop()
 
 
-def _database_url() -> str:
-    from django.db import connection
-
-    db = connection.settings_dict
-    if db["ENGINE"].endswith("sqlite3"):
-        return f"sqlite:///{db['NAME']}"
-    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
-    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
 @pytest.fixture
 def worker(transactional_db, live_server, x_sandbox, settings):
-    """A real django-q2 cluster (`manage.py qcluster`) on the test database, talking to the sandbox."""
+    """A real django-q2 cluster (`manage.py qcluster`) and the due-post dispatcher (`manage.py
+    dispatch`) beside it, as deployed, on the test database, talking to the sandbox."""
     import subprocess
     import sys
     from pathlib import Path
@@ -106,7 +108,7 @@ def worker(transactional_db, live_server, x_sandbox, settings):
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "tests.settings",
-        "DATABASE_URL": _database_url(),
+        "DATABASE_URL": running_database_url(),
         "TEST_MEDIA_ROOT": str(settings.MEDIA_ROOT),
         "X_API_URL": x_sandbox.url,
         "X_WEB_URL": x_sandbox.url,
@@ -116,12 +118,16 @@ def worker(transactional_db, live_server, x_sandbox, settings):
         "Q_WORKERS": "1",
         "LOG_LEVEL": "WARNING",
     }
-    # Its own process group: the cluster forks a sentinel, workers, a monitor and a pusher, and any
-    # of them left running would keep a session open on the test database, which then cannot be
-    # dropped at the end of the run.
-    process = subprocess.Popen([sys.executable, "manage.py", "qcluster"], cwd=root, env=env, start_new_session=True)
-    yield process
-    stop_process_group(process)
+    # Each in its own process group: the cluster forks a sentinel, workers, a monitor and a pusher,
+    # and any of them left running would keep a session open on the test database, which then
+    # cannot be dropped at the end of the run.
+    processes = [
+        subprocess.Popen([sys.executable, "manage.py", command], cwd=root, env=env, start_new_session=True)
+        for command in ("qcluster", "dispatch")
+    ]
+    yield processes[0]
+    for process in processes:
+        stop_process_group(process)
 
 
 def stop_process_group(process, *, grace: float = 20.0) -> None:

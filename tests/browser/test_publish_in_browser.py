@@ -2,7 +2,6 @@
 
 import datetime as dt
 import re
-import threading
 import zoneinfo
 
 import pytest
@@ -10,21 +9,10 @@ import requests
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from posts.models import Dispatcher, Post
+from posts.models import Post
 from tests.conftest import PNG_BYTES, sandbox_account
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-def run_dispatcher():
-    from django.db import connection
-
-    from posts.tasks import dispatch
-
-    try:
-        dispatch(seconds=60)
-    finally:
-        connection.close()
 
 
 def test_a_scheduled_post_with_an_image_is_approved_and_shows_up_published_in_the_sandbox(
@@ -63,16 +51,9 @@ def test_a_scheduled_post_with_an_image_is_approved_and_shows_up_published_in_th
     expect(status).to_contain_text("Approved")
     client.evaluate("window.notReloaded = true")
 
-    # The due-post dispatcher hands the post to the worker at its time. The worker's own schedule
-    # starts it once a minute; here it starts at once so the test need not wait for that tick.
-    dispatcher = threading.Thread(target=run_dispatcher, daemon=True)
-    dispatcher.start()
-    try:
-        # The open page follows the post by itself: approved -> processing -> published.
-        expect(status).to_contain_text("Published", timeout=60_000)
-    finally:
-        Dispatcher.objects.update(token="")  # a dispatcher loop stops when its token is gone
-        dispatcher.join(timeout=10)
+    # The due-post dispatcher beside the worker hands the post to it at its time; the open page
+    # follows the post by itself: approved -> processing -> published.
+    expect(status).to_contain_text("Published", timeout=60_000)
     assert client.evaluate("window.notReloaded") is True
     channel = post.channels.get()
     link = status.get_by_role("link", name="View on X as @alice_x")

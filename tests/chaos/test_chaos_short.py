@@ -1,5 +1,6 @@
 """The chaos run, short: 60 posts, two clusters, X failing, losing answers and expiring tokens,
-workers killed with SIGKILL. No post is lost, stuck or tweeted twice (python -m chaos)."""
+workers and dispatchers killed with SIGKILL, and every cluster restarted at once mid-run. No post
+is lost, stuck or tweeted twice (python -m chaos)."""
 
 import os
 import re
@@ -54,3 +55,4 @@ def test_sixty_posts_through_faults_and_killed_workers_are_each_published_once_o
     assert "RESULT: all targets met" in run.stdout, report
     kills = int(re.search(r"(\d+) worker\(s\) SIGKILLed", run.stdout).group(1))
     assert kills >= 2, report
+    assert "every cluster restarted at once 1 time(s)" in run.stdout, report

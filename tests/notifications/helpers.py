@@ -13,6 +13,7 @@ class Receiver:
 
     def __init__(self):
         self.plan: list = []
+        self.error_body = "receiver is down"
         self.requests: list[dict] = []
         self.release = threading.Event()
         receiver = self
@@ -29,7 +30,7 @@ class Receiver:
                     self.send_response(step)
                     self.send_header("Content-Type", "text/plain")
                     self.end_headers()
-                    self.wfile.write(b"ok" if step < 300 else b"receiver is down")
+                    self.wfile.write(b"ok" if step < 300 else receiver.error_body.encode())
                 except OSError:
                     pass  # the sender gave up waiting
 

@@ -160,3 +160,4 @@ def test_a_failing_mail_server_keeps_the_items_for_the_next_flush(
     tasks.flush(rita.pk)
     assert len(mailoutbox) == 1
     assert not PendingNotification.objects.filter(recipient=rita).exists()
+

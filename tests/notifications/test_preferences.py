@@ -14,7 +14,7 @@ def test_switching_approvals_off_stops_them_but_not_rejections(
     assert 'name="post_approved"' in page and "checked" in page
     assert 'name="post_submitted"' not in page  # resellers do not review posts
 
-    kept = ["post_rejected", "post_published", "post_failed", "account_reconnect"]
+    kept = ["post_rejected", "post_commented", "post_published", "post_failed", "account_reconnect"]
     response = client.post("/notifications/settings/", {kind: "on" for kind in kept})
     assert response.status_code == 302
     assert Preference.objects.disabled_kinds(rita) == {"post_approved"}
@@ -77,7 +77,10 @@ def test_a_reseller_sets_a_webhook_and_sends_a_test_event(
     run_queued("notifications.tasks.deliver_webhook")
     assert receiver.json()["event"] == "ping"
     request = receiver.requests[0]
-    assert webhooks.verify(request["body"], "a-secret-long-enough", request["headers"]["X-SocialHub-Signature"])
+    headers = request["headers"]
+    assert webhooks.verify(
+        request["body"], "a-secret-long-enough", headers["X-SocialHub-Signature"], headers["X-SocialHub-Timestamp"]
+    )
     page = client.get("/notifications/settings/").content.decode()
     assert "ping" in page and "Delivered" in page
     assert WebhookDelivery.objects.get().status == "delivered"

@@ -31,11 +31,12 @@ def test_the_body_is_signed_with_the_resellers_secret(approved, receiver):
     assert run_queued(DELIVER) == 1
     (request,) = receiver.requests
     headers, body = request["headers"], request["body"]
-    assert headers["X-SocialHub-Signature"] == webhooks.sign(body, SECRET)
-    assert webhooks.verify(body, SECRET, headers["X-SocialHub-Signature"])
-    assert not webhooks.verify(body, "some-other-secret-value", headers["X-SocialHub-Signature"])
-    assert not webhooks.verify(body + b" ", SECRET, headers["X-SocialHub-Signature"])
-    assert abs(int(headers["X-SocialHub-Timestamp"]) - time.time()) < 60
+    signature, timestamp = headers["X-SocialHub-Signature"], headers["X-SocialHub-Timestamp"]
+    assert signature == webhooks.sign(body, SECRET, timestamp)
+    assert webhooks.verify(body, SECRET, signature, timestamp)
+    assert not webhooks.verify(body, "some-other-secret-value", signature, timestamp)
+    assert not webhooks.verify(body + b" ", SECRET, signature, timestamp)
+    assert abs(int(timestamp) - time.time()) < 60
     document = json.loads(body)
     assert document["event"] == headers["X-SocialHub-Event"] == "post.approved"
     assert document["id"] == headers["X-SocialHub-Delivery"]
@@ -53,7 +54,7 @@ def test_a_receiver_failing_twice_gets_three_attempts_and_the_log_shows_them(
     run_queued(DELIVER)
     delivery = WebhookDelivery.objects.get()
     assert (delivery.status, delivery.status_code, delivery.attempts) == ("pending", 500, 1)
-    assert delivery.last_error == "HTTP 500: receiver is down"
+    assert delivery.last_error == "HTTP 500: the receiver did not accept the delivery."
     assert run_scheduled(DELIVER) == 1
     assert run_scheduled(DELIVER) == 1
     assert run_scheduled(DELIVER) == 0  # delivered: nothing left to retry
@@ -213,6 +214,10 @@ def test_the_delivery_log_is_read_only_in_the_admin(client, sam, approved):
 @pytest.mark.parametrize("url", [
     "http://127.0.0.1:8080/hook", "http://localhost/hook", "http://169.254.169.254/latest/meta-data/",
     "https://10.0.0.5/hook", "http://[::1]/hook", "http://192.168.1.20/hook",
+    # IPv6 addresses that carry an IPv4 one: compatible, mapped, NAT64, 6to4, Teredo.
+    "http://[::127.0.0.1]/", "http://[::ffff:127.0.0.1]/", "http://[64:ff9b::7f00:1]/",
+    "http://[64:ff9b::a9fe:a9fe]/latest/meta-data/", "http://[2002:7f00:1::]/", "http://[2002:a00:5::1]/",
+    "http://[2001:0:4136:e378:8000:63bf:f5ff:fffe]/",
 ])
 def test_in_production_a_webhook_cannot_point_into_the_servers_network(rita, settings, url):
     settings.NOTIFICATIONS_WEBHOOK_ALLOW_PRIVATE = False
@@ -233,3 +238,32 @@ def test_a_stored_endpoint_that_now_points_inside_is_not_called(approved, receiv
     assert receiver.requests == []
     delivery = WebhookDelivery.objects.get()
     assert delivery.last_error == webhooks.PRIVATE_ADDRESS
+
+
+def test_a_nat64_address_of_a_public_ipv4_is_accepted_in_production(rita, settings):
+    settings.NOTIFICATIONS_WEBHOOK_ALLOW_PRIVATE = False
+    endpoint = webhooks.save_endpoint(reseller=rita, url="https://[64:ff9b::5db8:d822]/hook", secret="a-long-enough-secret")
+    assert endpoint.pk
+
+
+def test_a_captured_delivery_cannot_be_replayed_later(approved, receiver):
+    run_queued(DELIVER)
+    (request,) = receiver.requests
+    headers, body = request["headers"], request["body"]
+    signature, timestamp = headers["X-SocialHub-Signature"], headers["X-SocialHub-Timestamp"]
+    later = int(timestamp) + webhooks.TOLERANCE_SECONDS + 1
+    assert not webhooks.verify(body, SECRET, signature, timestamp, now=later)
+    # Nor with a fresh timestamp: the signature covers the old one.
+    assert not webhooks.verify(body, SECRET, signature, str(later), now=later)
+
+
+def test_the_reseller_sees_the_status_never_the_receivers_answer(approved, receiver, client, rita):
+    receiver.plan = [500]
+    receiver.error_body = "Traceback: db password=hunter2 at internal-host"
+    run_queued(DELIVER)
+    delivery = WebhookDelivery.objects.get()
+    assert delivery.status_code == 500
+    assert "hunter2" not in json.dumps([delivery.last_error, delivery.history])
+    client.force_login(rita)
+    page = client.get("/notifications/settings/").content.decode()
+    assert "HTTP 500" in page and "hunter2" not in page

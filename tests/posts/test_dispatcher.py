@@ -11,7 +11,7 @@ from django.db import connection
 from django.utils import timezone
 
 from posts import dispatcher, services
-from posts.models import Post
+from posts.models import Dispatcher, Post
 
 
 def queued_posts():
@@ -70,33 +70,63 @@ def test_a_lost_dispatch_is_repeated_after_a_while(make_post, alice, settings):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_newer_dispatcher_loop_takes_over_and_the_older_stops():
-    def older():
+def test_the_dispatcher_beats_and_stops_when_told(settings):
+    stop = threading.Event()
+    thread = threading.Thread(target=lambda: (dispatcher.run(poll=0.05, stop=stop), connection.close()))
+    thread.start()
+    try:
+        deadline = time.monotonic() + 5
+        while not Dispatcher.objects.filter(name=dispatcher.NAME).exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert (timezone.now() - Dispatcher.objects.get().beat_at).total_seconds() < 2
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+    assert not thread.is_alive()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_dispatchers_at_once_hand_each_due_post_out_once(make_post, alice):
+    from django_q.models import OrmQ
+
+    posts = [approve(make_post, alice, schedule_at=timezone.now() + dt.timedelta(hours=1)) for _ in range(30)]
+    Post.objects.update(schedule_at=timezone.now() - dt.timedelta(seconds=1))
+    handed: list[list[int]] = []
+    barrier = threading.Barrier(2)
+
+    def dispatch():
         try:
-            dispatcher.run_dispatcher(seconds=30, poll=0.05)
+            barrier.wait()
+            handed.append(dispatcher.dispatch_due(limit=20))
         finally:
             connection.close()
 
-    thread = threading.Thread(target=older)
-    started = time.monotonic()
-    thread.start()
-    time.sleep(0.3)
-    dispatcher.run_dispatcher(seconds=0.2, poll=0.05)  # the next minute's loop
-    thread.join(timeout=10)
-    assert not thread.is_alive()
-    assert time.monotonic() - started < 5  # the older loop stopped; it did not run its 30 s
+    threads = [threading.Thread(target=dispatch) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=10)
+    handed.append(dispatcher.dispatch_due())
+    assert sorted(pk for batch in handed for pk in batch) == sorted(p.pk for p in posts)
+    assert sorted(pk for q in OrmQ.objects.all() for pk in _ids(q.args())) == sorted(p.pk for p in posts)
 
 
-def test_the_dispatcher_is_scheduled_every_minute(db):
+def _ids(args) -> list[int]:
+    return list(args[0]) if isinstance(args[0], list) else [args[0]]
+
+
+def test_the_minute_schedule_and_its_task_rows_are_gone_after_the_upgrade(db):
     from django.apps import apps
-    from django_q.models import Schedule
+    from django_q.models import Schedule, Success
 
-    migration = importlib.import_module("posts.migrations.0002_publishing_pipeline")
-    Schedule.objects.filter(func="posts.tasks.dispatch").delete()
-    migration.schedule_dispatcher(apps, None)
-    migration.schedule_dispatcher(apps, None)  # idempotent
-    schedule = Schedule.objects.get(func="posts.tasks.dispatch")
-    assert (schedule.schedule_type, schedule.minutes, schedule.repeats) == (Schedule.MINUTES, 1, -1)
+    Schedule.objects.create(name="Dispatch due posts", func="posts.tasks.dispatch", schedule_type="I", minutes=1)
+    now = timezone.now()
+    for func in ("posts.tasks.dispatch", "posts.tasks.publish"):
+        Success.objects.create(id=func[-8:], name=func, func=func, started=now, stopped=now, success=True)
+    importlib.import_module("posts.migrations.0007_dispatcher_heartbeat").unschedule_dispatcher(apps, None)
+    assert not Schedule.objects.filter(func="posts.tasks.dispatch").exists()
+    assert Schedule.objects.exists()  # the others stay
+    assert list(Success.objects.values_list("func", flat=True)) == ["posts.tasks.publish"]
 
 
 def test_a_post_left_processing_by_a_dead_worker_is_settled_later(make_post, alice, settings):

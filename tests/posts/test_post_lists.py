@@ -108,6 +108,14 @@ def test_other_peoples_posts_are_not_found(client, mallory, rex, make_post):
         assert client.get(f"/posts/{post.pk}/").status_code == 404
 
 
+def test_a_row_says_how_many_attachments_and_thread_parts_a_post_has(client, rita, make_post, png):
+    make_post(content="", parts=[{"content": "One", "media_files": [png]}, {"content": "Two"}, {"content": "Three"}])
+    make_post(content="Plain")
+    client.force_login(rita)
+    page = client.get("/posts/").content.decode()
+    assert page.count("· 1 attachment") == 1 and page.count("thread of 3 parts") == 1
+
+
 @pytest.mark.parametrize("viewer, url", [("alice", "/posts/published/"), ("rita", "/posts/")])
 def test_lists_show_a_long_posts_whole_text_with_its_hashtags(client, request, make_post, viewer, url):
     text = "Fresh sourdough, rye and spelt loaves every Saturday from 7am at the market hall; cardamom buns " \

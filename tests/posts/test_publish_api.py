@@ -112,6 +112,24 @@ def test_resellers_and_strangers_cannot_publish_directly(rita, x):
     assert not TaskAssign.objects.exists()
 
 
+def test_a_direct_publish_tells_the_client_it_went_out(alice, alice_account, x, django_capture_on_commit_callbacks):
+    from notifications.models import PendingNotification
+
+    x.post(f"{API}/2/tweets", status=201, json={"data": {"id": "1900000000000000556", "text": "t"}})
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = jwt_client(alice).post(URL, {"content": "Straight out"}, format="json")
+
+    assert answer.status_code == 201, answer.json()
+    (item,) = PendingNotification.objects.filter(recipient=alice, kind="post_published")
+    assert item.payload["post"]["reseller"] is None
+    assert item.payload["channels"][0]["url"] == "https://x.com/alice_x/status/1900000000000000556"
+
+
+def test_an_account_id_too_large_for_the_database_is_not_connected(alice, alice_account):
+    answer = jwt_client(alice).post(URL, {"content": "x", "accountId": 10**30}, format="json")
+    assert answer.status_code == 400
+
+
 def test_spent_x_credits_answer_503_telling_staff_to_add_credits(alice, alice_account, x):
     x.post(f"{API}/2/tweets", status=402, json={
         "type": "https://api.twitter.com/2/problems/credits", "title": "CreditsDepleted",

@@ -11,7 +11,7 @@ from django.db import connection
 from django.utils import timezone
 
 from posts import dispatcher, publishing, services
-from posts.models import Dispatcher, Post
+from posts.models import Post
 from tests.conftest import sandbox_account
 from xsandbox import start_sandbox
 
@@ -115,54 +115,3 @@ def test_the_dispatcher_hands_due_posts_out_in_batches(make_post, alice, setting
             ("posts.tasks.publish", ids[4]),
         ]
     )
-
-
-def dispatch_tasks():
-    from django_q.models import OrmQ
-
-    return [q for q in OrmQ.objects.all() if q.func() == "posts.tasks.dispatch"]
-
-
-def dead_pid():
-    import subprocess
-
-    child = subprocess.Popen(["true"])
-    child.wait()
-    return child.pid
-
-
-def test_a_killed_dispatcher_loop_is_replaced_when_a_worker_spawns(db):
-    import socket
-
-    now = timezone.now()
-    Dispatcher.objects.create(
-        name=dispatcher.NAME, token="old", started_at=now, beat_at=now, owner=f"{socket.gethostname()}:{dead_pid()}"
-    )
-
-    assert dispatcher.revive(sender="django_q", proc_name="worker-1") is True
-    assert dispatcher.revive(sender="django_q", proc_name="worker-2") is False  # one revival, not one per worker
-    assert len(dispatch_tasks()) == 1
-
-
-def test_a_live_loop_or_one_on_another_machine_is_left_alone(db):
-    import os
-    import socket
-
-    now = timezone.now()
-    row = Dispatcher.objects.create(
-        name=dispatcher.NAME, token="t", started_at=now, beat_at=now, owner=f"{socket.gethostname()}:{os.getpid()}"
-    )
-    assert dispatcher.revive() is False
-    row.owner = f"another-machine:{dead_pid()}"
-    row.save()
-    assert dispatcher.revive() is False
-    assert dispatch_tasks() == []
-
-
-@pytest.mark.django_db(transaction=True)
-def test_a_dispatcher_loop_records_its_process():
-    import os
-    import socket
-
-    dispatcher.run_dispatcher(seconds=0.1, poll=0.05)
-    assert Dispatcher.objects.get().owner == f"{socket.gethostname()}:{os.getpid()}"

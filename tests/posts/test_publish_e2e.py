@@ -15,7 +15,7 @@ from django import db
 from django.utils import timezone
 
 from posts import services
-from posts.models import Dispatcher, Post, PostChannel
+from posts.models import Post, PostChannel
 from tests.conftest import PNG_BYTES, sandbox_account, sandbox_control, upload
 from xsandbox import start_sandbox
 
@@ -51,7 +51,7 @@ def start_cluster(monkeypatch):
     from django_q.conf import Conf
 
     monkeypatch.setattr(Conf, "POLL", 0.05)
-    monkeypatch.setattr(Conf, "SCHEDULER", False)  # tests start the dispatcher themselves
+    monkeypatch.setattr(Conf, "SCHEDULER", False)
     clusters = []
     handlers = signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)
 
@@ -64,7 +64,6 @@ def start_cluster(monkeypatch):
         return cluster
 
     yield _start
-    Dispatcher.objects.update(token="test-over")  # a running dispatcher loop stops at its next poll
     for cluster in clusters:
         if cluster.sentinel and cluster.sentinel.is_alive():
             cluster.stop()
@@ -151,12 +150,9 @@ def test_a_lost_answer_ends_with_exactly_one_tweet_and_the_post_published(
 
 
 def test_scheduled_posts_are_published_within_two_seconds_of_their_time(
-    sandbox, x_account, alice, rita, task, start_cluster
+    sandbox, x_account, alice, rita, task, start_cluster, dispatching
 ):
-    from django_q.tasks import async_task
-
     start_cluster(workers=3)
-    async_task("posts.tasks.dispatch", 12)  # the minute schedule's loop, shortened
     start = timezone.now() + dt.timedelta(seconds=3)
     posts = []
     for i in range(6):
@@ -176,10 +172,8 @@ def test_scheduled_posts_are_published_within_two_seconds_of_their_time(
 
 
 def test_a_worker_killed_mid_send_is_recovered_without_a_second_tweet(
-    sandbox, x_account, alice, rita, task, start_cluster, settings
+    sandbox, x_account, alice, rita, task, start_cluster, dispatching, settings
 ):
-    from django_q.tasks import async_task
-
     settings.PUBLISH_LEASE_SECONDS = 2
     control(sandbox, "faults", tweet_delay_ms=1500)
     doomed = start_cluster(workers=1)
@@ -196,7 +190,6 @@ def test_a_worker_killed_mid_send_is_recovered_without_a_second_tweet(
     doomed.sentinel.join()
 
     start_cluster()
-    async_task("posts.tasks.dispatch", 10)
     assert settled(post) == Post.Status.PUBLISHED
     [tweet] = tweets(sandbox)  # X did create it; nobody sent it again
     assert PostChannel.objects.get(post=post).remote_id == tweet.id
@@ -216,14 +209,11 @@ def _children(pid: int) -> list[int]:
 
 
 def test_an_approved_thread_arrives_as_a_reply_chain_even_after_a_503_at_part_2(
-    sandbox, x_account, alice, rita, task, start_cluster, settings
+    sandbox, x_account, alice, rita, task, start_cluster, dispatching, settings
 ):
-    from django_q.tasks import async_task
-
     settings.PUBLISH_RETRY_BASE_SECONDS = 0.5
     control(sandbox, "faults/next", path="/2/tweets", method="POST", status=503, after=1)
-    start_cluster()
-    async_task("posts.tasks.dispatch", 10)  # picks the thread up again when its retry is due
+    start_cluster()  # the dispatcher picks the thread up again when its retry is due
     texts = ["1/3 Spring is here", "2/3 The tulips are out", "3/3 Come and see them"]
     post = services.create_post(
         author=rita, task=task, hashtags=["spring"], account_ids=[x_account.pk], parts=[{"content": t} for t in texts]

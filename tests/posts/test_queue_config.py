@@ -17,8 +17,7 @@ def test_redelivery_is_bounded_and_failures_are_not_redelivered():
     assert Conf.ACK_FAILURES is True  # a task that raised or timed out is not handed out again
 
 
-def test_the_dispatcher_loop_ends_before_the_task_timeout():
-    assert settings.DISPATCHER_RUN_SECONDS < Conf.TIMEOUT
+def test_the_dispatcher_polls_often_enough_for_the_timing_target():
     assert settings.DISPATCHER_POLL_SECONDS <= 0.5  # p95 under 2 s between schedule_at and the POST
 
 

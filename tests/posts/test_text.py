@@ -28,3 +28,20 @@ def test_weighted_length_follows_x():
     assert weighted_length("日本") == 4
     assert weighted_length("👩‍👩‍👧") == 2
     assert weighted_length("https://example.com/a/very/long/path/that/is/long") == 23
+
+
+def test_weighted_length_agrees_with_twitter_text_on_mixed_text():
+    import random
+
+    from twitter_text import parse_tweet
+
+    pieces = [
+        "hello ", "x", "1", "#", "*", "\n", "\r\n", "日本語", "é", "e\u0301", "😷", "🙋🏽", "👨‍🎤", "👩‍👩‍👧",
+        "1\ufe0f\u20e3", "#\u20e3", "*\ufe0f\u20e3", "©", "™", "🏴\U000e0067\U000e0062\U000e0065\U000e006e\U000e0067\U000e007f",
+        "🇫🇷", "https://example.com/a/very/long/path ", "t.co/x ", "example.org", "\u2018quoted\u2019",
+        "—", "\u200d", "\ufe0f", "한국어", "#spring ", "@alice ", "\u00a0", "𝔘𝔫𝔦𝔠𝔬𝔡𝔢",
+    ]
+    rng = random.Random(12)
+    for _ in range(400):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 40)))
+        assert weighted_length(text) == parse_tweet(text).weightedLength, repr(text)

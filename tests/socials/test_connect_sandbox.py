@@ -63,7 +63,7 @@ def test_a_client_connects_x_through_the_sandbox(client, alice, sandbox):
         cursor.execute("SELECT oauth2_access_token FROM socials_account WHERE id = %s", [account.pk])
         assert cursor.fetchone()[0] != account.oauth2_access_token  # encrypted at rest
 
-    report = services.test_connection(account=account)
+    report = services.test_connection(actor=account.user, account=account)
     assert report.works and report.can_post and report.username == "alice_x"
     assert report.rate_limit.limit and report.rate_limit.remaining is not None
 
@@ -89,7 +89,7 @@ def test_reconnect_and_disconnect_against_the_sandbox(client, alice, sandbox, ta
     assert account.pk == first.pk and account.state == Account.State.CONNECTED
     assert account.oauth2_access_token != first.oauth2_access_token
     assert post.channels.get().state == PostChannel.State.QUEUED
-    assert services.test_connection(account=account).works
+    assert services.test_connection(actor=account.user, account=account).works
 
 
 def test_oauth1_connects_through_the_sandbox(client, alice, sandbox):
@@ -98,7 +98,7 @@ def test_oauth1_connects_through_the_sandbox(client, alice, sandbox):
     assert "Connected X account @alice_o1." in page
     account = Account.objects.get(user=alice)
     assert account.token_type == "oauth1" and account.oauth1_access_token_secret
-    report = services.test_connection(account=account)
+    report = services.test_connection(actor=account.user, account=account)
     assert report.works and report.authentication == "OAuth 1.0a User Context"
 
 

@@ -120,3 +120,11 @@ def test_the_admin_action_tests_each_selected_account(client, sam, alice_account
 def test_a_get_does_not_run_the_page_test(client, alice, alice_account):
     client.force_login(alice)
     assert client.get(f"/socials/accounts/{alice_account.pk}/test/").status_code == 405
+
+
+@responses.activate
+def test_a_reseller_cannot_spend_a_clients_token_on_a_test(client, rita, task, alice_account, x_app):
+    client.force_login(rita)
+    assert client.post(f"/socials/accounts/{alice_account.pk}/test/").status_code == 404
+    assert client.get("/socials/test-connection/twitter", {"account": alice_account.pk}).status_code == 404
+    assert len(responses.calls) == 0

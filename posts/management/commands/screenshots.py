@@ -11,6 +11,7 @@ import zlib
 from pathlib import Path
 
 from django.contrib.staticfiles.handlers import StaticFilesHandler
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand, CommandError
 from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler, get_internal_wsgi_application
@@ -24,7 +25,7 @@ from socials.models import Account
 
 PASSWORD = "socialhub-demo"
 PAGES = [
-    # (file name, who, path, viewport width, full page, with the phone menu opened)
+    # (file name, who, path, viewport width, full page, with the phone menu opened); who None: no login
     ("reseller-dashboard.png", "rita", "/posts/", 1280, True, False),
     ("composer.png", "rita", "/posts/new/", 1280, True, False),
     ("composer-phone.png", "rita", "/posts/new/", 390, False, False),
@@ -34,6 +35,10 @@ PAGES = [
     ("calendar.png", "rita", "/posts/calendar/", 1280, True, False),
     ("post-detail.png", "rita", "/posts/{published}/", 1280, True, False),
     ("thread-detail.png", "alice", "/posts/{thread}/", 1280, True, False),
+    ("agency-clients.png", "rita", "/agency/tasks/", 1280, True, False),
+    ("agency-invite.png", "rita", "/agency/invitations/new/", 1280, True, False),
+    ("review-link.png", None, "{review_link}", 1280, True, False),
+    ("client-x-app.png", "alice", "/agency/x-app/", 1280, True, False),
 ]
 
 
@@ -144,6 +149,7 @@ class Command(BaseCommand):
         post(spring, "Rainy day? Our café corner serves hot chocolate with every bouquet ☕", ["cozy"])
         post(spring, "Thank you for 1,000 followers! 🎉 A small gift for the first 50 visitors this week.")
         post(bakery, "New: cardamom buns, Fridays only", ["fika"], schedule=now + dt.timedelta(days=6))
+        review_link = self.seed_agency(rita, alice, spring)
         thread = services.create_post(
             author=rita, task=spring, hashtags=["workshop"], account_ids=[accounts[alice.pk].pk], parts=[
                 {"content": "Our wreath workshop is back this Saturday 🌿 A thread on what we will make:"},
@@ -152,7 +158,18 @@ class Command(BaseCommand):
                             "https://example.com/workshop"},
             ],
         )
-        return {"published": first.pk, "thread": thread.pk}
+        return {"published": first.pk, "thread": thread.pk, "review_link": review_link}
+
+    def seed_agency(self, rita, alice, spring) -> str:
+        """An invitation, a comment thread and a review link (its path is returned)."""
+        from agency import comments, invitations, review_links
+
+        invitations.invite_client(actor=rita, email="carol@example.com", name="Carol Jones", task_title="Bakery")
+        waiting = list(spring.posts.pending().order_by("pk"))[:2]
+        comments.add_comment(actor=rita, post=waiting[0], body="Léa is happy to be tagged if you like.")
+        comments.add_comment(actor=alice, post=waiting[0], body="Lovely! Could we add her photo from the shop?")
+        link = review_links.create_link(actor=rita, posts=waiting)
+        return review_links.url_for(link).replace(settings.SITE_URL, "")
 
     def capture(self, base: str, out: Path, ids: dict) -> None:
         from playwright.sync_api import sync_playwright
@@ -163,15 +180,16 @@ class Command(BaseCommand):
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             for name, who, path, width, full, open_menu in PAGES:
-                self.stdout.write(f"{name}: {who} at {path.format(**ids)}")
+                self.stdout.write(f"{name}: {who or 'anyone'} at {path.format(**ids)}")
                 context = browser.new_context(base_url=base, viewport={"width": width, "height": 800},
                                               device_scale_factor=1)
                 page = context.new_page()
-                page.goto("/accounts/login/")
-                page.fill("input[name=login]", who)
-                page.fill("input[name=password]", PASSWORD)
-                page.click("form button[type=submit]")
-                page.wait_for_load_state("networkidle")
+                if who:  # else the page is public (a review link)
+                    page.goto("/accounts/login/")
+                    page.fill("input[name=login]", who)
+                    page.fill("input[name=password]", PASSWORD)
+                    page.click("form button[type=submit]")
+                    page.wait_for_load_state("networkidle")
                 page.goto(path.format(**ids))
                 if path == "/posts/new/":
                     self.fill_composer(page)
