@@ -94,16 +94,20 @@ def post_due(now, prefix: str = "") -> Q:
     )
 
 
+def lease() -> datetime.timedelta:
+    """How long a sending channel belongs to its worker without a heartbeat (PUBLISH_LEASE_SECONDS)."""
+    return datetime.timedelta(seconds=settings.PUBLISH_LEASE_SECONDS)
+
+
 def claimable(now) -> Q:
     """Q for a channel a worker may claim at `now`, whatever its post says."""
-    lease = datetime.timedelta(seconds=settings.PUBLISH_LEASE_SECONDS)
     return (
         Q(state=PostChannel.State.QUEUED)
         | (
             Q(state__in=[PostChannel.State.RETRY, PostChannel.State.UNKNOWN])
             & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
         )
-        | Q(state=PostChannel.State.SENDING, claimed_at__lt=now - lease)
+        | Q(state=PostChannel.State.SENDING, claimed_at__lt=now - lease())
     )
 
 

@@ -48,7 +48,7 @@ from socials.error_kinds import ErrorKind
 from socials.publishers import MediaFile, Published, PublishError, publisher_for
 
 from . import errors, signals
-from .models import ChannelPart, Post, PostChannel, PostMedia, ThreadPart, claimable
+from .models import ChannelPart, Post, PostChannel, PostMedia, ThreadPart, claimable, lease
 from .text import MAX_WEIGHTED_LENGTH, weighted_length
 
 log = logging.getLogger(__name__)
@@ -63,11 +63,6 @@ UNRESOLVED = ErrorKind.UNRESOLVED
 LOST_NOT_FOUND = ErrorKind.LOST_NOT_FOUND
 # Media must outlive the POST that uses it: re-upload when it expires sooner than this.
 MEDIA_MARGIN = dt.timedelta(minutes=10)
-
-
-def lease() -> dt.timedelta:
-    """How long a sending channel belongs to its worker without a heartbeat."""
-    return dt.timedelta(seconds=settings.PUBLISH_LEASE_SECONDS)
 
 
 # --- Handing over ---------------------------------------------------------------------------
