@@ -83,8 +83,8 @@ class TaskAssign(models.Model):
 
 
 # --- What "due" means, once. A post is due when it is approved (or processing) and its time has
-# come; a channel is due when its post is and the channel itself can be claimed: queued, a retry
-# or an unknown outcome whose wait is over, or "sending" past its lease (its worker vanished).
+# come; a channel is due when it is queued on a due post, or resumable: a retry or an unknown
+# outcome whose wait is over, or "sending" past its lease (its worker vanished).
 # PostQuerySet.due, PostChannelQuerySet.due and the channel claim (posts.publishing) all use these.
 
 def post_due(now, prefix: str = "") -> Q:
@@ -99,16 +99,18 @@ def lease() -> datetime.timedelta:
     return datetime.timedelta(seconds=settings.PUBLISH_LEASE_SECONDS)
 
 
+def _resumable(now) -> Q:
+    """Q for a channel whose send can start again at `now`: a retry or an unknown outcome whose
+    wait is over, or "sending" past its lease. Its post is being published already."""
+    return (
+        Q(state__in=[PostChannel.State.RETRY, PostChannel.State.UNKNOWN])
+        & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+    ) | Q(state=PostChannel.State.SENDING, claimed_at__lt=now - lease())
+
+
 def claimable(now) -> Q:
     """Q for a channel a worker may claim at `now`, whatever its post says."""
-    return (
-        Q(state=PostChannel.State.QUEUED)
-        | (
-            Q(state__in=[PostChannel.State.RETRY, PostChannel.State.UNKNOWN])
-            & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
-        )
-        | Q(state=PostChannel.State.SENDING, claimed_at__lt=now - lease())
-    )
+    return Q(state=PostChannel.State.QUEUED) | _resumable(now)
 
 
 class PostQuerySet(models.QuerySet):
@@ -417,9 +419,11 @@ class PostPart(models.Model):
 
 class PostChannelQuerySet(models.QuerySet):
     def due(self, now=None):
-        """Channels to send now: claimable, on a post that is due (see post_due and claimable)."""
+        """Channels to send now: queued on a post that is due (post_due), or resumable (a retry or
+        an unknown outcome whose wait is over, a send whose worker vanished). Shaped so the post
+        is joined for queued channels only (the dispatcher's poll: bench.burst)."""
         now = now or timezone.now()
-        return self.filter(claimable(now) & post_due(now, prefix="post__"))
+        return self.filter((Q(state=PostChannel.State.QUEUED) & post_due(now, prefix="post__")) | _resumable(now))
 
 
 class PostChannel(models.Model):
