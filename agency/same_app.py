@@ -15,7 +15,10 @@ PLATFORM = "platform"
 
 
 def app_key(account) -> str:
-    """Which X app an account's calls are signed with."""
+    """Which X app an account's calls are signed with. Another network's account has none: X's rule
+    does not apply to it, so it shares nothing with any other account."""
+    if account.provider != "twitter":
+        return f"{account.provider}:{account.pk}"
     if account.token_type == account.TokenType.OAUTH1 and account.oauth1_consumer_key:
         return f"oauth1:{account.oauth1_consumer_key}"
     if account.token_type == account.TokenType.OAUTH2_USER and account.oauth2_client_id:

@@ -34,13 +34,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from posts import errors
 from posts.editing import UNSET, check_mix, clean_media, delete_files_on_commit, remove_media, renumber, save_media
 from posts.models import TaskAssign
-from posts.text import (
+from socialhub.errors import NotAllowed
+from socials.error_kinds import TOO_LONG
+from socials.x_text import (
     MAX_WEIGHTED_LENGTH, HashtagError, cashtag_problem, compose_text, normalize_hashtags, weighted_length,
 )
-from socialhub.errors import NotAllowed
 
 from .models import ContentTemplate, TemplateMedia
 
@@ -217,7 +217,7 @@ def render(
     length = weighted_length(full_text)
     if length > MAX_WEIGHTED_LENGTH:
         raise ValidationError(
-            {"text": [f"{errors.TOO_LONG}: {length} of {MAX_WEIGHTED_LENGTH} once filled in for this task."]},
+            {"text": [f"{TOO_LONG}: {length} of {MAX_WEIGHTED_LENGTH} once filled in for this task."]},
             code="too_long",
         )
     if problem := cashtag_problem(full_text):
@@ -296,7 +296,7 @@ def clean_template_fields(template: ContentTemplate) -> None:
         bare = "".join(p for p in parsed.parts if isinstance(p, str))
         length = weighted_length(compose_text(bare, template.hashtags))
         if length > MAX_WEIGHTED_LENGTH:
-            text_problems.append(f"{errors.TOO_LONG}: {length} of {MAX_WEIGHTED_LENGTH} before any placeholder is filled in.")
+            text_problems.append(f"{TOO_LONG}: {length} of {MAX_WEIGHTED_LENGTH} before any placeholder is filled in.")
     if text_problems:
         problems["text"] = text_problems
     if problems:

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from posts import errors
 from posts.models import TaskAssign
 from posts.preview import text_html
-from posts.text import MAX_WEIGHTED_LENGTH
+from socials.x_text import MAX_WEIGHTED_LENGTH
 from socialhub.errors import NotAllowed
 from socialhub.parsing import parse_id
 

@@ -1,9 +1,7 @@
-"""The post services' own errors and the seed's messages. Views turn them into responses."""
+"""The post services' own errors. Views turn them into responses."""
 
 from socialhub.errors import InvalidState
 
-# The seed's message, returned word for word.
-TOO_LONG = "Tweet content exceeds 280 character limit"
 STALE = "This post changed since you opened it"
 
 

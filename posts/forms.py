@@ -5,6 +5,7 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 
+from platforms.registry import platform_label
 from socialhub.parsing import parse_id
 from socials.models import Account
 
@@ -29,7 +30,7 @@ def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
         form.add_error(None, exc.messages)
         return
     for key, messages in exc.message_dict.items():
-        field = SERVICE_FIELDS.get(key)
+        field = SERVICE_FIELDS.get(key) or key.replace("text_overrides.", "text_", 1)
         form.add_error(field if field in form.fields else None, messages)
 
 
@@ -54,6 +55,8 @@ class MultipleFileField(forms.FileField):
 class AccountChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, account: Account) -> str:
         label = f"@{account.username}" if account.username else str(account)
+        if account.provider != "twitter":
+            label = f"{account} ({account.platform_label})"
         if account.state != Account.State.CONNECTED:
             label += f" ({account.get_state_display().lower()})"
         return label
@@ -123,6 +126,16 @@ class PostForm(forms.Form):
         else:
             del self.fields["remove_media"]
         self.fields["accounts"].queryset = accounts.select_related("user").order_by("user_id", "username")
+        # "Customize per network": one optional text per network the accounts on offer are on.
+        self.networks = [(p, platform_label(p)) for p in sorted({a.provider for a in self.fields["accounts"].queryset})]
+        for provider, label in self.networks:
+            self.fields[f"text_{provider}"] = forms.CharField(
+                required=False, label=f"Text for {label}", widget=forms.Textarea(attrs={"rows": 3}),
+                help_text=f"Optional: replaces the text above on {label} (hashtags are still added).",
+            )
+
+    def network_fields(self):
+        return [(provider, label, self[f"text_{provider}"]) for provider, label in self.networks]
 
     def clean(self):
         data = super().clean()
@@ -143,6 +156,7 @@ class PostForm(forms.Form):
             "accounts": [c.account_id for c in post.channels.all()],
             "when": "at" if post.schedule_at else "approval",
             "schedule_at": post.schedule_at,
+            **{f"text_{provider}": text for provider, text in (post.text_overrides or {}).items()},
         }
 
     def service_kwargs(self, files, alt_texts, parts: list[dict] | None = None) -> dict:
@@ -156,6 +170,7 @@ class PostForm(forms.Form):
             "schedule_at": data["schedule_at"],
             "media_files": files,
             "alt_texts": alt_texts,
+            "text_overrides": {p: data.get(f"text_{p}") or "" for p, _label in self.networks},
         }
         if parts is not None:
             first = {"content": kwargs.pop("content"), "media_files": kwargs.pop("media_files"),

@@ -1,6 +1,6 @@
 """Public metrics of published posts, read from X in batches within its rate limits.
 
-Two django-q2 schedules (socials/migrations/0003_metrics_tasks_in_posts.py) run
+Two django-q2 schedules (socials/migrations/0004_metrics_tasks_in_posts.py) run
 `posts.tasks.refresh_metrics` every hour, and `posts.tasks.refresh_first_metrics` every minute:
 a post's first numbers are read once it has been published METRICS_FIRST_READ_SECONDS, so nobody
 looks at empty metrics for up to an hour, and publishing itself spends no query on it. Each account's tweets are read with that account's own token (per-user rate
@@ -60,7 +60,8 @@ def refresh_metrics(*, now: dt.datetime | None = None, limit: int = MAX_CHANNELS
     `first_reads`: only posts never read, published METRICS_FIRST_READ_SECONDS to an hour ago
     (the minute job; the hourly one reads the rest)."""
     now = now or timezone.now()
-    published = PostChannel.objects.filter(state=PostChannel.State.PUBLISHED)
+    # X's metrics only: other platforms' are not read yet.
+    published = PostChannel.objects.filter(state=PostChannel.State.PUBLISHED, account__provider="twitter")
     if first_reads:
         published = published.filter(
             metrics_updated_at__isnull=True,

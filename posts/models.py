@@ -228,6 +228,9 @@ class Post(models.Model):
     content = models.TextField(blank=True)
     # A list of hashtags without "#". JSONField works the same on SQLite and PostgreSQL.
     hashtags = models.JSONField(default=list, blank=True)
+    # "Customize per network": {provider: text} replacing `content` on that platform's channels
+    # (hashtags still added). Empty: every channel gets `content`.
+    text_overrides = models.JSONField(default=dict, blank=True)
     status = models.PositiveSmallIntegerField(choices=Status.choices, default=Status.PENDING)
     schedule_at = ShowableDateTimeField(null=True, blank=True, help_text="Stored in UTC.")
     # Bumped by every edit. A review names the version it was shown, so nobody approves text
@@ -264,6 +267,9 @@ class Post(models.Model):
             models.Index(fields=["status", "-created_at", "-id"], name="post_status_newest"),
             # The published page: newest published first, one page read in index order.
             models.Index(fields=["status", "-published_at", "-id"], name="post_status_published"),
+            # Pending posts still at the staff step (two-step approval): few, so the client's
+            # inbox total subtracts them without reading every pending post.
+            models.Index(fields=["task"], condition=Q(status=0, review_step="staff"), name="post_pending_staff_step"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -297,7 +303,7 @@ class Post(models.Model):
 
     @property
     def full_text(self) -> str:
-        from .text import compose_text
+        from socials.x_text import compose_text
 
         return compose_text(self.content, self.hashtags)
 
@@ -305,12 +311,32 @@ class Post(models.Model):
     def thread(self) -> list["ThreadPart"]:
         """Every part in order: part 1 is the post's own content, hashtags and media; parts 2..n
         are its PostParts. A post without PostParts is a thread of one (a single tweet)."""
-        from .text import compose_text
+        from socials.x_text import compose_text
 
         first = ThreadPart(1, self.content, self.full_text, self.shown_media)
         rest = [ThreadPart(p.position, p.content, compose_text(p.content, []), related_list(p, "media"), p)
                 for p in self.shown_parts]
         return [first, *rest]
+
+    @property
+    def network_texts(self) -> list[dict]:
+        """The networks with a text of their own, as reviewers see it: [{provider, label, text}]."""
+        from platforms.registry import platform_label
+
+        return [{"provider": p, "label": platform_label(p), "text": self.thread_for(p)[0].text}
+                for p in sorted(self.text_overrides or {})]
+
+    def thread_for(self, provider: str) -> list["ThreadPart"]:
+        """The thread as it goes to one platform: part 1's text is that platform's override, when
+        the post has one (with the post's hashtags), else the same as `thread`."""
+        thread = self.thread
+        override = (self.text_overrides or {}).get(provider)
+        if not override:
+            return thread
+        from socials.x_text import compose_text
+
+        first = thread[0]
+        return [ThreadPart(1, override, compose_text(override, self.hashtags), first.media), *thread[1:]]
 
     @property
     def is_thread(self) -> bool:

@@ -4,7 +4,7 @@ import re
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from .text import MAX_WEIGHTED_LENGTH, HashtagError, compose_text, normalize_hashtags, url_entities, weighted_length
+from socials.x_text import MAX_WEIGHTED_LENGTH, HashtagError, compose_text, normalize_hashtags, url_entities, weighted_length
 
 _TAGS = re.compile(r"(?<![\w&])([#＃]\w*[^\W\d]\w*|@\w{1,15})")
 DISPLAY_URL_LENGTH = 25
@@ -55,3 +55,30 @@ def describe(content: str, hashtags) -> dict:
         "over": length > MAX_WEIGHTED_LENGTH,
         "hashtag_error": error,
     }
+
+
+def networks(accounts, content: str, hashtags, overrides: dict, chosen=()) -> list[dict]:
+    """Each network the accounts are on, as the composer previews it: its own text (the
+    per-network text, else the main one, with the hashtags), counted by that network's rule
+    (the first chosen account's, for a Mastodon server's own limit)."""
+    from platforms.registry import count, platform_label
+
+    try:
+        tags = normalize_hashtags(hashtags)
+    except HashtagError:
+        tags = []
+    chosen = {str(pk) for pk in chosen or ()}  # ids as the form gives them back
+    first: dict[str, object] = {}
+    for account in sorted(accounts, key=lambda a: str(a.pk) not in chosen):
+        first.setdefault(account.provider, account)
+    shown = []
+    for provider, account in sorted(first.items()):
+        own = (overrides.get(provider) or "").strip()
+        text = compose_text(own or content, tags)
+        used, allowed, how = count(account, text)
+        shown.append({
+            "provider": provider, "label": platform_label(provider), "text": text, "own": bool(own),
+            "used": used, "allowed": allowed, "over": used > allowed, "how": how,
+            "html": str(text_html(text)), "account": account,
+        })
+    return shown

@@ -45,11 +45,10 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from socials.error_kinds import ErrorKind
-from socials.publishers import MediaFile, Published, PublishError, publisher_for
+from socials.publishers import AttemptKey, MediaFile, Published, PublishError, publisher_for
 
-from . import errors, signals
+from . import signals
 from .models import ChannelPart, Post, PostChannel, PostMedia, ThreadPart, claimable, lease
-from .text import MAX_WEIGHTED_LENGTH, weighted_length
 
 log = logging.getLogger(__name__)
 
@@ -283,8 +282,10 @@ def _publish_loaded(post: Post, *, timeout: tuple[float, float] | None = None) -
         thread = post.thread
         sent = _sent_parts(post, thread)
         for channel in channels:
-            if _claim(channel, thread[0].text, timezone.now()):
-                publish_channel(channel, thread=thread, sent=sent.get(channel.pk, {}), timeout=timeout)
+            # A per-network text (Post.text_overrides) replaces part 1's text on that network.
+            own = post.thread_for(channel.account.provider) if post.text_overrides else thread
+            if _claim(channel, own[0].text, timezone.now()):
+                publish_channel(channel, thread=own, sent=sent.get(channel.pk, {}), timeout=timeout)
     everyone = post.channels.all()
     if channels and len(channels) == len(everyone) and all(c.state == State.PUBLISHED for c in everyone):
         settle(post, states={State.PUBLISHED})  # all ours and published: nothing can change that
@@ -384,9 +385,9 @@ def publish_channel(
         publisher = publisher_for(account.provider)
         publisher.check(account, text=thread[0].text)
         for part in thread:
-            if weighted_length(part.text) > MAX_WEIGHTED_LENGTH:
-                message = errors.TOO_LONG if part.position == 1 else f"Part {part.position}: {errors.TOO_LONG}"
-                raise PublishError(ErrorKind.TOO_LONG, message)
+            problem = publisher.length_problem(account, part.text)
+            if problem:
+                raise PublishError(ErrorKind.TOO_LONG, problem if part.position == 1 else f"Part {part.position}: {problem}")
     except PublishError as exc:
         return _failed(channel, exc, unresolved=must_reconcile)
     reply_to = ""
@@ -424,8 +425,11 @@ def _send_part(
                 )
             except IntegrityError:  # only the lease holder gets here: someone else holds it now
                 raise LeaseLost(f"channel {channel.pk}") from None
+        key = AttemptKey(channel.pk, part.position, channel.first_attempt_at)
         if must_reconcile:
-            found = publisher.find(account, text=part.text, since=channel.first_attempt_at, reply_to=reply_to or None)
+            found = publisher.find(
+                account, text=part.text, since=channel.first_attempt_at, reply_to=reply_to or None, key=key
+            )
             if found:
                 _record_part(channel, part, record, found, single=single, how="found on X after an unknown outcome")
                 return found
@@ -437,7 +441,7 @@ def _send_part(
         # the channel over meanwhile.
         held.beat()
         result = publisher.publish(
-            account, text=part.text, media_ids=media_ids, reply_to=reply_to or None, timeout=timeout
+            account, text=part.text, media_ids=media_ids, reply_to=reply_to or None, timeout=timeout, key=key
         )
     except LeaseLost:
         log.warning("Channel %s was taken over by another worker; not sending%s", channel.pk, where)
@@ -446,7 +450,8 @@ def _send_part(
         exc = _in_part(error, part, single)
         if exc.kind == ErrorKind.DUPLICATE or (exc.outcome_unknown and not must_reconcile):
             found = _resolve(
-                channel, publisher, exc, text=part.text, reply_to=reply_to, held=held, where=where, doubted=doubted
+                channel, publisher, exc, text=part.text, reply_to=reply_to, held=held, where=where, doubted=doubted,
+                key=key,
             )
             if isinstance(found, Published):
                 _record_part(channel, part, record, found, single=single, how="found on X after " + exc.kind)
@@ -471,7 +476,7 @@ def _in_part(exc: PublishError, part: ThreadPart, single: bool) -> PublishError:
 
 def _resolve(
     channel, publisher, exc: PublishError, *, text: str, reply_to: str, held: _Lease, where: str = "",
-    doubted: bool = False,
+    doubted: bool = False, key: AttemptKey | None = None,
 ) -> Published | ChannelResult:
     """X may have the tweet (the answer was lost, or X calls it a duplicate): look before retrying.
     `doubted`: an earlier attempt at this part has an unknown outcome, so a duplicate is likely ours."""
@@ -480,7 +485,9 @@ def _resolve(
         time.sleep(settings.PUBLISH_RECONCILE_DELAY_SECONDS)
     try:
         held.beat(force=True)
-        found = publisher.find(channel.account, text=text, since=channel.first_attempt_at, reply_to=reply_to or None)
+        found = publisher.find(
+            channel.account, text=text, since=channel.first_attempt_at, reply_to=reply_to or None, key=key
+        )
     except LeaseLost:
         return ChannelResult(channel, State.SENDING)
     except PublishError as lookup:

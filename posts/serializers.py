@@ -194,6 +194,12 @@ class PostInputSerializer(serializers.Serializer):
         "reply to the one before. Omit for a single post.",
     )
 
+    text_overrides = serializers.DictField(
+        child=serializers.CharField(allow_blank=True, max_length=25000), required=False,
+        help_text='"Customize per network": {"mastodon": "...", "bluesky": "..."} replaces `content` on '
+        "that network's accounts (hashtags still added); each is checked by that network's rules.",
+    )
+
     def validate_hashtags(self, value):
         # A hashtag holds neither spaces nor commas: "a b,c" is three tags however it was sent.
         return [tag for item in value for tag in re.split(r"[\s,]+", item) if tag]
@@ -202,7 +208,7 @@ class PostInputSerializer(serializers.Serializer):
         """The validated fields, named as the post services take them."""
         data = dict(self.validated_data)
         kwargs = {}
-        for name in ("content", "hashtags", "schedule_at"):
+        for name in ("content", "hashtags", "schedule_at", "text_overrides"):
             if name in data:
                 kwargs[name] = data[name]
         if "post_channels" in data:
@@ -430,7 +436,7 @@ class PostSerializer(serializers.ModelSerializer):
     class Meta:
         model = Post
         fields = [
-            "id", "task", "client", "reseller", "created_by", "content", "hashtags", "text", "status",
+            "id", "task", "client", "reseller", "created_by", "content", "hashtags", "text", "text_overrides", "status",
             "status_label", "review_step", "version", "schedule_at", "feedback", "reviewed_by", "reviewed_at",
             "published_at", "created_at", "updated_at", "channels", "media", "parts",
         ]
@@ -459,6 +465,7 @@ class PostSerializer(serializers.ModelSerializer):
             "content": lambda: post.content,
             "hashtags": lambda: [str(tag) for tag in post.hashtags],
             "text": lambda: post.full_text,
+            "text_overrides": lambda: dict(post.text_overrides or {}),
             "status": lambda: post.status,
             "status_label": post.get_status_display,
             "version": lambda: post.version,

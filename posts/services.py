@@ -18,7 +18,7 @@ from django.utils import timezone
 from accounts.models import User
 from socialhub.errors import InvalidState, NotAllowed
 from socialhub.parsing import parse_id
-from socials.error_kinds import NOT_CONNECTED
+from socials.error_kinds import NOT_CONNECTED, TOO_LONG
 from socials.models import Account
 from socials.publishers import publisher_for
 
@@ -26,7 +26,7 @@ from . import errors, publishing, signals
 from .editing import UNSET, check_mix, clean_media, delete_files_on_commit, remove_media, renumber, save_media
 from .media import CheckedMedia, check_media
 from .models import MAX_PARTS, Post, PostChannel, PostMedia, PostPart, ReviewEvent, TaskAssign
-from .text import (
+from socials.x_text import (
     MAX_WEIGHTED_LENGTH, HashtagError, cashtag_problem, compose_text, normalize_hashtags, weighted_length,
 )
 
@@ -66,14 +66,16 @@ def can_review(user: User, post: Post) -> bool:
 # --- Validation shared by create and edit.
 
 
-def _clean_text(content: str, hashtags) -> tuple[str, list[str]]:
+def _clean_text(content: str, hashtags, *, x_length: bool = True) -> tuple[str, list[str]]:
+    """`x_length`: check X's weighted 280 here (a post for X only); posts with channels leave the
+    length to each channel's platform (_check_platform_rules)."""
     try:
         tags = normalize_hashtags(hashtags)
     except HashtagError as exc:
         raise ValidationError({"hashtags": [str(exc)]}) from exc
     content = (content or "").strip()
-    if weighted_length(compose_text(content, tags)) > MAX_WEIGHTED_LENGTH:
-        raise ValidationError({"content": [errors.TOO_LONG]}, code="too_long")
+    if x_length and weighted_length(compose_text(content, tags)) > MAX_WEIGHTED_LENGTH:
+        raise ValidationError({"content": [TOO_LONG]}, code="too_long")
     if problem := cashtag_problem(content):
         raise ValidationError({"content": [problem]}, code="cashtags")
     return content, tags
@@ -171,8 +173,9 @@ def _split_parts(parts, content, media_files, alt_texts) -> tuple[str, Sequence,
 
 
 def _clean_parts(raw_parts: list[dict]) -> list[_Part]:
-    """Check parts 2..n: each within X's weighted 280 (no hashtags: those go on part 1), each with
-    text or media, each with media X takes. Raises ValidationError listing every part's problem."""
+    """Check parts 2..n: each with text or media, each with media X takes (their lengths are each
+    channel's platform's to judge: _check_platform_rules). Raises ValidationError listing every
+    part's problem."""
     problems, cleaned = [], []
     for position, raw in enumerate(raw_parts, start=2):
         content = raw.get("content") or ""
@@ -185,8 +188,6 @@ def _clean_parts(raw_parts: list[dict]) -> list[_Part]:
         except ValidationError as exc:
             problems.extend(f"Part {position}: {m}" for m in exc.messages)
             media = []
-        if weighted_length(compose_text(content, [])) > MAX_WEIGHTED_LENGTH:
-            problems.append(f"Part {position}: {errors.TOO_LONG}")
         if problem := cashtag_problem(content):
             problems.append(f"Part {position}: {problem}")
         part_id = raw.get("id")
@@ -239,6 +240,46 @@ def _save_parts(post: Post, parts: list[_Part]) -> None:
         raise ValidationError({"parts": problems})
 
 
+def _check_platform_rules(post: Post) -> None:
+    """Each channel's platform's own rules, checked while writing, never first at publish time:
+    its length rule on every part (X's weighted 280, Mastodon's instance limit, Bluesky's 300
+    graphemes; part 1 with that platform's own text when the post has one) and the media it
+    takes. Raises ValidationError naming the platform's reason (part 1's under "content", a
+    per-network text's under "text_overrides.<provider>", later parts' under "parts"). Call it with the
+    post saved, inside the writing transaction: raising undoes the write."""
+    accounts = {}
+    for channel in post.channels.select_related("account"):
+        accounts.setdefault((channel.account.provider, channel.account.server_url), channel.account)
+    found: dict[str, list[str]] = {}
+    for account in accounts.values():
+        publisher = publisher_for(account.provider)
+        own_text = bool((post.text_overrides or {}).get(account.provider))
+        thread = post.thread_for(account.provider)
+        if problem := publisher.thread_problem(account, len(thread)):
+            found.setdefault("parts", []).append(problem)
+        for part in thread:
+            where = "parts" if part.position > 1 else f"text_overrides.{account.provider}" if own_text else "content"
+            prefix = f"Part {part.position}: " if part.position > 1 else ""
+            if problem := publisher.length_problem(account, part.text):
+                found.setdefault(where, []).append(prefix + problem)
+            if part.media and (problem := publisher.media_problem(account, part.media)):
+                found.setdefault("media", []).append(prefix + problem)
+    if found:
+        found = {name: list(dict.fromkeys(messages)) for name, messages in found.items()}
+        raise ValidationError(found, code="too_long" if set(found) - {"media"} else "media")
+
+
+def _clean_overrides(overrides, accounts: list[Account]) -> dict:
+    """Per-network texts for the networks the post goes to; blank ones and other networks' dropped."""
+    providers = {a.provider for a in accounts}
+    cleaned = {}
+    for provider, text in dict(overrides or {}).items():
+        text = (text or "").strip() if isinstance(text, str) else ""
+        if text and provider in providers:
+            cleaned[provider] = text
+    return cleaned
+
+
 def _set_channels(post: Post, accounts: list[Account]) -> None:
     wanted = {a.pk for a in accounts}
     post.channels.exclude(account_id__in=wanted).delete()
@@ -289,8 +330,11 @@ def create_post(
     media_files: Sequence = (),
     alt_texts: Sequence[str] = (),
     parts: Sequence[dict] | None = None,
+    text_overrides: dict | None = None,
 ) -> Post:
     """Create a pending post for the task's client. Raises NotAllowed or ValidationError.
+
+    `text_overrides`: {provider: text} replacing the text on that network's accounts.
 
     A thread: `parts` lists every part in order, part 1 first, each
     `{"content": str, "media_files": [...], "alt_texts": [...]}` (at most 25 parts); `content`
@@ -299,7 +343,7 @@ def create_post(
     if not can_write_for(author, task):
         raise NotAllowed("You can write posts only for the clients of your own tasks.")
     content, media_files, alt_texts, later = _split_parts(parts, content, media_files, alt_texts)
-    content, tags = _clean_text(content, hashtags)
+    content, tags = _clean_text(content, hashtags, x_length=False)
     media = clean_media(media_files, alt_texts)
     if not content and not tags and not media:
         raise ValidationError({"content": ["Write some text or attach media."]})
@@ -307,12 +351,14 @@ def create_post(
     accounts = _clean_accounts(task, account_ids)
     schedule_at = _clean_schedule(schedule_at)
     post = Post.objects.create(
-        task=task, created_by=author, content=content, hashtags=tags, schedule_at=schedule_at
+        task=task, created_by=author, content=content, hashtags=tags, schedule_at=schedule_at,
+        text_overrides=_clean_overrides(text_overrides, accounts),
     )
     _set_channels(post, accounts)
     _save_media(post, media)
     if later_parts:
         _save_parts(post, later_parts)
+    _check_platform_rules(post)
     log.info("Post %s created by %s for client %s (%d part(s))", post.pk, author.pk, task.user_id, 1 + len(later_parts))
     _submit(post, author=author)
     return post
@@ -462,6 +508,7 @@ def edit_post(
     alt_texts: Sequence[str] = (),
     remove_media_ids: Sequence[int] = (),
     parts=UNSET,
+    text_overrides=UNSET,
 ) -> Post:
     """Change a pending or rejected post; a rejected post goes back to pending review.
 
@@ -491,9 +538,13 @@ def edit_post(
         later_parts = _clean_parts(later)
     new_content = post.content if content is UNSET else content
     new_tags = post.hashtags if hashtags is UNSET else hashtags
-    post.content, post.hashtags = _clean_text(new_content, new_tags)
+    post.content, post.hashtags = _clean_text(new_content, new_tags, x_length=False)
     if account_ids is not UNSET:
         _set_channels(post, _clean_accounts(post.task, account_ids))
+    if text_overrides is not UNSET or account_ids is not UNSET:
+        chosen = [c.account for c in post.channels.select_related("account")]
+        wanted = post.text_overrides if text_overrides is UNSET else text_overrides
+        post.text_overrides = _clean_overrides(wanted, chosen)
     if schedule_at is not UNSET:
         post.schedule_at = _clean_schedule(schedule_at)
     if remove_media_ids:
@@ -508,6 +559,7 @@ def edit_post(
         raise ValidationError({"content": ["Write some text or attach media."]})
     if later_parts is not None:
         _save_parts(post, later_parts)
+    _check_platform_rules(post)
     resubmitted = post.status == Post.Status.REJECTED
     restart = resubmitted or post.review_step != _first_step(post.task)
     post.version += 1  # a review of the version before this edit no longer applies

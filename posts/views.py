@@ -21,6 +21,8 @@ from content_templates.composer import initial_from_template
 from socialhub.errors import InvalidState, NotAllowed
 from socialhub.parsing import parse_id, parse_ids
 
+from socials.models import Account
+
 from . import counters, errors, preview, services
 from .forms import BulkReviewForm, PostForm, ReviewForm, add_service_errors, thread_parts
 from .models import MAX_PARTS, Post, ReviewEvent, TaskAssign
@@ -130,10 +132,20 @@ def _compose_response(request, form, template: str, context: dict):
         "thread_parts": _parts_context(request, post, context.pop("initial_parts", None)),
         "blank_part": {"n": "__N__", "content": "", "id": "", "kept_media": [], "draft": preview.describe("", "")},
         "max_parts": MAX_PARTS,
+        "networks": _networks(form),
         **context,
     }
     status = 422 if (_is_xhr(request) and form.errors) else 200
     return render(request, template, context, status=status)
+
+
+def _networks(form) -> list[dict]:
+    """Each network's own text and count, when the client's accounts are on more than one."""
+    if len(form.networks) < 2:
+        return []
+    overrides = {p: form[f"text_{p}"].value() or "" for p, _label in form.networks}
+    return preview.networks(list(form.fields["accounts"].queryset), form["content"].value() or "",
+                            form["hashtags"].value() or "", overrides, form["accounts"].value() or ())
 
 
 def _parts_context(request, post: Post | None, initial: list[dict] | None = None) -> list[dict]:
@@ -288,6 +300,12 @@ def preview_text(request):
     for n in numbers:
         part = preview.describe(request.POST[f"part-{n}-content"], "")
         data["parts"].append({"n": n, **part, "html": str(preview.text_html(part["text"]))})
+    # Each network's own text and count, for the accounts ticked (the composer sends them).
+    ticked = [pk for pk in map(parse_id, request.POST.getlist("accounts")) if pk is not None]
+    accounts = Account.objects.for_user(request.user).filter(pk__in=ticked)
+    overrides = {key.removeprefix("text_"): value for key, value in request.POST.items() if key.startswith("text_")}
+    data["networks"] = [{k: v for k, v in n.items() if k != "account"} for n in preview.networks(
+        accounts, request.POST.get("content", ""), request.POST.get("hashtags", ""), overrides, ticked)]
     return JsonResponse(data)
 
 
@@ -376,12 +394,16 @@ def inbox(request):
         return redirect("posts:dashboard")
     task_ids = None if user.is_platform_staff else list(TaskAssign.objects.for_user(user).values_list("pk", flat=True))
     scope = Post.objects.listed_for(user, task_ids)
-    awaiting = scope.awaiting_review_by(user)
-    # The total from the counters, less the pending posts this person does not decide: their own
-    # (staff who also write) and, for a client, those still at the staff step. Both are few.
+    awaiting = scope.awaiting_review_by(user, task_ids)
+    # The total from the counters, less the pending posts this person does not decide, each
+    # counted through a narrow index: their own (staff who also write; clients write none) and,
+    # for a client, those still at the staff step (two-step approval).
     counts = counters.by_task_and_status(user, task_ids)
     waiting = sum(n for (_, state), n in counts.items() if state == Post.Status.PENDING)
-    waiting -= scope.pending().exclude(pk__in=awaiting.values("pk")).count()
+    if not user.is_client:
+        waiting -= scope.pending().filter(created_by=user).count()
+    if not user.is_platform_staff:
+        waiting -= scope.pending().filter(review_step=Post.ReviewStep.STAFF).count()
     page = _page(request, awaiting.for_list(thread=True).order_by("schedule_at", "created_at", "pk"), count=waiting)
     return render(
         request,

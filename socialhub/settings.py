@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "notifications",
     "idempotency",
     "content_templates",
+    "platforms",
     "agency",
 ]
 
@@ -245,6 +246,33 @@ X_WEB_URL = env.str("X_WEB_URL", default="https://x.com").rstrip("/")
 X_SANDBOX = env.bool("X_SANDBOX", default=False)  # shows the "X sandbox" banner on every page
 # (connect, read) seconds for every call to X; a publishing lease must outlast one call.
 X_TIMEOUT = (env.float("X_CONNECT_TIMEOUT", default=5), env.float("X_READ_TIMEOUT", default=20))
+
+# Mastodon: every instance is its own server; SocialHub registers its app on each the first time
+# one of its users connects (POST /api/v1/apps; mastodon/documentation content/en/methods/apps.md).
+MASTODON_SCOPES = env.str("MASTODON_SCOPES", default="write:statuses write:media read:accounts")
+MASTODON_TIMEOUT = env.float("MASTODON_TIMEOUT", default=20)
+# Instances must speak https; only the local sandbox may be plain http.
+MASTODON_ALLOW_HTTP = env.bool("MASTODON_ALLOW_HTTP", default=False)
+MASTODON_INSTANCE_HINT = env.str("MASTODON_INSTANCE_HINT", default="")  # prefills the connect form
+# Bluesky: app passwords sign in at the entryway (com.atproto.server.createSession), which names
+# the account's PDS in its DID document; posts go there (atproto.com/specs/handle).
+BLUESKY_SERVICE_URL = env.str("BLUESKY_SERVICE_URL", default="https://bsky.social").rstrip("/")
+BLUESKY_WEB_URL = env.str("BLUESKY_WEB_URL", default="https://bsky.app").rstrip("/")
+BLUESKY_TIMEOUT = env.float("BLUESKY_TIMEOUT", default=20)
+# LinkedIn: a member's profile, through our own OAuth 2.0 code flow (learn.microsoft.com/en-us/
+# linkedin/shared/authentication/authorization-code-flow) and the versioned REST API, whose old
+# versions are switched off on a schedule: keep LINKEDIN_VERSION current (YYYYMM).
+LINKEDIN_CLIENT_ID = env.str("LINKEDIN_CLIENT_ID", default="")
+LINKEDIN_CLIENT_SECRET = env.str("LINKEDIN_CLIENT_SECRET", default="")
+LINKEDIN_SCOPES = env.str("LINKEDIN_SCOPES", default="openid profile w_member_social")
+LINKEDIN_AUTH_URL = env.str("LINKEDIN_AUTH_URL", default="https://www.linkedin.com/oauth/v2").rstrip("/")
+LINKEDIN_API_URL = env.str("LINKEDIN_API_URL", default="https://api.linkedin.com").rstrip("/")
+LINKEDIN_WEB_URL = env.str("LINKEDIN_WEB_URL", default="https://www.linkedin.com").rstrip("/")
+LINKEDIN_VERSION = env.str("LINKEDIN_VERSION", default="202511")
+LINKEDIN_TIMEOUT = env.float("LINKEDIN_TIMEOUT", default=20)
+# The local Mastodon and Bluesky stand-in (python -m platforms.sandbox), shown in the banner.
+PLATFORM_SANDBOX = env.bool("PLATFORM_SANDBOX", default=False)
+PLATFORM_SANDBOX_URL = env.str("PLATFORM_SANDBOX_URL", default="").rstrip("/")
 TWITTER_CONSUMER_KEY = env.str("TWITTER_CONSUMER_KEY", default="")
 TWITTER_CONSUMER_SECRET = env.str("TWITTER_CONSUMER_SECRET", default="")
 TWITTER_CLIENT_ID = env.str("TWITTER_CLIENT_ID", default="")

@@ -22,6 +22,7 @@ urlpatterns = [
     path("templates/", include("content_templates.urls")),
     path("settings/", include("accounts.urls")),
     path("socials/", include("socials.urls")),
+    path("platforms/", include("platforms.urls")),
     path("notifications/", include("notifications.urls")),
     path("agency/", include("agency.urls")),
     # Uploaded files, permission-checked or by signed link, with DEBUG on or off (never the

@@ -75,13 +75,13 @@ def disconnect(modeladmin, request, queryset):
 @admin.register(Account)
 class AccountAdmin(admin.ModelAdmin):
     form = AccountAdminForm
-    list_display = ["__str__", "user", "token_type", "status_label", "expires_at", "last_checked_at"]
-    list_filter = ["token_type", "state"]
+    list_display = ["__str__", "provider", "user", "token_type", "status_label", "expires_at", "last_checked_at"]
+    list_filter = ["provider", "token_type", "state"]
     search_fields = ["username", "provider_account_id", "user__username", "user__email"]
     list_select_related = ["user"]
     raw_id_fields = ["user"]
     fieldsets = [
-        (None, {"fields": ["user", "provider_account_id", "username", "name"]}),
+        (None, {"fields": ["user", "provider", "server_url", "provider_account_id", "username", "name"]}),
         ("Connection", {"fields": ["token_type", "state", "state_message", "expires_at", "scope",
                                    "last_checked_at"]}),
         ("App bearer token (read only)", {"fields": ["access_token"]}),
@@ -91,7 +91,8 @@ class AccountAdmin(admin.ModelAdmin):
                                   "oauth2_client_id", "oauth2_client_secret"]}),
     ]
 
-    readonly_fields = ["state", "state_message", "last_checked_at"]
+    # An account of another network (Mastodon, Bluesky) comes from its connect flow, never typed here.
+    readonly_fields = ["provider", "server_url", "state", "state_message", "last_checked_at"]
     actions = [test_connection, disconnect]
 
     def get_readonly_fields(self, request, obj=None):

@@ -28,17 +28,25 @@ class AccountSerializer(serializers.ModelSerializer):
     status = serializers.CharField(source="status_label", read_only=True)
     can_post = serializers.BooleanField(read_only=True)
     token_type = serializers.ChoiceField(choices=Account.TokenType.choices)
+    server_url = serializers.CharField(
+        read_only=True, help_text="The Mastodon instance or Bluesky PDS the account lives on; empty for X.")
+
+    def validate_token_type(self, value: str) -> str:
+        # Registering tokens by hand is for X; Bluesky's app-password sessions come from its connect flow.
+        if value == Account.TokenType.APP_PASSWORD:
+            raise serializers.ValidationError("App password sessions come from connecting Bluesky on the accounts page.")
+        return value
 
     class Meta:
         model = Account
         fields = [
-            "id", "user", "provider", "provider_account_id", "username", "name", "token_type", "state",
+            "id", "user", "provider", "server_url", "provider_account_id", "username", "name", "token_type", "state",
             "status", "state_message", "can_post", "expires_at", "scope", "last_checked_at", "created_at",
             "updated_at", *services.TOKEN_FIELDS,
         ]
         # The same X id again is a reconnect (register_account), not a uniqueness error.
         validators = []
-        read_only_fields = ["provider", "state", "state_message", "last_checked_at", "created_at", "updated_at"]
+        read_only_fields = ["provider", "server_url", "state", "state_message", "last_checked_at", "created_at", "updated_at"]
         extra_kwargs = {
             name: {"write_only": True, "required": False, "allow_blank": True,
                    "style": {"input_type": "password"}}
@@ -133,7 +141,7 @@ class TestConnectionView(APIView):
             pk = parse_id(wanted)
             account = Account.objects.for_user(request.user).filter(pk=pk).first() if pk else None
         else:
-            account = Account.objects.filter(user=request.user).connected().order_by("pk").first()
+            account = Account.objects.filter(user=request.user, provider="twitter").connected().order_by("pk").first()
         if account is None:
             raise NotFound(NOT_CONNECTED)
         return account

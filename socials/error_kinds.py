@@ -14,7 +14,7 @@ from enum import StrEnum
 
 
 class ErrorKind(StrEnum):
-    # X's answers (socials.x_client)
+    # X's answers (socials.x_client); the other networks' clients (platforms/) use the same words
     AUTH = "auth"
     REFRESH_INVALID = "refresh_invalid"
     APP_ONLY = "app_only"
@@ -30,6 +30,7 @@ class ErrorKind(StrEnum):
     SERVER = "server"
     TIMEOUT = "timeout"
     CONNECTION = "connection"
+    NOT_FOUND = "not_found"  # the network answered 404 (Mastodon: the status or server path is gone)
     # SocialHub's own (socials.publishers, posts.publishing)
     NOT_CONNECTED = "not_connected"
     UNSUPPORTED = "unsupported"
@@ -49,6 +50,7 @@ class KindInfo:
 
 
 NOT_CONNECTED = "Twitter account not connected for this user"  # the seed's words
+TOO_LONG = "Tweet content exceeds 280 character limit"  # the seed's words
 RECONNECT = "The client must reconnect this X account, then retry this post."
 TRY_AGAIN = "Retry this post in a few minutes, or ask support if it keeps failing."
 REWRITE = "Write it again from this post, or ask support if it keeps failing."
@@ -97,6 +99,10 @@ KINDS: dict[ErrorKind, KindInfo] = {
         502, "X did not answer in time: try again in a few minutes", TRY_AGAIN, retryable=True
     ),
     ErrorKind.CONNECTION: KindInfo(502, "Could not reach X: try again in a few minutes", TRY_AGAIN, retryable=True),
+    ErrorKind.NOT_FOUND: KindInfo(
+        400, "The network could not find what this post refers to", REWRITE,
+        detailed="The network could not find what this post refers to: {detail}",
+    ),
     ErrorKind.NOT_CONNECTED: KindInfo(
         400, NOT_CONNECTED,
         "The client must connect this X account, then retry this post.",

@@ -31,6 +31,7 @@ class Account(models.Model):
         BEARER = "bearer", "App bearer token (read only)"
         OAUTH1 = "oauth1", "OAuth 1.0a user context"
         OAUTH2_USER = "oauth2_user", "OAuth 2.0 user context"
+        APP_PASSWORD = "app_password", "App password session"  # Bluesky's legacy sign-in
 
     class State(models.TextChoices):
         CONNECTED = "connected", "Working"
@@ -40,7 +41,10 @@ class Account(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="x_accounts"
     )
-    provider = models.CharField(max_length=32, default="twitter")
+    provider = models.CharField(max_length=32, default="twitter")  # "twitter", "mastodon", "bluesky"
+    # Where the account lives when the platform has many servers: a Mastodon instance, or the
+    # Bluesky PDS holding the account's repository. Empty for X.
+    server_url = models.URLField(blank=True)
     provider_account_id = models.CharField(max_length=64, blank=True)
     username = models.CharField(max_length=64, blank=True)
     name = models.CharField(max_length=128, blank=True)
@@ -80,13 +84,38 @@ class Account(models.Model):
                 name="account_unique_per_user",
             ),
             models.CheckConstraint(
-                condition=Q(token_type__in=["bearer", "oauth1", "oauth2_user"]),
+                condition=Q(token_type__in=["bearer", "oauth1", "oauth2_user", "app_password"]),
                 name="account_token_type_valid",
             ),
         ]
 
     def __str__(self) -> str:
+        if self.provider != "twitter":
+            from platforms.registry import account_label
+
+            return account_label(self)
         return f"@{self.username}" if self.username else f"X account {self.pk}"
+
+    @property
+    def reconnect_url(self) -> str:
+        """Where a Mastodon or Bluesky account is connected again ("" for X: allauth's form)."""
+        from platforms.registry import reconnect_url
+
+        return reconnect_url(self)
+
+    @property
+    def expiry_warning(self) -> str:
+        """A week before a token that cannot be renewed ends (LinkedIn's), what the client must do."""
+        from platforms.registry import expiry_warning
+
+        return expiry_warning(self)
+
+    @property
+    def platform_label(self) -> str:
+        """"X", "Mastodon", "Bluesky"."""
+        from platforms.registry import platform_label
+
+        return platform_label(self.provider)
 
     @property
     def can_post(self) -> bool:

@@ -22,10 +22,11 @@ from django.conf import settings
 from django.utils import timezone
 from twitter_text.extract_urls import extract_urls_with_indices
 
-from .error_kinds import NOT_CONNECTED, ErrorKind
+from .error_kinds import NOT_CONNECTED, TOO_LONG, ErrorKind
 from .models import Account
 from .tokens import AccountUnusable, call_x
 from .x_client import XClient, XError
+from .x_text import MAX_WEIGHTED_LENGTH, weighted_length
 
 log = logging.getLogger(__name__)
 
@@ -95,6 +96,25 @@ class UploadedMedia:
 
 
 @dataclass(frozen=True)
+class AttemptKey:
+    """Names one part of one channel across every attempt to send it, until it is published or
+    given up on: the channel, the part's position and the channel's first attempt (all written by
+    the claim before anything is sent). A platform with an idempotency key (Mastodon) or a
+    client-chosen record key (Bluesky) derives it from this, so a repeat cannot post twice."""
+
+    channel_id: int
+    position: int
+    first_attempt_at: dt.datetime
+
+    @property
+    def micros(self) -> int:
+        return int(self.first_attempt_at.timestamp() * 1_000_000)
+
+    def __str__(self) -> str:
+        return f"socialhub-{self.channel_id}-{self.position}-{self.micros}"
+
+
+@dataclass(frozen=True)
 class Published:
     remote_id: str
     url: str
@@ -104,6 +124,15 @@ class Published:
 class Publisher(Protocol):
     def check(self, account: Account, *, text: str) -> None:
         """Refuse before any network call when the account cannot publish. Raises PublishError."""
+
+    def length_problem(self, account: Account, text: str) -> str:
+        """Why this text is too long for the account's platform, or "" when it fits."""
+
+    def media_problem(self, account: Account, media: Sequence) -> str:
+        """Why the platform would refuse these attachments (objects with kind, mime_type, size), or ""."""
+
+    def thread_problem(self, account: Account, parts: int) -> str:
+        """Why the platform cannot take a thread of this many parts, or ""."""
 
     def upload_media(
         self, account: Account, files: Sequence[MediaFile], *, heartbeat: Callable[[], None]
@@ -118,15 +147,18 @@ class Publisher(Protocol):
         media_ids: Sequence[str],
         reply_to: str | None = None,
         timeout: tuple[float, float] | None = None,
+        key: AttemptKey | None = None,
     ) -> Published:
         """Create the post, as a reply to `reply_to` when given (a thread's next part), waiting at
-        most `timeout` for the platform. Raises PublishError (with outcome_unknown when it may exist)."""
+        most `timeout` for the platform. `key`: the same for every attempt at this part.
+        Raises PublishError (with outcome_unknown when it may exist)."""
 
     def find(
-        self, account: Account, *, text: str, since: dt.datetime | None, reply_to: str | None = None
+        self, account: Account, *, text: str, since: dt.datetime | None, reply_to: str | None = None,
+        key: AttemptKey | None = None,
     ) -> Published | None:
         """The account's recent post with this text created since `since` (replying to
-        `reply_to`, when given), if any. Raises PublishError."""
+        `reply_to`, when given), or the one made under `key`, if any. Raises PublishError."""
 
 
 # --- X --------------------------------------------------------------------------------------
@@ -229,6 +261,15 @@ class XPublisher:
         if account.state == Account.State.RECONNECT_NEEDED:
             raise PublishError(ErrorKind.AUTH, account.state_message or "Reconnect your X account")
 
+    def length_problem(self, account: Account, text: str) -> str:
+        return TOO_LONG if weighted_length(text) > MAX_WEIGHTED_LENGTH else ""
+
+    def media_problem(self, account: Account, media: Sequence) -> str:
+        return ""  # X's media rules are the ones posts.media.check_media applies to every upload
+
+    def thread_problem(self, account: Account, parts: int) -> str:
+        return ""  # the engine caps a thread at 25 parts for every platform
+
     def upload_media(
         self, account: Account, files: Sequence[MediaFile], *, heartbeat: Callable[[], None]
     ) -> UploadedMedia:
@@ -278,6 +319,7 @@ class XPublisher:
         media_ids: Sequence[str],
         reply_to: str | None = None,
         timeout: tuple[float, float] | None = None,
+        key: AttemptKey | None = None,  # X has no idempotency key: find() reads the timeline
     ) -> Published:
         def create(client: XClient) -> dict:
             return client.create_tweet(text, media_ids=media_ids, reply_to=reply_to)
@@ -291,7 +333,8 @@ class XPublisher:
         return Published(remote_id=str(data["id"]), url=self.url(account, str(data["id"])), raw=data)
 
     def find(
-        self, account: Account, *, text: str, since: dt.datetime | None, reply_to: str | None = None
+        self, account: Account, *, text: str, since: dt.datetime | None, reply_to: str | None = None,
+        key: AttemptKey | None = None,
     ) -> Published | None:
         start = (since - CLOCK_SKEW) if since else None
 

@@ -43,12 +43,14 @@ REQUIRED_TOKENS = {
     Account.TokenType.BEARER: (),  # falls back to settings.TWITTER_BEARER_TOKEN
     Account.TokenType.OAUTH1: ("oauth1_access_token", "oauth1_access_token_secret"),
     Account.TokenType.OAUTH2_USER: ("oauth2_access_token",),
+    Account.TokenType.APP_PASSWORD: ("oauth2_access_token", "oauth2_refresh_token"),  # a Bluesky session
 }
 # The seed's names for the kinds of authentication.
 AUTHENTICATION = {
     Account.TokenType.BEARER: "Bearer Token (Application-Only)",
     Account.TokenType.OAUTH1: "OAuth 1.0a User Context",
     Account.TokenType.OAUTH2_USER: "OAuth 2.0 User Context",
+    Account.TokenType.APP_PASSWORD: "App password session",
 }
 USER_FIELDS = "name,username,description,profile_image_url,public_metrics,verified,created_at"
 
@@ -108,12 +110,15 @@ def connect_account(
     name: str = "",
     expires_at: dt.datetime | None = None,
     scope: str = "",
+    provider: str = PROVIDER,
+    server_url: str = "",
     **token_values: str,
 ) -> Connected:
-    """Save an X account's new tokens: create it, or reconnect it (the new tokens replace every old
+    """Save an account's new tokens: create it, or reconnect it (the new tokens replace every old
     one, the state becomes "connected" and the posts held for it are queued again).
 
-    `token_values` are Account token fields (TOKEN_FIELDS). Raises ValidationError.
+    `token_values` are Account token fields (TOKEN_FIELDS). `provider` and `server_url`: another
+    platform's account (platforms/), its Mastodon instance or Bluesky PDS. Raises ValidationError.
     """
     unknown = set(token_values) - set(TOKEN_FIELDS)
     if unknown:
@@ -127,12 +132,13 @@ def connect_account(
         raise ValidationError({"provider_account_id": ["The X account id is required."]})
 
     existing = Account.objects.filter(
-        user=user, provider=PROVIDER, provider_account_id=provider_account_id
+        user=user, provider=provider, provider_account_id=provider_account_id
     ).values_list("pk", flat=True).first()
     # Locked, so a worker refreshing the old OAuth 2.0 pair cannot write it back over the new one.
     account = lock_account(existing) if existing else Account(
-        user=user, provider=PROVIDER, provider_account_id=provider_account_id
+        user=user, provider=provider, provider_account_id=provider_account_id
     )
+    account.server_url = server_url or account.server_url
     account.username = username or account.username
     account.name = name or account.name
     account.token_type = token_type
@@ -145,8 +151,8 @@ def connect_account(
     account.save()
     if existing:
         _connected(account)
-    log.info("X account %s %s for user %s (%s)", account.pk, "reconnected" if existing else "connected",
-             user.pk, token_type)
+    log.info("%s account %s %s for user %s (%s)", provider, account.pk,
+             "reconnected" if existing else "connected", user.pk, token_type)
     return Connected(account=account, created=not existing)
 
 
@@ -263,8 +269,12 @@ def disconnect_account(*, actor: User, account: Account) -> Disconnected:
             (token, hint)
             for token, hint in ((locked.oauth2_refresh_token, "refresh_token"),
                                 (locked.oauth2_access_token, "access_token"))
-            if token and locked.token_type == Account.TokenType.OAUTH2_USER
+            if token and locked.token_type == Account.TokenType.OAUTH2_USER and locked.provider == PROVIDER
         ]
+        # Another platform's tokens, to revoke there once the transaction is over.
+        elsewhere = Account(pk=locked.pk, provider=locked.provider, server_url=locked.server_url,
+                            oauth2_access_token=locked.oauth2_access_token,
+                            oauth2_refresh_token=locked.oauth2_refresh_token)
         # Damaged stored credentials cannot be sent to X: forget them without revoking.
         client_id, client_secret = tokens.oauth2_app(locked)
         if tokens.damaged_fields(locked):
@@ -277,7 +287,12 @@ def disconnect_account(*, actor: User, account: Account) -> Disconnected:
         locked.save()
         held = sum(count for _, count in account_disconnected.send(sender=Account, account=locked))
     # Outside the transaction: no row lock held during a network call.
-    revoked = _revoke(revocable, client_id, client_secret) if revocable else None
+    if locked.provider != PROVIDER:
+        from platforms.registry import revoke as revoke_elsewhere
+
+        revoked = revoke_elsewhere(elsewhere)
+    else:
+        revoked = _revoke(revocable, client_id, client_secret) if revocable else None
     log.info("X account %s disconnected by %s; revoked=%s; %d channel(s) held", locked.pk, actor.pk, revoked, held)
     return Disconnected(account=locked, revoked=revoked, held=held)
 
@@ -356,10 +371,15 @@ class ConnectionReport:
 def test_connection(*, actor: User, account: Account) -> ConnectionReport:
     """Ask X who the account's token belongs to (/2/users/me; a bearer token reads /2/users/:id) and
     report whether it works, how it is authenticated, the token expiry and the rate-limit budget.
+    Another network's account (platforms/) is asked by its own client.
 
     Only those who manage the account (its client, staff) spend its token on this: raises NotAllowed."""
     if not can_manage(actor, account):
         raise NotAllowed("Only the account's client or staff can test its connection.")
+    if account.provider != PROVIDER:
+        from platforms.registry import test_connection as test_elsewhere
+
+        return test_elsewhere(account)
     bearer = account.token_type == Account.TokenType.BEARER
     report = dict(
         account_id=account.pk,

@@ -10,6 +10,8 @@ from allauth.socialaccount.adapter import get_adapter
 
 from socialhub.errors import NotAllowed
 
+from platforms.registry import connect_options as platform_connect_options
+
 from . import services
 from .models import Account
 from .tokens import AccountUnusable
@@ -41,6 +43,7 @@ def accounts(request):
     return render(request, "socials/accounts.html", {
         "accounts": [(a, services.can_manage(request.user, a)) for a in rows],
         "connect_options": _connect_options(request) if request.user.is_client else [],
+        "platform_options": platform_connect_options() if request.user.is_client else [],
         "is_client": request.user.is_client,
     })
 
@@ -49,7 +52,7 @@ def accounts(request):
 def account_detail(request, pk):
     account = _account(request.user, pk)
     profile, tweets, problem = None, [], ""
-    if account.state != Account.State.DISCONNECTED:
+    if account.state != Account.State.DISCONNECTED and account.provider == "twitter":
         try:
             profile = services.profile(account)
             tweets = services.recent_tweets(account)

@@ -37,6 +37,8 @@
     body.append("content", content.value);
     body.append("hashtags", hashtags.value);
     $$("[data-part-content]").forEach((area) => body.append(area.name, area.value));
+    $$("[data-network-content]").forEach((area) => body.append(area.name, area.value));
+    $$("[data-account]:checked").forEach((box) => body.append("accounts", box.value));
     counter.dataset.pending = "1";
     try {
       const response = await fetch(form.dataset.previewUrl, { method: "POST", body, credentials: "same-origin" });
@@ -52,6 +54,13 @@
         fields.querySelector("[data-part-counter]").classList.toggle("over", part.over);
         const card = $(`[data-preview-part="${part.n}"] [data-preview-text]`);
         if (card) card.innerHTML = part.html;
+      });
+      (data.networks || []).forEach((network) => {
+        const card = $(`[data-network="${network.provider}"]`);
+        if (!card) return;
+        card.querySelector("[data-network-text]").innerHTML = network.html;
+        card.querySelector("[data-network-count]").textContent = network.used;
+        card.querySelector("[data-network-counter]").classList.toggle("over", network.over);
       });
       const tagErrors = $("[data-errors-for=hashtags]");
       tagErrors.innerHTML = data.hashtag_error ? `<ul class="errorlist"><li></li></ul>` : "";
@@ -348,6 +357,8 @@
 
   content.addEventListener("input", () => { schedulePreview(); saveDraft(); });
   hashtags.addEventListener("input", () => { schedulePreview(); saveDraft(); });
+  $$("[data-network-content]").forEach((area) => area.addEventListener("input", schedulePreview));
+  $$("[data-account]").forEach((box) => box.addEventListener("change", schedulePreview));
   form.addEventListener("change", (event) => {
     if (event.target === taskSelect) filterAccounts();
     if (event.target.matches("[data-account]")) updatePreviewAccount();

@@ -10,8 +10,9 @@ import requests
 import responses
 from django.utils import timezone
 
-from posts import errors, publishing, tasks
+from posts import publishing, tasks
 from posts.models import Post, PostChannel
+from socials.error_kinds import TOO_LONG
 from socials.models import Account
 from socials.publishers import APP_ONLY_MESSAGE
 from tests.conftest import X_API, make_account
@@ -288,7 +289,7 @@ def test_an_over_long_text_fails_with_the_seeds_message(approved, x):
     tasks.publish(post.pk)
 
     assert posts_sent(x) == []
-    assert channel_of(post).last_error == errors.TOO_LONG
+    assert channel_of(post).last_error == TOO_LONG
     assert Post.objects.get(pk=post.pk).status == Post.Status.FAILED
 
 

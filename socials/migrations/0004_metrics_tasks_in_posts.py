@@ -25,6 +25,6 @@ def to_socials(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("socials", "0002_metrics_schedule")]
+    dependencies = [("socials", "0003_account_server_url_app_password")]
 
     operations = [migrations.RunPython(to_posts, to_socials)]

@@ -1,4 +1,4 @@
-"""The text a post sends to X: content plus hashtags, and X's weighted length of it."""
+"""X's text rules: a post's text (content plus hashtags), its weighted length, hashtags and cashtags."""
 
 import functools
 import re

@@ -1,0 +1,124 @@
+"""What the pages and services need to know of each platform, in one table: its name, how an
+account is labelled, where its connect flow starts, its length rule, how to test and revoke a
+connection. X's own code stays in socials/ (its rows here only point at it)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from django.urls import reverse
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Platform:
+    name: str
+    label: str
+    connect_url_name: str = ""  # "" for X: allauth's buttons connect it
+
+
+PLATFORMS = {
+    "twitter": Platform("twitter", "X"),
+    "mastodon": Platform("mastodon", "Mastodon", "platforms:mastodon-connect"),
+    "bluesky": Platform("bluesky", "Bluesky", "platforms:bluesky-connect"),
+    "linkedin": Platform("linkedin", "LinkedIn", "platforms:linkedin-connect"),
+}
+
+# LinkedIn's tokens last 60 days and cannot be refreshed (outside its partner programme): say so
+# a week ahead (learn.microsoft.com/linkedin/shared/authentication/programmatic-refresh-tokens).
+EXPIRY_WARNING = dt.timedelta(days=7)
+
+
+def platform_label(provider: str) -> str:
+    platform = PLATFORMS.get(provider)
+    return platform.label if platform else provider.title()
+
+
+def account_label(account) -> str:
+    """@user@instance for Mastodon (a name alone is ambiguous across instances), @handle for Bluesky."""
+    if account.provider == "mastodon" and account.username:
+        host = urlsplit(account.server_url).hostname or ""
+        return f"@{account.username}@{host}" if host else f"@{account.username}"
+    if account.provider == "linkedin":
+        return account.name or account.username or f"LinkedIn member {account.pk}"
+    if account.username:
+        return f"@{account.username}"
+    return f"{platform_label(account.provider)} account {account.pk}"
+
+
+def expiry_warning(account) -> str:
+    """For tokens that cannot be renewed (LinkedIn's): when they end, once that is a week away."""
+    from django.utils import timezone
+
+    if account.provider != "linkedin" or not account.expires_at or account.state != "connected":
+        return ""
+    if account.expires_at > timezone.now() + EXPIRY_WARNING:
+        return ""
+    return f"LinkedIn's access ends on {account.expires_at:%d %B %Y}: reconnect before then to keep posting."
+
+
+def reconnect_url(account) -> str:
+    platform = PLATFORMS.get(account.provider)
+    if not platform or not platform.connect_url_name:
+        return ""
+    return reverse(platform.connect_url_name) + f"?account={account.pk}"
+
+
+def connect_options() -> list[tuple[str, str]]:
+    """(label, url) of the platforms connected through SocialHub's own flows."""
+    return [(f"Connect {p.label} account", reverse(p.connect_url_name)) for p in PLATFORMS.values() if p.connect_url_name]
+
+
+def revoke(account) -> bool | None:
+    """Tell the platform to end SocialHub's access. None: nothing to revoke."""
+    if account.provider == "mastodon":
+        from .mastodon.client import revoke as revoke_mastodon
+
+        return revoke_mastodon(account)
+    if account.provider == "bluesky":
+        from .bluesky.client import revoke as revoke_bluesky
+
+        return revoke_bluesky(account)
+    return None  # LinkedIn offers no revoke for member tokens: the member removes the app there
+
+
+def test_connection(account):
+    """socials.services.ConnectionReport for a Mastodon or Bluesky account."""
+    from .connection import test_connection as run
+
+    return run(account)
+
+
+def length_problem(account, text: str) -> str:
+    """Why this text cannot go to this account as it stands, or ""."""
+    from socials.publishers import PublishError, publisher_for
+
+    try:
+        return publisher_for(account.provider).length_problem(account, text)
+    except PublishError as exc:
+        return exc.user_message
+
+
+def count(account, text: str) -> tuple[int, int, str]:
+    """(used, allowed, how it counts) of this text on the account's platform, for the composer."""
+    if account.provider == "mastodon":
+        from .mastodon import limits as mastodon
+
+        rules = mastodon.for_instance(account.server_url)
+        return (mastodon.length(text, url_length=rules.url_length), rules.max_characters,
+                f"characters as this Mastodon server counts them (links {rules.url_length})")
+    if account.provider == "bluesky":
+        from .bluesky import limits as bluesky
+
+        return bluesky.length(text), bluesky.MAX_GRAPHEMES, "characters as Bluesky counts them"
+    if account.provider == "linkedin":
+        from .linkedin import limits as linkedin
+
+        return linkedin.length(text), linkedin.MAX_CHARACTERS, "characters (LinkedIn's limit is about 3,000)"
+    from socials.x_text import MAX_WEIGHTED_LENGTH, weighted_length
+
+    return weighted_length(text), MAX_WEIGHTED_LENGTH, "characters as X counts them"

@@ -1,0 +1,155 @@
+"""Everything the Mastodon and Bluesky sandbox remembers, behind one lock."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import itertools
+import json
+import random
+import secrets
+import threading
+import time
+from collections import deque
+
+
+def cid_for(data: bytes) -> str:
+    """A real CIDv1 (dag-cbor, sha2-256) in base32, as a PDS gives records and blobs."""
+    raw = bytes([0x01, 0x71, 0x12, 0x20]) + hashlib.sha256(data).digest()
+    return "b" + base64.b32encode(raw).decode().lower().rstrip("=")
+
+
+def jwt(claims: dict) -> str:
+    """An unsigned-looking JWT: atproto reads its `exp`, the sandbox checks it by lookup."""
+    def part(value: dict) -> str:
+        return base64.urlsafe_b64encode(json.dumps(value).encode()).decode().rstrip("=")
+    return f"{part({'typ': 'at+jwt', 'alg': 'HS256'})}.{part(claims)}.{secrets.token_urlsafe(16)}"
+
+
+CREATES = frozenset({"mastodon.statuses", "bluesky.createRecord", "linkedin.posts"})
+
+
+class State:
+    ACCESS_TTL = 2 * 3600  # a PDS's access JWTs last about two hours
+
+    def __init__(self) -> None:
+        self.lock = threading.RLock()
+        self.reset()
+
+    def reset(self) -> None:
+        with getattr(self, "lock", threading.RLock()):
+            self.faults: dict[str, deque] = {}
+            # Random faults on the routes that create posts: {"fail_rate", "lose_rate", "seed"}.
+            self.chaos: dict = {}
+            self.injected: dict[str, int] = {"failed": 0, "lost": 0}  # random faults dealt so far
+            self.random = random.Random(0)
+            # Mastodon
+            self.ids = itertools.count(int(time.time() * 1000) << 16)
+            self.apps: dict[str, dict] = {}  # client_id -> app
+            self.codes: dict[str, dict] = {}  # code -> {client_id, user_id, scope, redirect_uri}
+            self.tokens: dict[str, dict] = {}  # access token -> {user_id, scope, client_id}
+            self.mastodon_users: dict[str, dict] = {}  # id -> user
+            self.statuses: dict[str, dict] = {}  # id -> status
+            self.idempotency: dict[tuple[str, str], tuple[str, float]] = {}  # (user, key) -> (status id, at)
+            self.media: dict[str, dict] = {}
+            self.max_characters = 500
+            self.mastodon_rate_limit = 300
+            self.mastodon_calls: dict[str, list[float]] = {}
+            # Bluesky
+            self.bluesky_users: dict[str, dict] = {}  # did -> user
+            self.sessions: dict[str, dict] = {}  # access jwt -> {did, exp}
+            self.refresh_tokens: dict[str, str] = {}  # refresh jwt -> did
+            self.records: dict[str, dict] = {}  # at uri -> {cid, value, indexedAt}
+            self.blobs: dict[str, dict] = {}  # cid -> {mimeType, size}
+            self.logins: list[float] = []
+            self.refreshes = 0  # refreshSession calls answered
+            self.access_ttl = self.ACCESS_TTL
+            # LinkedIn
+            self.li_members: dict[str, dict] = {}  # sub -> member
+            self.li_codes: dict[str, dict] = {}
+            self.li_tokens: dict[str, dict] = {}  # token -> {sub, expires}
+            self.li_images: dict[str, dict] = {}
+            self.li_posts: dict[str, dict] = {}  # urn -> post
+
+    # --- faults
+
+    def add_fault(self, fault: dict) -> None:
+        with self.lock:
+            times = int(fault.get("times", 1))
+            self.faults.setdefault(str(fault.get("route", "")), deque()).extend([fault] * times)
+
+    def take_fault(self, route: str) -> dict | None:
+        """A queued fault for this route, else (on a route that creates posts) a random one."""
+        with self.lock:
+            queue = self.faults.get(route)
+            if queue:
+                return queue.popleft()
+            if route in CREATES and self.chaos:
+                draw = self.random.random()
+                if draw < self.chaos.get("fail_rate", 0):
+                    self.injected["failed"] += 1
+                    return {"status": 503}
+                if draw < self.chaos.get("fail_rate", 0) + self.chaos.get("lose_rate", 0):
+                    self.injected["lost"] += 1
+                    return {"lose_answer": True}
+            return None
+
+    def set_chaos(self, settings: dict) -> None:
+        with self.lock:
+            self.chaos = {k: float(settings.get(k, 0)) for k in ("fail_rate", "lose_rate")}
+            self.random = random.Random(int(settings.get("seed", 0)))
+
+    # --- Mastodon
+
+    def mastodon_user(self, username: str) -> dict:
+        with self.lock:
+            for user in self.mastodon_users.values():
+                if user["username"] == username:
+                    return dict(user)
+            user_id = str(next(self.ids))
+            token = secrets.token_urlsafe(24)
+            user = {"id": user_id, "username": username, "display_name": username.title(), "token": token}
+            self.mastodon_users[user_id] = user
+            self.tokens[token] = {"user_id": user_id, "scope": "read write", "client_id": ""}
+            return dict(user)
+
+    def next_id(self) -> str:
+        with self.lock:
+            return str(next(self.ids))
+
+    # --- LinkedIn
+
+    def linkedin_member(self, name: str) -> dict:
+        with self.lock:
+            for member in self.li_members.values():
+                if member["name"] == name:
+                    return dict(member)
+            member = {"sub": secrets.token_urlsafe(8).replace("-", "x").replace("_", "y"), "name": name}
+            self.li_members[member["sub"]] = member
+            return dict(member)
+
+    # --- Bluesky
+
+    def bluesky_user(self, handle: str, app_password: str) -> dict:
+        with self.lock:
+            for user in self.bluesky_users.values():
+                if user["handle"] == handle:
+                    user["app_password"] = app_password
+                    return dict(user)
+            did = "did:plc:" + hashlib.sha256(handle.encode()).hexdigest()[:24]
+            user = {"did": did, "handle": handle, "displayName": handle.split(".")[0].title(),
+                    "app_password": app_password}
+            self.bluesky_users[did] = user
+            return dict(user)
+
+    def new_session(self, did: str) -> tuple[str, str]:
+        with self.lock:
+            now = int(time.time())
+            access = jwt({"scope": "com.atproto.appPass", "sub": did, "iat": now, "exp": now + self.access_ttl,
+                          "aud": "did:web:sandbox"})
+            refresh = jwt({"scope": "com.atproto.refresh", "sub": did, "iat": now, "exp": now + 90 * 86400,
+                           "jti": secrets.token_urlsafe(8)})
+            self.sessions[access] = {"did": did, "exp": now + self.access_ttl}
+            self.refresh_tokens[refresh] = did
+            return access, refresh
+

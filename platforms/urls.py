@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "platforms"
+
+urlpatterns = [
+    path("mastodon/connect/", views.mastodon_connect, name="mastodon-connect"),
+    path("mastodon/callback/", views.mastodon_callback, name="mastodon-callback"),
+    path("bluesky/connect/", views.bluesky_connect, name="bluesky-connect"),
+    path("linkedin/connect/", views.linkedin_connect, name="linkedin-connect"),
+    path("linkedin/callback/", views.linkedin_callback, name="linkedin-callback"),
+]

@@ -1,0 +1,187 @@
+"""Connect flows of our own: Mastodon per instance (the app is registered on the instance the
+first time, then OAuth), Bluesky with an app password, LinkedIn's OAuth 2.0 code flow (allauth's
+linkedin_oauth2 provider is deprecated, and its openid_connect route would put the token in
+allauth's tables, not in socials.Account, the one home of tokens). Both end
+in socials.services.connect_account, like X's, so reconnecting releases held posts the same way."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import secrets
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from socialhub.parsing import parse_id
+from socials import services
+from socials.models import Account
+from socials.publishers import PublishError
+
+from .bluesky import client as bluesky
+from .forms import BlueskyAppPasswordForm, MastodonInstanceForm
+from .linkedin import client as linkedin
+from .mastodon import client as mastodon
+from .models import MastodonApp
+
+log = logging.getLogger(__name__)
+SESSION_KEY = "mastodon_connect"
+
+
+def _client_only(request: HttpRequest) -> None:
+    if not request.user.is_client:
+        raise PermissionDenied("Only clients connect their own accounts.")
+
+
+def _reconnecting(request: HttpRequest, provider: str) -> Account | None:
+    pk = parse_id(request.GET.get("account") or request.POST.get("account"))
+    if pk is None:
+        return None
+    return Account.objects.filter(user=request.user, provider=provider, pk=pk).first()
+
+
+def _connected(request: HttpRequest, result: services.Connected) -> HttpResponse:
+    verb = "Connected" if result.created else "Reconnected"
+    messages.success(request, f"{verb} {result.account.platform_label} account {result.account}.")
+    return redirect("socials:accounts")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def mastodon_connect(request: HttpRequest) -> HttpResponse:
+    _client_only(request)
+    account = _reconnecting(request, "mastodon")
+    if request.method == "POST":
+        form = MastodonInstanceForm(request.POST)
+        if form.is_valid():
+            instance = form.cleaned_data["instance"]
+            redirect_uri = request.build_absolute_uri(reverse("platforms:mastodon-callback"))
+            try:
+                app = mastodon.app_for(instance, redirect_uri)
+                state = secrets.token_urlsafe(24)
+                url = mastodon.authorize_url(app, state=state)
+            except PublishError as exc:
+                form.add_error("instance", f"{instance} did not answer as a Mastodon server: {exc.user_message}")
+            else:
+                request.session[SESSION_KEY] = {"state": state, "instance": instance}
+                # A link, not a redirect: browsers check a form's redirects against the page's CSP
+                # form-action, which cannot list every Mastodon server there is.
+                return render(request, "platforms/mastodon_continue.html", {
+                    "authorize_url": url, "host": instance.split("://", 1)[1], "account": account})
+    else:
+        initial = account.server_url if account else settings.MASTODON_INSTANCE_HINT
+        form = MastodonInstanceForm(initial={"instance": initial})
+    return render(request, "platforms/mastodon_connect.html", {"form": form, "account": account})
+
+
+@login_required
+def mastodon_callback(request: HttpRequest) -> HttpResponse:
+    _client_only(request)
+    started = request.session.pop(SESSION_KEY, None)
+    if not started or not secrets.compare_digest(str(request.GET.get("state", "")), started["state"]):
+        messages.error(request, "That Mastodon sign-in was not started here, or has already been used: connect again.")
+        return redirect("socials:accounts")
+    if request.GET.get("error"):
+        messages.error(request, "You did not approve SocialHub on Mastodon: nothing was connected.")
+        return redirect("socials:accounts")
+    app = MastodonApp.objects.filter(instance_url=started["instance"]).first()
+    code = request.GET.get("code", "")
+    if app is None or not code:
+        messages.error(request, "Mastodon sent no authorization code: connect again.")
+        return redirect("socials:accounts")
+    try:
+        token, me = mastodon.exchange_code(app, code)
+        result = services.connect_account(
+            user=request.user, provider="mastodon", server_url=app.instance_url,
+            provider_account_id=str(me.get("id") or ""), username=str(me.get("username") or ""),
+            name=str(me.get("display_name") or ""), token_type=Account.TokenType.OAUTH2_USER,
+            scope=app.scopes, oauth2_access_token=token,
+        )
+    except PublishError as exc:
+        messages.error(request, f"Connecting Mastodon failed: {exc.user_message}")
+        return redirect("socials:accounts")
+    except ValidationError as exc:
+        messages.error(request, "Connecting Mastodon failed: " + " ".join(exc.messages))
+        return redirect("socials:accounts")
+    mastodon.limits(app.instance_url)  # read the instance's limits now, for the composer
+    return _connected(request, result)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def bluesky_connect(request: HttpRequest) -> HttpResponse:
+    _client_only(request)
+    account = _reconnecting(request, "bluesky")
+    if request.method == "POST":
+        form = BlueskyAppPasswordForm(request.POST)
+        if form.is_valid():
+            try:
+                session = bluesky.sign_in(form.cleaned_data["handle"], form.cleaned_data["app_password"])
+                result = services.connect_account(
+                    user=request.user, provider="bluesky", server_url=session["pds"],
+                    provider_account_id=session["did"], username=session["handle"], name=session["name"],
+                    token_type=Account.TokenType.APP_PASSWORD, expires_at=bluesky.expires_at(session["access_jwt"]),
+                    oauth2_access_token=session["access_jwt"], oauth2_refresh_token=session["refresh_jwt"],
+                )
+            except PublishError as exc:
+                form.add_error(None, exc.user_message)
+            else:
+                return _connected(request, result)
+    else:
+        form = BlueskyAppPasswordForm(initial={"handle": account.username if account else ""})
+    return render(request, "platforms/bluesky_connect.html", {"form": form, "account": account})
+
+
+LINKEDIN_SESSION_KEY = "linkedin_connect"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def linkedin_connect(request: HttpRequest) -> HttpResponse:
+    """A page with one button (a POST, so a link cannot start it), then LinkedIn's consent page."""
+    _client_only(request)
+    account = _reconnecting(request, "linkedin")
+    configured = bool(settings.LINKEDIN_CLIENT_ID and settings.LINKEDIN_CLIENT_SECRET)
+    if request.method == "POST" and configured:
+        state = secrets.token_urlsafe(24)
+        request.session[LINKEDIN_SESSION_KEY] = state
+        redirect_uri = request.build_absolute_uri(reverse("platforms:linkedin-callback"))
+        return redirect(linkedin.authorize_url(state=state, redirect_uri=redirect_uri))
+    return render(request, "platforms/linkedin_connect.html", {"account": account, "configured": configured})
+
+
+@login_required
+def linkedin_callback(request: HttpRequest) -> HttpResponse:
+    _client_only(request)
+    state = request.session.pop(LINKEDIN_SESSION_KEY, None)
+    if not state or not secrets.compare_digest(str(request.GET.get("state", "")), state):
+        messages.error(request, "That LinkedIn sign-in was not started here, or has already been used: connect again.")
+        return redirect("socials:accounts")
+    if request.GET.get("error"):
+        messages.error(request, "You did not approve SocialHub on LinkedIn: nothing was connected.")
+        return redirect("socials:accounts")
+    redirect_uri = request.build_absolute_uri(reverse("platforms:linkedin-callback"))
+    try:
+        token, member = linkedin.exchange_code(request.GET.get("code", ""), redirect_uri)
+
+        result = services.connect_account(
+            user=request.user, provider="linkedin", provider_account_id=str(member.get("sub") or ""),
+            username=str(member.get("sub") or ""), name=str(member.get("name") or ""),
+            token_type=Account.TokenType.OAUTH2_USER, oauth2_access_token=token["access_token"],
+            expires_at=timezone.now() + dt.timedelta(seconds=int(token.get("expires_in") or 0)),
+            scope=str(token.get("scope") or linkedin.scopes()),
+        )
+    except PublishError as exc:
+        messages.error(request, f"Connecting LinkedIn failed: {exc.user_message}")
+        return redirect("socials:accounts")
+    except ValidationError as exc:
+        messages.error(request, "Connecting LinkedIn failed: " + " ".join(exc.messages))
+        return redirect("socials:accounts")
+    return _connected(request, result)

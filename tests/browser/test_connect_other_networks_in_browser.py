@@ -1,0 +1,74 @@
+"""Connecting Mastodon and LinkedIn in Chromium: SocialHub -> the network's consent page (the
+platform sandbox) -> back, connected; then the reseller sees the account in the composer."""
+
+import pytest
+from playwright.sync_api import expect
+
+from platforms.sandbox.server import start_sandbox
+from socials.models import Account
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def platform_sandbox(settings):
+    sandbox = start_sandbox()
+    settings.MASTODON_ALLOW_HTTP = True
+    settings.LINKEDIN_AUTH_URL, settings.LINKEDIN_API_URL = f"{sandbox.url}/oauth/v2", sandbox.url
+    settings.LINKEDIN_CLIENT_ID, settings.LINKEDIN_CLIENT_SECRET = "li-client", "li-secret"
+    yield sandbox
+    sandbox.stop()
+
+
+def test_a_client_connects_mastodon_and_the_reseller_can_post_to_it(new_page, platform_sandbox, alice, rita, task):
+    client = new_page(alice)
+    client.goto("/socials/accounts/")
+    client.get_by_role("link", name="Connect Mastodon account").click()
+    client.get_by_label("Your Mastodon server").fill(platform_sandbox.url)
+    client.get_by_role("button", name="Continue to Mastodon").click()
+    client.get_by_role("link", name="Continue to 127.0.0.1").click()
+
+    client.wait_for_url(f"{platform_sandbox.url}/oauth/authorize**")
+    client.get_by_label("Sign in as").fill("alice_masto")
+    client.get_by_role("button", name="Authorize").click()
+
+    expect(client.locator(".messages")).to_contain_text("Connected Mastodon account @alice_masto@127.0.0.1.")
+    assert Account.objects.get(user=alice, provider="mastodon").state == Account.State.CONNECTED
+
+    reseller = new_page(rita)
+    reseller.goto("/posts/new/")
+    reseller.select_option("#id_task", str(task.pk))
+    expect(reseller.get_by_role("checkbox", name="@alice_masto@127.0.0.1")).to_be_visible()
+
+
+def test_a_client_connects_their_linkedin_profile(new_page, platform_sandbox, alice):
+    client = new_page(alice)
+    client.goto("/socials/accounts/")
+    client.get_by_role("link", name="Connect LinkedIn account").click()
+    client.get_by_role("button", name="Continue to LinkedIn").click()
+
+    client.wait_for_url(f"{platform_sandbox.url}/oauth/v2/authorization**")
+    client.get_by_label("Sign in as").fill("Alice Example")
+    client.get_by_role("button", name="Allow").click()
+
+    expect(client.locator(".messages")).to_contain_text("Connected LinkedIn account Alice Example.")
+    expect(client.get_by_role("cell", name="LinkedIn", exact=True)).to_be_visible()
+
+
+def test_the_composer_counts_and_previews_each_networks_own_text_as_you_type(new_page, alice, rita, task):
+    for provider, username, server in (("mastodon", "alice", "https://mastodon.example"),
+                                       ("bluesky", "alice.bsky.test", "https://pds.example")):
+        Account.objects.create(user=alice, provider=provider, provider_account_id=f"id-{provider}", username=username,
+                               server_url=server, token_type=Account.TokenType.OAUTH2_USER, oauth2_access_token="t")
+    page = new_page(rita)
+    page.goto(f"/posts/new/?task={task.pk}")
+    page.get_by_role("checkbox", name="@alice@mastodon.example").check()
+    page.get_by_role("checkbox", name="@alice.bsky.test").check()
+
+    page.get_by_label("Text", exact=True).fill("Tulips " * 50)
+    page.get_by_label("Text for Bluesky").fill("Tulips!")
+
+    bluesky = page.locator("[data-network=bluesky]")
+    expect(bluesky.locator("[data-network-count]")).to_have_text("7")
+    expect(bluesky.locator("[data-network-text]")).to_have_text("Tulips!")
+    expect(page.locator("[data-network=mastodon] [data-network-count]")).to_have_text("349")

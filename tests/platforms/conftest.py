@@ -1,0 +1,63 @@
+"""The Mastodon and Bluesky sandbox, SocialHub pointed at it, and accounts connected there."""
+
+import pytest
+
+from platforms.bluesky import client as bluesky_client
+from platforms.sandbox.server import start_sandbox
+from socials import services
+from socials.models import Account
+from tests.platforms.helpers import control
+
+BLUESKY_HANDLE, BLUESKY_PASSWORD = "alice.bsky.test", "abcd-efgh-ijkl-mnop"
+
+
+@pytest.fixture
+def sandbox(settings):
+    sb = start_sandbox()
+    settings.MASTODON_ALLOW_HTTP = True
+    settings.BLUESKY_SERVICE_URL = sb.url
+    settings.BLUESKY_WEB_URL = "https://bsky.test"
+    settings.LINKEDIN_AUTH_URL, settings.LINKEDIN_API_URL = f"{sb.url}/oauth/v2", sb.url
+    settings.LINKEDIN_WEB_URL = "https://linkedin.test"
+    settings.LINKEDIN_CLIENT_ID, settings.LINKEDIN_CLIENT_SECRET = "li-client", "li-secret"
+    settings.PUBLISH_RECONCILE_DELAY_SECONDS = 0
+    settings.PUBLISH_RETRY_BASE_SECONDS = 0  # a retry is due at once: the test plays the next worker
+    yield sb
+    sb.stop()
+
+
+@pytest.fixture
+def mastodon_account(sandbox, alice):
+    """alice's Mastodon account on the sandbox, with the token its OAuth would have given."""
+    user = control(sandbox, "mastodon/users", username="alice")
+    return services.connect_account(
+        user=alice, provider="mastodon", server_url=sandbox.url, provider_account_id=user["id"],
+        username="alice", token_type=Account.TokenType.OAUTH2_USER, oauth2_access_token=user["token"],
+    ).account
+
+
+@pytest.fixture
+def bluesky_account(sandbox, alice):
+    """alice's Bluesky account, signed in with an app password as the connect page does."""
+    control(sandbox, "bluesky/users", handle=BLUESKY_HANDLE, app_password=BLUESKY_PASSWORD)
+    session = bluesky_client.sign_in(BLUESKY_HANDLE, BLUESKY_PASSWORD)
+    return services.connect_account(
+        user=alice, provider="bluesky", server_url=session["pds"], provider_account_id=session["did"],
+        username=session["handle"], token_type=Account.TokenType.APP_PASSWORD,
+        oauth2_access_token=session["access_jwt"], oauth2_refresh_token=session["refresh_jwt"],
+    ).account
+
+
+@pytest.fixture
+def linkedin_account(sandbox, alice):
+    """alice's LinkedIn profile with a token its OAuth would have given (60 days)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    member = control(sandbox, "linkedin/members", name="Alice Example")
+    return services.connect_account(
+        user=alice, provider="linkedin", provider_account_id=member["sub"], username=member["sub"],
+        name=member["name"], token_type=Account.TokenType.OAUTH2_USER, oauth2_access_token=member["token"],
+        expires_at=timezone.now() + dt.timedelta(days=60),
+    ).account
