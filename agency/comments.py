@@ -13,8 +13,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from accounts.models import User
-from posts.errors import NotAllowed
 from posts.models import Post, ReviewEvent
+from socialhub.errors import NotAllowed
 
 from . import signals
 from .models import MAX_COMMENT_LENGTH, Comment, ReviewLink

@@ -21,8 +21,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from posts.errors import InvalidState, NotAllowed
 from posts.models import TaskAssign
+from socialhub.errors import InvalidState, NotAllowed
 
 from .models import Invitation, new_nonce
 

@@ -20,8 +20,9 @@ from django.utils import timezone
 
 from accounts.models import User
 from posts import services as post_services
-from posts.errors import InvalidState, NotAllowed, Stale
+from posts.errors import Stale
 from posts.models import Post, ReviewEvent
+from socialhub.errors import InvalidState, NotAllowed
 
 from .models import LinkDecision, ReviewLink
 

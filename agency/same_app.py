@@ -8,8 +8,9 @@ channels are queued again, socials.services.connect_account). The composer warns
 """
 
 from posts.models import PostChannel
+from socials.error_kinds import ErrorKind
 
-HELD_KIND = "same_app"
+HELD_KIND = ErrorKind.SAME_APP
 PLATFORM = "platform"
 
 
@@ -33,18 +34,13 @@ def held_message(account, first) -> str:
     )
 
 
-def hold_shared_app_channels(post) -> int:
-    """Hold every channel but the first among those of the post sharing one X app. Returns how many."""
-    first_by_app, held = {}, 0
+def shared_app_holds(post) -> list[tuple[PostChannel, str]]:
+    """The post's channels to hold, each with why: every one but the first among those sharing an
+    X app (posts.publishing holds them)."""
+    first_by_app, holds = {}, []
     channels = post.channels.exclude(state__in=[PostChannel.State.PUBLISHED, PostChannel.State.HELD])
     for channel in channels.select_related("account").order_by("account_id"):  # the oldest account posts
-        key = app_key(channel.account)
-        first = first_by_app.setdefault(key, channel.account)
-        if first is channel.account:
-            continue
-        PostChannel.objects.filter(pk=channel.pk).update(
-            state=PostChannel.State.HELD, last_error=held_message(channel.account, first),
-            error_kind=HELD_KIND, dispatched_at=None,
-        )
-        held += 1
-    return held
+        first = first_by_app.setdefault(app_key(channel.account), channel.account)
+        if first is not channel.account:
+            holds.append((channel, held_message(channel.account, first)))
+    return holds

@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from posts import services as post_services
-from posts.errors import InvalidState, NotAllowed
 from posts.models import Post, TaskAssign
+from socialhub.errors import InvalidState, NotAllowed
 from socialhub.parsing import parse_id
 
 from . import comments, invitations, review_links, x_apps

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from accounts.models import User
-from posts.errors import NotAllowed
+from socialhub.errors import NotAllowed
 
 from .models import ClientXApp
 

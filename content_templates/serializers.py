@@ -8,7 +8,7 @@ from rest_framework import serializers
 
 from posts.models import TaskAssign
 from posts.serializers import FlexibleListField, MediaSerializer, NullableIdField
-from posts.text import MAX_WEIGHTED_LENGTH
+from socials.x_text import MAX_WEIGHTED_LENGTH
 from socialhub.api import OpaqueIdField
 from socialhub.parsing import parse_id
 

@@ -34,10 +34,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from posts import errors
-from posts.media import CheckedMedia, check_media
+from posts.editing import UNSET, check_mix, clean_media, delete_files_on_commit, remove_media, renumber, save_media
 from posts.models import TaskAssign
-from posts.text import (
+from socialhub.errors import NotAllowed
+from socials.error_kinds import TOO_LONG
+from socials.x_text import (
     MAX_WEIGHTED_LENGTH, HashtagError, cashtag_problem, compose_text, normalize_hashtags, weighted_length,
 )
 
@@ -216,7 +217,7 @@ def render(
     length = weighted_length(full_text)
     if length > MAX_WEIGHTED_LENGTH:
         raise ValidationError(
-            {"text": [f"{errors.TOO_LONG}: {length} of {MAX_WEIGHTED_LENGTH} once filled in for this task."]},
+            {"text": [f"{TOO_LONG}: {length} of {MAX_WEIGHTED_LENGTH} once filled in for this task."]},
             code="too_long",
         )
     if problem := cashtag_problem(full_text):
@@ -295,7 +296,7 @@ def clean_template_fields(template: ContentTemplate) -> None:
         bare = "".join(p for p in parsed.parts if isinstance(p, str))
         length = weighted_length(compose_text(bare, template.hashtags))
         if length > MAX_WEIGHTED_LENGTH:
-            text_problems.append(f"{errors.TOO_LONG}: {length} of {MAX_WEIGHTED_LENGTH} before any placeholder is filled in.")
+            text_problems.append(f"{TOO_LONG}: {length} of {MAX_WEIGHTED_LENGTH} before any placeholder is filled in.")
     if text_problems:
         problems["text"] = text_problems
     if problems:
@@ -309,26 +310,6 @@ def can_manage_template(user: User, template: ContentTemplate) -> bool:
     if template.shared:
         return user.is_platform_staff
     return user.is_reseller and template.owner_id == user.pk
-
-
-def _clean_media(media_files, alt_texts) -> list[CheckedMedia]:
-    try:
-        return check_media(list(media_files or []), alt_texts)
-    except ValidationError as exc:
-        raise ValidationError({"media": exc.messages}) from exc
-
-
-def _save_media(template: ContentTemplate, media: list[CheckedMedia], start: int = 0) -> None:
-    for order, item in enumerate(media, start=start):
-        TemplateMedia.objects.create(
-            template=template, file=item.file, kind=item.kind, mime_type=item.mime_type,
-            size=item.size, alt_text=item.alt_text, order=order,
-        )
-
-
-def _delete_files_on_commit(media) -> None:
-    files = [(m.file.storage, m.file.name) for m in media if m.file]
-    transaction.on_commit(lambda: [storage.delete(name) for storage, name in files])
 
 
 @transaction.atomic
@@ -347,21 +328,18 @@ def create_template(
     Raises NotAllowed (not a reseller nor staff) or ValidationError.
     """
     if not actor.is_authenticated or not (actor.is_reseller or actor.is_platform_staff):
-        raise errors.NotAllowed("Only resellers and staff keep templates.")
+        raise NotAllowed("Only resellers and staff keep templates.")
     shared = actor.is_platform_staff
     template = ContentTemplate(
         owner=None if shared else actor, shared=shared, name=name, text=text,
         hashtags=hashtags or [], custom_placeholders=custom_placeholders or [], created_by=actor,
     )
     clean_template_fields(template)
-    media = _clean_media(media_files, alt_texts)
+    media = clean_media(media_files, alt_texts)
     template.save()
-    _save_media(template, media)
+    save_media(TemplateMedia, media, template=template)
     log.info("Template %s created by %s (shared: %s)", template.pk, actor.pk, shared)
     return template
-
-
-_UNSET = object()
 
 
 @transaction.atomic
@@ -369,10 +347,10 @@ def update_template(
     *,
     actor: User,
     template: ContentTemplate,
-    name=_UNSET,
-    text=_UNSET,
-    hashtags=_UNSET,
-    custom_placeholders=_UNSET,
+    name=UNSET,
+    text=UNSET,
+    hashtags=UNSET,
+    custom_placeholders=UNSET,
     media_files: Sequence = (),
     alt_texts: Sequence[str] = (),
     remove_media_ids: Sequence[int] = (),
@@ -380,27 +358,20 @@ def update_template(
     """Change the given fields; new media are added after the kept ones. Raises NotAllowed or ValidationError."""
     template = ContentTemplate.objects.select_for_update().get(pk=template.pk)
     if not can_manage_template(actor, template):
-        raise errors.NotAllowed("You cannot change this template.")
+        raise NotAllowed("You cannot change this template.")
     for attr, value in (("name", name), ("text", text), ("hashtags", hashtags),
                         ("custom_placeholders", custom_placeholders)):
-        if value is not _UNSET:
+        if value is not UNSET:
             setattr(template, attr, value if value is not None else ([] if attr in ("hashtags", "custom_placeholders") else ""))
     clean_template_fields(template)
     if remove_media_ids:
-        removed = list(template.media.filter(pk__in=remove_media_ids))
-        template.media.filter(pk__in=[m.pk for m in removed]).delete()
-        _delete_files_on_commit(removed)
+        remove_media(template.media.filter(pk__in=remove_media_ids))
     kept = list(template.media.all())
-    new_media = _clean_media(media_files, alt_texts)
+    new_media = clean_media(media_files, alt_texts)
     if new_media:
-        try:
-            check_media([m.file for m in kept] + [m.file for m in new_media])  # the mix as a whole
-        except ValidationError as exc:
-            raise ValidationError({"media": exc.messages}) from exc
-        _save_media(template, new_media, start=len(kept))
-    for order, item in enumerate(template.media.all()):
-        if item.order != order:
-            TemplateMedia.objects.filter(pk=item.pk).update(order=order)
+        check_mix(kept, new_media)
+        save_media(TemplateMedia, new_media, start=len(kept), template=template)
+    renumber(template.media.all())
     template.save()
     return template
 
@@ -410,10 +381,10 @@ def delete_template(*, actor: User, template: ContentTemplate) -> None:
     """Delete a template and, once committed, its files. Posts started from it keep their copies."""
     template = ContentTemplate.objects.select_for_update().get(pk=template.pk)
     if not can_manage_template(actor, template):
-        raise errors.NotAllowed("You cannot delete this template.")
+        raise NotAllowed("You cannot delete this template.")
     media = list(template.media.all())
     template.delete()
-    _delete_files_on_commit(media)
+    delete_files_on_commit(media)
     log.info("Template %s deleted by %s", template.pk, actor.pk)
 
 

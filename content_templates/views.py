@@ -13,7 +13,8 @@ from django.views.decorators.http import require_POST
 from posts import errors
 from posts.models import TaskAssign
 from posts.preview import text_html
-from posts.text import MAX_WEIGHTED_LENGTH
+from socials.x_text import MAX_WEIGHTED_LENGTH
+from socialhub.errors import NotAllowed
 from socialhub.parsing import parse_id
 
 from . import services
@@ -106,7 +107,7 @@ def create(request):
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
-        except errors.NotAllowed as exc:
+        except NotAllowed as exc:
             raise PermissionDenied(str(exc)) from exc
         else:
             messages.success(request, f"Template “{template.name}” saved.")
@@ -128,7 +129,7 @@ def edit(request, pk: int):
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
-        except errors.NotAllowed as exc:
+        except NotAllowed as exc:
             raise Http404(str(exc)) from exc
         else:
             messages.success(request, f"Template “{template.name}” saved.")

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from posts import signals
-from posts.errors import NotAllowed
+from socialhub.errors import NotAllowed
 from posts.models import Post, PostChannel
 
 from . import prices, selectors

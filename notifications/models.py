@@ -80,11 +80,6 @@ class Preference(models.Model):
         return f"{self.user}: {self.get_kind_display()} {'on' if self.enabled else 'off'}"
 
 
-class PendingQuerySet(models.QuerySet):
-    def unclaimed(self):
-        return self.filter(claim__isnull=True)
-
-
 class PendingNotification(models.Model):
     """One thing to tell one person, waiting for the batching flush that emails it.
 
@@ -101,7 +96,6 @@ class PendingNotification(models.Model):
     claim = models.UUIDField(null=True, blank=True, db_index=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
 
-    objects = PendingQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "pk"]

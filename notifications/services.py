@@ -29,7 +29,7 @@ STALE_CLAIM = dt.timedelta(minutes=15)
 
 
 def batch_seconds() -> int:
-    return int(getattr(settings, "NOTIFICATIONS_BATCH_SECONDS", 60))
+    return settings.NOTIFICATIONS_BATCH_SECONDS
 
 
 def flush_schedule_name(user_id: int) -> str:

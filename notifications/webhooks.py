@@ -77,17 +77,16 @@ def _embedded_ipv4(address) -> list[ipaddress.IPv4Address]:
 
 
 def timeout() -> float:
-    return float(getattr(settings, "NOTIFICATIONS_WEBHOOK_TIMEOUT", 5))
+    return settings.NOTIFICATIONS_WEBHOOK_TIMEOUT
 
 
 def max_attempts() -> int:
-    return int(getattr(settings, "NOTIFICATIONS_WEBHOOK_MAX_ATTEMPTS", 6))
+    return settings.NOTIFICATIONS_WEBHOOK_MAX_ATTEMPTS
 
 
 def backoff(attempts: int) -> dt.timedelta:
     """Delay before the next try after `attempts` failures: base, 2x, 4x, ... capped at 6 hours."""
-    base = float(getattr(settings, "NOTIFICATIONS_WEBHOOK_RETRY_SECONDS", 30))
-    return dt.timedelta(seconds=min(base * 2 ** (attempts - 1), 6 * 3600))
+    return dt.timedelta(seconds=min(settings.NOTIFICATIONS_WEBHOOK_RETRY_SECONDS * 2 ** (attempts - 1), 6 * 3600))
 
 
 def sign(body: bytes, secret: str, timestamp: int | str) -> str:

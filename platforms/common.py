@@ -12,8 +12,6 @@ from socials.publishers import PublishError
 
 log = logging.getLogger(__name__)
 
-# The kinds every platform maps its failures to (the same words X's client uses).
-RETRYABLE = frozenset({"timeout", "connection", "server", "rate_limited"})
 
 
 def retry(kind: str, message: str, *, outcome_unknown: bool = False) -> PublishError:

@@ -119,6 +119,6 @@ def count(account, text: str) -> tuple[int, int, str]:
         from .linkedin import limits as linkedin
 
         return linkedin.length(text), linkedin.MAX_CHARACTERS, "characters (LinkedIn's limit is about 3,000)"
-    from posts.text import MAX_WEIGHTED_LENGTH, weighted_length
+    from socials.x_text import MAX_WEIGHTED_LENGTH, weighted_length
 
     return weighted_length(text), MAX_WEIGHTED_LENGTH, "characters as X counts them"

@@ -1,12 +1,16 @@
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
+from socialhub.errors import InvalidState, NotAllowed
 from socialhub.parsing import parse_id
 
-from . import errors, services
+from . import services
 from .models import ChannelPart, Post, PostChannel, PostMedia, PostPart, ReviewEvent, TaskAssign
 
 
@@ -109,23 +113,20 @@ def _version_of(request, post: Post) -> int:
     return parse_id(raw) or 0
 
 
+def _report(modeladmin, request, outcome: services.Outcome, done: str) -> None:
+    """Say how many objects the action went through for (`done`: "{n} post(s) ..."), and why not for the others."""
+    if outcome.done:
+        modeladmin.message_user(request, done.format(n=len(outcome.done)), messages.SUCCESS)
+    for obj, reason in outcome.refused:
+        modeladmin.message_user(request, f"#{obj.pk}: {reason}", messages.WARNING)
+
+
 def _review(modeladmin, request, queryset, action: int, feedback: str = "") -> None:
-    done, problems = 0, []
-    for post in queryset.select_related("task"):
-        try:
-            services.review_post(
-                actor=request.user, post=post, action=action, feedback=feedback, version=_version_of(request, post)
-            )
-            done += 1
-        except (errors.NotAllowed, errors.InvalidState) as exc:
-            problems.append(f"#{post.pk}: {exc}")
-        except ValidationError as exc:
-            problems.append(f"#{post.pk}: {' '.join(exc.messages)}")
-    verb = "approved" if action == 1 else "rejected"
-    if done:
-        modeladmin.message_user(request, f"{done} post(s) {verb}.", messages.SUCCESS)
-    for problem in problems:
-        modeladmin.message_user(request, problem, messages.WARNING)
+    outcome = services.review_posts(
+        actor=request.user, posts=queryset.select_related("task"), action=action, feedback=feedback,
+        version_of=lambda post: _version_of(request, post),
+    )
+    _report(modeladmin, request, outcome, "{n} post(s) " + ("approved." if action == 1 else "rejected."))
 
 
 def _review_action(modeladmin, request, queryset, *, action: int, name: str):
@@ -168,21 +169,49 @@ def reject_posts(modeladmin, request, queryset):
 
 @admin.action(description="Retry selected failed posts")
 def retry_posts(modeladmin, request, queryset):
-    done, problems = 0, []
-    for post in queryset.select_related("task"):
-        try:
-            services.retry_post(actor=request.user, post=post)
-            done += 1
-        except (errors.NotAllowed, errors.InvalidState) as exc:
-            problems.append(f"#{post.pk}: {exc}")
-    if done:
-        modeladmin.message_user(request, f"{done} post(s) queued for publishing again.", messages.SUCCESS)
-    for problem in problems:
-        modeladmin.message_user(request, problem, messages.WARNING)
+    outcome = services.for_each(
+        queryset.select_related("task"), lambda post: services.retry_post(actor=request.user, post=post)
+    )
+    _report(modeladmin, request, outcome, "{n} post(s) queued for publishing again.")
+
+
+@admin.action(description="Delete selected posts (not yet sent to X)")
+def delete_posts(modeladmin, request, queryset):
+    outcome = services.for_each(queryset, lambda post: services.delete_post(actor=request.user, post=post))
+    _report(modeladmin, request, outcome, "{n} post(s) deleted.")
+
+
+class DeletesThroughService:
+    """Deleting in the admin goes through the model's delete service, which may refuse: the
+    object page's Delete asks it (and says why it refused), and the bulk delete is an action
+    that calls it post by post. `delete_through_service(request, obj)` raises NotAllowed or
+    InvalidState."""
+
+    def delete_through_service(self, request, obj) -> None:
+        raise NotImplementedError
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # Django's own would delete without asking the service
+        return actions
+
+    def delete_view(self, request, object_id, extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        if request.method == "POST" and obj is not None:
+            if not self.has_delete_permission(request, obj):
+                raise PermissionDenied
+            try:
+                self.delete_through_service(request, obj)
+            except (NotAllowed, InvalidState) as exc:
+                self.message_user(request, str(exc), messages.ERROR)
+                return redirect(reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk]))
+            self.message_user(request, f"{obj._meta.verbose_name.capitalize()} “{obj}” was deleted.", messages.SUCCESS)
+            return redirect(reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_changelist"))
+        return super().delete_view(request, object_id, extra_context)
 
 
 @admin.register(Post)
-class PostAdmin(admin.ModelAdmin):
+class PostAdmin(DeletesThroughService, admin.ModelAdmin):
     list_display = ["id", "__str__", "status", "review_step", "client", "reseller", "schedule_at", "created_at"]
     list_filter = ["status", "review_step", ("task__reseller", ResellerFilter), ("task__user", ClientFilter),
                    ScheduledFilter]
@@ -195,7 +224,7 @@ class PostAdmin(admin.ModelAdmin):
     # which validate length, channels and state.
     readonly_fields = fields
     inlines = [ChannelInline, MediaInline, PartInline, ReviewInline]
-    actions = [approve_posts, reject_posts, retry_posts]
+    actions = [approve_posts, reject_posts, retry_posts, delete_posts]
     date_hierarchy = "created_at"
 
     @admin.display(description="Thread on X, part by part")
@@ -236,6 +265,9 @@ class PostAdmin(admin.ModelAdmin):
         # Posts are written through the composer or the API, which validate channels and media.
         return False
 
+    def delete_through_service(self, request, obj) -> None:
+        services.delete_post(actor=request.user, post=obj)
+
 
 class TaskAssignForm(forms.ModelForm):
     class Meta:
@@ -252,13 +284,23 @@ class TaskAssignForm(forms.ModelForm):
         return data
 
 
+@admin.action(description="Delete selected tasks (without posts)")
+def delete_tasks(modeladmin, request, queryset):
+    outcome = services.for_each(queryset, lambda task: services.delete_task(actor=request.user, task=task))
+    _report(modeladmin, request, outcome, "{n} task(s) deleted.")
+
+
 @admin.register(TaskAssign)
-class TaskAssignAdmin(admin.ModelAdmin):
+class TaskAssignAdmin(DeletesThroughService, admin.ModelAdmin):
     form = TaskAssignForm
     list_display = ["title", "user", "reseller", "approval_policy", "created_at"]
     list_filter = ["approval_policy", ("reseller", ResellerFilter), ("user", ClientFilter)]
     search_fields = ["title", "user__username", "reseller__username"]
     list_select_related = ["user", "reseller"]
+    actions = [delete_tasks]
+
+    def delete_through_service(self, request, obj) -> None:
+        services.delete_task(actor=request.user, task=obj)
 
 
 @admin.register(ReviewEvent)

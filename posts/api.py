@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 from accounts.models import User
 from idempotency.decorators import IDEMPOTENCY_PARAMETER, idempotent
 from socialhub.api import error_response
+from socialhub.errors import NotAllowed
 from socialhub.parsers import JSONParser
 from socialhub.parsing import parse_id
 
@@ -75,7 +76,7 @@ class CreatePostForUserView(APIView):
             TaskAssign.objects.for_user(request.user), pk=parse_id(taskId) or 0, user_id=parse_id(userId) or 0
         )
         if not services.can_write_for(request.user, task):
-            raise errors.NotAllowed("You can write posts only for the clients of your own tasks.")
+            raise NotAllowed("You can write posts only for the clients of your own tasks.")
         serializer = PostFormSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         kwargs = {"content": "", **serializer.service_kwargs()}
@@ -172,7 +173,7 @@ class PostDetailView(APIView):
     def patch(self, request, post_id: str):
         post = scoped_post(request, post_id)
         if not services.can_edit(request.user, post):
-            raise errors.NotAllowed("You cannot edit this post.")
+            raise NotAllowed("You cannot edit this post.")
         serializer = PostEditFormSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         post = services.edit_post(actor=request.user, post=post, **serializer.service_kwargs())

@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 
 from socialhub.api import error_response
 from socialhub.parsers import JSONParser
+from socials.error_kinds import http_status
 
 from . import services
 from .models import PostChannel
@@ -19,24 +20,6 @@ from .models import PostChannel
 FILE_PATH_REFUSED = (
     "Attach media as uploaded files (multipart field mediaFiles); file_path is not accepted."
 )
-# Which HTTP answer a channel's failure gets.
-FAILURE_STATUS = {
-    "too_long": 400,
-    "bad_request": 400,
-    "media": 400,
-    "app_only": 403,
-    "not_connected": 400,
-    "auth": 403,
-    "refresh_invalid": 403,
-    "forbidden": 403,
-    "duplicate": 409,
-    "reply_not_summoned": 403,
-    # SocialHub's X app cannot post for anyone until staff act: not the caller's fault.
-    "credits_depleted": 503,
-    "usage_capped": 503,
-}
-
-
 @extend_schema_field({"oneOf": [{"type": "array", "items": {"type": "string"}}, {"type": "string"}]})
 class HashtagsField(serializers.Field):
     """A list of tags, or one string of tags separated by spaces or commas."""
@@ -109,7 +92,7 @@ class PublishTwitterView(APIView):
         if channel.state == PostChannel.State.FAILED:
             return error_response(
                 channel.last_error,
-                status_code=FAILURE_STATUS.get(channel.error_kind, 502),
+                status_code=http_status(channel.error_kind),
                 details={**body, "error_kind": channel.error_kind},
             )
         return Response(

@@ -10,8 +10,13 @@ class PostsConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from socialhub import qlocks
+        from socials.signals import account_connected, account_disconnected
 
-        from . import counters
+        from . import counters, publishing
+
+        # A disconnected account's waiting posts are held, and go on once it is reconnected.
+        account_disconnected.connect(publishing.hold_waiting, dispatch_uid="posts.publishing.hold_waiting")
+        account_connected.connect(publishing.release_held, dispatch_uid="posts.publishing.release_held")
 
         # A worker killed while waiting for a task must not leave its cluster's queue locked.
         qlocks.install()

@@ -13,9 +13,10 @@ answers 503 when no dispatcher has beaten for a while (DISPATCHER_STALL_SECONDS)
 Every few seconds a dispatcher also settles posts whose channels are all done while the post
 still says approved or processing (their worker died right before settling them).
 
-Due means: queued on an approved post whose time has come; a retry or an unknown outcome whose
-wait is over; or "sending" past its lease (the worker vanished). A dispatched channel is handed
-out again only after DISPATCHER_REDISPATCH_SECONDS, in case its task was lost.
+Due is PostChannel.objects.due (posts/models.py): queued on an approved post whose time has come;
+a retry or an unknown outcome whose wait is over; or "sending" past its lease (the worker
+vanished). A dispatched channel is handed out again only after DISPATCHER_REDISPATCH_SECONDS, in
+case its task was lost.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from .models import Dispatcher, Post, PostChannel
-from .publishing import PENDING, enqueue_publish_many, lease, settle
+from .publishing import PENDING, enqueue_publish_many, settle
 
 log = logging.getLogger(__name__)
 
@@ -40,25 +41,15 @@ NAME = "due-posts"
 BEAT_EVERY = 1.0  # seconds between heartbeats (a poll is more frequent)
 
 
-def due_channels(now: dt.datetime, *, dispatched: bool = False):
-    """Channels due at `now`; with dispatched=True also those already handed to a worker that
-    has not taken them yet."""
-    redispatch = dt.timedelta(seconds=float(settings.DISPATCHER_REDISPATCH_SECONDS))
-    queued = (
-        Q(state=State.QUEUED, post__status__in=[Post.Status.APPROVED, Post.Status.PROCESSING])
-        & (Q(post__schedule_at__isnull=True) | Q(post__schedule_at__lte=now))
-    )
-    waited = Q(state__in=[State.RETRY, State.UNKNOWN]) & (
-        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
-    )
-    abandoned = Q(state=State.SENDING, claimed_at__lt=now - lease())
-    fresh = (
+def _not_handed_out(now: dt.datetime) -> Q:
+    """Q for a channel no worker has been handed yet: never dispatched, dispatched longer than
+    DISPATCHER_REDISPATCH_SECONDS ago (its task may be lost), or abandoned since its dispatch."""
+    redispatch = dt.timedelta(seconds=settings.DISPATCHER_REDISPATCH_SECONDS)
+    return (
         Q(dispatched_at__isnull=True)
         | Q(dispatched_at__lt=now - redispatch)
-        | (Q(state=State.SENDING) & Q(dispatched_at__lt=F("claimed_at")))  # abandoned since
+        | (Q(state=State.SENDING) & Q(dispatched_at__lt=F("claimed_at")))
     )
-    due = PostChannel.objects.filter(queued | waited | abandoned)
-    return due if dispatched else due.filter(fresh)
 
 
 def dispatch_due(*, limit: int | None = None) -> list[int]:
@@ -69,7 +60,8 @@ def dispatch_due(*, limit: int | None = None) -> list[int]:
     now = timezone.now()
     with transaction.atomic():
         rows = list(
-            due_channels(now)
+            PostChannel.objects.due(now)
+            .filter(_not_handed_out(now))
             .order_by("next_attempt_at", "pk")
             .select_for_update(skip_locked=True, of=("self",))
             .values_list("pk", "post_id")[:limit]

@@ -14,7 +14,7 @@ from django.db.models import Count, DateTimeField, Min
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from .dispatcher import NAME, due_channels
+from .dispatcher import NAME
 from .models import Dispatcher, PostChannel
 
 State = PostChannel.State
@@ -28,7 +28,7 @@ def oldest_due(now: dt.datetime) -> dt.datetime | None:
     """Since when the longest-waiting due channel has been due (None when nothing is due).
     Dispatched channels count until a worker claims them: a lost queue leaves them waiting."""
     return (
-        due_channels(now, dispatched=True)
+        PostChannel.objects.due(now)
         .annotate(
             due_since=Coalesce("next_attempt_at", "post__schedule_at", "updated_at", output_field=DateTimeField())
         )

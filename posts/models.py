@@ -82,6 +82,37 @@ class TaskAssign(models.Model):
         return self.title
 
 
+# --- What "due" means, once. A post is due when it is approved (or processing) and its time has
+# come; a channel is due when it is queued on a due post, or resumable: a retry or an unknown
+# outcome whose wait is over, or "sending" past its lease (its worker vanished).
+# PostQuerySet.due, PostChannelQuerySet.due and the channel claim (posts.publishing) all use these.
+
+def post_due(now, prefix: str = "") -> Q:
+    """Q for a post that is due at `now` (`prefix` "post__" from a channel); Post.is_due in memory."""
+    return Q(**{f"{prefix}status__in": Post.PUBLISHING}) & (
+        Q(**{f"{prefix}schedule_at__isnull": True}) | Q(**{f"{prefix}schedule_at__lte": now})
+    )
+
+
+def lease() -> datetime.timedelta:
+    """How long a sending channel belongs to its worker without a heartbeat (PUBLISH_LEASE_SECONDS)."""
+    return datetime.timedelta(seconds=settings.PUBLISH_LEASE_SECONDS)
+
+
+def _resumable(now) -> Q:
+    """Q for a channel whose send can start again at `now`: a retry or an unknown outcome whose
+    wait is over, or "sending" past its lease. Its post is being published already."""
+    return (
+        Q(state__in=[PostChannel.State.RETRY, PostChannel.State.UNKNOWN])
+        & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+    ) | Q(state=PostChannel.State.SENDING, claimed_at__lt=now - lease())
+
+
+def claimable(now) -> Q:
+    """Q for a channel a worker may claim at `now`, whatever its post says."""
+    return Q(state=PostChannel.State.QUEUED) | _resumable(now)
+
+
 class PostQuerySet(models.QuerySet):
     def for_user(self, user):
         """Posts a person may see: their tasks' (reseller), written for them (client), all (staff)."""
@@ -101,10 +132,8 @@ class PostQuerySet(models.QuerySet):
             task_ids = list(TaskAssign.objects.for_user(user).values_list("pk", flat=True))
         return self.filter(task_id__in=task_ids)
 
-    def for_reseller(self, user):
-        return self.filter(task__reseller=user)
-
     def for_client(self, user):
+        """Posts written for this client (their own, whoever may see them)."""
         return self.filter(task__user=user)
 
     def pending(self):
@@ -120,11 +149,8 @@ class PostQuerySet(models.QuerySet):
         return self.filter(status=Post.Status.PUBLISHED)
 
     def due(self, now=None):
-        """Approved posts whose time has come."""
-        now = now or timezone.now()
-        return self.filter(status=Post.Status.APPROVED).filter(
-            Q(schedule_at__isnull=True) | Q(schedule_at__lte=now)
-        )
+        """Posts to publish now: approved (or being published) and their time has come."""
+        return self.filter(post_due(now or timezone.now()))
 
     def with_relations(self):
         """Everything one post shows (detail page, API), accounts without their tokens."""
@@ -193,6 +219,7 @@ class Post(models.Model):
         CLIENT = "client", "Waiting for the client"
 
     EDITABLE = (Status.PENDING, Status.REJECTED)
+    PUBLISHING = (Status.APPROVED, Status.PROCESSING)
 
     task = models.ForeignKey(TaskAssign, on_delete=models.CASCADE, related_name="posts")
     created_by = models.ForeignKey(
@@ -287,9 +314,13 @@ class Post(models.Model):
     def is_editable(self) -> bool:
         return self.status in self.EDITABLE
 
+    def is_due(self, now: datetime.datetime) -> bool:
+        """What post_due (PostQuerySet.due) selects, for a post already in memory."""
+        return self.status in self.PUBLISHING and (self.schedule_at is None or self.schedule_at <= now)
+
     @property
     def full_text(self) -> str:
-        from .text import compose_text
+        from socials.x_text import compose_text
 
         return compose_text(self.content, self.hashtags)
 
@@ -297,7 +328,7 @@ class Post(models.Model):
     def thread(self) -> list["ThreadPart"]:
         """Every part in order: part 1 is the post's own content, hashtags and media; parts 2..n
         are its PostParts. A post without PostParts is a thread of one (a single tweet)."""
-        from .text import compose_text
+        from socials.x_text import compose_text
 
         from .options import request_body
 
@@ -323,7 +354,7 @@ class Post(models.Model):
         override = (self.text_overrides or {}).get(provider)
         if not override:
             return thread
-        from .text import compose_text
+        from socials.x_text import compose_text
 
         first = thread[0]
         return [ThreadPart(1, override, compose_text(override, self.hashtags), first.media, options=first.options,
@@ -437,8 +468,18 @@ class PostPart(models.Model):
         return f"Part {self.position} of post {self.post_id}"
 
 
+class PostChannelQuerySet(models.QuerySet):
+    def due(self, now=None):
+        """Channels to send now: queued on a post that is due (post_due), or resumable (a retry or
+        an unknown outcome whose wait is over, a send whose worker vanished). Shaped so the post
+        is joined for queued channels only (the dispatcher's poll: bench.burst)."""
+        now = now or timezone.now()
+        return self.filter((Q(state=PostChannel.State.QUEUED) & post_due(now, prefix="post__")) | _resumable(now))
+
+
 class PostChannel(models.Model):
-    """One X account a post goes to (the seed's post_channels), with its own publish state."""
+    """One X account a post goes to (the seed's post_channels), with its own publish state.
+    posts.publishing is the only writer of its state."""
 
     class State(models.TextChoices):
         QUEUED = "queued", "Queued"
@@ -472,6 +513,8 @@ class PostChannel(models.Model):
     metrics_updated_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PostChannelQuerySet.as_manager()
 
     @property
     def public_state(self) -> str:

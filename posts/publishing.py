@@ -15,11 +15,16 @@ before the next part is sent, and the lease is checked before every POST. So a r
 skips the parts with a remote id, and only the first part without one can have an unknown
 outcome: it is reconciled (same text, replying to the part before) before anything is sent.
 
+This module is the only writer of a channel's state: queued (hand_over), claimed (_claim), a
+part recorded (_record_part), published, failed or waiting to retry (_failed), held and released
+(hold_waiting and release_held, on socials' account_disconnected and account_connected signals).
+What "due" means is defined once, in posts.models (post_due, claimable).
+
 Entry points: hand_over (on approval), publish_post (the django-q2 task, the retry action and
 POST /socials/publish/twitter all end here), publish_posts (several due posts in one worker, sent
 concurrently by a bounded thread pool: each thread still claims each channel with its own
-conditional UPDATE, so concurrency changes nothing about who sends), settle (a post's status from
-its channels).
+conditional UPDATE, so concurrency changes nothing about who sends), enqueue_publish_many (the
+tasks' one home), settle (a post's status from its channels).
 """
 
 from __future__ import annotations
@@ -40,31 +45,24 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from costs import recorder as costs_recorder
+from socials.error_kinds import ErrorKind
 from socials.publishers import AttemptKey, MediaFile, Published, PublishError, publisher_for
 
 from . import signals
-from .models import ChannelPart, Post, PostChannel, PostMedia, ThreadPart
+from .models import ChannelPart, Post, PostChannel, PostMedia, ThreadPart, claimable, lease
 
 log = logging.getLogger(__name__)
 
 State = PostChannel.State
 PENDING = (State.QUEUED, State.SENDING, State.UNKNOWN, State.RETRY, State.HELD)
+CLAIMABLE_STATES = (State.QUEUED, State.SENDING, State.UNKNOWN, State.RETRY)  # when their time has come
 # error_kind of a channel given up on while X may have its tweet.
-UNRESOLVED = "unknown"
+UNRESOLVED = ErrorKind.UNRESOLVED
 # error_kind of a channel whose answer was lost and whose lookup did not find the tweet: X's
 # timeline can lag, so a "duplicate" to its retry is most likely that very tweet.
-LOST_NOT_FOUND = "lost_not_found"
+LOST_NOT_FOUND = ErrorKind.LOST_NOT_FOUND
 # Media must outlive the POST that uses it: re-upload when it expires sooner than this.
 MEDIA_MARGIN = dt.timedelta(minutes=10)
-
-
-def _seconds(name: str, default: float) -> dt.timedelta:
-    return dt.timedelta(seconds=float(getattr(settings, name, default)))
-
-
-def lease() -> dt.timedelta:
-    """How long a sending channel belongs to its worker without a heartbeat."""
-    return _seconds("PUBLISH_LEASE_SECONDS", 90)
 
 
 # --- Handing over ---------------------------------------------------------------------------
@@ -74,7 +72,7 @@ def hand_over(post: Post) -> None:
     """Queue an approved post's unpublished channels: at once (after commit) when it is due,
     else the due-post dispatcher hands it to a worker at its time."""
     now = timezone.now()
-    due = post.schedule_at is None or post.schedule_at <= now
+    due = post.is_due(now)
     post.channels.exclude(state=State.PUBLISHED).update(
         # A channel given up on with its outcome unknown is reconciled before anything is sent.
         state=Case(When(error_kind=UNRESOLVED, then=Value(State.UNKNOWN)), default=Value(State.QUEUED)),
@@ -91,49 +89,80 @@ def hand_over(post: Post) -> None:
     _hold_disconnected(post)
     _hold_shared_app(post)
     if due:
-        enqueue_publish(post.pk, on_commit=True)
+        transaction.on_commit(lambda: enqueue_publish_many([post.pk]))
+
+
+# --- Holding: channels wait for their account (disconnected, or sharing an X app) -----------
 
 
 def _hold_disconnected(post: Post) -> None:
     """A channel whose account was disconnected waits, held, until the client reconnects it."""
     from socials.models import Account
-    from socials.services import HELD_KIND, held_message
 
-    waiting = post.channels.filter(account__state=Account.State.DISCONNECTED).exclude(state=State.PUBLISHED)
-    for channel in waiting.select_related("account"):
-        PostChannel.objects.filter(pk=channel.pk).update(
-            state=State.HELD, last_error=held_message(channel.account), error_kind=HELD_KIND, dispatched_at=None
-        )
+    waiting = post.channels.exclude(state=State.PUBLISHED)
+    for account in Account.objects.filter(post_channels__in=waiting, state=Account.State.DISCONNECTED).distinct():
+        hold(waiting, account)
 
 
 def _hold_shared_app(post: Post) -> None:
-    """Identical text through one X app to several accounts is not allowed: see agency.same_app."""
-    from agency.same_app import hold_shared_app_channels
+    """Identical text through one X app to several accounts is not allowed: every channel but the
+    first of those sharing an app waits, held (agency.same_app says which and why)."""
+    from agency.same_app import shared_app_holds
 
-    hold_shared_app_channels(post)
-
-
-def enqueue_publish(post_id: int, *, on_commit: bool = False) -> None:
-    """Hand the post to a django-q2 worker (ids only)."""
-    from django_q.tasks import async_task
-
-    if on_commit:
-        transaction.on_commit(lambda: async_task("posts.tasks.publish", post_id))
-    else:
-        async_task("posts.tasks.publish", post_id)
+    for channel, message in shared_app_holds(post):
+        hold(PostChannel.objects.filter(pk=channel.pk), channel.account, message=message, kind=ErrorKind.SAME_APP)
 
 
-def batch_size() -> int:
-    """How many due posts one worker task takes (the dispatcher's batches)."""
-    return max(1, int(getattr(settings, "PUBLISH_BATCH_SIZE", 16)))
+def held_message(account) -> str:
+    return f"Held: {account} was disconnected from SocialHub. Reconnect it and this post goes on."
+
+
+def hold(channels, account, *, message: str = "", kind: str = ErrorKind.DISCONNECTED) -> int:
+    """Hold the account's channels among `channels` until it is reconnected (`message` says why:
+    by default, that it was disconnected). Returns how many."""
+    return channels.filter(account=account).update(
+        state=State.HELD,
+        last_error=message or held_message(account),
+        error_kind=kind,
+        next_attempt_at=None,
+        dispatched_at=None,
+        updated_at=timezone.now(),
+    )
+
+
+def hold_waiting(sender, *, account, **kwargs) -> int:
+    """socials' account_disconnected: hold the channels waiting to be sent to it (not those being
+    sent, nor those whose outcome is unknown: their worker settles them). Returns how many."""
+    return hold(PostChannel.objects.filter(state__in=[State.QUEUED, State.RETRY]), account)
+
+
+def release_held(sender, *, account, **kwargs) -> int:
+    """socials' account_connected: queue the account's held channels again, and hand the due
+    ones' posts to workers after commit. A channel tried before it was held is reconciled first
+    (X is read before anything is sent again). Returns how many were released."""
+    held = PostChannel.objects.filter(account=account, state=State.HELD)
+    post_ids = set(held.values_list("post_id", flat=True))
+    due = list(Post.objects.filter(pk__in=post_ids).due().values_list("pk", flat=True))
+    now = timezone.now()
+    released = held.update(
+        state=Case(When(first_attempt_at__isnull=False, then=Value(State.UNKNOWN)), default=Value(State.QUEUED)),
+        last_error="",
+        error_kind="",
+        next_attempt_at=None,
+        dispatched_at=Case(When(post_id__in=due, then=Value(now)), default=None),
+        updated_at=now,
+    )
+    if due:
+        transaction.on_commit(lambda: enqueue_publish_many(due))
+    return released
 
 
 def enqueue_publish_many(post_ids: Sequence[int]) -> None:
-    """Hand due posts to workers in batches of PUBLISH_BATCH_SIZE (one task each, ids only);
-    a worker sends a batch's posts concurrently (publish_posts)."""
+    """Hand posts to django-q2 workers, ids only: one task per PUBLISH_BATCH_SIZE posts, whose
+    worker sends them concurrently (publish_posts). The only place that names the tasks."""
     from django_q.tasks import async_task
 
-    size = batch_size()
+    size = max(1, settings.PUBLISH_BATCH_SIZE)
     for start in range(0, len(post_ids), size):
         batch = list(post_ids[start : start + size])
         if len(batch) == 1:
@@ -171,9 +200,6 @@ class _Lease:
         self.token = self.channel.claimed_at = now
         self.last_beat = time.monotonic()
 
-    def mine(self):
-        return PostChannel.objects.filter(pk=self.channel.pk, state=State.SENDING, claimed_at=self.token)
-
 
 @dataclass
 class ChannelResult:
@@ -204,23 +230,12 @@ def _sent_parts(post: Post, thread: list[ThreadPart]) -> dict[int, dict[int, Cha
     return found
 
 
-def _ready(channel: PostChannel, now: dt.datetime) -> bool:
-    if channel.state == State.QUEUED:
-        return True
-    if channel.state in (State.RETRY, State.UNKNOWN):
-        return channel.next_attempt_at is None or channel.next_attempt_at <= now
-    if channel.state == State.SENDING:
-        return channel.claimed_at is None or channel.claimed_at < now - lease()
-    return False
-
-
 def _claim(channel: PostChannel, text: str, now: dt.datetime) -> bool:
-    """Take the channel with one conditional UPDATE; False if another worker has it."""
-    mine = PostChannel.objects.filter(pk=channel.pk, state=channel.state)
+    """Take the channel with one conditional UPDATE, if it is claimable (models.claimable) and still
+    as read; False if it is not, or another worker has it."""
+    mine = PostChannel.objects.filter(claimable(now), pk=channel.pk, state=channel.state)
     if channel.state == State.SENDING:  # a vanished worker's: take over exactly that lease
         mine = mine.filter(claimed_at=channel.claimed_at)
-    elif channel.state != State.QUEUED:
-        mine = mine.filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
     claimed = mine.update(
         state=State.SENDING,
         claimed_at=now,
@@ -253,13 +268,12 @@ def publish_post(*, post_id: int, timeout: tuple[float, float] | None = None) ->
 
 def _publish_loaded(post: Post, *, timeout: tuple[float, float] | None = None) -> Post:
     now = timezone.now()
-    if post.status not in (Post.Status.APPROVED, Post.Status.PROCESSING):
-        log.info("Post %s is %s: nothing to publish", post.pk, post.get_status_display().lower())
+    if not post.is_due(now):
+        log.info("Post %s is %s%s: nothing to publish", post.pk, post.get_status_display().lower(),
+                 f", scheduled for {post.schedule_at.isoformat()}" if post.schedule_at else "")
         return post
-    if post.schedule_at and post.schedule_at > now:
-        log.info("Post %s is scheduled for %s: not yet", post.pk, post.schedule_at.isoformat())
-        return post
-    channels = [c for c in post.channels.all() if _ready(c, now)]
+    # Each channel that may be claimable is offered to the claim, which decides (models.claimable).
+    channels = [c for c in post.channels.all() if c.state in CLAIMABLE_STATES]
     if channels:
         log.info("Publishing post %s for user: %s", post.pk, post.task.user_id)
         if post.status == Post.Status.APPROVED:
@@ -292,7 +306,7 @@ def publish_posts(*, post_ids: Sequence[int], threads: int | None = None) -> Non
     one post. A post that raises is logged and left to the dispatcher (its channel stays queued,
     or "sending" until its lease runs out). Call it outside any transaction.
     """
-    threads = max(1, int(threads or getattr(settings, "PUBLISH_THREADS", 8)))
+    threads = max(1, threads or settings.PUBLISH_THREADS)
     ids = []
     for post_id in post_ids:
         try:
@@ -303,7 +317,7 @@ def publish_posts(*, post_ids: Sequence[int], threads: int | None = None) -> Non
     if len(posts) < len(set(ids)):
         log.warning("Post(s) %s are gone: nothing to publish", sorted(set(ids) - {p.pk for p in posts}))
     now = timezone.now()
-    starting = [p.pk for p in posts if p.status == Post.Status.APPROVED and not (p.schedule_at and p.schedule_at > now)]
+    starting = [p.pk for p in posts if p.status == Post.Status.APPROVED and p.is_due(now)]
     if starting:
         Post.objects.filter(pk__in=starting, status=Post.Status.APPROVED).update(
             status=Post.Status.PROCESSING, updated_at=now
@@ -375,7 +389,7 @@ def publish_channel(
         for part in thread:
             problem = publisher.length_problem(account, part.text)
             if problem:
-                raise PublishError("too_long", problem if part.position == 1 else f"Part {part.position}: {problem}")
+                raise PublishError(ErrorKind.TOO_LONG, problem if part.position == 1 else f"Part {part.position}: {problem}")
     except PublishError as exc:
         return _failed(channel, exc, unresolved=must_reconcile)
     if not must_reconcile:  # a channel in doubt may have spent already: it reconciles first
@@ -454,7 +468,7 @@ def _send_part(
         return ChannelResult(channel, State.SENDING)
     except PublishError as error:
         exc = _in_part(error, part, single)
-        if exc.kind == "duplicate" or (exc.outcome_unknown and not must_reconcile):
+        if exc.kind == ErrorKind.DUPLICATE or (exc.outcome_unknown and not must_reconcile):
             found = _resolve(
                 channel, publisher, exc, text=part.text, reply_to=reply_to, held=held, where=where, doubted=doubted,
                 key=key,
@@ -472,7 +486,7 @@ def _in_part(exc: PublishError, part: ThreadPart, single: bool) -> PublishError:
     if single or part.position == 1:
         return exc
     message = f"Part {part.position}: {exc.user_message}"
-    if exc.kind == "reply_not_summoned":
+    if exc.kind == ErrorKind.REPLY_NOT_SUMMONED:
         message += f". The thread stops here: the parts before part {part.position} stay published"
     return PublishError(
         exc.kind, message, permanent=exc.permanent,
@@ -488,7 +502,7 @@ def _resolve(
     `doubted`: an earlier attempt at this part has an unknown outcome, so a duplicate is likely ours."""
     if exc.outcome_unknown:
         log.warning("Channel %s%s: outcome unknown (%s); reading the account's tweets", channel.pk, where, exc.kind)
-        time.sleep(_seconds("PUBLISH_RECONCILE_DELAY_SECONDS", 3).total_seconds())
+        time.sleep(settings.PUBLISH_RECONCILE_DELAY_SECONDS)
     try:
         held.beat(force=True)
         found = publisher.find(
@@ -498,18 +512,18 @@ def _resolve(
         return ChannelResult(channel, State.SENDING)
     except PublishError as lookup:
         log.warning("Channel %s%s: could not read X to reconcile: %s", channel.pk, where, lookup.kind)
-        if exc.kind == "duplicate":
+        if exc.kind == ErrorKind.DUPLICATE:
             # X has this text, perhaps from us: unsettled until X can be read.
             return _failed(channel, _still_unknown(exc, retry_at=lookup.retry_at))
         return _failed(channel, exc, unresolved=True)
     if found:
         return found
-    if exc.kind == "duplicate" and doubted and not _identical_elsewhere(channel, publisher, text):
+    if exc.kind == ErrorKind.DUPLICATE and doubted and not _identical_elsewhere(channel, publisher, text):
         # X has this text and our earlier attempt may have made it, but the lookup does not show
         # it (yet: X's timeline can lag): look again later rather than fail a post that may be live.
         log.warning("Channel %s%s: X calls the retry a duplicate; looking again later", channel.pk, where)
         return _failed(channel, _still_unknown(exc))
-    if exc.kind == "duplicate":
+    if exc.kind == ErrorKind.DUPLICATE:
         return _failed(channel, exc)  # an older identical tweet: the text must change
     # Absent: nothing was created, so a retry is safe.
     kind = LOST_NOT_FOUND if exc.outcome_unknown else exc.kind
@@ -626,9 +640,7 @@ def _published(channel: PostChannel, result: Published | None, *, how: str = "")
 
 def backoff(attempts: int) -> dt.timedelta:
     """Exponential, capped, with a little jitter so retries of many posts do not collide."""
-    base = float(getattr(settings, "PUBLISH_RETRY_BASE_SECONDS", 30))
-    cap = float(getattr(settings, "PUBLISH_RETRY_MAX_SECONDS", 900))
-    delay = min(cap, base * 2 ** max(attempts - 1, 0))
+    delay = min(settings.PUBLISH_RETRY_MAX_SECONDS, settings.PUBLISH_RETRY_BASE_SECONDS * 2 ** max(attempts - 1, 0))
     return dt.timedelta(seconds=delay * random.uniform(1.0, 1.1))
 
 
@@ -640,14 +652,13 @@ def _failed(channel: PostChannel, exc: PublishError, *, unresolved: bool = False
     # a retry failing for another passing reason must not forget that.
     in_doubt = exc.kind == LOST_NOT_FOUND or (channel.error_kind == LOST_NOT_FOUND and not exc.permanent)
     unknown = unresolved or exc.outcome_unknown
-    max_attempts = int(getattr(settings, "PUBLISH_MAX_ATTEMPTS", 5))
-    deadline = (channel.first_attempt_at or now) + _seconds("PUBLISH_DEADLINE_SECONDS", 2 * 3600)
+    deadline = (channel.first_attempt_at or now) + dt.timedelta(seconds=settings.PUBLISH_DEADLINE_SECONDS)
     retry_at = max(exc.retry_at + dt.timedelta(seconds=1), now) if exc.retry_at else now + backoff(channel.attempts)
     message = exc.user_message
     kind = exc.kind
     # Waiting out X's rate limit is X's doing, not a failed try: it spends no attempt.
-    waiting = exc.kind == "rate_limited" and exc.retry_at is not None
-    if exc.permanent or (channel.attempts >= max_attempts and not waiting) or retry_at > deadline:
+    waiting = exc.kind == ErrorKind.RATE_LIMITED and exc.retry_at is not None
+    if exc.permanent or (channel.attempts >= settings.PUBLISH_MAX_ATTEMPTS and not waiting) or retry_at > deadline:
         state = State.FAILED
         if unknown or in_doubt:
             # Given up without knowing: a later retry must read X first (see hand_over).

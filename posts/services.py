@@ -5,7 +5,7 @@ Services take keyword-only arguments, write inside a transaction, and raise doma
 """
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -16,18 +16,21 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 
 from accounts.models import User
+from socialhub.errors import InvalidState, NotAllowed
 from socialhub.parsing import parse_id
+from socials.error_kinds import NOT_CONNECTED, TOO_LONG, too_long
 from socials.models import Account
 from socials.publishers import publisher_for
+from socials.x_text import (
+    MAX_WEIGHTED_LENGTH, HashtagError, cashtag_problem, compose_text, normalize_hashtags, weighted_length,
+)
 
 from . import errors, publishing, signals
 from . import options as post_options
+from .editing import UNSET, check_mix, clean_media, delete_files_on_commit, remove_media, renumber, save_media
 from .media import CheckedMedia, check_media
-from .options import PostOptions
 from .models import MAX_PARTS, Post, PostChannel, PostMedia, PostPart, ReviewEvent, TaskAssign
-from .text import (
-    MAX_WEIGHTED_LENGTH, HashtagError, cashtag_problem, compose_text, normalize_hashtags, weighted_length,
-)
+from .options import PostOptions
 
 log = logging.getLogger(__name__)
 
@@ -75,7 +78,7 @@ def _clean_text(content: str, hashtags, *, x_length: bool = True, limit: int = M
         raise ValidationError({"hashtags": [str(exc)]}) from exc
     content = (content or "").strip()
     if x_length and weighted_length(compose_text(content, tags)) > limit:
-        raise ValidationError({"content": [errors.too_long(limit)]}, code="too_long")
+        raise ValidationError({"content": [too_long(limit)]}, code="too_long")
     if problem := cashtag_problem(content):
         raise ValidationError({"content": [problem]}, code="cashtags")
     return content, tags
@@ -102,11 +105,11 @@ def _clean_accounts(task: TaskAssign, account_ids: Sequence) -> list[Account]:
         raise ValidationError({"post_channels": ["Pick at least one X account to post to."]})
     accounts = list(Account.objects.filter(pk__in=set(ids), user_id=task.user_id))
     if len(accounts) != len(set(ids)):
-        raise ValidationError({"post_channels": [errors.NOT_CONNECTED]}, code="not_connected")
+        raise ValidationError({"post_channels": [NOT_CONNECTED]}, code="not_connected")
     if not any(a.can_post for a in accounts) or any(
         a.state == Account.State.DISCONNECTED for a in accounts
     ):
-        raise ValidationError({"post_channels": [errors.NOT_CONNECTED]}, code="not_connected")
+        raise ValidationError({"post_channels": [NOT_CONNECTED]}, code="not_connected")
     return accounts
 
 
@@ -128,13 +131,6 @@ def _clean_schedule(schedule_at: datetime | None) -> datetime | None:
     return schedule_at
 
 
-def _clean_media(media_files, alt_texts) -> list[CheckedMedia]:
-    try:
-        return check_media(list(media_files or []), alt_texts)
-    except ValidationError as exc:
-        raise ValidationError({"media": exc.messages}) from exc
-
-
 def _check_quota(client_id: int, media: list[CheckedMedia]) -> None:
     """Refuse media that would take the client's posts past MEDIA_QUOTA_PER_CLIENT."""
     adding = sum(item.size for item in media)
@@ -154,17 +150,7 @@ def _check_quota(client_id: int, media: list[CheckedMedia]) -> None:
 
 def _save_media(post: Post | None, media: list[CheckedMedia], *, part: PostPart | None = None, start: int = 0) -> None:
     _check_quota((post or part.post).task.user_id, media)
-    for order, item in enumerate(media, start=start):
-        PostMedia.objects.create(
-            post=None if part else post,
-            part=part,
-            file=item.file,
-            kind=item.kind,
-            mime_type=item.mime_type,
-            size=item.size,
-            alt_text=item.alt_text,
-            order=order,
-        )
+    save_media(PostMedia, media, start=start, post=None if part else post, part=part)
 
 
 # --- Threads: part 1 is the post itself; parts 2..n are PostParts.
@@ -238,6 +224,7 @@ def _save_parts(post: Post, parts: list[_Part]) -> None:
     if unknown:
         raise ValidationError({"parts": [f"Part id {pk} is not a part of this post." for pk in unknown]})
     kept = {p.id for p in parts if p.id is not None}
+    remove_media(PostMedia.objects.filter(part__post=post).exclude(part__in=kept))
     post.parts.exclude(pk__in=kept).delete()
     for part in parts:  # out of the way first: (post, position) is unique
         if part.id is not None:
@@ -252,14 +239,13 @@ def _save_parts(post: Post, parts: list[_Part]) -> None:
             row.position, row.content = part.position, part.content
             row.save(update_fields=["position", "content"])
             if part.remove_media_ids:
-                row.media.filter(pk__in=part.remove_media_ids).delete()
+                remove_media(row.media.filter(pk__in=part.remove_media_ids))
             kept_media = list(row.media.all())
-        if kept_media and part.media:
-            try:
-                check_media([m.file for m in kept_media] + [m.file for m in part.media])
-            except ValidationError as exc:
-                problems.extend(f"Part {part.position}: {m}" for m in exc.messages)
-                continue
+        try:
+            check_mix(kept_media, part.media)
+        except ValidationError as exc:
+            problems.extend(f"Part {part.position}: {m}" for m in exc.messages)
+            continue
         _save_media(post, part.media, part=row, start=len(kept_media))
         if not row.content and not row.media.exists():
             problems.append(f"Part {part.position} is empty: write some text or attach media.")
@@ -374,10 +360,10 @@ def create_post(
     and `media_files` are then left empty. Hashtags go on part 1. Without `parts`, a single post.
     """
     if not can_write_for(author, task):
-        raise errors.NotAllowed("You can write posts only for the clients of your own tasks.")
+        raise NotAllowed("You can write posts only for the clients of your own tasks.")
     content, media_files, alt_texts, later = _split_parts(parts, content, media_files, alt_texts)
     content, tags = _clean_text(content, hashtags, x_length=False)
-    media = _clean_media(media_files, alt_texts)
+    media = clean_media(media_files, alt_texts)
     if not content and not tags and not media:
         raise ValidationError({"content": ["Write some text or attach media."]})
     later_parts = _clean_parts(later)
@@ -400,25 +386,35 @@ def create_post(
     return post
 
 
+SENT_STATES = (PostChannel.State.SENDING, PostChannel.State.UNKNOWN, PostChannel.State.PUBLISHED)
+
+
+def is_sent(post: Post) -> bool:
+    """Whether any of the post's channels has gone out to X, or may have: sending, outcome
+    unknown, published, or a thread with a part on X. Uses prefetched channels when there."""
+    if post.status in (Post.Status.PROCESSING, Post.Status.PUBLISHED):
+        return True
+    return any(c.state in SENT_STATES or c.remote_id for c in post.channels.all())
+
+
+def can_delete(user: User, post: Post) -> bool:
+    """Its writer (or staff), while nothing of it went out to X."""
+    return can_edit(user, post) and not is_sent(post)
+
+
 @transaction.atomic
 def delete_post(*, actor: User, post: Post) -> None:
     """Delete a post that has not gone out to X, with its media files. Raises NotAllowed or InvalidState."""
     post = Post.objects.select_for_update().select_related("task").get(pk=post.pk)
     if not can_edit(actor, post):
-        raise errors.NotAllowed("You cannot delete this post.")
-    sent = post.channels.filter(
-        Q(state__in=[PostChannel.State.SENDING, PostChannel.State.UNKNOWN, PostChannel.State.PUBLISHED])
-        | ~Q(remote_id="")  # a thread that failed after its first part is partly on X
-    ).exists()
-    if post.status in (Post.Status.PROCESSING, Post.Status.PUBLISHED) or sent:
-        raise errors.InvalidState(
+        raise NotAllowed("You cannot delete this post.")
+    if is_sent(post):
+        raise InvalidState(
             f"A post that is {post.get_status_display().lower()} or already sent to X cannot be deleted."
         )
     media = [*post.media.all(), *PostMedia.objects.filter(part__post=post)]
-    files = [(m.file.storage, m.file.name) for m in media if m.file]
     post.delete()
-    # The rows go with the transaction; the files only once it has committed.
-    transaction.on_commit(lambda: [storage.delete(name) for storage, name in files])
+    delete_files_on_commit(media)  # the rows go with the transaction; the files once it commits
     log.info("Post %s deleted by %s", post.pk, actor.pk)
 
 
@@ -430,10 +426,10 @@ def assign_task(
     """Link a reseller to a client. Staff assign anyone; a reseller adds a task for one of their
     own clients (for themselves only). Raises NotAllowed or ValidationError."""
     if not actor.is_authenticated or not (actor.is_platform_staff or actor.is_reseller):
-        raise errors.NotAllowed("Only staff and resellers create tasks.")
+        raise NotAllowed("Only staff and resellers create tasks.")
     if actor.is_reseller:
         if reseller not in (None, actor) or not User.objects.clients_of(actor).filter(pk=client.pk).exists():
-            raise errors.NotAllowed("Resellers create tasks only for their own clients.")
+            raise NotAllowed("Resellers create tasks only for their own clients.")
         reseller = actor
     problems = {}
     if not client.is_client:
@@ -476,9 +472,9 @@ def update_task(
     Raises NotAllowed or ValidationError."""
     own_reseller = actor.is_authenticated and actor.is_reseller and task.reseller_id == actor.pk
     if not (actor.is_authenticated and (actor.is_platform_staff or own_reseller)):
-        raise errors.NotAllowed("Only staff and the task's reseller change tasks.")
+        raise NotAllowed("Only staff and the task's reseller change tasks.")
     if not actor.is_platform_staff and (client is not None or reseller is not None):
-        raise errors.NotAllowed("Only staff change a task's client or reseller.")
+        raise NotAllowed("Only staff change a task's client or reseller.")
     task = TaskAssign.objects.select_for_update().get(pk=task.pk)
     problems = {}
     if client is not None:
@@ -515,13 +511,10 @@ def update_task(
 def delete_task(*, actor: User, task: TaskAssign) -> None:
     """Delete a task that has no posts (posts keep their task). Raises NotAllowed or InvalidState."""
     if not (actor.is_authenticated and actor.is_platform_staff):
-        raise errors.NotAllowed("Only staff delete tasks.")
+        raise NotAllowed("Only staff delete tasks.")
     if task.posts.exists():
-        raise errors.InvalidState("A task with posts cannot be deleted; delete its posts first.")
+        raise InvalidState("A task with posts cannot be deleted; delete its posts first.")
     task.delete()
-
-
-_UNSET = object()
 
 
 @transaction.atomic
@@ -529,16 +522,16 @@ def edit_post(
     *,
     actor: User,
     post: Post,
-    content=_UNSET,
-    hashtags=_UNSET,
-    account_ids=_UNSET,
-    schedule_at=_UNSET,
+    content=UNSET,
+    hashtags=UNSET,
+    account_ids=UNSET,
+    schedule_at=UNSET,
     media_files=None,
     alt_texts: Sequence[str] = (),
     remove_media_ids: Sequence[int] = (),
-    parts=_UNSET,
-    text_overrides=_UNSET,
-    options=_UNSET,
+    parts=UNSET,
+    text_overrides=UNSET,
+    options=UNSET,
 ) -> Post:
     """Change a pending or rejected post; a rejected post goes back to pending review.
 
@@ -551,46 +544,45 @@ def edit_post(
     """
     post = Post.objects.select_for_update().select_related("task").get(pk=post.pk)
     if not can_edit(actor, post):
-        raise errors.NotAllowed("You cannot edit this post.")
+        raise NotAllowed("You cannot edit this post.")
     if not post.is_editable:
-        raise errors.InvalidState(
+        raise InvalidState(
             f"A post that is {post.get_status_display().lower()} cannot be edited."
         )
     later_parts = None
-    if parts is not _UNSET:
+    if parts is not UNSET:
         if parts:
             content, media_files, alt_texts, later = _split_parts(
-                parts, "" if content is _UNSET else content, media_files, alt_texts
+                parts, "" if content is UNSET else content, media_files, alt_texts
             )
             remove_media_ids = [*remove_media_ids, *(parts[0].get("remove_media_ids") or [])]
         else:
             later = []
         later_parts = _clean_parts(later)
-    new_content = post.content if content is _UNSET else content
-    new_tags = post.hashtags if hashtags is _UNSET else hashtags
+    new_content = post.content if content is UNSET else content
+    new_tags = post.hashtags if hashtags is UNSET else hashtags
     post.content, post.hashtags = _clean_text(new_content, new_tags, x_length=False)
-    if account_ids is not _UNSET:
+    if account_ids is not UNSET:
         _set_channels(post, _clean_accounts(post.task, account_ids))
-    if text_overrides is not _UNSET or account_ids is not _UNSET:
+    if text_overrides is not UNSET or account_ids is not UNSET:
         chosen = [c.account for c in post.channels.select_related("account")]
-        wanted = post.text_overrides if text_overrides is _UNSET else text_overrides
+        wanted = post.text_overrides if text_overrides is UNSET else text_overrides
         post.text_overrides = _clean_overrides(wanted, chosen)
-    if schedule_at is not _UNSET:
+    if schedule_at is not UNSET:
         post.schedule_at = _clean_schedule(schedule_at)
     if remove_media_ids:
-        post.media.filter(pk__in=remove_media_ids).delete()
+        remove_media(post.media.filter(pk__in=remove_media_ids))
     kept = list(post.media.all())
-    new_media = _clean_media(media_files, alt_texts)
+    new_media = clean_media(media_files, alt_texts)
     if new_media:
-        check_media([m.file for m in kept] + [m.file for m in new_media])  # the mix as a whole
-        _save_media(post, new_media)
-        for order, item in enumerate(post.media.all()):
-            PostMedia.objects.filter(pk=item.pk).update(order=order)
+        check_mix(kept, new_media)
+        _save_media(post, new_media, start=len(kept))
+    renumber(post.media.all())
     has_media = post.media.exists()
     if not post.content and not post.hashtags and not has_media:
         raise ValidationError({"content": ["Write some text or attach media."]})
     # Checked again even when unchanged: new media may not sit beside a poll or a quote.
-    raw_options = post_options.as_input(post.options) if options is _UNSET else options
+    raw_options = post_options.as_input(post.options) if options is UNSET else options
     _clean_options(raw_options, has_media=has_media).apply(post)
     if later_parts is not None:
         _save_parts(post, later_parts)
@@ -621,15 +613,15 @@ def review_post(*, actor: User, post: Post, action: int, feedback: str = "", ver
     post = Post.objects.select_for_update().select_related("task").get(pk=post.pk)
     if not can_review(actor, post):
         if actor.is_authenticated and post.task.user_id == actor.pk and post.review_step == Post.ReviewStep.STAFF:
-            raise errors.InvalidState("Staff review this post first; it comes to you once they approve it.")
-        raise errors.NotAllowed("Only the client or staff can review this post, not its author.")
+            raise InvalidState("Staff review this post first; it comes to you once they approve it.")
+        raise NotAllowed("Only the client or staff can review this post, not its author.")
     try:
         action = ReviewEvent.Action(int(action))
     except (TypeError, ValueError):
         raise ValidationError({"action": ["Use 1 to approve or 2 to reject."]}) from None
     feedback = (feedback or "").strip()
     if post.status != Post.Status.PENDING:
-        raise errors.InvalidState(
+        raise InvalidState(
             f"Only posts pending approval can be reviewed; this one is {post.get_status_display().lower()}."
         )
     if version is not None and int(version) != post.version:
@@ -659,6 +651,40 @@ def review_post(*, actor: User, post: Post, action: int, feedback: str = "", ver
     return post
 
 
+@dataclass
+class Outcome:
+    """What a service did to several objects: those it went through for, and why the others not."""
+
+    done: list = field(default_factory=list)
+    refused: list[tuple[object, str]] = field(default_factory=list)
+
+
+def for_each(objects, action: Callable[[object], object]) -> Outcome:
+    """Run a service on each object, each in its own transaction: a refusal (NotAllowed,
+    InvalidState, ValidationError) stops only that one. The bulk doors (the inbox, the admin) use it."""
+    outcome = Outcome()
+    for obj in objects:
+        try:
+            action(obj)
+        except (NotAllowed, InvalidState) as exc:
+            outcome.refused.append((obj, str(exc)))
+        except ValidationError as exc:
+            outcome.refused.append((obj, " ".join(exc.messages)))
+        else:
+            outcome.done.append(obj)
+    return outcome
+
+
+def review_posts(
+    *, actor: User, posts, action: int, feedback: str = "", version_of: Callable[[Post], int | None]
+) -> Outcome:
+    """Review several posts alike, each as the version its reviewer was shown (`version_of`)."""
+    return for_each(
+        posts,
+        lambda post: review_post(actor=actor, post=post, action=action, feedback=feedback, version=version_of(post)),
+    )
+
+
 @transaction.atomic
 def retry_post(*, actor: User, post: Post) -> Post:
     """Try a failed post again: its unpublished channels are queued afresh (attempts reset) and
@@ -668,9 +694,9 @@ def retry_post(*, actor: User, post: Post) -> Post:
     """
     post = Post.objects.select_for_update().select_related("task").get(pk=post.pk)
     if not can_retry(actor, post):
-        raise errors.NotAllowed("Only the client or staff can retry this post.")
+        raise NotAllowed("Only the client or staff can retry this post.")
     if post.status != Post.Status.FAILED:
-        raise errors.InvalidState(
+        raise InvalidState(
             f"Only failed posts can be retried; this one is {post.get_status_display().lower()}."
         )
     post.status = Post.Status.APPROVED
@@ -692,7 +718,7 @@ def _direct_account(client: User, account_id) -> Account:
     else:  # the client's account that can post, else whichever they have (to say why it cannot)
         account = sorted(accounts, key=lambda a: (not a.can_post, a.pk))[0] if accounts else None
     if account is None:
-        raise ValidationError({"accountId": [errors.NOT_CONNECTED]}, code="not_connected")
+        raise ValidationError({"accountId": [NOT_CONNECTED]}, code="not_connected")
     return account
 
 
@@ -733,13 +759,13 @@ def publish_now(
     Raises ValidationError, NotAllowed, or PublishError when the account cannot post at all.
     """
     if not client.is_authenticated or not client.is_client:
-        raise errors.NotAllowed("Only a client publishes directly, on their own X account.")
+        raise NotAllowed("Only a client publishes directly, on their own X account.")
     try:  # a Premium account may post long; without an account, the refusal below says why
         limit = _direct_account(client, account_id).max_weighted_length
     except ValidationError:
         limit = MAX_WEIGHTED_LENGTH
     content, tags = _clean_text(content, hashtags, limit=limit)
-    media = _clean_media(media_files, alt_texts)
+    media = clean_media(media_files, alt_texts)
     if not content and not tags and not media:
         raise ValidationError({"content": ["Write some text or attach media."]})
     account = _direct_account(client, account_id)

@@ -6,7 +6,7 @@ import logging
 from django.dispatch import receiver
 from django_q.signals import pre_execute
 
-from . import publishing
+from . import metrics, publishing
 
 log = logging.getLogger(__name__)
 
@@ -24,3 +24,12 @@ def publish(post_id: int) -> None:
 def publish_many(post_ids: list[int]) -> None:
     publishing.publish_posts(post_ids=post_ids)
 
+
+def refresh_metrics() -> str:
+    run = metrics.refresh_metrics()
+    return f"{run.updated} updated, {run.unavailable} unavailable, {run.skipped} skipped"
+
+
+def refresh_first_metrics() -> str:
+    run = metrics.refresh_metrics(first_reads=True)
+    return f"{run.updated} updated, {run.unavailable} unavailable, {run.skipped} skipped"

@@ -17,4 +17,6 @@ urlpatterns = [
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/edit/", views.edit, name="edit"),
     path("<int:pk>/review/", views.review, name="review"),
+    path("<int:pk>/retry/", views.retry, name="retry"),
+    path("<int:pk>/delete/", views.delete, name="delete"),
 ]

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
 from content_templates.composer import initial_from_template
+from socialhub.errors import InvalidState, NotAllowed
 from socialhub.parsing import parse_id, parse_ids
 
 from costs import prices
@@ -249,7 +250,7 @@ def compose(request):
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
-        except errors.NotAllowed as exc:
+        except NotAllowed as exc:
             form.add_error("task", str(exc))
         else:
             return _done(request, post, "Post sent to the client for review.")
@@ -309,7 +310,7 @@ def edit(request, pk: int):
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
-        except (errors.NotAllowed, errors.InvalidState) as exc:
+        except (NotAllowed, InvalidState) as exc:
             form.add_error(None, str(exc))
         else:
             return _done(request, post, "Post saved and sent for review again." if was_rejected else "Post saved.")
@@ -360,12 +361,46 @@ def detail(request, pk: int, review_form=None, status: int = 400):
             "reviews": reviews,
             "can_edit": services.can_edit(request.user, post) and post.is_editable,
             "can_review": can_review,
+            "can_retry": services.can_retry(request.user, post) and post.status == Post.Status.FAILED,
+            "can_delete": services.can_delete(request.user, post),
             "review_form": review_form or ReviewForm(),
             "estimate": prices.estimate_post(post),
             "spend": post_spend(post),
         },
         status=status if review_form is not None else 200,
     )
+
+
+@login_required
+@require_POST
+def retry(request, pk: int):
+    """Send a failed post again (its client or staff): services.retry_post."""
+    post = _post_for(request, pk)
+    try:
+        services.retry_post(actor=request.user, post=post)
+    except NotAllowed as exc:
+        raise Http404(str(exc)) from exc
+    except InvalidState as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Post queued for publishing again.")
+    return redirect(post_url(post))
+
+
+@login_required
+@require_POST
+def delete(request, pk: int):
+    """Delete a post that has not gone out to X (its writer or staff): services.delete_post."""
+    post = _post_for(request, pk)
+    try:
+        services.delete_post(actor=request.user, post=post)
+    except NotAllowed as exc:
+        raise Http404(str(exc)) from exc
+    except InvalidState as exc:
+        messages.error(request, str(exc))
+        return redirect(post_url(post))
+    messages.success(request, "Post deleted.")
+    return redirect("posts:dashboard")
 
 
 @login_required
@@ -430,7 +465,7 @@ def review(request, pk: int):
             services.review_post(actor=request.user, post=post, **form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
-        except errors.NotAllowed as exc:
+        except NotAllowed as exc:
             raise Http404(str(exc)) from exc
         except errors.Stale as exc:
             # Nothing was reviewed: show the post as it is now, with a form for this version.
@@ -438,7 +473,7 @@ def review(request, pk: int):
             form.is_valid()
             form.add_error(None, str(exc))
             return detail(request, pk, review_form=form, status=409)
-        except errors.InvalidState as exc:
+        except InvalidState as exc:
             messages.error(request, str(exc))
             return redirect(post_url(post))
         else:
@@ -467,19 +502,14 @@ def bulk_review(request):
     if action == ReviewEvent.Action.REJECT and not feedback.strip():
         messages.error(request, "Say why the posts are rejected, so they can be fixed.")
         return redirect("posts:inbox")
-    done = 0
-    for post in form.cleaned_data["posts"]:
-        try:
-            services.review_post(
-                actor=request.user, post=post, action=action, feedback=feedback, version=form.version_of(post)
-            )
-            done += 1
-        except (errors.NotAllowed, errors.InvalidState) as exc:
-            messages.warning(request, f"Post {post.pk}: {exc}")
-        except ValidationError as exc:
-            messages.warning(request, f"Post {post.pk}: {' '.join(exc.messages)}")
-    if done:
-        messages.success(request, _review_message(action, done))
+    outcome = services.review_posts(
+        actor=request.user, posts=form.cleaned_data["posts"], action=action, feedback=feedback,
+        version_of=form.version_of,
+    )
+    for post, reason in outcome.refused:
+        messages.warning(request, f"Post {post.pk}: {reason}")
+    if outcome.done:
+        messages.success(request, _review_message(action, len(outcome.done)))
     return redirect("posts:inbox")
 
 

@@ -24,8 +24,9 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
-from posts import errors as post_errors
+from socialhub.errors import InvalidState, NotAllowed
 from socialhub.parsing import parse_id
+from socials.error_kinds import http_status
 from socials.publishers import PublishError
 
 log = logging.getLogger(__name__)
@@ -63,10 +64,10 @@ def _from_domain(exc: Exception) -> exceptions.APIException | None:
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         return exceptions.ValidationError(detail)
-    if isinstance(exc, post_errors.NotAllowed):
+    if isinstance(exc, NotAllowed):
         # A forbidden object is answered like a missing one, so ids cannot be probed.
         return exceptions.NotFound("Not found.")
-    if isinstance(exc, post_errors.InvalidState):
+    if isinstance(exc, InvalidState):
         return _api_error(str(exc), status.HTTP_409_CONFLICT)
     if isinstance(exc, Http404):
         return exceptions.NotFound("Not found.")
@@ -78,18 +79,11 @@ def _from_domain(exc: Exception) -> exceptions.APIException | None:
     return None
 
 
-# A publish refused before anything was sent (socials.publishers.PublishError), by kind.
-PUBLISH_ERROR_STATUS = {
-    "app_only": 403, "auth": 403, "refresh_invalid": 403, "not_connected": 400,
-    "credits_depleted": 503, "usage_capped": 503,
-}
-
-
 def exception_handler(exc, context):
     """DRF's EXCEPTION_HANDLER: wrap every error in the seed's envelope; never a stack trace."""
     if isinstance(exc, PublishError):
-        status_code = PUBLISH_ERROR_STATUS.get(exc.kind, 400 if exc.permanent else 503)
-        return error_response(exc.user_message, status_code=status_code, details=exc.details)
+        # A publish refused before anything was sent: the kind's status (socials.error_kinds).
+        return error_response(exc.user_message, status_code=http_status(exc.kind), details=exc.details)
     exc = _from_domain(exc) or exc
     response = drf_exception_handler(exc, context)
     if response is None:

@@ -281,7 +281,7 @@ TWITTER_CLIENT_SECRET = env.str("TWITTER_CLIENT_SECRET", default="")
 TWITTER_BEARER_TOKEN = env.str("TWITTER_BEARER_TOKEN", default="")
 
 # A published post's metrics are first read this long after publishing, then hourly with the rest
-# (socials/analytics.py).
+# (posts/metrics.py).
 METRICS_FIRST_READ_SECONDS = env.int("METRICS_FIRST_READ_SECONDS", default=120)
 
 SOCIALACCOUNT_PROVIDERS = {

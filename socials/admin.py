@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 
-from posts.errors import NotAllowed
+from socialhub.errors import NotAllowed
 
 from . import services
 from .models import Account

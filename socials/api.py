@@ -11,11 +11,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import User
-from posts.errors import NOT_CONNECTED
-from posts.serializers import OpaqueIdField
+from socialhub.api import OpaqueIdField
 from socialhub.parsing import parse_id
 
 from . import services
+from .error_kinds import NOT_CONNECTED
 from .models import Account
 
 

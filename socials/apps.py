@@ -5,8 +5,3 @@ class SocialsConfig(AppConfig):
     default_auto_field = 'django.db.models.BigAutoField'
     name = 'socials'
     verbose_name = "Connected X accounts"
-
-    def ready(self):
-        from . import receivers
-
-        receivers.connect()

@@ -1,7 +1,6 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 
 from .fields import EncryptedTextField
 
@@ -157,7 +156,3 @@ class Account(models.Model):
     def connect_provider(self) -> str:
         """The allauth provider that reconnects it: OAuth 1.0a accounts come back the way they came."""
         return "twitter" if self.token_type == self.TokenType.OAUTH1 else "twitter_oauth2"
-
-    @property
-    def is_oauth2_expired(self) -> bool:
-        return bool(self.expires_at and self.expires_at <= timezone.now())

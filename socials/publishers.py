@@ -22,15 +22,16 @@ from django.conf import settings
 from django.utils import timezone
 from twitter_text.extract_urls import extract_urls_with_indices
 
+from .error_kinds import NOT_CONNECTED, ErrorKind, too_long
 from .models import Account
 from .tokens import AccountUnusable, call_x
 from .x_client import XClient, XError
+from .x_text import weighted_length
 
 log = logging.getLogger(__name__)
 
 # The seed's answer when an account has only an app bearer token, word for word.
 APP_ONLY_MESSAGE = "Twitter posting requires OAuth 1.0a or OAuth 2.0 User Context authentication"
-NOT_CONNECTED_MESSAGE = "Twitter account not connected for this user"
 
 
 def app_only_details(text: str) -> dict:
@@ -59,7 +60,7 @@ class PublishError(Exception):
         details: dict | None = None,
     ):
         super().__init__(user_message)
-        self.kind = kind
+        self.kind = ErrorKind(kind)
         self.user_message = user_message
         self.permanent = permanent
         self.outcome_unknown = outcome_unknown
@@ -258,17 +259,14 @@ class XPublisher:
 
     def check(self, account: Account, *, text: str) -> None:
         if account.token_type == Account.TokenType.BEARER:
-            raise PublishError("app_only", APP_ONLY_MESSAGE, details=app_only_details(text))
+            raise PublishError(ErrorKind.APP_ONLY, APP_ONLY_MESSAGE, details=app_only_details(text))
         if account.state == Account.State.DISCONNECTED:
-            raise PublishError("not_connected", NOT_CONNECTED_MESSAGE)
+            raise PublishError(ErrorKind.NOT_CONNECTED, NOT_CONNECTED)
         if account.state == Account.State.RECONNECT_NEEDED:
-            raise PublishError("auth", account.state_message or "Reconnect your X account")
+            raise PublishError(ErrorKind.AUTH, account.state_message or "Reconnect your X account")
 
     def length_problem(self, account: Account, text: str) -> str:
         """X's weighted 280, or 25,000 for a Premium account (Account.max_weighted_length)."""
-        from posts.errors import too_long
-        from posts.text import weighted_length
-
         limit = account.max_weighted_length
         return too_long(limit) if weighted_length(text) > limit else ""
 
@@ -385,4 +383,4 @@ def publisher_for(provider: str) -> Publisher:
     try:
         return PUBLISHERS[provider]
     except KeyError:
-        raise PublishError("unsupported", f"SocialHub cannot publish to {provider or 'this platform'} yet") from None
+        raise PublishError(ErrorKind.UNSUPPORTED, f"SocialHub cannot publish to {provider or 'this platform'} yet") from None

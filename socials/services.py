@@ -18,11 +18,12 @@ from django.utils import timezone
 
 from accounts.models import User
 from costs import recorder as costs_recorder
-from posts.errors import NotAllowed
-from posts.models import Post, PostChannel
+from socialhub.errors import NotAllowed
 
 from . import tokens
+from .error_kinds import ErrorKind
 from .models import Account
+from .signals import account_connected, account_disconnected
 from .tokens import AccountUnusable, call_x, lock_account
 from .x_client import (
     AppBearerCredentials,
@@ -55,8 +56,6 @@ AUTHENTICATION = {
 USER_FIELDS = "name,username,description,profile_image_url,public_metrics,verified,created_at"
 # Who the token belongs to, and whether it is a Premium account (long posts).
 ME_FIELDS = "name,username,verified_type,subscription_type"
-WAITING_STATES = (PostChannel.State.QUEUED, PostChannel.State.RETRY)
-HELD_KIND = "disconnected"
 
 
 # --- Who may do what.
@@ -159,7 +158,7 @@ def connect_account(
     account.last_refreshed_at = None
     account.save()
     if existing:
-        _release_held(account)
+        _connected(account)
     log.info("%s account %s %s for user %s (%s)", provider, account.pk,
              "reconnected" if existing else "connected", user.pk, token_type)
     return Connected(account=account, created=not existing)
@@ -257,7 +256,7 @@ def update_account(*, actor: User, account: Account, **changes) -> Account:
         locked.state, locked.state_message = Account.State.CONNECTED, ""
     locked.save()
     if new_tokens:
-        _release_held(locked)
+        _connected(locked)
     return locked
 
 
@@ -302,7 +301,7 @@ def disconnect_account(*, actor: User, account: Account) -> Disconnected:
         locked.state = Account.State.DISCONNECTED
         locked.state_message = f"Disconnected by {actor.username} on {timezone.now():%Y-%m-%d %H:%M} UTC."
         locked.save()
-        held = _hold_waiting(locked)
+        held = sum(count for _, count in account_disconnected.send(sender=Account, account=locked))
     # Outside the transaction: no row lock held during a network call.
     if locked.provider != PROVIDER:
         from platforms.registry import revoke as revoke_elsewhere
@@ -331,34 +330,9 @@ def _revoke(revocable: list[tuple[str, str]], client_id: str, client_secret: str
     return ok
 
 
-def held_message(account: Account) -> str:
-    return f"Held: {account} was disconnected from SocialHub. Reconnect it and this post goes on."
-
-
-def _hold_waiting(account: Account) -> int:
-    return PostChannel.objects.filter(account=account, state__in=WAITING_STATES).update(
-        state=PostChannel.State.HELD,
-        last_error=held_message(account),
-        error_kind=HELD_KIND,
-        next_attempt_at=None,
-        updated_at=timezone.now(),
-    )
-
-
-def _release_held(account: Account) -> int:
-    """Queue again the channels held for this account; due approved posts go to the publisher."""
-    held = PostChannel.objects.filter(account=account, state=PostChannel.State.HELD)
-    post_ids = set(held.values_list("post_id", flat=True))
-    released = held.update(
-        state=PostChannel.State.QUEUED, last_error="", error_kind="", next_attempt_at=None,
-        updated_at=timezone.now(),
-    )
-    due = list(Post.objects.filter(pk__in=post_ids).due().values_list("pk", flat=True))
-    if due:
-        from django_q.tasks import async_task
-
-        transaction.on_commit(lambda: [async_task("posts.tasks.publish", pk) for pk in due])
-    return released
+def _connected(account: Account) -> int:
+    """Tell publishing the account works again (it releases the posts held for it)."""
+    return sum(count for _, count in account_connected.send(sender=Account, account=account))
 
 
 # --- Testing the connection.
@@ -431,10 +405,10 @@ def test_connection(*, actor: User, account: Account) -> ConnectionReport:
         expires_at=account.expires_at,
     )
     if account.state == Account.State.DISCONNECTED:
-        return ConnectionReport(works=False, can_post=False, error_kind="disconnected",
+        return ConnectionReport(works=False, can_post=False, error_kind=ErrorKind.DISCONNECTED,
                                 message="This X account is disconnected: connect it again.", **report)
     if bearer and not account.provider_account_id:
-        return ConnectionReport(works=False, can_post=False, error_kind="auth",
+        return ConnectionReport(works=False, can_post=False, error_kind=ErrorKind.AUTH,
                                 message="A bearer token needs the X account id to read it.", **report)
 
     def ask(client: XClient) -> tuple[dict, RateLimit | None]:
@@ -483,7 +457,7 @@ test_connection.__test__ = False  # not a pytest test, whatever its name
 
 def _failed(account, report, message, kind, reset_at=None) -> ConnectionReport:
     Account.objects.filter(pk=account.pk).update(last_checked_at=timezone.now())
-    limit = RateLimit(limit=None, remaining=0, reset_at=reset_at) if kind == "rate_limited" else None
+    limit = RateLimit(limit=None, remaining=0, reset_at=reset_at) if kind == ErrorKind.RATE_LIMITED else None
     return ConnectionReport(works=False, can_post=False, message=message, error_kind=kind, rate_limit=limit,
                             **report)
 

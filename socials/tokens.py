@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from costs import recorder as costs_recorder
 
+from .error_kinds import ErrorKind
 from .models import Account
 from .signals import account_needs_reconnect
 from .x_client import (
@@ -66,10 +67,10 @@ def damaged_fields(account: Account) -> list[str]:
 class AccountUnusable(Exception):
     """The account has no credentials that can do this. `user_message` says what to do."""
 
-    def __init__(self, user_message: str, *, kind: str = "auth"):
+    def __init__(self, user_message: str, *, kind: str = ErrorKind.AUTH):
         super().__init__(user_message)
         self.user_message = user_message
-        self.kind = kind
+        self.kind = ErrorKind(kind)
 
 
 def token_url() -> str:
@@ -158,7 +159,7 @@ def refresh(account: Account, *, force: bool = False) -> Account:
                     token_url=token_url(),
                 )
             except XError as exc:
-                if exc.kind != "refresh_invalid":
+                if exc.kind != ErrorKind.REFRESH_INVALID:
                     log.warning("Refreshing X account %s failed, will retry: %s", locked.pk, exc.kind)
                     raise
             else:
@@ -184,9 +185,7 @@ def refresh(account: Account, *, force: bool = False) -> Account:
 
 
 def _client(account: Account, timeout: tuple[float, float] | None) -> XClient:
-    timeout = timeout or getattr(settings, "X_TIMEOUT", None)
-    options = {"timeout": tuple(timeout)} if timeout else {}
-    client = XClient(credentials_for(account), api_url=settings.X_API_URL, **options)
+    client = XClient(credentials_for(account), api_url=settings.X_API_URL, timeout=tuple(timeout or settings.X_TIMEOUT))
     costs_recorder.watch(client, account)  # every call it makes goes into the ledger
     return client
 
@@ -204,31 +203,23 @@ def client_for(account: Account, *, timeout: tuple[float, float] | None = None) 
 
 def call_x(account: Account, call: Callable[[XClient], T], *, timeout: tuple[float, float] | None = None) -> T:
     """Run `call` with the account's client. On a 401 with OAuth 2.0, refresh and try again (at
-    most REFRESHES_PER_CALL times); a 401 that survives that (or any 401 with OAuth 1.0a) marks
-    the account "reconnect needed".
+    most REFRESHES_PER_CALL times: a fresh token can be refused too, when X revokes it or clocks
+    drift); a 401 that survives that (or any 401 without a refresh token) marks the account
+    "reconnect needed". A refused refresh decides that at once (refresh()).
 
     Raises XError or AccountUnusable. Safe for POSTs: X answers 401 before doing anything.
     """
-    with client_for(account, timeout=timeout) as client:
-        try:
-            return call(client)
-        except XError as exc:
-            if exc.kind != "auth":
-                raise
-            if account.token_type != Account.TokenType.OAUTH2_USER or not account.oauth2_refresh_token:
-                mark_reconnect_needed(account, exc.user_message)
-                raise
-    # A fresh token can expire too (X revokes, clocks drift): one more refresh before deciding
-    # the account needs reconnecting. A refused refresh decides that at once (refresh()).
-    for attempt in range(REFRESHES_PER_CALL):
-        account = refresh(account, force=True)
-        with _client(account, timeout) as client:
+    for refreshes in range(REFRESHES_PER_CALL + 1):
+        if refreshes:
+            account = refresh(account, force=True)
+        with _client(account, timeout) if refreshes else client_for(account, timeout=timeout) as client:
             try:
                 return call(client)
             except XError as exc:
-                if exc.kind != "auth":
+                if exc.kind != ErrorKind.AUTH:
                     raise
-                if attempt == REFRESHES_PER_CALL - 1:
+                refreshable = account.token_type == Account.TokenType.OAUTH2_USER and account.oauth2_refresh_token
+                if not refreshable or refreshes == REFRESHES_PER_CALL:
                     mark_reconnect_needed(account, exc.user_message)
                     raise
     raise AssertionError("unreachable")

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from allauth.socialaccount.adapter import get_adapter
 
-from posts.errors import NotAllowed
+from socialhub.errors import NotAllowed
 
 from platforms.registry import connect_options as platform_connect_options
 

@@ -26,6 +26,8 @@ import requests
 from requests_oauthlib import OAuth1Session, OAuth2Session
 from urllib3.exceptions import ClosedPoolError, MaxRetryError, NewConnectionError
 
+from .error_kinds import ErrorKind, info, message_for
+
 logger = logging.getLogger("socials.x")
 
 # These log "Adding token {'access_token': ...}" and Authorization headers at DEBUG.
@@ -66,7 +68,6 @@ NOT_SUMMONED_DETAIL = "Reply to this conversation is not allowed"
 GENERIC_INVALID_DETAIL = "One or more parameters to your request was invalid."
 # The 24-hour windows X names in headers beside x-rate-limit-* (POST /2/tweets has both).
 DAILY_WINDOWS = ("x-user-limit-24hour", "x-app-limit-24hour")
-RETRYABLE_KINDS = frozenset({"timeout", "connection", "server", "rate_limited"})
 TWEETS_PER_LOOKUP = 100  # GET /2/tweets accepts at most 100 ids
 MEDIA_PROCESSING_STATES = frozenset({"pending", "in_progress"})
 
@@ -144,9 +145,8 @@ class RateLimit:
 class XError(Exception):
     """One error type for every failure talking to X.
 
-    kind: "auth", "app_only", "duplicate", "too_long", "usage_capped", "credits_depleted",
-    "reply_not_summoned", "media", "forbidden", "bad_request", "rate_limited", "server",
-    "timeout", "connection", "refresh_invalid". ``permanent`` is True when retrying the same call will not help.
+    kind: an ErrorKind (socials.error_kinds, which also gives its user message).
+    ``permanent`` is True when retrying the same call will not help.
     ``outcome_unknown`` is True when X may have received the request and done its work:
     reconcile before re-sending a POST.
     """
@@ -164,15 +164,15 @@ class XError(Exception):
         outcome_unknown: bool = False,
         user_message: str = "",
     ) -> None:
-        self.kind = kind
+        self.kind = ErrorKind(kind)
         self.status = status
         self.title = title
         self.detail = detail
         self.type = type
-        self.permanent = kind not in RETRYABLE_KINDS if permanent is None else permanent
+        self.permanent = not info(kind).retryable if permanent is None else permanent
         self.reset_at = reset_at
         self.outcome_unknown = outcome_unknown
-        self.user_message = user_message or _user_message(kind, detail=detail, reset_at=reset_at)
+        self.user_message = user_message or message_for(kind, detail=detail, reset_at=reset_at)
         super().__init__(self._describe())
 
     def _describe(self) -> str:
@@ -193,38 +193,6 @@ def _rebuild_xerror(state: dict[str, Any]) -> XError:
     error.__dict__.update(state)
     Exception.__init__(error, error._describe())
     return error
-
-
-def _user_message(kind: str, *, detail: str, reset_at: datetime | None) -> str:
-    """The sentence a user can act on, per kind."""
-    if kind == "rate_limited":
-        if reset_at is None:
-            return "Wait a few minutes: X's rate limit"
-        return f"Wait until {reset_at:%Y-%m-%d %H:%M} UTC: X's rate limit"
-    messages = {
-        "credits_depleted": (
-            "SocialHub's X app has no pay-per-use credits left: staff must add credits to the X app "
-            "in X's developer console, then retry"
-        ),
-        "reply_not_summoned": (
-            "X refused the reply: through the API an account may only reply where the original "
-            "post's author mentioned or quoted it"
-        ),
-        "auth": "Reconnect your X account",
-        "refresh_invalid": "Reconnect your X account",
-        "app_only": "This X connection can only read: reconnect the X account with permission to post",
-        "duplicate": "X already has this exact text: change it",
-        # X's first sentence only: the rest points at twitter-text's repository.
-        "too_long": f"Shorten the text. X says: {detail.split('. ')[0].rstrip('.')}" if detail else "Shorten the text",
-        "usage_capped": "X's monthly usage cap for SocialHub is spent: contact support",
-        "media": f"X rejected the media: {detail}" if detail else "X rejected the media",
-        "forbidden": f"X refused this: {detail}" if detail else "X refused this",
-        "bad_request": f"X rejected the request: {detail}" if detail else "X rejected the request",
-        "server": "X is having problems: try again in a few minutes",
-        "timeout": "X did not answer in time: try again in a few minutes",
-        "connection": "Could not reach X: try again in a few minutes",
-    }
-    return messages.get(kind, "Something went wrong talking to X")
 
 
 OUTCOME_UNKNOWN_MESSAGE = "X did not answer, and may have done it anyway: check X before trying again"
@@ -250,33 +218,33 @@ def _problem(response: requests.Response) -> dict[str, Any]:
     }
 
 
-def _classify(status: int, problem: dict[str, Any], *, media: bool) -> str:
+def _classify(status: int, problem: dict[str, Any], *, media: bool) -> ErrorKind:
     """The kind for an HTTP error answer. Order matters: the specific before the generic."""
     title, detail, type_ = problem.get("title", ""), problem.get("detail", ""), problem.get("type", "")
     # The usage cap comes as a 429 (title "UsageCapExceeded"): it must win over rate_limited,
     # a retry won't help.
     if type_.endswith("/usage-capped") or title in ("Usage Cap Exceeded", "UsageCapExceeded"):
-        return "usage_capped"
+        return ErrorKind.USAGE_CAPPED
     # 402: the app's pay-per-use credits are spent. Nothing works until staff add credits.
     if status == 402 or title == "CreditsDepleted":
-        return "credits_depleted"
+        return ErrorKind.CREDITS_DEPLETED
     if status == 401:
-        return "auth"
+        return ErrorKind.AUTH
     if status == 429:
-        return "rate_limited"
+        return ErrorKind.RATE_LIMITED
     if status >= 500:
-        return "server"
+        return ErrorKind.SERVER
     if title == "Unsupported Authentication":
-        return "app_only"
+        return ErrorKind.APP_ONLY
     if detail == DUPLICATE_DETAIL:
-        return "duplicate"
+        return ErrorKind.DUPLICATE
     if status == 403 and NOT_SUMMONED_DETAIL.lower() in detail.lower():
-        return "reply_not_summoned"
+        return ErrorKind.REPLY_NOT_SUMMONED
     if _mentions_length(f"{title} {detail}"):
-        return "too_long"
+        return ErrorKind.TOO_LONG
     if media:
-        return "media"
-    return "forbidden" if status == 403 else "bad_request"
+        return ErrorKind.MEDIA
+    return ErrorKind.FORBIDDEN if status == 403 else ErrorKind.BAD_REQUEST
 
 
 def _mentions_length(text: str) -> bool:
@@ -287,7 +255,7 @@ def _mentions_length(text: str) -> bool:
 def _http_error(response: requests.Response, *, media: bool = False) -> XError:
     problem = _problem(response)
     kind = _classify(response.status_code, problem, media=media)
-    if kind != "rate_limited":
+    if kind != ErrorKind.RATE_LIMITED:
         return XError(kind, status=response.status_code, **problem)
     reset_at, daily = _reset_at(response)
     message = ""
@@ -320,14 +288,14 @@ def _reset_at(response: requests.Response) -> tuple[datetime | None, bool]:
 def _network_error(exc: requests.RequestException) -> XError:
     """Map a requests exception. Unless we can tell nothing was sent, assume it may have been."""
     unknown = not _nothing_sent(exc)
-    kind = "timeout" if isinstance(exc, requests.Timeout) else "connection"
-    what = "X did not answer in time" if kind == "timeout" else "The connection to X failed"
+    kind = ErrorKind.TIMEOUT if isinstance(exc, requests.Timeout) else ErrorKind.CONNECTION
+    what = "X did not answer in time" if kind == ErrorKind.TIMEOUT else "The connection to X failed"
     detail = f"{what} ({type(exc).__name__})"
     if unknown:
         detail += "; X may have received the request"
     return XError(
         kind,
-        title="Timeout" if kind == "timeout" else "Connection error",
+        title="Timeout" if kind == ErrorKind.TIMEOUT else "Connection error",
         detail=detail,
         outcome_unknown=unknown,
         user_message=OUTCOME_UNKNOWN_MESSAGE if unknown else "",
@@ -497,7 +465,7 @@ class XClient:
         """
         if isinstance(self.credentials, AppBearerCredentials):
             raise XError(
-                "app_only",
+                ErrorKind.APP_ONLY,
                 title="Unsupported Authentication",
                 detail="An app-only bearer token cannot post; not sent",
             )
@@ -584,7 +552,7 @@ class XClient:
             delay = float(info.get("check_after_secs") or 1)
             if waited + delay > max_wait:
                 raise XError(
-                    "media",
+                    ErrorKind.MEDIA,
                     permanent=False,
                     title="Processing timeout",
                     detail=f"X was still processing media {media_id} after {waited:.0f} s",
@@ -625,7 +593,7 @@ class XClient:
         if not isinstance(body, dict):
             # A 2xx we cannot read: for a POST, X may well have done the work.
             raise XError(
-                "server",
+                ErrorKind.SERVER,
                 status=response.status_code,
                 title="Unreadable answer",
                 detail=f"X answered {response.status_code} without JSON",
@@ -664,7 +632,7 @@ def _missing_data(body: dict, *, method: str) -> XError:
     errors = body.get("errors") if isinstance(body.get("errors"), list) else []
     first = errors[0] if errors and isinstance(errors[0], dict) else {}
     return XError(
-        "bad_request",
+        ErrorKind.BAD_REQUEST,
         title=str(first.get("title") or "No data"),
         detail=str(first.get("detail") or first.get("message") or "X's answer had no data"),
         type=str(first.get("type") or ""),
@@ -675,7 +643,7 @@ def _missing_data(body: dict, *, method: str) -> XError:
 def _processing_failed(info: dict) -> XError:
     error = info.get("error") if isinstance(info.get("error"), dict) else {}
     return XError(
-        "media",
+        ErrorKind.MEDIA,
         title=str(error.get("name") or "Processing failed"),
         detail=str(error.get("message") or "X could not process the media"),
     )
@@ -707,7 +675,7 @@ def refresh_oauth2_token(
         access_token, expires_in = str(body["access_token"]), int(body.get("expires_in") or 7200)
     except (KeyError, TypeError, ValueError):
         raise XError(
-            "server",
+            ErrorKind.SERVER,
             title="Unreadable answer",
             detail="X's token answer had no access_token",
             outcome_unknown=True,  # X may have rotated the refresh token all the same
@@ -771,18 +739,18 @@ def _token_endpoint(
 def _token_error(response: requests.Response, *, refreshing: bool) -> XError:
     problem = _problem(response)
     if refreshing and response.status_code == 400 and problem["title"] in ("invalid_request", "invalid_grant"):
-        return XError("refresh_invalid", status=400, **problem)
+        return XError(ErrorKind.REFRESH_INVALID, status=400, **problem)
     # A 401 here is our client id/secret, not the user's token: not "auth", so nobody
     # disconnects an account over a configuration mistake.
     kind = _classify(response.status_code, problem, media=False)
-    if kind == "auth":
+    if kind == ErrorKind.AUTH:
         return XError(
-            "bad_request",
+            ErrorKind.BAD_REQUEST,
             status=response.status_code,
             user_message="X rejected SocialHub's app credentials: contact support",
             **problem,
         )
-    reset_at = _reset_at(response)[0] if kind == "rate_limited" else None
+    reset_at = _reset_at(response)[0] if kind == ErrorKind.RATE_LIMITED else None
     return XError(kind, status=response.status_code, reset_at=reset_at, **problem)
 
 

@@ -9,6 +9,7 @@ import io
 import zoneinfo
 
 import pytest
+import responses
 from django.utils import timezone
 
 from accounts.models import User
@@ -159,6 +160,62 @@ def make_post(task, rita, alice_account):
         return services.create_post(**kwargs)
 
     return _make
+
+
+@pytest.fixture
+def approved(make_post, alice):
+    """Create a post (as make_post) and have alice approve it."""
+
+    def _approve(**overrides):
+        post = make_post(**overrides)
+        services.review_post(actor=alice, post=post, action=1)
+        return post
+
+    return _approve
+
+
+# X's API as the `x` fixture answers it (the x_api fixture points the app at it).
+X_API = "https://api.x.com"
+
+
+@pytest.fixture
+def x(request):
+    """X's API answered by `responses`: register the answers a test needs. Under
+    @pytest.mark.strict_x every registered answer must be asked for."""
+    strict = request.node.get_closest_marker("strict_x") is not None
+    with responses.RequestsMock(assert_all_requests_are_fired=strict) as mock:
+        yield mock
+
+
+@pytest.fixture
+def x_api(settings):
+    """The app talks to X at X_API, links tweets at https://x.com and reconciles without pausing."""
+    settings.X_API_URL = X_API
+    settings.X_WEB_URL = "https://x.com"
+    settings.PUBLISH_RECONCILE_DELAY_SECONDS = 0
+
+
+# X as the socials tests' `responses` answer it, with the project's X apps configured (x_app).
+X_APP_API = "https://api.x.test"
+X_APP_AUTHORIZE = "https://x.test/i/oauth2/authorize"
+
+
+def x_app_settings(settings, *, api_url: str, authorize_url: str) -> None:
+    settings.X_API_URL, settings.X_OAUTH2_AUTHORIZE_URL = api_url, authorize_url
+    settings.TWITTER_CLIENT_ID, settings.TWITTER_CLIENT_SECRET = "cid", "csecret"
+    settings.TWITTER_CONSUMER_KEY, settings.TWITTER_CONSUMER_SECRET = "ckey", "csecret1"
+    settings.TWITTER_BEARER_TOKEN = "app-bearer"
+    providers = {name: dict(conf) for name, conf in settings.SOCIALACCOUNT_PROVIDERS.items()}
+    providers["twitter_oauth2"]["APPS"] = [{"client_id": "cid", "secret": "csecret"}]
+    providers["twitter"]["APPS"] = [{"client_id": "ckey", "secret": "csecret1"}]
+    settings.SOCIALACCOUNT_PROVIDERS = providers
+
+
+@pytest.fixture
+def x_app(settings):
+    """X at X_APP_API with the project's OAuth 2.0 and OAuth 1.0a apps configured."""
+    x_app_settings(settings, api_url=X_APP_API, authorize_url=X_APP_AUTHORIZE)
+    return settings
 
 
 # Smallest valid files of each kind, recognised by their magic bytes.

@@ -128,6 +128,64 @@ def test_a_threads_page_shows_its_parts_and_each_parts_state_per_channel(client,
     assert client.get("/admin/posts/channelpart/").status_code == 200
 
 
+def _published(post):
+    from django.utils import timezone
+
+    post.channels.update(state="published", remote_id="1900000000000000001")
+    Post.objects.filter(pk=post.pk).update(status=Post.Status.PUBLISHED, published_at=timezone.now())
+
+
+def test_the_admin_refuses_to_delete_a_published_post_and_says_why(client, sam, make_post):
+    post = make_post()
+    _published(post)
+    client.force_login(sam)
+
+    page = client.post(f"/admin/posts/post/{post.pk}/delete/", {"post": "yes"}, follow=True).content.decode()
+    assert "already sent to X cannot be deleted" in page
+    bulk = client.post("/admin/posts/post/", {"action": "delete_posts", "_selected_action": [post.pk]}, follow=True)
+    assert "already sent to X cannot be deleted" in bulk.content.decode()
+    assert Post.objects.filter(pk=post.pk).exists()
+
+
+def test_the_admin_deletes_an_unsent_post_with_its_media_files(client, sam, make_post, django_capture_on_commit_callbacks):
+    from tests.conftest import PNG_BYTES, upload
+
+    posts = [make_post(media_files=[upload("a.png", PNG_BYTES)]) for _ in range(2)]
+    files = [(p.media.get().file.storage, p.media.get().file.name) for p in posts]
+    client.force_login(sam)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/admin/posts/post/{posts[0].pk}/delete/", {"post": "yes"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/admin/posts/post/", {"action": "delete_posts", "_selected_action": [posts[1].pk]})
+
+    assert not Post.objects.exists()
+    assert not any(storage.exists(name) for storage, name in files)
+
+
+def test_django_s_own_bulk_delete_is_not_offered(client, sam, make_post):
+    make_post()
+    client.force_login(sam)
+    page = client.get("/admin/posts/post/").content.decode()
+    assert 'value="delete_selected"' not in page and 'value="delete_posts"' in page
+    assert 'value="delete_selected"' not in client.get("/admin/posts/taskassign/").content.decode()
+
+
+def test_the_admin_refuses_to_delete_a_task_with_posts(client, sam, task, make_post):
+    from posts.models import TaskAssign
+
+    make_post()
+    client.force_login(sam)
+    page = client.post(f"/admin/posts/taskassign/{task.pk}/delete/", {"post": "yes"}, follow=True).content.decode()
+    assert "A task with posts cannot be deleted" in page
+    client.post("/admin/posts/taskassign/", {"action": "delete_tasks", "_selected_action": [task.pk]})
+    assert TaskAssign.objects.filter(pk=task.pk).exists() and Post.objects.count() == 1
+
+    Post.objects.all().delete()
+    client.post(f"/admin/posts/taskassign/{task.pk}/delete/", {"post": "yes"})
+    assert not TaskAssign.objects.filter(pk=task.pk).exists()
+
+
 def test_the_admin_names_each_accounts_section_for_what_it_holds(client, sam):
     client.force_login(sam)
     apps = [app["name"] for app in client.get("/admin/").context["app_list"]]

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from posts import preview
 from posts.models import Post
+from socials import error_kinds
 
 register = template.Library()
 
@@ -16,22 +17,6 @@ METRIC_LABELS = {
     "quote_count": "quotes",
     "bookmark_count": "bookmarks",
 }
-
-# What a person can do about a failed channel, by the X client's error kind.
-ADVICE = {
-    "auth": "The client must reconnect this X account, then write the post again.",
-    "refresh_invalid": "The client must reconnect this X account, then write the post again.",
-    "app_only": "The client must reconnect this X account with permission to post.",
-    "duplicate": "X refuses the same text twice: write it again with different words.",
-    "too_long": "Write it again, shorter.",
-    "media": "Write it again with other media.",
-    "usage_capped": "Contact SocialHub support.",
-    "credits_depleted": "SocialHub staff must add credits to the X app; then retry this post.",
-    "reply_not_summoned": "X lets the API reply only where the author mentioned or quoted the account: "
-    "post the remaining parts on their own.",
-    "rate_limited": "Retry after the time shown.",
-}
-DEFAULT_ADVICE = "Write it again from this post, or ask support if it keeps failing."
 
 STATUS_CLASS = {
     Post.Status.PENDING: "pending",
@@ -59,7 +44,7 @@ def metric_items(metrics) -> list[tuple[str, object]]:
 
 @register.filter
 def failure_advice(channel) -> str:
-    return ADVICE.get(channel.error_kind, DEFAULT_ADVICE)
+    return error_kinds.advice(channel.error_kind)
 
 
 @register.filter

@@ -13,7 +13,7 @@ from agency import x_apps
 from agency.models import ClientXApp
 from socials import tokens
 from socials.models import Account
-from tests.socials.conftest import API, x_app  # noqa: F401  (the fixture)
+from tests.conftest import X_APP_API as API
 
 TOKEN_URL = f"{API}/2/oauth2/token"
 

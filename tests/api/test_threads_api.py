@@ -6,8 +6,9 @@ import json
 import pytest
 import responses
 
-from posts import errors, publishing, services
+from posts import publishing, services
 from posts.models import Post
+from socials.error_kinds import TOO_LONG
 from tests.conftest import PNG_BYTES, upload
 
 
@@ -64,7 +65,7 @@ def test_a_too_long_part_is_400_naming_the_part(api, rita, url, alice_account):
         "post_channels": [{"channel_id": str(alice_account.pk)}],
     }, format="json"), status=400)
     assert body["success"] is False
-    assert body["details"]["parts"] == [f"Part 2: {errors.TOO_LONG}"]
+    assert body["details"]["parts"] == [f"Part 2: {TOO_LONG}"]
     assert not Post.objects.exists()
 
 

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from posts.models import Post
-from posts.text import compose_text, normalize_hashtags, weighted_length
+from socials.x_text import compose_text, normalize_hashtags, weighted_length
 from tests.conftest import PNG_BYTES, next_date
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 
 from content_templates import services
 from content_templates.models import ContentTemplate
-from posts.errors import NotAllowed
+from socialhub.errors import NotAllowed
 from tests.conftest import GIF_BYTES, PNG_BYTES, upload
 
 

@@ -7,7 +7,8 @@ from django.core.exceptions import ValidationError
 from costs import caps
 from costs.models import SpendCap
 from notifications.models import PendingNotification
-from posts import errors, publishing, services
+from posts import publishing, services
+from socialhub import errors
 from posts.models import Post, PostChannel
 from tests.conftest import sandbox_account
 from xsandbox import start_sandbox

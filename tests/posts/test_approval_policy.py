@@ -4,8 +4,9 @@ import pytest
 from django.core import mail
 
 from notifications import services as notification_services
-from posts import errors, services
+from posts import services
 from posts.models import Post, ReviewEvent, TaskAssign
+from socialhub.errors import InvalidState
 from tests.api.conftest import api  # noqa: F401  (the fixture)
 
 
@@ -38,7 +39,7 @@ def test_two_steps_staff_first_then_the_client(make_post, task, alice, sam, djan
         post = make_post()
     assert notification_services.flush(user_id=alice.pk) == 0  # not yet the client's turn
     assert post not in Post.objects.awaiting_review_by(alice)
-    with pytest.raises(errors.InvalidState, match="Staff review this post first"):
+    with pytest.raises(InvalidState, match="Staff review this post first"):
         services.review_post(actor=alice, post=post, action=1)
 
     with django_capture_on_commit_callbacks(execute=True):

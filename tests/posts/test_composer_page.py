@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from posts.models import Post
-from posts.text import weighted_length
+from socials.x_text import weighted_length
 from tests.conftest import PNG_BYTES, make_account, next_date, upload
 
 

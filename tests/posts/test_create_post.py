@@ -4,8 +4,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from posts import errors
 from posts.models import Post, PostChannel
+from socials.error_kinds import NOT_CONNECTED, TOO_LONG
 from socials.models import Account
 from tests.conftest import GIF_BYTES, MP4_BYTES, PNG_BYTES, make_account, upload
 
@@ -27,13 +27,13 @@ def test_reseller_creates_a_pending_post_with_one_channel_per_account(make_post,
 def test_text_over_280_weighted_characters_is_refused_with_the_seeds_message(make_post):
     with pytest.raises(ValidationError) as exc:
         make_post(content="a" * 281, hashtags=[])
-    assert field_errors(exc) == {"content": [errors.TOO_LONG]}
+    assert field_errors(exc) == {"content": [TOO_LONG]}
 
 
 def test_hashtags_count_towards_the_limit(make_post):
     with pytest.raises(ValidationError) as exc:
         make_post(content="a" * 270, hashtags=["tenletters"])
-    assert field_errors(exc)["content"] == [errors.TOO_LONG]
+    assert field_errors(exc)["content"] == [TOO_LONG]
 
 
 def test_emoji_and_cjk_weigh_two_and_urls_weigh_23(make_post):
@@ -54,21 +54,21 @@ def test_a_post_needs_at_least_one_channel(make_post):
 def test_channels_must_belong_to_the_client(make_post, bob_account):
     with pytest.raises(ValidationError) as exc:
         make_post(account_ids=[bob_account.pk])
-    assert field_errors(exc) == {"post_channels": [errors.NOT_CONNECTED]}
+    assert field_errors(exc) == {"post_channels": [NOT_CONNECTED]}
 
 
 def test_a_client_without_a_connected_account_gets_the_seeds_message(make_post, alice):
     gone = make_account(alice, "alice_old", state=Account.State.DISCONNECTED)
     with pytest.raises(ValidationError) as exc:
         make_post(account_ids=[gone.pk])
-    assert field_errors(exc) == {"post_channels": [errors.NOT_CONNECTED]}
+    assert field_errors(exc) == {"post_channels": [NOT_CONNECTED]}
 
 
 def test_a_read_only_account_cannot_be_the_only_channel(make_post, alice):
     reader = make_account(alice, "alice_reader", token_type=Account.TokenType.BEARER, access_token="app")
     with pytest.raises(ValidationError) as exc:
         make_post(account_ids=[reader.pk])
-    assert field_errors(exc) == {"post_channels": [errors.NOT_CONNECTED]}
+    assert field_errors(exc) == {"post_channels": [NOT_CONNECTED]}
 
 
 def test_schedule_in_the_past_is_refused(make_post):

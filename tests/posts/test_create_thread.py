@@ -3,8 +3,9 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from posts import errors, services
+from posts import services
 from posts.models import PostMedia, PostPart
+from socials.error_kinds import TOO_LONG
 from tests.conftest import GIF_BYTES, PNG_BYTES, upload
 
 
@@ -42,14 +43,14 @@ def test_each_part_has_its_own_media(make_post):
 def test_every_part_over_280_is_named(make_post):
     with pytest.raises(ValidationError) as caught:
         make_post(content="", parts=parts("Fine", "x" * 281, "Fine too", "y" * 300))
-    assert caught.value.message_dict == {"parts": [f"Part 2: {errors.TOO_LONG}", f"Part 4: {errors.TOO_LONG}"]}
+    assert caught.value.message_dict == {"parts": [f"Part 2: {TOO_LONG}", f"Part 4: {TOO_LONG}"]}
     assert not PostPart.objects.exists()
 
 
 def test_part_1_over_280_with_its_hashtags_gets_the_seeds_message(make_post):
     with pytest.raises(ValidationError) as caught:
         make_post(content="", hashtags=["spring"], parts=parts("x" * 275, "Two"))
-    assert caught.value.message_dict == {"content": [errors.TOO_LONG]}
+    assert caught.value.message_dict == {"content": [TOO_LONG]}
 
 
 def test_an_empty_later_part_is_refused(make_post):

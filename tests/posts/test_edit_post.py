@@ -1,8 +1,9 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from posts import errors, services
+from posts import services
 from posts.models import Post
+from socialhub.errors import InvalidState
 from tests.conftest import GIF_BYTES, PNG_BYTES, make_account, upload
 
 
@@ -18,7 +19,7 @@ def test_editing_a_rejected_post_returns_it_to_pending(make_post, alice, rita):
 def test_approved_post_cannot_be_edited(make_post, alice, rita):
     post = make_post()
     services.review_post(actor=alice, post=post, action=1)
-    with pytest.raises(errors.InvalidState):
+    with pytest.raises(InvalidState):
         services.edit_post(actor=rita, post=post, content="sneaky change")
     post.refresh_from_db()
     assert post.content == "Spring is here"
@@ -48,3 +49,23 @@ def test_edit_adds_and_removes_media_keeping_the_mix_valid(make_post, rita):
         actor=rita, post=post, media_files=[upload("b.gif", GIF_BYTES)], remove_media_ids=[first.pk]
     )
     assert [m.kind for m in post.media.all()] == ["gif"]
+
+
+def test_media_removed_in_an_edit_leave_storage_once_committed(make_post, rita, django_capture_on_commit_callbacks):
+    post = make_post(media_files=[upload("a.png", PNG_BYTES), upload("b.png", PNG_BYTES)])
+    first, second = post.media.all()
+    storage, name = first.file.storage, first.file.name
+    with django_capture_on_commit_callbacks(execute=True):
+        services.edit_post(actor=rita, post=post, remove_media_ids=[first.pk])
+    assert not storage.exists(name)
+    assert [(m.pk, m.order) for m in post.media.all()] == [(second.pk, 0)]
+
+
+def test_a_thread_part_removed_in_an_edit_takes_its_files_with_it(make_post, rita, django_capture_on_commit_callbacks):
+    post = make_post(content="", parts=[{"content": "One"}, {"content": "Two", "media_files": [upload("a.png", PNG_BYTES)]}])
+    media = post.parts.get().media.get()
+    storage, name = media.file.storage, media.file.name
+    with django_capture_on_commit_callbacks(execute=True):
+        services.edit_post(actor=rita, post=post, parts=[{"content": "One"}])
+    assert not post.parts.exists()
+    assert not storage.exists(name)

@@ -3,7 +3,8 @@
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from posts import errors, services
+from posts import services
+from socialhub.errors import NotAllowed
 
 ALLOWED_TO_CREATE = {"rita": True, "rex": False, "alice": False, "bob": False, "sam": True}
 ALLOWED_TO_EDIT = {"rita": True, "rex": False, "alice": False, "bob": False, "sam": True}
@@ -26,7 +27,7 @@ def test_create(people, who, allowed, task, alice_account):
     if allowed:
         assert create().created_by == people[who]
     else:
-        with pytest.raises(errors.NotAllowed):
+        with pytest.raises(NotAllowed):
             create()
 
 
@@ -36,7 +37,7 @@ def test_edit(people, who, allowed, make_post):
     if allowed:
         assert services.edit_post(actor=people[who], post=post, content="Edited").content == "Edited"
     else:
-        with pytest.raises(errors.NotAllowed):
+        with pytest.raises(NotAllowed):
             services.edit_post(actor=people[who], post=post, content="Edited")
 
 
@@ -46,18 +47,18 @@ def test_review(people, who, allowed, make_post):
     if allowed:
         assert services.review_post(actor=people[who], post=post, action=1).status == 1
     else:
-        with pytest.raises(errors.NotAllowed):
+        with pytest.raises(NotAllowed):
             services.review_post(actor=people[who], post=post, action=1)
 
 
 def test_anonymous_can_do_nothing(make_post, task, alice_account, db):
     anonymous = AnonymousUser()
     post = make_post()
-    with pytest.raises(errors.NotAllowed):
+    with pytest.raises(NotAllowed):
         services.create_post(author=anonymous, task=task, content="x", account_ids=[alice_account.pk])
-    with pytest.raises(errors.NotAllowed):
+    with pytest.raises(NotAllowed):
         services.edit_post(actor=anonymous, post=post, content="x")
-    with pytest.raises(errors.NotAllowed):
+    with pytest.raises(NotAllowed):
         services.review_post(actor=anonymous, post=post, action=1)
 
 

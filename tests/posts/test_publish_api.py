@@ -4,29 +4,18 @@ import json
 
 import pytest
 import requests
-import responses
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from posts.models import Post, TaskAssign
 from socials.models import Account
-from tests.conftest import PNG_BYTES, make_account, upload
+from tests.conftest import PNG_BYTES, X_API, make_account, upload
 
-API = "https://api.x.com"
+API = X_API
 URL = "/socials/publish/twitter"
 
 
-@pytest.fixture(autouse=True)
-def _fast(settings):
-    settings.X_API_URL = API
-    settings.X_WEB_URL = "https://x.com"
-    settings.PUBLISH_RECONCILE_DELAY_SECONDS = 0
-
-
-@pytest.fixture
-def x():
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        yield mock
+pytestmark = pytest.mark.usefixtures("x_api")
 
 
 def jwt_client(user) -> APIClient:
@@ -161,3 +150,31 @@ def test_a_second_cashtag_is_refused_before_anything_is_sent(alice, alice_accoun
     assert answer.status_code == 400, answer.json()
     assert "at most 1 cashtag" in answer.json()["message"]
     assert not x.calls
+
+
+@pytest.mark.parametrize("answer, status, kind", [
+    ({"status": 403, "json": {"detail": "You are not allowed to create a Tweet with duplicate content."}},
+     409, "duplicate"),
+    ({"status": 403, "json": {"title": "Forbidden", "detail": "You are not permitted to perform this action."}},
+     403, "forbidden"),
+    ({"status": 400, "json": {"title": "Invalid Request", "detail": "Your Tweet text is too long."}},
+     400, "too_long"),
+])
+def test_each_refusal_from_x_answers_its_kinds_status_and_says_what_to_do(alice, alice_account, x, answer, status, kind):
+    x.post(f"{API}/2/tweets", **answer)
+    x.get(f"{API}/2/users/{alice_account.provider_account_id}/tweets", json={"data": []})  # not ours
+
+    answer = jwt_client(alice).post(URL, {"content": "Test tweet content"}, format="json")
+
+    assert answer.status_code == status, answer.json()
+    assert answer.json()["details"]["error_kind"] == kind
+
+
+def test_a_channel_that_x_never_answered_is_a_bad_gateway_not_a_client_error(alice, alice_account, x, settings):
+    settings.PUBLISH_MAX_ATTEMPTS = 1
+    x.post(f"{API}/2/tweets", status=503, json={"title": "Service Unavailable"})
+
+    answer = jwt_client(alice).post(URL, {"content": "Test tweet content"}, format="json")
+
+    assert answer.status_code == 502, answer.json()
+    assert answer.json()["details"]["error_kind"] == "server"

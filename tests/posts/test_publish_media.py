@@ -11,16 +11,13 @@ from django.utils import timezone
 
 from posts import services, tasks
 from posts.models import Post, PostChannel
-from tests.conftest import GIF_BYTES, PNG_BYTES, upload
+from tests.conftest import GIF_BYTES, PNG_BYTES, X_API, upload
 
-API = "https://api.x.com"
+API = X_API
 TWEETS = f"{API}/2/tweets"
 
 
-@pytest.fixture(autouse=True)
-def _fast(settings):
-    settings.X_API_URL = API
-    settings.PUBLISH_RECONCILE_DELAY_SECONDS = 0
+pytestmark = pytest.mark.usefixtures("x_api")
 
 
 @pytest.fixture

@@ -10,38 +10,19 @@ import requests
 import responses
 from django.utils import timezone
 
-from posts import errors, publishing, services, tasks
+from posts import publishing, tasks
 from posts.models import Post, PostChannel
+from socials.error_kinds import TOO_LONG
 from socials.models import Account
 from socials.publishers import APP_ONLY_MESSAGE
-from tests.conftest import make_account
+from tests.conftest import X_API, make_account
 
-API = "https://api.x.com"
+API = X_API
 TWEETS = f"{API}/2/tweets"
 State = PostChannel.State
 
 
-@pytest.fixture(autouse=True)
-def _fast(settings):
-    settings.X_API_URL = API
-    settings.X_WEB_URL = "https://x.com"
-    settings.PUBLISH_RECONCILE_DELAY_SECONDS = 0
-
-
-@pytest.fixture
-def x():
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        yield mock
-
-
-@pytest.fixture
-def approved(make_post, alice):
-    def _approve(**overrides):
-        post = make_post(**overrides)
-        services.review_post(actor=alice, post=post, action=1)
-        return post
-
-    return _approve
+pytestmark = pytest.mark.usefixtures("x_api")
 
 
 def tweet_created(x, tweet_id="1900000000000000001"):
@@ -308,7 +289,7 @@ def test_an_over_long_text_fails_with_the_seeds_message(approved, x):
     tasks.publish(post.pk)
 
     assert posts_sent(x) == []
-    assert channel_of(post).last_error == errors.TOO_LONG
+    assert channel_of(post).last_error == TOO_LONG
     assert Post.objects.get(pk=post.pk).status == Post.Status.FAILED
 
 

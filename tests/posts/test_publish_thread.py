@@ -12,23 +12,14 @@ import responses
 
 from posts import publishing, services
 from posts.models import ChannelPart, Post, PostChannel
+from tests.conftest import X_API
 
-API = "https://api.x.com"
+API = X_API
 TWEETS = f"{API}/2/tweets"
 State = PostChannel.State
 
 
-@pytest.fixture(autouse=True)
-def _fast(settings):
-    settings.X_API_URL = API
-    settings.X_WEB_URL = "https://x.com"
-    settings.PUBLISH_RECONCILE_DELAY_SECONDS = 0
-
-
-@pytest.fixture
-def x():
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        yield mock
+pytestmark = pytest.mark.usefixtures("x_api")
 
 
 @pytest.fixture

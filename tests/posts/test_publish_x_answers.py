@@ -14,35 +14,16 @@ from django.utils import timezone
 
 from posts import publishing, services
 from posts.models import Post, PostChannel
+from tests.conftest import X_API
 
-API = "https://api.x.com"
+API = X_API
 TWEETS = f"{API}/2/tweets"
 State = PostChannel.State
 DUPLICATE = {"title": "Forbidden", "status": 403, "type": "about:blank",
              "detail": "You are not allowed to create a Tweet with duplicate content."}
 
 
-@pytest.fixture(autouse=True)
-def _fast(settings):
-    settings.X_API_URL = API
-    settings.X_WEB_URL = "https://x.com"
-    settings.PUBLISH_RECONCILE_DELAY_SECONDS = 0
-
-
-@pytest.fixture
-def x():
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        yield mock
-
-
-@pytest.fixture
-def approved(make_post, alice):
-    def _approve(**overrides):
-        post = make_post(**overrides)
-        services.review_post(actor=alice, post=post, action=1)
-        return post
-
-    return _approve
+pytestmark = pytest.mark.usefixtures("x_api")
 
 
 def channel_of(post) -> PostChannel:

@@ -7,8 +7,9 @@ from django.contrib.admin.sites import site
 from django.test import RequestFactory
 from django.utils import timezone
 
-from posts import errors, publishing, services
+from posts import publishing, services
 from posts.models import Post, PostChannel
+from socialhub.errors import InvalidState, NotAllowed
 
 
 def failed_post(make_post, alice):
@@ -42,13 +43,13 @@ def test_the_client_or_staff_retry_a_failed_post_and_it_is_queued_again(
 @pytest.mark.parametrize("who", ["rita", "bob", "mallory"])
 def test_others_cannot_retry(who, request, make_post, alice):
     post = failed_post(make_post, alice)
-    with pytest.raises(errors.NotAllowed):
+    with pytest.raises(NotAllowed):
         services.retry_post(actor=request.getfixturevalue(who), post=post)
 
 
 def test_only_failed_posts_can_be_retried(make_post, alice):
     post = make_post()
-    with pytest.raises(errors.InvalidState):
+    with pytest.raises(InvalidState):
         services.retry_post(actor=alice, post=post)
 
 
@@ -73,3 +74,29 @@ def test_staff_retry_failed_posts_from_the_admin(make_post, alice, sam):
     model_admin = site._registry[Post]
     model_admin.get_actions(request)["retry_posts"][0](model_admin, request, Post.objects.filter(pk=post.pk))
     assert Post.objects.get(pk=post.pk).status == Post.Status.APPROVED
+
+
+def test_the_client_retries_a_failed_post_from_its_page(client, make_post, alice, django_capture_on_commit_callbacks):
+    post = failed_post(make_post, alice)
+    client.force_login(alice)
+    page = client.get(f"/posts/{post.pk}/").content.decode()
+    assert f'action="/posts/{post.pk}/retry/"' in page and "Retry publishing" in page
+
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = client.post(f"/posts/{post.pk}/retry/", follow=True)
+
+    assert "Post queued for publishing again." in answer.content.decode()
+    assert Post.objects.get(pk=post.pk).status == Post.Status.APPROVED
+    assert queued_tasks() == [("posts.tasks.publish", (post.pk,))]
+
+
+def test_the_retry_door_is_only_on_failed_posts_for_those_who_may_retry(client, make_post, alice, rita):
+    post = failed_post(make_post, alice)
+    client.force_login(rita)  # the writer, not the client
+    assert "Retry publishing" not in client.get(f"/posts/{post.pk}/").content.decode()
+    assert client.post(f"/posts/{post.pk}/retry/").status_code == 404
+    client.force_login(alice)
+    pending = make_post()
+    assert "Retry publishing" not in client.get(f"/posts/{pending.pk}/").content.decode()
+    answer = client.post(f"/posts/{pending.pk}/retry/", follow=True)
+    assert "Only failed posts can be retried" in answer.content.decode()

@@ -1,8 +1,9 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from posts import errors, services
+from posts import services
 from posts.models import Post, ReviewEvent
+from socialhub.errors import InvalidState, NotAllowed
 
 
 def queued_tasks() -> list[tuple[str, tuple]]:
@@ -60,7 +61,7 @@ def test_unknown_action_is_refused(make_post, alice):
 def test_only_pending_posts_can_be_reviewed(make_post, alice, sam):
     post = make_post()
     services.review_post(actor=alice, post=post, action=1)
-    with pytest.raises(errors.InvalidState):
+    with pytest.raises(InvalidState):
         services.review_post(actor=sam, post=post, action=2, feedback="changed my mind")
 
 
@@ -74,7 +75,7 @@ def test_history_keeps_every_review(make_post, alice, rita):
 
 def test_staff_cannot_approve_a_post_they_wrote(task, sam, alice_account):
     post = services.create_post(author=sam, task=task, content="From staff", account_ids=[alice_account.pk])
-    with pytest.raises(errors.NotAllowed):
+    with pytest.raises(NotAllowed):
         services.review_post(actor=sam, post=post, action=1)
 
 

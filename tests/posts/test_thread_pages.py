@@ -3,8 +3,9 @@ part, and the post page, review inbox and dashboard showing every part."""
 
 import pytest
 
-from posts import errors, services
+from posts import services
 from posts.models import ChannelPart, Post, PostChannel
+from socials.error_kinds import TOO_LONG
 from tests.conftest import PNG_BYTES, upload
 
 
@@ -53,7 +54,7 @@ def test_a_thread_is_composed_with_each_parts_media(rita_client, task, alice_acc
 def test_a_too_long_part_is_named_next_to_the_parts(rita_client, task, alice_account):
     page = rita_client.post("/posts/new/", form_data(task, alice_account, **{"part-2-content": "x" * 281})).content.decode()
     assert not Post.objects.exists()
-    assert f"Part 2: {errors.TOO_LONG}" in errors_for(page, "parts")
+    assert f"Part 2: {TOO_LONG}" in errors_for(page, "parts")
     assert "x" * 281 in page
 
 

@@ -19,7 +19,7 @@ from django.urls.resolvers import RoutePattern
 
 from content_templates.models import ContentTemplate
 from tests.api.conftest import jwt_for
-from tests.socials.conftest import x_app_settings
+from tests.conftest import x_app_settings
 
 # Unicode digit, lone surrogate, > bigint. (A NUL byte is refused before routing: test_hostile_input.py.)
 HOSTILE_TEXT = ["²", "%ED%A0%80", "9" * 25]

@@ -4,7 +4,7 @@ import responses
 
 from socials.models import Account
 
-from .conftest import API
+from tests.conftest import X_APP_API as API
 
 
 def add(client, **fields):

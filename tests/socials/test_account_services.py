@@ -5,13 +5,11 @@ import requests
 import responses
 from django.core.exceptions import ValidationError
 
-from posts.errors import NotAllowed
 from posts.models import Post, PostChannel
+from socialhub.errors import NotAllowed
 from socials import services
 from socials.models import Account
-from tests.conftest import make_account
-
-from .conftest import API
+from tests.conftest import X_APP_API as API, make_account
 
 REVOKE_URL = f"{API}/2/oauth2/revoke"
 
@@ -186,3 +184,36 @@ def test_approving_a_post_for_a_disconnected_account_holds_it_until_reconnect(al
         services.connect_account(user=alice, provider_account_id=alice_account.provider_account_id,
                                  username="alice_x", token_type="oauth2_user", oauth2_access_token="new")
     assert post.channels.get().state == PostChannel.State.QUEUED
+
+
+def queued_tasks():
+    from django_q.models import OrmQ
+
+    return [(q.func(), q.args()) for q in OrmQ.objects.all()]
+
+
+@responses.activate
+def test_a_post_tried_before_its_account_was_disconnected_is_looked_for_on_x_before_it_is_sent_again(
+    alice, alice_account, make_post, x_app, django_capture_on_commit_callbacks
+):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    responses.post(REVOKE_URL, json={"revoked": True})
+    post = make_post()
+    Post.objects.filter(pk=post.pk).update(status=Post.Status.PROCESSING)
+    tried = timezone.now() - dt.timedelta(minutes=5)
+    PostChannel.objects.filter(post=post).update(state=PostChannel.State.RETRY, attempts=1, first_attempt_at=tried)
+    untried = make_post()
+    services.disconnect_account(actor=alice, account=alice_account)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.connect_account(user=alice, provider_account_id=alice_account.provider_account_id,
+                                 username="alice_x", token_type="oauth2_user", oauth2_access_token="new")
+
+    assert post.channels.get().state == PostChannel.State.UNKNOWN  # reconciled first: X may have it
+    assert post.channels.get().first_attempt_at == tried
+    assert untried.channels.get().state == PostChannel.State.QUEUED  # pending review: not sent yet
+    assert post.channels.get().error_kind == "" and post.channels.get().last_error == ""
+    assert queued_tasks() == [("posts.tasks.publish", (post.pk,))]  # only the due one goes to a worker

@@ -6,7 +6,7 @@ from posts.models import PostChannel
 from socials import services
 from socials.models import Account
 
-from .conftest import API
+from tests.conftest import X_APP_API as API
 
 SECRETS = ("access-alice_x", "refresh-alice_x")
 

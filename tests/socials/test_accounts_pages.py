@@ -3,9 +3,7 @@
 import responses
 
 from socials.models import Account
-from tests.conftest import make_account
-
-from .conftest import API
+from tests.conftest import X_APP_API as API, make_account
 
 
 def test_the_client_sees_each_state_in_words(client, alice):

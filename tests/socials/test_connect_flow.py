@@ -11,9 +11,7 @@ from django.db import connection
 
 from posts.models import PostChannel
 from socials.models import Account
-from tests.conftest import make_account
-
-from .conftest import API, AUTHORIZE
+from tests.conftest import X_APP_API as API, X_APP_AUTHORIZE as AUTHORIZE, make_account
 
 TOKEN_URL = f"{API}/2/oauth2/token"
 ME_URL = f"{API}/2/users/me"

@@ -11,12 +11,13 @@ import requests
 from django.db import connection
 
 from posts.models import PostChannel
-from socials import analytics, services
+from posts import metrics
+from socials import services
 from socials.models import Account
 from socials.x_client import OAuth2Credentials, XClient, XError
 from xsandbox import start_sandbox
 
-from .conftest import x_app_settings
+from tests.conftest import x_app_settings
 
 
 @pytest.fixture
@@ -112,6 +113,6 @@ def test_metrics_refresh_reads_the_sandbox(client, alice, sandbox, task, rita):
     post = posts.create_post(author=rita, task=task, content="Hello from the sandbox", account_ids=[account.pk])
     post.channels.update(state="published", remote_id=tweet["id"])
 
-    assert analytics.refresh_metrics().updated == 1
-    metrics = post.channels.get().metrics
-    assert {"impressions", "likes", "replies", "reposts", "quotes"} <= set(metrics)
+    assert metrics.refresh_metrics().updated == 1
+    read = post.channels.get().metrics
+    assert {"impressions", "likes", "replies", "reposts", "quotes"} <= set(read)

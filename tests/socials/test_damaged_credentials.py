@@ -12,8 +12,6 @@ from posts.models import Post, PostChannel
 from socials.models import Account
 from tests.conftest import make_account
 
-from .conftest import API
-
 
 def test_a_non_ascii_client_secret_is_refused_when_saved(client, alice, alice_account):
     client.force_login(alice)

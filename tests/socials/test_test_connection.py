@@ -6,9 +6,7 @@ import responses
 from django.utils import timezone
 
 from socials.models import Account
-from tests.conftest import make_account
-
-from .conftest import API
+from tests.conftest import X_APP_API as API, make_account
 
 ME_URL = f"{API}/2/users/me"
 LIMITS = {"x-rate-limit-limit": "75", "x-rate-limit-remaining": "74", "x-rate-limit-reset": "1900000000"}

@@ -5,19 +5,16 @@ import io
 from datetime import datetime, timedelta, timezone
 
 import pytest
-import responses
 
 from socials.x_client import OAuth1Credentials, XClient, XError
+from tests.conftest import X_API
 
-API = "https://api.x.com"
+API = X_API
 CREDENTIALS = OAuth1Credentials("ck", "cs", "at", "ats")
 PROBLEMS = "https://api.twitter.com/2/problems"
 
 
-@pytest.fixture
-def x():
-    with responses.RequestsMock(assert_all_requests_are_fired=True) as mock:
-        yield mock
+pytestmark = pytest.mark.strict_x
 
 
 def client() -> XClient:

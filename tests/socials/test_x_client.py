@@ -7,7 +7,6 @@ from datetime import datetime, timezone
 
 import pytest
 import requests
-import responses
 
 from socials.x_client import (
     AppBearerCredentials,
@@ -18,18 +17,16 @@ from socials.x_client import (
     XClient,
     XError,
 )
+from tests.conftest import X_API
 
-API = "https://api.x.com"
+API = X_API
 OAUTH1 = OAuth1Credentials("ck-public", "cs-SECRET", "at-SECRET", "ats-SECRET")
 OAUTH2 = OAuth2Credentials("oauth2-SECRET")
 APP = AppBearerCredentials("app-bearer-SECRET")
 TWEET = {"data": {"id": "1850000000000000001", "text": "Hello"}}
 
 
-@pytest.fixture
-def x():
-    with responses.RequestsMock(assert_all_requests_are_fired=True) as mock:
-        yield mock
+pytestmark = pytest.mark.strict_x
 
 
 def client(credentials=OAUTH2, **kwargs):

@@ -4,20 +4,17 @@ from datetime import datetime, timezone
 
 import pytest
 import requests
-import responses
 from urllib3.exceptions import MaxRetryError, NewConnectionError, ProtocolError
 
 from socials.x_client import OAuth1Credentials, XClient, XError
+from tests.conftest import X_API
 
-API = "https://api.x.com"
+API = X_API
 CREDENTIALS = OAuth1Credentials("ck", "cs-SECRET", "at-SECRET", "ats-SECRET")
 PROBLEMS = "https://api.twitter.com/2/problems"
 
 
-@pytest.fixture
-def x():
-    with responses.RequestsMock(assert_all_requests_are_fired=True) as mock:
-        yield mock
+pytestmark = pytest.mark.strict_x
 
 
 def post_fails_with(x, **answer) -> XError:

@@ -5,19 +5,16 @@ import json
 import re
 
 import pytest
-import responses
 
 from socials.x_client import OAuth2Credentials, XClient, XError
+from tests.conftest import X_API
 
-API = "https://api.x.com"
+API = X_API
 MEDIA_ID = "1880028106020515840"
 MB = 1024 * 1024
 
 
-@pytest.fixture
-def x():
-    with responses.RequestsMock(assert_all_requests_are_fired=True) as mock:
-        yield mock
+pytestmark = pytest.mark.strict_x
 
 
 def client():

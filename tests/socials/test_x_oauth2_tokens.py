@@ -7,7 +7,6 @@ from urllib.parse import parse_qs
 
 import pytest
 import requests
-import responses
 
 from socials.x_client import XError, refresh_oauth2_token, revoke_oauth2_token
 
@@ -15,10 +14,7 @@ TOKEN_URL = "https://api.x.com/2/oauth2/token"
 REVOKE_URL = "https://api.x.com/2/oauth2/revoke"
 
 
-@pytest.fixture
-def x():
-    with responses.RequestsMock(assert_all_requests_are_fired=True) as mock:
-        yield mock
+pytestmark = pytest.mark.strict_x
 
 
 def form(call):

@@ -5,24 +5,15 @@ The tweets are in the shape of X's answers (tweepy's cassettes; X's data diction
 import datetime as dt
 
 import pytest
-import responses
 from django.utils import timezone
 
 from socials.publishers import CLOCK_SKEW, LOOKUP_PAGES, XPublisher
+from tests.conftest import X_API
 
-API = "https://api.x.com"
-
-
-@pytest.fixture(autouse=True)
-def _api(settings):
-    settings.X_API_URL = API
-    settings.X_WEB_URL = "https://x.com"
+API = X_API
 
 
-@pytest.fixture
-def x():
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        yield mock
+pytestmark = pytest.mark.usefixtures("x_api")
 
 
 def timeline(x, account, *tweets, next_token=None):

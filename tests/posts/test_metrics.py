@@ -7,17 +7,17 @@ from django.utils import timezone
 from django_q.models import Schedule
 
 from posts.models import PostChannel
-from socials import analytics
+from posts import metrics
 from socials.models import Account
 
-from .conftest import API
+from tests.conftest import X_APP_API as API
 
 TWEETS_URL = f"{API}/2/tweets"
 
 
 def publish(post, remote_id, **fields):
-    PostChannel.objects.filter(post=post).update(state="published", remote_id=remote_id,
-                                                 published_at=timezone.now(), **fields)
+    PostChannel.objects.filter(post=post).update(**{"state": "published", "remote_id": remote_id,
+                                                    "published_at": timezone.now(), **fields})
     return post.channels.get()
 
 
@@ -34,7 +34,7 @@ def test_published_posts_get_their_metrics_and_the_time_they_were_read(make_post
     channel = publish(make_post(), "11")
     x_tweets("11")
 
-    run = analytics.refresh_metrics()
+    run = metrics.refresh_metrics()
 
     channel.refresh_from_db()
     assert run.updated == 1
@@ -52,7 +52,7 @@ def test_ids_go_to_x_a_hundred_at_a_time(make_post, x_app):
         publish(post, str(i))
     x_tweets(*[str(i) for i in range(1, 101)])
     x_tweets("101")
-    assert analytics.refresh_metrics().updated == 101
+    assert metrics.refresh_metrics().updated == 101
     assert [len(c.request.params["ids"].split(",")) for c in responses.calls] == [100, 1]
 
 
@@ -62,7 +62,7 @@ def test_a_spent_budget_stops_the_run_and_the_rest_waits(make_post, x_app):
     for i, post in enumerate(posts, start=1):
         publish(post, str(i))
     x_tweets(*[str(i) for i in range(1, 101)], remaining="0")
-    run = analytics.refresh_metrics()
+    run = metrics.refresh_metrics()
     assert (run.updated, run.skipped, len(responses.calls)) == (100, 1, 1)
 
 
@@ -70,7 +70,7 @@ def test_a_spent_budget_stops_the_run_and_the_rest_waits(make_post, x_app):
 def test_a_429_skips_the_account_without_failing(make_post, x_app):
     channel = publish(make_post(), "11")
     responses.get(TWEETS_URL, status=429, json={"title": "Too Many Requests"})
-    run = analytics.refresh_metrics()
+    run = metrics.refresh_metrics()
     channel.refresh_from_db()
     assert (run.updated, run.skipped, channel.metrics_updated_at) == (0, 1, None)
 
@@ -78,14 +78,14 @@ def test_a_429_skips_the_account_without_failing(make_post, x_app):
 @responses.activate
 def test_fresh_metrics_are_not_read_again(make_post, x_app):
     publish(make_post(), "11", metrics_updated_at=timezone.now() - dt.timedelta(minutes=5))
-    assert analytics.refresh_metrics().updated == 0 and not responses.calls
+    assert metrics.refresh_metrics().updated == 0 and not responses.calls
 
 
 @responses.activate
 def test_a_deleted_tweet_is_marked_unavailable(make_post, x_app):
     channel = publish(make_post(), "11", metrics={"likes": 4})
     responses.get(TWEETS_URL, json={"errors": [{"value": "11", "title": "Not Found Error"}]})
-    analytics.refresh_metrics()
+    metrics.refresh_metrics()
     channel.refresh_from_db()
     assert channel.metrics == {"likes": 4, "unavailable": True} and channel.metrics_updated_at
 
@@ -95,14 +95,14 @@ def test_a_disconnected_accounts_posts_are_read_with_the_app_token(make_post, al
     channel = publish(make_post(), "11")
     Account.objects.filter(pk=alice_account.pk).update(state="disconnected", oauth2_access_token="")
     x_tweets("11")
-    analytics.refresh_metrics()
+    metrics.refresh_metrics()
     assert responses.calls[0].request.headers["Authorization"] == "Bearer app-bearer"
     channel.refresh_from_db()
     assert channel.metrics["impressions"] == 111
 
 
 def test_the_job_runs_every_five_minutes_from_django_q2(db):
-    schedule = Schedule.objects.get(func="socials.tasks.refresh_metrics")
+    schedule = Schedule.objects.get(func="posts.tasks.refresh_metrics")
     assert (schedule.schedule_type, schedule.minutes, schedule.repeats) == (Schedule.MINUTES, 5, -1)
 
 
@@ -113,7 +113,7 @@ def test_metrics_show_in_the_admin_and_in_the_page_snippet(client, sam, make_pos
     post = make_post()
     channel = publish(post, "11")
     x_tweets("11")
-    analytics.refresh_metrics()
+    metrics.refresh_metrics()
     client.force_login(sam)
     page = client.get(f"/admin/posts/post/{post.pk}/change/").content.decode()
     assert "&quot;impressions&quot;: 111" in page
@@ -127,32 +127,31 @@ def test_without_any_usable_token_the_posts_wait_for_the_next_run(make_post, ali
     settings.TWITTER_BEARER_TOKEN = ""
     channel = publish(make_post(), "11")
     Account.objects.filter(pk=alice_account.pk).update(state="disconnected", oauth2_access_token="")
-    assert analytics.refresh_metrics().skipped == 1 and not responses.calls
+    assert metrics.refresh_metrics().skipped == 1 and not responses.calls
     channel.refresh_from_db()
     assert channel.metrics_updated_at is None
 
 
-def test_a_published_post_has_its_first_metrics_read_two_minutes_later_not_an_hour(
-    make_post, x_app, settings, django_capture_on_commit_callbacks
-):
-    from posts import signals
-    from socials import tasks
+def test_a_published_post_has_its_first_metrics_read_two_minutes_later_not_an_hour(make_post, x_app, settings):
+    from posts import tasks
 
     settings.METRICS_FIRST_READ_SECONDS = 120
-    post = make_post()
-    channel = publish(post, "11")
-    with django_capture_on_commit_callbacks(execute=True):
-        signals.send_on_commit(signals.post_published, post=post)
+    now = timezone.now()
+    ready = publish(make_post(), "11", published_at=now - dt.timedelta(seconds=121))
+    too_new = publish(make_post(content="Just now"), "12", published_at=now - dt.timedelta(seconds=60))
+    read_before = publish(make_post(content="Read"), "13", published_at=now - dt.timedelta(minutes=10),
+                          metrics_updated_at=now - dt.timedelta(minutes=5))
 
-    (first,) = Schedule.objects.filter(func="socials.tasks.refresh_post_metrics")
-    assert (first.args, first.schedule_type, first.repeats) == (f"({post.pk},)", Schedule.ONCE, -1)
-    assert dt.timedelta(seconds=110) < first.next_run - timezone.now() <= dt.timedelta(seconds=120)
-
-    other = publish(make_post(content="Another"), "12")  # published too, but not this post
     with responses.RequestsMock() as x:
         x.get(TWEETS_URL, json={"data": [{"id": "11", "public_metrics": {"impression_count": 3, "like_count": 1}}]})
-        assert tasks.refresh_post_metrics(post.pk) == f"post {post.pk}: 1 updated, 0 unavailable, 0 skipped"
+        assert tasks.refresh_first_metrics() == "1 updated, 0 unavailable, 0 skipped"
         assert x.calls[0].request.params["ids"] == "11"
-    channel.refresh_from_db()
-    other.refresh_from_db()
-    assert channel.metrics["impressions"] == 3 and other.metrics_updated_at is None
+
+    ready.refresh_from_db(), too_new.refresh_from_db(), read_before.refresh_from_db()
+    assert ready.metrics["impressions"] == 3
+    assert too_new.metrics_updated_at is None and read_before.metrics == {}
+
+
+def test_the_first_read_job_runs_every_minute_from_django_q2(db):
+    schedule = Schedule.objects.get(func="posts.tasks.refresh_first_metrics")
+    assert (schedule.schedule_type, schedule.minutes, schedule.repeats) == (Schedule.MINUTES, 1, -1)

@@ -1,12 +1,13 @@
 """Public metrics of published posts, read from X in batches within its rate limits.
 
-A django-q2 schedule (socials/migrations/0005_metrics_every_five_minutes.py) runs `refresh_metrics`
-every five minutes; it reads only the channels `due_for_metrics` (at once, then 15 minutes, 1 hour
-and 1 day after publishing, hourly in the first week, then once a UTC day while staff track them),
-so reads stay few: X bills each post read (the ledger, costs.recorder, counts them). A post's first
-numbers are read METRICS_FIRST_READ_SECONDS after it is published (`schedule_first_read`).
-Each account's tweets are read with that account's own token (per-user rate limits), 100
-ids per request; an account that is not usable is read with the app bearer token when there is one.
+A django-q2 schedule runs `posts.tasks.refresh_metrics` every five minutes; it reads only the
+channels `due_for_metrics` (15 minutes, 1 hour and 1 day after publishing, hourly in the first
+week, then once a UTC day while staff track them), so reads stay few: X bills each post read (the
+ledger, costs.recorder, counts them). A minute job, `posts.tasks.refresh_first_metrics`, reads a
+post's first numbers once it has been published METRICS_FIRST_READ_SECONDS, so nobody looks at
+empty metrics, and publishing itself spends no query on it. Each account's tweets are read with
+that account's own token (per-user rate limits), 100 ids per request; an account that is not
+usable is read with the app bearer token when there is one.
 A 429, or a budget reported spent, stops that token for this run; the next run carries on with the
 stalest channels first.
 """
@@ -22,11 +23,12 @@ from django.utils import timezone
 
 from costs import recorder as costs_recorder
 from costs.models import MetricsPolicy
-from posts.models import PostChannel
+from socials.error_kinds import ErrorKind
+from socials.models import Account
+from socials.tokens import AccountUnusable, call_x
+from socials.x_client import TWEETS_PER_LOOKUP, AppBearerCredentials, XClient, XError
 
-from .models import Account
-from .tokens import AccountUnusable, call_x
-from .x_client import TWEETS_PER_LOOKUP, AppBearerCredentials, XClient, XError
+from .models import PostChannel
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +71,7 @@ def _missed_checkpoint(now: dt.datetime, published: str, read: str) -> Q:
     for age in CHECKPOINTS:
         missed |= Q(**{f"{published}__lte": now - age}) & Q(**{f"{read}__lt": F(published) + age})
     return missed
+FIRST_READS_FOR = dt.timedelta(hours=1)  # after that, the five-minute run reads a post's first numbers
 
 
 @dataclass
@@ -82,32 +85,21 @@ class _Spent(Exception):
     """This token's rate-limit budget is spent for now."""
 
 
-def schedule_first_read(*, post_id: int, now: dt.datetime | None = None) -> None:
-    """Read the just-published post's metrics once, METRICS_FIRST_READ_SECONDS from now (a
-    one-off django-q2 schedule, deleted once it has run)."""
-    from django_q.models import Schedule
-
-    now = now or timezone.now()
-    Schedule.objects.create(
-        name=f"First metrics of post {post_id}",
-        func="socials.tasks.refresh_post_metrics",
-        args=repr((post_id,)),
-        schedule_type=Schedule.ONCE,
-        repeats=-1,  # a ONCE schedule with negative repeats is deleted after it runs
-        next_run=now + dt.timedelta(seconds=settings.METRICS_FIRST_READ_SECONDS),
-    )
-
-
 def refresh_metrics(*, now: dt.datetime | None = None, limit: int = MAX_CHANNELS,
-                    post_id: int | None = None) -> MetricsRun:
-    """Read impressions, likes, replies, reposts and quotes of recently published posts (or only
-    post `post_id`'s) and store them on their channels with the time they were read. Never raises
-    for X's failures."""
+                    first_reads: bool = False) -> MetricsRun:
+    """Read impressions, likes, replies, reposts and quotes of recently published posts and store
+    them on their channels with the time they were read. Never raises for X's failures.
+    `first_reads`: only posts never read, published METRICS_FIRST_READ_SECONDS to an hour ago
+    (the minute job; the hourly one reads the rest)."""
     now = now or timezone.now()
     # X's metrics only: other platforms' are not read yet.
     published = PostChannel.objects.filter(state=PostChannel.State.PUBLISHED, account__provider="twitter")
-    if post_id is not None:
-        published = published.filter(post_id=post_id)
+    if first_reads:
+        published = published.filter(
+            metrics_updated_at__isnull=True,
+            published_at__lte=now - dt.timedelta(seconds=settings.METRICS_FIRST_READ_SECONDS),
+            published_at__gte=now - FIRST_READS_FOR,
+        )
     channels = list(
         published
         .exclude(remote_id="")
@@ -147,7 +139,7 @@ def _refresh_account(account: Account, channels: list[PostChannel], *, use_app: 
         except (XError, AccountUnusable) as exc:
             run.skipped += len(channels) - start
             log.warning("X metrics for account %s not read: %s", account.pk, getattr(exc, "kind", exc))
-            if isinstance(exc, XError) and exc.kind == "rate_limited":
+            if isinstance(exc, XError) and exc.kind == ErrorKind.RATE_LIMITED:
                 raise _Spent from exc
             return
         by_id = {str(t.get("id")): t for t in tweets}

@@ -1,6 +1,6 @@
 import pytest
 
-from posts.text import HashtagError, compose_text, normalize_hashtags, weighted_length
+from socials.x_text import HashtagError, compose_text, normalize_hashtags, weighted_length
 
 
 def test_hashtags_lose_their_hash_and_duplicates():

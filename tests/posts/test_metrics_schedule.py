@@ -7,7 +7,7 @@ import pytest
 
 from costs.models import MetricsPolicy
 from posts.models import PostChannel
-from socials.analytics import due_for_metrics
+from posts.metrics import due_for_metrics
 
 NOW = dt.datetime(2026, 11, 30, 15, 0, tzinfo=dt.timezone.utc)
 

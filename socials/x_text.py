@@ -1,4 +1,4 @@
-"""The text a post sends to X: content plus hashtags, and X's weighted length of it."""
+"""X's text rules: a post's text (content plus hashtags), its weighted length, hashtags and cashtags."""
 
 import functools
 import re
@@ -135,6 +135,3 @@ def cashtag_problem(text: str) -> str:
         f"this text has {len(found)}: {', '.join(found)}. Keep one."
     )
 
-
-def is_within_limit(text: str) -> bool:
-    return weighted_length(text) <= MAX_WEIGHTED_LENGTH
