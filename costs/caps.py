@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Case, F, Value, When
 from django.utils import timezone
 
 from posts import signals
@@ -57,7 +58,11 @@ def hold(channel: PostChannel, reason: str) -> bool:
     held = PostChannel.objects.filter(pk=channel.pk, state=PostChannel.State.SENDING,
                                       claimed_at=channel.claimed_at).update(
         state=PostChannel.State.HELD, last_error=reason, error_kind=HELD_KIND, claimed_at=None,
-        dispatched_at=None, next_attempt_at=None, updated_at=timezone.now())
+        dispatched_at=None, next_attempt_at=None, updated_at=timezone.now(),
+        # Held before sending: this claim was no attempt. A channel never sent before is not
+        # in doubt, so its release queues it rather than reading X first.
+        attempts=F("attempts") - 1,
+        first_attempt_at=Case(When(attempts__lte=1, then=Value(None)), default=F("first_attempt_at")))
     if held:
         channel.state, channel.last_error, channel.error_kind = PostChannel.State.HELD, reason, HELD_KIND
         post = Post.objects.select_related("task__user", "task__reseller").get(pk=channel.post_id)
@@ -92,16 +97,10 @@ def set_cap(*, actor, client=None, x_app: str = "", monthly_usd) -> SpendCap | N
 def release(*, client=None, x_app: str = "") -> int:
     """Queue again the channels held by a cap of this client or X app; their posts go to a worker
     after commit, and each channel checks the cap again before it sends."""
-    from posts.publishing import enqueue_publish
+    from posts import publishing
 
     held = PostChannel.objects.filter(state=PostChannel.State.HELD, error_kind=HELD_KIND).select_related("account")
     if client is not None:
         held = held.filter(account__user=client)
     ids = [c.pk for c in held if client is not None or app_of(c.account) == x_app]
-    post_ids = set(PostChannel.objects.filter(pk__in=ids).values_list("post_id", flat=True))
-    released = PostChannel.objects.filter(pk__in=ids, state=PostChannel.State.HELD).update(
-        state=PostChannel.State.QUEUED, last_error="", error_kind="", updated_at=timezone.now())
-    for post_id in Post.objects.filter(pk__in=post_ids, status__in=[Post.Status.APPROVED, Post.Status.PROCESSING]
-                                       ).values_list("pk", flat=True):
-        enqueue_publish(post_id, on_commit=True)
-    return released
+    return publishing.release(PostChannel.objects.filter(pk__in=ids))

@@ -137,10 +137,15 @@ def hold_waiting(sender, *, account, **kwargs) -> int:
 
 
 def release_held(sender, *, account, **kwargs) -> int:
-    """socials' account_connected: queue the account's held channels again, and hand the due
-    ones' posts to workers after commit. A channel tried before it was held is reconciled first
-    (X is read before anything is sent again). Returns how many were released."""
-    held = PostChannel.objects.filter(account=account, state=State.HELD)
+    """socials' account_connected: queue the account's held channels again (see release)."""
+    return release(PostChannel.objects.filter(account=account, state=State.HELD))
+
+
+def release(held) -> int:
+    """Queue the held channels `held` (a queryset) again, and hand the due ones' posts to workers
+    after commit. A channel tried before it was held is reconciled first (X is read before
+    anything is sent again). Returns how many were released."""
+    held = held.filter(state=State.HELD)
     post_ids = set(held.values_list("post_id", flat=True))
     due = list(Post.objects.filter(pk__in=post_ids).due().values_list("pk", flat=True))
     now = timezone.now()

@@ -20,3 +20,8 @@ STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticF
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file, not shared-cache memory, so threaded tests see SQLite's real locking.
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test-db.sqlite3")}  # noqa: F405
+
+# Web processes keep connections for a minute (socialhub/settings.py); a test run's request
+# threads (the live server's) must close theirs at the end of each request, or the run ends with
+# sessions still open on the test database.
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405

@@ -7,7 +7,7 @@ import requests
 from costs.models import XCall
 from costs.selectors import post_spend
 from posts import publishing, services
-from socials import analytics
+from posts import metrics as analytics
 from socials import services as social_services
 from tests.conftest import PNG_BYTES, sandbox_account, upload
 from xsandbox import start_sandbox

@@ -4,9 +4,9 @@ up to 25,000 weighted characters, and a post to several accounts keeps to the sm
 import pytest
 from django.core.exceptions import ValidationError
 
-from posts import errors, publishing, services as post_services
+from posts import publishing, services as post_services
 from posts.models import Post
-from socials import services
+from socials import error_kinds, services
 from socials.models import Account
 from tests.conftest import make_account, sandbox_account, sandbox_control
 
@@ -59,7 +59,7 @@ def test_staff_decide_by_hand_over_what_x_says(alice):
 def test_a_long_post_is_accepted_for_a_premium_account_only(make_post, alice, alice_account):
     with pytest.raises(ValidationError) as exc:
         make_post(content=LONG)
-    assert exc.value.message_dict == {"content": [errors.TOO_LONG]}
+    assert exc.value.message_dict == {"content": [error_kinds.TOO_LONG]}
 
     premium = make_account(alice, "alice_premium", subscription_type="Premium")
     assert make_post(content=LONG, account_ids=[premium.pk]).pk
@@ -73,7 +73,7 @@ def test_a_post_to_several_accounts_keeps_to_the_smallest_limit(make_post, alice
     premium = make_account(alice, "alice_premium", subscription_type="Premium")
     with pytest.raises(ValidationError) as exc:
         make_post(content=LONG, account_ids=[premium.pk, alice_account.pk])
-    assert exc.value.message_dict == {"content": [errors.TOO_LONG]}
+    assert exc.value.message_dict == {"content": [error_kinds.TOO_LONG]}
 
 
 def test_adding_a_basic_account_to_a_long_post_is_refused(make_post, rita, alice, alice_account):
