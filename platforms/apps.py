@@ -2,7 +2,7 @@ from django.apps import AppConfig
 
 
 class PlatformsConfig(AppConfig):
-    """Mastodon, Bluesky and LinkedIn, one folder each (client, publisher, connect flow, limits, errors).
+    """X, Mastodon, Bluesky and LinkedIn, one folder each (client, publisher, connect flow, limits, errors).
     Each publisher joins socials.publishers' registry here: the engine never names a platform."""
 
     name = "platforms"
@@ -14,7 +14,9 @@ class PlatformsConfig(AppConfig):
         from .bluesky.publisher import BlueskyPublisher
         from .linkedin.publisher import LinkedInPublisher
         from .mastodon.publisher import MastodonPublisher
+        from .x.publisher import XPublisher
 
+        PUBLISHERS.setdefault("twitter", XPublisher())
         PUBLISHERS.setdefault("mastodon", MastodonPublisher())
         PUBLISHERS.setdefault("bluesky", BlueskyPublisher())
         PUBLISHERS.setdefault("linkedin", LinkedInPublisher())

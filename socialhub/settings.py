@@ -198,7 +198,7 @@ SOCIALACCOUNT_LOGIN_ON_GET = False
 SOCIALACCOUNT_STORE_TOKENS = False  # socials.Account is the single home of X tokens.
 # X is connected by signed-in clients, never used to log in: the adapter saves the tokens in
 # socials.Account and stops the flow (https://docs.allauth.org/en/latest/socialaccount/advanced.html).
-SOCIALACCOUNT_ADAPTER = "socials.adapters.SocialAccountAdapter"
+SOCIALACCOUNT_ADAPTER = "platforms.x.adapters.SocialAccountAdapter"
 
 # Default: one line a mail on the console (socialhub/mail.py); Django's console backend
 # (django.core.mail.backends.console.EmailBackend) prints each in full, smtp sends them.
@@ -296,14 +296,14 @@ SOCIALACCOUNT_PROVIDERS = {
         "FIELDS": ["id", "name", "username", "verified", "verified_type", "subscription_type", "profile_image_url",
                    "created_at"],
         # allauth's own switch to a subclass: the same provider with URLs from X_API_URL and
-        # X_OAUTH2_AUTHORIZE_URL, so the flow also runs against the X sandbox (socials/providers/).
-        "provider_class": "socials.providers.x_oauth2.provider.XOAuth2Provider",
+        # X_OAUTH2_AUTHORIZE_URL, so the flow also runs against the X sandbox (platforms/x/providers/).
+        "provider_class": "platforms.x.providers.x_oauth2.provider.XOAuth2Provider",
     },
     "twitter": {
         "APPS": [{"client_id": TWITTER_CONSUMER_KEY, "secret": TWITTER_CONSUMER_SECRET}]
         if TWITTER_CONSUMER_KEY
         else [],
-        "provider_class": "socials.providers.x_oauth1.provider.XOAuth1Provider",
+        "provider_class": "platforms.x.providers.x_oauth1.provider.XOAuth1Provider",
     },
 }
 

@@ -3,7 +3,8 @@ and what to do about it.
 
 The X client raises XError with one of these kinds, publishers pass them on in PublishError, a
 failed channel stores one in `PostChannel.error_kind`, the REST API answers with its status and
-the pages show its advice. Plain Python (no Django import): the X client imports it.
+the pages show its advice. RateLimit is what a platform's rate-limit headers said. Plain Python
+(no Django import): the X client imports it.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from enum import StrEnum
 
 
 class ErrorKind(StrEnum):
-    # X's answers (socials.x_client); the other networks' clients (platforms/) use the same words
+    # X's answers (platforms.x.client); the other networks' clients (platforms/) use the same words
     AUTH = "auth"
     REFRESH_INVALID = "refresh_invalid"
     APP_ONLY = "app_only"
@@ -38,6 +39,16 @@ class ErrorKind(StrEnum):
     SAME_APP = "same_app"  # another account of the post signs with the same X app: held (agency.same_app)
     UNRESOLVED = "unknown"  # given up on while X may have the tweet: a retry reads X first
     LOST_NOT_FOUND = "lost_not_found"  # an answer was lost and the lookup did not find the tweet
+
+
+@dataclass(frozen=True)
+class RateLimit:
+    """A platform's rate-limit headers from one answer (X's x-rate-limit-*, Mastodon's
+    X-RateLimit-*). Any part may be missing."""
+
+    limit: int | None
+    remaining: int | None
+    reset_at: datetime | None
 
 
 @dataclass(frozen=True)

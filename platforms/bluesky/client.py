@@ -106,7 +106,7 @@ def _session(account) -> Session:
 def refresh(account) -> None:
     """com.atproto.server.refreshSession, once across workers; the new pair is stored at once.
     Raises PublishError (reconnect needed when Bluesky refuses the refresh token)."""
-    from socials.tokens import lock_account
+    from socials.account_state import lock_account
 
     refused = False
     with transaction.atomic():

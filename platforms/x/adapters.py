@@ -20,8 +20,9 @@ from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.providers.base import AuthProcess
 from allauth.socialaccount.providers.base.constants import AuthError
 
-from . import services
-from .models import Account
+from socials import services
+from socials.models import Account
+
 from .providers.connect_only import CLIENTS_ONLY, NOT_A_LOGIN
 
 log = logging.getLogger(__name__)
