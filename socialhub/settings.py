@@ -198,7 +198,7 @@ SOCIALACCOUNT_LOGIN_ON_GET = False
 SOCIALACCOUNT_STORE_TOKENS = False  # socials.Account is the single home of X tokens.
 # X is connected by signed-in clients, never used to log in: the adapter saves the tokens in
 # socials.Account and stops the flow (https://docs.allauth.org/en/latest/socialaccount/advanced.html).
-SOCIALACCOUNT_ADAPTER = "platforms.x.adapters.SocialAccountAdapter"
+SOCIALACCOUNT_ADAPTER = "socials.adapters.SocialAccountAdapter"
 
 # Default: one line a mail on the console (socialhub/mail.py); Django's console backend
 # (django.core.mail.backends.console.EmailBackend) prints each in full, smtp sends them.

@@ -2,7 +2,7 @@
 adapter all call these.
 
 Tokens have one home, socials.Account (encrypted at rest). allauth's SocialAccount/SocialToken are
-not used: the connect flow hands its tokens to `connect_account` and stops there (see platforms/x/adapters.py).
+not used: the connect flow hands its tokens to `connect_account` and stops there (see adapters.py).
 Services take keyword-only arguments and raise domain errors (ValidationError, NotAllowed).
 """
 

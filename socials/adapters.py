@@ -20,10 +20,10 @@ from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.providers.base import AuthProcess
 from allauth.socialaccount.providers.base.constants import AuthError
 
-from socials import services
-from socials.models import Account
+from platforms.x.providers.connect_only import CLIENTS_ONLY, NOT_A_LOGIN
 
-from .providers.connect_only import CLIENTS_ONLY, NOT_A_LOGIN
+from . import services
+from .models import Account
 
 log = logging.getLogger(__name__)
 
