@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .facebook import views as facebook
 
 app_name = "platforms"
 
@@ -10,4 +11,6 @@ urlpatterns = [
     path("bluesky/connect/", views.bluesky_connect, name="bluesky-connect"),
     path("linkedin/connect/", views.linkedin_connect, name="linkedin-connect"),
     path("linkedin/callback/", views.linkedin_callback, name="linkedin-callback"),
+    path("facebook/connect/", facebook.facebook_connect, name="facebook-connect"),
+    path("facebook/pages/", facebook.facebook_pages, name="facebook-pages"),
 ]
