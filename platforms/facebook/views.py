@@ -112,7 +112,7 @@ def facebook_pages(request: HttpRequest) -> HttpResponse:
     choices = [(p["id"], p["name"] or p["id"]) for p in found["pages"]]
     connected = set(Account.objects.filter(user=request.user, provider="facebook").exclude(
         state=Account.State.DISCONNECTED).values_list("provider_account_id", flat=True))
-    form = PagesForm(request.POST or None, choices=choices,
+    form = PagesForm(request.POST if request.method == "POST" else None, choices=choices,
                      initial={"pages": [pid for pid, _ in choices if pid in connected]})
     if request.method == "POST" and form.is_valid():
         tokens = json.loads(decrypt(found["tokens"]))
