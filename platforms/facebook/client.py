@@ -134,10 +134,6 @@ class Graph:
             params["since"] = int(since.timestamp())
         return self.pages(f"/{page_id}/published_posts", doing="reading the Page's posts", params=params)
 
-    def revoke(self) -> None:
-        """DELETE /me/permissions: this person's every grant to the app ends (every page's)."""
-        self.call("DELETE", "/me/permissions", doing="revoking SocialHub's access")
-
 
 def error(answer: requests.Response, body: dict, *, doing: str, sent: bool = False, account=None) -> PublishError:
     """Graph's {"error": {...}} as the engine's kinds."""

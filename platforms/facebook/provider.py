@@ -24,7 +24,8 @@ class FacebookPagesProvider(FacebookProvider):
     def redirect_from_request(self, request: HttpRequest):
         if not request.user.is_authenticated:
             return redirect_to_login(reverse("platforms:facebook-connect"))
-        if not request.user.is_client or (request.POST.get("process") or request.GET.get("process")) != AuthProcess.CONNECT:
+        process = request.POST.get("process") or request.GET.get("process")
+        if not request.user.is_client or process != AuthProcess.CONNECT:
             messages.error(request, "Facebook Pages are connected by clients from the accounts page; "
                                     "nobody signs in to SocialHub with Facebook.")
             return HttpResponseRedirect(reverse("socials:accounts"))

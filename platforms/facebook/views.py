@@ -68,7 +68,8 @@ def after_login(request: HttpRequest, sociallogin) -> HttpResponse:
         messages.error(request, f"Connecting Facebook failed: {exc.user_message}")
         return redirect("socials:accounts")
     # tasks lists what the person may do on the page; CREATE_CONTENT is what posting needs.
-    postable = [p for p in pages if p.get("access_token") and "CREATE_CONTENT" in (p.get("tasks") or ["CREATE_CONTENT"])]
+    postable = [p for p in pages
+                if p.get("access_token") and "CREATE_CONTENT" in (p.get("tasks") or ["CREATE_CONTENT"])]
     if not postable:
         messages.error(request, "Facebook shows no Page you may post on (or SocialHub was not allowed to see "
                                 "them): nothing was connected.")

@@ -2,9 +2,9 @@
 (/dialog/oauth, a consent page), the token exchange (code, then fb_exchange_token for a long-lived
 token), /me, /me/accounts (the person's pages with their page tokens), a page, unpublished photo
 uploads, /feed posts (message, link, attached_media; the same message as the page's last post
-answers 506 as Facebook does), /published_posts, DELETE /me/permissions. Errors in Graph's shape
+answers 506 as Facebook does), /published_posts. Errors in Graph's shape
 ({"error": {message, type, code, error_subcode, is_transient, fbtrace_id}}), X-App-Usage and
-X-Business-Use-Case-Usage on every answer, and a throttle (code 80001, with
+X-Business-Use-Case-Usage on page calls, and a throttle (code 80001, with
 estimated_time_to_regain_access) once a page spends its calls of the hour. appsecret_proof is
 checked when the token came from an app whose secret the sandbox saw."""
 
@@ -41,7 +41,6 @@ def route(req):
         ("GET", "/oauth/access_token"): (access_token, "facebook.token"),
         ("GET", "/me"): (me, "facebook.me"),
         ("GET", "/me/accounts"): (accounts, "facebook.accounts"),
-        ("DELETE", "/me/permissions"): (revoke, "facebook.permissions"),
     }
     if (m, p) in fixed:
         return fixed[(m, p)]
@@ -166,7 +165,7 @@ def _grant(state: State, req):
     """(grant, None) for a good token with a right appsecret_proof, else (None, error answer)."""
     token = req.arg("access_token") or (req.form().get("access_token") or [""])[0]
     grant = state.fb_tokens.get(token)
-    if grant is None or grant.get("revoked"):
+    if grant is None:
         return None, error(400, 190, "Invalid OAuth access token - Cannot parse access token")
     if grant["expires"] and grant["expires"] <= time.time():
         return None, error(400, 190, "Error validating access token: Session has expired.", subcode=463)
@@ -310,19 +309,6 @@ def published_posts(state: State, req, page_id: str):
     data = [{"id": p["id"], "created_time": _graph_time(p["created"]), **({"message": p["message"]} if p["message"] else {})}
             for p in mine]
     return _json(_paged(req, data), headers=headers)
-
-
-def revoke(state: State, req):
-    grant, problem = _grant(state, req)
-    if problem:
-        return problem
-    if grant["kind"] != "user":
-        return error(400, 100, "(#100) Revoking permissions requires a user access token")
-    with state.lock:
-        for other in state.fb_tokens.values():  # the person's every token, and the page tokens read with them
-            if other["user_id"] == grant["user_id"]:
-                other["revoked"] = True
-    return _json({"success": True})
 
 
 def _paged(req, data: list) -> dict:

@@ -2,7 +2,8 @@
 (/api/v1, /api/v2, /oauth) and Bluesky's XRPC paths (/xrpc/...) from one in-memory state, plus a
 control API under /_sandbox/ for tests (users, queued faults, what was posted).
 
-LinkedIn's paths (/oauth/v2, /v2/userinfo, /rest) are answered too. Faults are queued per route with POST /_sandbox/faults {"route": "mastodon.statuses", "status": 503}
+LinkedIn's paths (/oauth/v2, /v2/userinfo, /rest) are answered too, and Facebook's Graph paths
+(/v26.0/..., any version; facebook.py). Faults are queued per route with POST /_sandbox/faults {"route": "mastodon.statuses", "status": 503}
 or {"route": "bluesky.createRecord", "lose_answer": true}: a lost answer does the work, then
 closes the connection without a byte, as a dropped connection after the platform acted would.
 """
