@@ -76,6 +76,8 @@ def test_a_client_connects_the_pages_they_choose_with_their_page_tokens(client, 
     assert "facebook_pages" not in client.session  # the other page's token is not kept
     report = account_services.test_connection(actor=alice, account=account)
     assert report.works and "Alice's Bakery" in report.message
+    accounts_page = client.get(reverse("socials:accounts")).content.decode()
+    assert "Connect Facebook Page account" in accounts_page and "<td>Facebook Page</td>" in accounts_page
 
 
 def test_reconnecting_renews_the_ticked_pages_token(client, sandbox, alice, facebook_account):
