@@ -215,7 +215,9 @@ def start(handle: str) -> tuple[str, dict]:
     issuer). Raises PublishError."""
     with _http() as http:
         did = resolve_handle(http, handle)
-        _, pds = identity(did)
+        claimed, pds = identity(did)
+        if not handle.startswith("did:") and claimed.lower() != handle:  # handles are checked both ways
+            raise common.permanent("auth", f"The Bluesky account behind @{handle} does not claim that handle.")
         server = authorization_server(http, pds)
         key, state = dpop.new_key(), secrets.token_urlsafe(24)
         verifier, challenge = _pkce()
@@ -223,9 +225,10 @@ def start(handle: str) -> tuple[str, dict]:
             "response_type": "code", "redirect_uri": redirect_uri(), "scope": SCOPE, "state": state,
             "code_challenge": challenge, "code_challenge_method": "S256", "login_hint": handle,
         })
-    if response.status_code not in (200, 201):
+    request_uri = _field(response, "request_uri") if response.status_code in (200, 201) else ""
+    if not request_uri:
         raise common.permanent("auth", f"Bluesky refused the sign-in request: {_oauth_error(response)}")
-    query = urlencode({"client_id": client_id(), "request_uri": response.json()["request_uri"]})
+    query = urlencode({"client_id": client_id(), "request_uri": request_uri})
     pending = {"state": state, "verifier": verifier, "dpop_key": dpop.key_text(key), "did": did, "pds": pds,
                "issuer": server.issuer, "handle": handle}
     return f"{server.endpoint('authorization_endpoint')}?{query}", pending
@@ -289,11 +292,16 @@ def refresh(account) -> dict:
     return _session(tokens)
 
 
-def _error_name(response: httpx.Response) -> str:
+def _field(response: httpx.Response, name: str) -> str:
     try:
-        return str(response.json().get("error") or "")
+        body = response.json()
     except ValueError:
         return ""
+    return str(body.get(name) or "") if isinstance(body, dict) else ""
+
+
+def _error_name(response: httpx.Response) -> str:
+    return _field(response, "error")
 
 
 def revoke(account) -> bool:
