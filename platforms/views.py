@@ -1,7 +1,7 @@
 """Connect flows of our own: Mastodon per instance (the app is registered on the instance the
-first time, then OAuth), Bluesky with its OAuth (bluesky/oauth.py) or an app password, LinkedIn's OAuth 2.0 code flow (allauth's
-linkedin_oauth2 provider is deprecated, and its openid_connect route would put the token in
-allauth's tables, not in socials.Account, the one home of tokens). Both end
+first time, then OAuth), Bluesky with its OAuth (bluesky/oauth.py) or an app password, LinkedIn's
+OAuth 2.0 code flow (allauth's linkedin_oauth2 provider is deprecated, and its openid_connect route
+would put the token in allauth's tables, not in socials.Account, the one home of tokens). All end
 in socials.services.connect_account, like X's, so reconnecting releases held posts the same way."""
 
 from __future__ import annotations

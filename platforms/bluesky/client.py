@@ -1,7 +1,8 @@
 """Bluesky through the `atproto` library: OAuth sessions (oauth.py, with DPoP-bound tokens sent
 through dpop.DPoPRequest) or app-password sessions, kept and refreshed (never a sign-in per post:
-createSession is limited to 30 per 5 minutes and 300 a day), and one error mapping. Facts: bluesky-social/atproto lexicons (com.atproto.server.createSession,
-refreshSession, repo.createRecord/getRecord/uploadBlob) and atproto.com/specs (handle, tid)."""
+createSession is limited to 30 per 5 minutes and 300 a day), and one error mapping. Facts:
+bluesky-social/atproto lexicons (com.atproto.server.createSession, refreshSession,
+repo.createRecord/getRecord/uploadBlob) and atproto.com/specs (handle, tid, oauth)."""
 
 from __future__ import annotations
 
@@ -135,7 +136,8 @@ def refresh(account) -> None:
         if locked.oauth2_refresh_token == account.oauth2_refresh_token:  # else another worker did it
             try:
                 access, refresh_token, expiry = _renew(locked)
-            except (UnauthorizedError, BadRequestError, oauth.Refused):  # app passwords: ExpiredToken / InvalidToken are 400
+            # App passwords: ExpiredToken / InvalidToken come back as 400; OAuth: invalid_grant.
+            except (UnauthorizedError, BadRequestError, oauth.Refused):
                 refused = True
             except FAILURES as exc:
                 raise error(exc, doing="renewing the session") from exc
