@@ -179,3 +179,11 @@ def test_disconnect_revokes_the_oauth_session_at_bluesky(sandbox, alice, bluesky
     result = services.disconnect_account(actor=alice, account=bluesky_oauth_account)
     assert result.revoked is True
     assert refresh not in sandbox.state.oauth_refresh and access not in sandbox.state.sessions
+
+
+def test_an_oauth_account_can_be_reconnected_with_an_app_password(client, sandbox, alice, bluesky_oauth_account):
+    client.post(CONNECT, {"handle": BLUESKY_HANDLE, "app_password": BLUESKY_PASSWORD, "account": bluesky_oauth_account.pk})
+    account = Account.objects.get(provider="bluesky")
+    assert account.pk == bluesky_oauth_account.pk and account.token_type == Account.TokenType.APP_PASSWORD
+    assert account.oauth2_client_secret == ""  # the OAuth session's DPoP key is gone with its tokens
+    assert services.test_connection(actor=alice, account=account).works

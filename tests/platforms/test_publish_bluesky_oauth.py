@@ -2,6 +2,8 @@
 `Authorization: DPoP <token>` and a proof signed by the account's key (the sandbox refuses
 anything else), through atproto's own client; threads are reply chains as with app passwords."""
 
+import time
+
 from django.utils import timezone
 
 from posts import publishing, services
@@ -46,9 +48,8 @@ def test_a_thread_is_a_reply_chain_with_the_oauth_session(sandbox, rita, alice, 
 
 
 def test_an_expired_token_is_refreshed_before_publishing(sandbox, rita, alice, task, bluesky_oauth_account):
-    control(sandbox, "bluesky/config", access_ttl=1)
+    sandbox.state.sessions[bluesky_oauth_account.oauth2_access_token]["exp"] = time.time() - 1  # the PDS refuses it
     Account.objects.filter(pk=bluesky_oauth_account.pk).update(expires_at=timezone.now())
-    control(sandbox, "bluesky/config", access_ttl=7200)
     post = _approved(rita, alice, task, bluesky_oauth_account, content="After the refresh")
 
     publishing.publish_post(post_id=post.pk)
