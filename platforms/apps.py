@@ -2,7 +2,8 @@ from django.apps import AppConfig
 
 
 class PlatformsConfig(AppConfig):
-    """X, Mastodon, Bluesky and LinkedIn, one folder each (client, publisher, connect flow, limits, errors).
+    """X, Mastodon, Bluesky, LinkedIn and Facebook, one folder each (client, publisher, connect flow,
+    limits, errors).
     Each publisher joins socials.publishers' registry here: the engine never names a platform."""
 
     name = "platforms"
