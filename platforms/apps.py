@@ -3,8 +3,8 @@ from django.apps import AppConfig
 
 class PlatformsConfig(AppConfig):
     """X, Mastodon, Bluesky, LinkedIn and Facebook, one folder each (client, publisher, connect flow,
-    limits, errors).
-    Each publisher joins socials.publishers' registry here: the engine never names a platform."""
+    limits, errors). Each publisher joins socials.publishers' registry here: the engine never names
+    a platform."""
 
     name = "platforms"
     verbose_name = "Platforms"
