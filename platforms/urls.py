@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .linkedin import views as linkedin
 
 app_name = "platforms"
 
@@ -8,6 +9,6 @@ urlpatterns = [
     path("mastodon/connect/", views.mastodon_connect, name="mastodon-connect"),
     path("mastodon/callback/", views.mastodon_callback, name="mastodon-callback"),
     path("bluesky/connect/", views.bluesky_connect, name="bluesky-connect"),
-    path("linkedin/connect/", views.linkedin_connect, name="linkedin-connect"),
-    path("linkedin/callback/", views.linkedin_callback, name="linkedin-callback"),
+    path("linkedin/connect/", linkedin.linkedin_connect, name="linkedin-connect"),
+    path("linkedin/pages/", linkedin.linkedin_pages, name="linkedin-pages"),
 ]

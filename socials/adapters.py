@@ -65,6 +65,10 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             raise ImmediateHttpResponse(self._back(request, NOT_A_LOGIN, level=messages.ERROR))
         if not user.is_client:
             raise ImmediateHttpResponse(self._back(request, CLIENTS_ONLY, level=messages.ERROR))
+        if sociallogin.account.provider == "linkedin":  # allauth's openid_connect, for LinkedIn
+            from platforms.linkedin.connect import finish
+
+            raise ImmediateHttpResponse(finish(request, sociallogin))
         try:
             from agency.x_apps import account_fields
 
@@ -85,8 +89,12 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
     def on_authentication_error(self, request, provider, error=None, exception=None, extra_context=None):
         """A refused or broken flow (cancelled, state mismatch, X error) lands back on the accounts page."""
         if exception is not None:
-            log.warning("Connecting X (%s) failed: %r", provider.id, exception)
-        if error == AuthError.CANCELLED:
+            log.warning("Connecting %s failed: %r", provider.sub_id, exception)
+        if provider.sub_id == "linkedin":
+            from platforms.linkedin.connect import failed_message
+
+            message = failed_message(request)
+        elif error == AuthError.CANCELLED:
             message = "Connecting X was cancelled: nothing changed."
         else:
             message = "Connecting X did not work (the sign-in expired or was not started here). Try again."

@@ -6,7 +6,7 @@ from platforms.bluesky import client as bluesky_client
 from platforms.sandbox.server import start_sandbox
 from socials import services
 from socials.models import Account
-from tests.platforms.helpers import control
+from tests.platforms.helpers import control, linkedin_app
 
 BLUESKY_HANDLE, BLUESKY_PASSWORD = "alice.bsky.test", "abcd-efgh-ijkl-mnop"
 
@@ -17,9 +17,8 @@ def sandbox(settings):
     settings.MASTODON_ALLOW_HTTP = True
     settings.BLUESKY_SERVICE_URL = sb.url
     settings.BLUESKY_WEB_URL = "https://bsky.test"
-    settings.LINKEDIN_AUTH_URL, settings.LINKEDIN_API_URL = f"{sb.url}/oauth/v2", sb.url
-    settings.LINKEDIN_WEB_URL = "https://linkedin.test"
-    settings.LINKEDIN_CLIENT_ID, settings.LINKEDIN_CLIENT_SECRET = "li-client", "li-secret"
+    settings.LINKEDIN_API_URL, settings.LINKEDIN_WEB_URL = sb.url, "https://linkedin.test"
+    linkedin_app(settings, sb)
     settings.PUBLISH_RECONCILE_DELAY_SECONDS = 0
     settings.PUBLISH_RETRY_BASE_SECONDS = 0  # a retry is due at once: the test plays the next worker
     yield sb
