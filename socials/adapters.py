@@ -4,7 +4,8 @@ X is never a way to log in or sign up: a signed-in client *connects* X accounts.
 finished the OAuth dance (state checked, code exchanged with the PKCE verifier, profile read), the
 tokens go to `services.connect_account` and the flow stops there: no allauth SocialAccount or
 SocialToken is written (SOCIALACCOUNT_STORE_TOKENS is off), so socials.Account is the one home of
-X tokens and nothing has to be kept in step.
+X tokens and nothing has to be kept in step. LinkedIn (allauth's openid_connect provider, app id
+"linkedin") is handed to platforms/linkedin/connect.py at the same point.
 """
 
 import logging

@@ -23,6 +23,7 @@ from .forms import PagesForm
 
 
 @login_required
+@require_http_methods(["GET"])
 def linkedin_connect(request: HttpRequest) -> HttpResponse:
     _client_only(request)
     account = _reconnecting(request, "linkedin")

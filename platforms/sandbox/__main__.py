@@ -21,10 +21,12 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     state = State()
     state.bluesky_user(args.bluesky_handle, args.bluesky_app_password)
+    state.linkedin_organization("Example Bakery", ["Alice Example"])  # a page to choose after signing in
     server = SandboxServer((args.host, args.port), state, quiet=args.quiet)
     host, port = server.server_address[:2]
     print(f"Mastodon and Bluesky sandbox listening on http://{host}:{port} "
-          f"(Bluesky: {args.bluesky_handle} / {args.bluesky_app_password})", file=sys.stderr, flush=True)
+          f"(Bluesky: {args.bluesky_handle} / {args.bluesky_app_password}; LinkedIn: Alice Example "
+          f"administers Example Bakery)", file=sys.stderr, flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
