@@ -60,6 +60,19 @@ def test_the_member_chooses_which_of_their_pages_to_connect(client, sandbox, ali
     assert "Connected LinkedIn pages: Example Bakery." in listing
 
 
+def test_when_linkedin_fails_to_list_the_pages_the_profile_still_connects_and_says_so(client, sandbox, alice, pages):
+    client.force_login(alice)
+    fault(sandbox, "linkedin.organizationAcls", status=503)
+
+    _, answer = sign_in(client, sandbox)
+
+    page = client.get(answer["Location"]).content.decode()
+    assert answer["Location"] == reverse("socials:accounts")
+    assert "Connected LinkedIn account Alice Example." in page
+    assert "Your LinkedIn pages could not be listed (LinkedIn failed (503)" in page and "Reconnect to try again" in page
+    assert Account.objects.get(provider="linkedin").state == Account.State.CONNECTED
+
+
 def test_reconnecting_the_member_renews_every_page_using_its_token(client, sandbox, alice, pages):
     bakery, florist = pages
     client.force_login(alice)
