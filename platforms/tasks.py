@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from socials.models import Account
@@ -24,16 +25,22 @@ def warn_of_access_ending() -> int:
     from .linkedin.accounts import sharing_token
 
     now = timezone.now()
+    # Warned already: the account's own token, or its administrator's (the same end).
+    warned = AccessEndingWarning.objects.filter(expires_at=OuterRef("expires_at"))
     due = (Account.objects.filter(provider="linkedin", state=Account.State.CONNECTED,
                                   expires_at__gt=now, expires_at__lte=now + EXPIRY_WARNING)
-           .select_related("user").order_by("pk"))
+           .exclude(Exists(warned.filter(account=OuterRef("pk"))))
+           .exclude(Exists(warned.filter(account=OuterRef("linkedin_page__administrator"))))
+           .select_related("user", "linkedin_page__administrator").order_by("pk"))
     sent, seen = 0, set()
     for account in due:
-        group = sharing_token(account)
-        owner = group[0] if group else account
-        if owner.pk in seen:
+        link = getattr(account, "linkedin_page", None)
+        member = link.administrator if link else account
+        if member.pk in seen:
             continue
-        seen.add(owner.pk)
+        seen.add(member.pk)
+        group = sharing_token(member)
+        owner = group[0] if group else account
         try:
             with transaction.atomic():
                 AccessEndingWarning.objects.create(account=owner, expires_at=owner.expires_at)
