@@ -52,6 +52,11 @@ def _ask(account: Account) -> tuple[str, str, RateLimit | None]:
         if accounts.is_page(account):  # the member's token, asked about the page
             return account.username, api.page(account.provider_account_id.rsplit(":", 1)[1]).name, None
         return account.username, str(api.userinfo().get("name") or ""), None
+    if account.provider == "facebook":
+        from .facebook.client import Graph
+
+        page = Graph(account.oauth2_access_token, account=account).page(account.provider_account_id)
+        return str(page.get("username") or account.username), str(page.get("name") or ""), None
     if account.provider == "mastodon":
         from .mastodon import client
 

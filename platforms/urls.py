@@ -2,6 +2,7 @@ from django.urls import path
 
 from . import views
 from .linkedin import views as linkedin
+from .facebook import views as facebook
 
 app_name = "platforms"
 
@@ -13,4 +14,6 @@ urlpatterns = [
     path("bluesky/client-metadata.json", views.bluesky_client_metadata, name="bluesky-client-metadata"),
     path("linkedin/connect/", linkedin.linkedin_connect, name="linkedin-connect"),
     path("linkedin/pages/", linkedin.linkedin_pages, name="linkedin-pages"),
+    path("facebook/connect/", facebook.facebook_connect, name="facebook-connect"),
+    path("facebook/pages/", facebook.facebook_pages, name="facebook-pages"),
 ]

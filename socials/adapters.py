@@ -70,6 +70,10 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             from platforms.linkedin.connect import finish
 
             raise ImmediateHttpResponse(finish(request, sociallogin))
+        if sociallogin.account.provider == "facebook":  # the person's pages are chosen next
+            from platforms.facebook.views import after_login
+
+            raise ImmediateHttpResponse(after_login(request, sociallogin))
         try:
             from agency.x_apps import account_fields
 
@@ -96,9 +100,9 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
 
             message = failed_message(request)
         elif error == AuthError.CANCELLED:
-            message = "Connecting X was cancelled: nothing changed."
+            message = f"Connecting {provider.name} was cancelled: nothing changed."
         else:
-            message = "Connecting X did not work (the sign-in expired or was not started here). Try again."
+            message = f"Connecting {provider.name} did not work (the sign-in expired or was not started here). Try again."
         if request.user.is_authenticated:
             raise ImmediateHttpResponse(self._back(request, message, level=messages.ERROR))
 
