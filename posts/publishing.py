@@ -15,9 +15,13 @@ before the next part is sent, and the lease is checked before every POST. So a r
 skips the parts with a remote id, and only the first part without one can have an unknown
 outcome: it is reconciled (same text, replying to the part before) before anything is sent.
 
-This module is the only writer of a channel's state: queued (hand_over), claimed (_claim), a
-part recorded (_record_part), published, failed or waiting to retry (_failed), held and released
-(hold_waiting and release_held, on socials' account_disconnected and account_connected signals).
+This module is the only writer of a channel's state: queued (hand_over, retry), claimed
+(_claim), a part recorded (_record_part), published, failed or waiting to retry (_failed), held
+(hold_waiting on socials' account_disconnected signal, _hold_shared_app, and _hold_claimed when a
+spend cap of costs.caps says wait) and released (release: release_held on account_connected, and
+costs.caps.set_cap). Of a post's status, the review (posts.services) writes pending, approved and
+rejected; this module writes processing, published and failed, and failed back to approved (retry).
+tests/posts/test_one_writer.py holds every door to that.
 What "due" means is defined once, in posts.models (post_due, claimable).
 
 Entry points: hand_over (on approval), publish_post (the django-q2 task, the retry action and
@@ -160,6 +164,16 @@ def release(held) -> int:
     if due:
         transaction.on_commit(lambda: enqueue_publish_many(due))
     return released
+
+
+def retry(post: Post) -> None:
+    """A failed post is tried again: approved once more, its unpublished channels handed over
+    afresh (posts.services.retry_post checks who may, and that it failed)."""
+    Post.objects.filter(pk=post.pk, status=Post.Status.FAILED).update(
+        status=Post.Status.APPROVED, updated_at=timezone.now()
+    )
+    post.status = Post.Status.APPROVED
+    hand_over(post)
 
 
 def enqueue_publish_many(post_ids: Sequence[int]) -> None:
@@ -427,10 +441,26 @@ def _held_by_spend_cap(channel: PostChannel, thread, sent: dict) -> ChannelResul
     todo = [part for part in thread
             if not (channel.remote_id if part.position == 1 else getattr(sent.get(part.position), "remote_id", ""))]
     reason = caps.reason_to_hold(channel, todo)
-    if reason and caps.hold(channel, reason):
-        log.warning("Channel %s held: %s", channel.pk, reason)
-        return ChannelResult(channel, State.HELD, reason)
-    return None
+    if not reason or not _hold_claimed(channel, reason, ErrorKind.SPEND_CAP):
+        return None
+    log.warning("Channel %s held: %s", channel.pk, reason)
+    post = Post.objects.select_related("task__user", "task__reseller").get(pk=channel.post_id)
+    signals.send_on_commit(signals.post_held, post=post, reason=reason)  # the reseller and staff are told
+    return ChannelResult(channel, State.HELD, reason)
+
+
+def _hold_claimed(channel: PostChannel, reason: str, kind: str) -> bool:
+    """Hold the channel we claimed, before it sent anything; False if it is not ours any more.
+    The claim was no attempt: a channel never sent before is not in doubt, so its release queues
+    it rather than reading X first."""
+    held = PostChannel.objects.filter(pk=channel.pk, state=State.SENDING, claimed_at=channel.claimed_at).update(
+        state=State.HELD, last_error=reason, error_kind=kind, claimed_at=None, dispatched_at=None,
+        next_attempt_at=None, updated_at=timezone.now(), attempts=F("attempts") - 1,
+        first_attempt_at=Case(When(attempts__lte=1, then=Value(None)), default=F("first_attempt_at")),
+    )
+    if held:
+        channel.state, channel.last_error, channel.error_kind = State.HELD, reason, kind
+    return bool(held)
 
 
 def _send_part(
