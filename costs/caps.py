@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
 
 from posts.models import PostChannel
 from socialhub.errors import NotAllowed
@@ -27,18 +28,24 @@ from .recorder import app_of
 HELD_KIND = ErrorKind.SPEND_CAP  # posts.publishing holds the channel
 
 
+def may_apply() -> Exists:
+    """For a PostChannel queryset's annotate(may_be_capped=...): whether a cap may apply to the
+    channel (its client has one, or some X app has). Read with the channels, it spares the
+    uncapped channel, nearly every one, a query of its own before it sends (docs/performance.md)."""
+    return Exists(SpendCap.objects.filter(Q(client_id=OuterRef("account__user_id")) | ~Q(x_app="")))
+
+
 def reason_to_hold(channel: PostChannel, parts: list) -> str:
     """Why the channel must wait (a sentence for people), or "" when it may send. `parts`: the
     thread parts it still has to send (ThreadPart)."""
     account = channel.account
-    if account.provider != "twitter":
-        return ""  # only X bills per call
+    if account.provider != "twitter" or not getattr(channel, "may_be_capped", True):
+        return ""  # only X bills per call; no cap at all applies
     cost = prices.estimate([(p.text, sum(1 for m in p.media if m.alt_text)) for p in parts]).micros
     if not cost:
         return ""
     app = app_of(account)
-    caps = SpendCap.objects.filter(client_id=account.user_id) | SpendCap.objects.filter(x_app=app)
-    for cap in caps.select_related("client"):
+    for cap in SpendCap.objects.filter(Q(client_id=account.user_id) | Q(x_app=app)).select_related("client"):
         if cap.client_id:
             spent = selectors.month_spend(client_id=account.user_id)
             whose = f"{cap.client.get_full_name() or cap.client.username}'s X spend"
