@@ -338,7 +338,7 @@ def publish_posts(*, post_ids: Sequence[int], threads: int | None = None) -> Non
     """Publish several posts concurrently: at most `threads` (PUBLISH_THREADS) at once, each in
     its own thread with its own database connection, closed when the batch is done.
 
-    The batch is read in one go (two to four queries, not per post) and its approved posts are
+    The batch is read in one go (two to five queries, not per post) and its approved posts are
     marked processing in one UPDATE; then each post goes through the same steps as publish_post,
     so every claim (conditional on the channel's state as read), lease and reconcile works as for
     one post. A post that raises is logged and left to the dispatcher (its channel stays queued,

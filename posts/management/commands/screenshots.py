@@ -15,7 +15,6 @@ import zlib
 from pathlib import Path
 
 import requests
-
 from django.contrib.staticfiles.handlers import StaticFilesHandler
 from django.conf import settings
 from django.core.files.base import ContentFile
