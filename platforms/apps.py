@@ -15,3 +15,4 @@ class PlatformsConfig(AppConfig):
         PUBLISHERS.setdefault("mastodon", "platforms.mastodon.publisher.MastodonPublisher")
         PUBLISHERS.setdefault("bluesky", "platforms.bluesky.publisher.BlueskyPublisher")
         PUBLISHERS.setdefault("linkedin", "platforms.linkedin.publisher.LinkedInPublisher")
+        PUBLISHERS.setdefault("facebook", "platforms.facebook.publisher.FacebookPublisher")
