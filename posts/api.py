@@ -146,7 +146,8 @@ class PostListView(generics.ListAPIView):
     def get_queryset(self):
         filters = PostFilterSerializer(data=self.request.query_params)
         filters.is_valid(raise_exception=True)
-        posts = Post.objects.listed_for(self.request.user).for_list(thread=True, channel_parts=True)
+        # A post shows its task's people by id only: the task is joined, not its people.
+        posts = Post.objects.listed_for(self.request.user).for_list(thread=True, channel_parts=True, join=("task",))
         return filters.filter(posts)
 
     @extend_schema(operation_id="posts_list", parameters=[PostFilterSerializer])

@@ -158,17 +158,18 @@ class PostQuerySet(models.QuerySet):
             channels_with_accounts(), "channels__parts", "media", "parts__media"
         )
 
-    def for_list(self, *, thread: bool = False, channel_parts: bool = False, tasks: bool = True):
-        """What a row of a post list shows: task and people, channels with their accounts (never
+    def for_list(self, *, thread: bool = False, channel_parts: bool = False,
+                 join: tuple[str, ...] = ("task__user", "task__reseller")):
+        """What a row of a post list shows: task and people (`join`: what to join of them; a page
+        that has them already joins nothing, see posts.rows), channels with their accounts (never
         their tokens), and how many media (`n_media`) and parts 2..n (`n_parts`) it has. `thread`:
         the media and parts themselves, with the parts' media, to show the thread;
-        `channel_parts`: what each channel sent of each part too; `tasks=False`: the tasks and their
-        people are not joined (the page has them already: posts.rows). Prefetched into plain lists
+        `channel_parts`: what each channel sent of each part too. Prefetched into plain lists
         (`<name>_list`, read through `related_list`): Django builds no queryset per row for them."""
         channels = channels_with_accounts(to_attr="channels_list")
         if channel_parts:
             channels.queryset = channels.queryset.prefetch_related(models.Prefetch("parts", to_attr="parts_list"))
-        queryset = (self.select_related("task__user", "task__reseller") if tasks else self).prefetch_related(channels)
+        queryset = (self.select_related(*join) if join else self).prefetch_related(channels)
         if not thread:
             return queryset.annotate(n_media=_count_of(PostMedia), n_parts=_count_of(PostPart))
         parts = PostPart.objects.prefetch_related(models.Prefetch("media", to_attr="media_list"))

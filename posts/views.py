@@ -80,7 +80,7 @@ def dashboard(request):
     for task in tasks:
         task.n_posts = per_task.get(task.pk, 0)
     status = request.GET.get("status", "")
-    shown, shown_count = Post.objects.listed_for(user, task_ids).for_list(tasks=False), sum(counts.values())
+    shown, shown_count = Post.objects.listed_for(user, task_ids).for_list(join=()), sum(counts.values())
     wanted = status if status == "0" else parse_id(status)  # 0 (pending) is a status, not an id
     if wanted is not None and int(wanted) in Post.Status.values:
         shown, shown_count = shown.filter(status=int(wanted)), counts.get(int(wanted), 0)
@@ -436,8 +436,8 @@ def inbox(request):
         waiting -= scope.pending().filter(created_by=user).count()
     if not user.is_platform_staff:
         waiting -= scope.pending().filter(review_step=Post.ReviewStep.STAFF).count()
-    page = _page(request, awaiting.for_list(thread=True, tasks=tasks is None).order_by("schedule_at", "created_at", "pk"),
-                 count=waiting)
+    listed = awaiting.for_list(thread=True, join=("task__user", "task__reseller") if tasks is None else ())
+    page = _page(request, listed.order_by("schedule_at", "created_at", "pk"), count=waiting)
     shown = rows.rows(page.object_list, tasks=tasks)
     for post in shown:
         post.row["reseller"] = rows.person(post.task.reseller) if post.task.reseller_id else ""
@@ -521,7 +521,7 @@ def published(request):
     user = request.user
     tasks = _viewer_tasks(user, "user")
     task_ids = None if tasks is None else list(tasks)
-    posts = Post.objects.listed_for(user, task_ids).published().for_list(tasks=tasks is None)
+    posts = Post.objects.listed_for(user, task_ids).published().for_list(join=("task__user",) if tasks is None else ())
     counts = counters.by_task_and_status(user, task_ids)
     total = sum(n for (_, state), n in counts.items() if state == Post.Status.PUBLISHED)
     page = _page(request, posts.order_by("-published_at", "-pk"), count=total)
