@@ -12,7 +12,7 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils import dateformat, timezone
 
-from .models import Post
+from .models import Post, prefetch_rows
 from .templatetags.posts_tags import is_live
 
 _PK = 987654321  # a placeholder id in reversed URLs, replaced by each row's own
@@ -30,11 +30,12 @@ def person(user) -> str:
     return user.get_full_name() or user.username
 
 
-def rows(posts, *, tasks: dict | None = None) -> list[Post]:
-    """The posts with `post.row` set: their links (reversed once per page, not once per row), text,
-    client, accounts and schedule. `tasks`: the viewer's tasks by id, with their people, so the
-    posts' own query need not join them."""
-    posts = list(posts)
+def rows(posts, *, tasks: dict | None = None, thread: bool = False) -> list[Post]:
+    """A page of posts (PostQuerySet.for_list) with what their rows show read (prefetch_rows,
+    `thread`: the thread itself too) and `post.row` set: their links (reversed once per page, not
+    once per row), text, client, accounts and schedule. `tasks`: the viewer's tasks by id, with
+    their people, so the posts' own query need not join them."""
+    posts = prefetch_rows(list(posts), thread=thread)
     links = {name: reverse(f"posts:{name}", args=[_PK]) for name in ("detail", "edit", "review")}
     compose = reverse("posts:compose")
     for post in posts:

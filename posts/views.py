@@ -436,12 +436,13 @@ def inbox(request):
         waiting -= scope.pending().filter(created_by=user).count()
     if not user.is_platform_staff:
         waiting -= scope.pending().filter(review_step=Post.ReviewStep.STAFF).count()
-    listed = awaiting.for_list(thread=True, join=("task__user", "task__reseller") if tasks is None else ())
+    listed = awaiting.for_list(join=("task__user", "task__reseller") if tasks is None else ())
     page = _page(request, listed.order_by("schedule_at", "created_at", "pk"), count=waiting)
-    shown = rows.rows(page.object_list, tasks=tasks)
+    shown = rows.rows(page.object_list, tasks=tasks, thread=True)
     for post in shown:
         post.row["reseller"] = rows.person(post.task.reseller) if post.task.reseller_id else ""
-    return render(request, "posts/inbox.html", {"page": page, "rows": shown, "bulk_form": BulkReviewForm(user=user)})
+    return render(request, "posts/inbox.html", {"page": page, "rows": shown, "bulk_form": BulkReviewForm(user=user),
+                                                "next": request.get_full_path()})
 
 
 def _review_message(action: int, count: int) -> str:
