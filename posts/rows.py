@@ -45,6 +45,8 @@ def rows(posts, *, tasks: dict | None = None, thread: bool = False) -> list[Post
         task, status = post.task, post.status
         n_media, n_parts = getattr(post, "n_media", 0), getattr(post, "n_parts", 0)
         post.row = {
+            # Numbers as text: a template localizes every number it shows, at a cost per number.
+            "pk": pk, "status": str(status), "version": str(post.version),
             **{name: url.replace(_PK_TEXT, pk) for name, url in links.items()},
             "again": f"{compose}?from={pk}",
             "text": post.full_text or "(media only)",
