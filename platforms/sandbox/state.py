@@ -26,7 +26,7 @@ def jwt(claims: dict) -> str:
     return f"{part({'typ': 'at+jwt', 'alg': 'HS256'})}.{part(claims)}.{secrets.token_urlsafe(16)}"
 
 
-CREATES = frozenset({"mastodon.statuses", "bluesky.createRecord", "linkedin.posts"})
+CREATES = frozenset({"mastodon.statuses", "bluesky.createRecord", "linkedin.posts", "facebook.feed"})
 
 
 class State:
@@ -34,6 +34,7 @@ class State:
 
     def __init__(self) -> None:
         self.lock = threading.RLock()
+        self.bluesky_issuer = ""  # the entryway's address (start_sandbox sets it; a reset keeps it)
         self.reset()
 
     def reset(self) -> None:
@@ -64,12 +65,30 @@ class State:
             self.logins: list[float] = []
             self.refreshes = 0  # refreshSession calls answered
             self.access_ttl = self.ACCESS_TTL
+            # Bluesky OAuth (bluesky_oauth.py)
+            self.oauth_clients: dict[str, dict] = {}  # client_id -> its metadata document
+            self.par_requests: dict[str, dict] = {}  # request_uri -> the pushed request
+            self.oauth_codes: dict[str, dict] = {}
+            self.oauth_refresh: dict[str, dict] = {}  # refresh token -> {did, client_id, jkt, scope}
+            self.oauth_refreshes = 0  # refresh_token grants asked for
+            self.dpop_nonce = secrets.token_urlsafe(16)
+            self.dpop_jtis: set[str] = set()
+            self.nonce_refusals = 0  # use_dpop_nonce answers given
             # LinkedIn
             self.li_members: dict[str, dict] = {}  # sub -> member
             self.li_codes: dict[str, dict] = {}
             self.li_tokens: dict[str, dict] = {}  # token -> {sub, expires}
             self.li_images: dict[str, dict] = {}
             self.li_posts: dict[str, dict] = {}  # urn -> post
+            # Facebook
+            self.fb_users: dict[str, dict] = {}  # id -> {id, name, pages: [page ids]}
+            self.fb_pages: dict[str, dict] = {}  # id -> {id, name, username, tasks: {user id: [tasks]}}
+            self.fb_codes: dict[str, dict] = {}
+            self.fb_tokens: dict[str, dict] = {}  # token -> {kind, user_id, page_id, expires, long, secret}
+            self.fb_photos: dict[str, dict] = {}
+            self.fb_posts: dict[str, dict] = {}  # "{page}_{post}" -> post
+            self.fb_calls: dict[str, list[float]] = {}  # page id -> call times in the last hour
+            self.fb_rate_limit = 4800  # calls per page an hour
 
     # --- faults
 
@@ -128,6 +147,30 @@ class State:
             self.li_members[member["sub"]] = member
             return dict(member)
 
+    # --- Facebook
+
+    def facebook_user(self, name: str, pages: list[str] | None = None) -> dict:
+        """The person named so (made with two pages, or the pages named, the first time)."""
+        with self.lock:
+            for user in self.fb_users.values():
+                if user["name"] == name:
+                    return dict(user)
+            user = {"id": self.next_id(), "name": name, "pages": []}
+            for page_name in pages or [f"{name.split()[0]}'s Bakery", f"{name.split()[0]}'s Garden"]:
+                page_id = self.next_id()
+                self.fb_pages[page_id] = {"id": page_id, "name": page_name, "username": "", "tasks": {}}
+                user["pages"].append(page_id)
+            self.fb_users[user["id"]] = user
+            return dict(user)
+
+    def facebook_token(self, kind: str, user_id: str, *, page_id: str = "", ttl: int = 0, secret: str = "") -> str:
+        """A new token; ttl 0 never expires (a page token read with a long-lived user token)."""
+        token = "EAA" + secrets.token_urlsafe(32)
+        with self.lock:
+            self.fb_tokens[token] = {"kind": kind, "user_id": user_id, "page_id": page_id, "secret": secret,
+                                     "expires": time.time() + ttl if ttl else 0, "long": ttl > 86400}
+        return token
+
     # --- Bluesky
 
     def bluesky_user(self, handle: str, app_password: str) -> dict:
@@ -151,5 +194,16 @@ class State:
                            "jti": secrets.token_urlsafe(8)})
             self.sessions[access] = {"did": did, "exp": now + self.access_ttl}
             self.refresh_tokens[refresh] = did
+            return access, refresh
+
+    def new_oauth_session(self, did: str, *, jkt: str, client_id: str, scope: str) -> tuple[str, str]:
+        """DPoP-bound tokens: the access token works only with proofs by the key `jkt` names."""
+        with self.lock:
+            now = int(time.time())
+            access = jwt({"scope": scope, "sub": did, "iat": now, "exp": now + self.access_ttl,
+                          "aud": "did:web:sandbox", "cnf": {"jkt": jkt}, "client_id": client_id})
+            refresh = "ref-" + secrets.token_hex(24)
+            self.sessions[access] = {"did": did, "exp": now + self.access_ttl, "jkt": jkt}
+            self.oauth_refresh[refresh] = {"did": did, "client_id": client_id, "jkt": jkt, "scope": scope}
             return access, refresh
 
