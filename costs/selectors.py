@@ -42,14 +42,15 @@ def usage(user: User, *, now: dt.datetime | None = None) -> dict:
     read of the ledger for both months (the dashboard shows it on every view)."""
     spans = months(now)
     (this_start, end), (last_start, _) = spans["this_month"], spans["last_month"]
-    caps = {(cap.client_id, cap.x_app): usd(cap.monthly_micros) for cap in SpendCap.objects.all()}
-    labels = app_labels()
-    rows = (
+    rows = list(
         visible_calls(user).filter(at__gte=last_start, at__lt=end).order_by()
         .annotate(this_month=Case(When(at__gte=this_start, then=Value(True)), default=Value(False)))
         .values_list("this_month", "client", "client__username", "x_app")
         .annotate(micros=Sum("micros"), calls=Count("id"))
     )
+    # Caps and app names label the rows: nothing to read when nothing was spent.
+    caps = {(cap.client_id, cap.x_app): usd(cap.monthly_micros) for cap in SpendCap.objects.all()} if rows else {}
+    labels = app_labels() if rows else {}
     sums = {name: ({}, {}) for name in spans}  # per month: {(client, username): [micros, calls]}, {x_app: ...}
     for this_month, client, username, x_app, micros, calls in rows:
         by_client, by_app = sums["this_month" if this_month else "last_month"]
