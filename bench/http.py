@@ -20,6 +20,7 @@ import argparse
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import time
@@ -72,6 +73,9 @@ def _ms(text: str) -> float:
 def start_gunicorn(env: dict, work, workers: int, port: int | None) -> tuple[subprocess.Popen, str]:
     port = port or harness.free_port()
     base = f"http://127.0.0.1:{port}"
+    with socket.socket() as sock:  # another server there would answer for this one
+        if sock.connect_ex(("127.0.0.1", port)) == 0:
+            raise RuntimeError(f"something already listens on port {port}")
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "socialhub.wsgi", "--bind", f"127.0.0.1:{port}",
          "--workers", str(workers), "--access-logfile", "-", "--no-control-socket"],
@@ -84,8 +88,9 @@ def start_gunicorn(env: dict, work, workers: int, port: int | None) -> tuple[sub
             requests.get(f"{base}/healthz", timeout=5)
             return server, base
         except requests.RequestException:
-            if time.monotonic() > deadline:
-                raise RuntimeError("gunicorn did not start") from None
+            if server.poll() is not None or time.monotonic() > deadline:
+                harness.stop_process(server)
+                raise RuntimeError(f"gunicorn did not start (see {work / 'gunicorn.log'})") from None
             time.sleep(0.2)
 
 
@@ -94,6 +99,8 @@ def measure(base: str, cookies: dict, args) -> dict:
     for name, role, path in PATHS:
         cookie = cookies.get(role, "")
         status = requests.get(base + path, headers={"Cookie": cookie}, timeout=60, allow_redirects=False).status_code
+        if status != 200:
+            log(f"{path} answered {status}, not 200: its figures below measure that answer, not the page")
         wrk(base + path, cookie, 2, args.connections)  # warm up
         figures[path] = {"status": status, **wrk(base + path, cookie, args.seconds, args.connections)}
         f = figures[path]
