@@ -39,11 +39,11 @@ def rows(posts, *, tasks: dict | None = None, thread: bool = False) -> list[Post
     links = {name: reverse(f"posts:{name}", args=[_PK]) for name in ("detail", "edit", "review")}
     compose = reverse("posts:compose")
     for post in posts:
-        if tasks is not None:
+        if tasks is not None and post.task_id in tasks:  # staff's tasks: one made since is read on its own
             post.task = tasks[post.task_id]
         pk = str(post.pk)
         task, status = post.task, post.status
-        n_media, n_parts = getattr(post, "n_media", 0), getattr(post, "n_parts", 0)
+        n_media, n_parts = post.n_media, post.n_parts
         post.row = {
             # Numbers as text: a template localizes every number it shows, at a cost per number.
             "pk": pk, "status": str(status), "version": str(post.version),
