@@ -48,8 +48,8 @@ def free_port() -> int:
 class Sandbox:
     """`python -m xsandbox` in its own process (its CPU is not the benchmark driver's)."""
 
-    def __init__(self, workdir: Path, **flags):
-        self.port = free_port()
+    def __init__(self, workdir: Path, *, port: int | None = None, **flags):
+        self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         args = [sys.executable, "-m", "xsandbox", "--host", "127.0.0.1", "--port", str(self.port), "--quiet"]
         for name, value in flags.items():
