@@ -13,6 +13,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Protocol
 
+from django.utils.module_loading import import_string
+
 from .error_kinds import ErrorKind
 from .models import Account
 
@@ -127,13 +129,19 @@ class Publisher(Protocol):
         `reply_to`, when given), or the one made under `key`, if any. Raises PublishError."""
 
 
-# Each platform folder adds its publisher in platforms.apps (X, Mastodon, Bluesky, LinkedIn).
-PUBLISHERS: dict[str, Publisher] = {}
+# A provider's publisher, or the dotted path of its class (each platform folder adds its own in
+# platforms.apps): imported when first used, so a process that never posts there (the dispatcher; a
+# worker without such accounts) never loads its client library (atproto alone is about 0.9 s of CPU
+# at boot: docs/performance.md, "Boot").
+PUBLISHERS: dict[str, Publisher | str] = {}
 
 
 def publisher_for(provider: str) -> Publisher:
     """The publisher of an account's provider. Raises PublishError for a platform we cannot post to."""
     try:
-        return PUBLISHERS[provider]
+        found = PUBLISHERS[provider]
     except KeyError:
         raise PublishError(ErrorKind.UNSUPPORTED, f"SocialHub cannot publish to {provider or 'this platform'} yet") from None
+    if isinstance(found, str):
+        found = PUBLISHERS[provider] = import_string(found)()
+    return found
