@@ -26,6 +26,7 @@ PLATFORMS = {
     "mastodon": Platform("mastodon", "Mastodon", "platforms:mastodon-connect"),
     "bluesky": Platform("bluesky", "Bluesky", "platforms:bluesky-connect"),
     "linkedin": Platform("linkedin", "LinkedIn", "platforms:linkedin-connect"),
+    "instagram": Platform("instagram", "Instagram", "platforms:instagram-connect"),
 }
 
 # LinkedIn's tokens last 60 days and cannot be refreshed (outside its partner programme): say so
@@ -51,13 +52,17 @@ def account_label(account) -> str:
 
 
 def expiry_warning(account) -> str:
-    """For tokens that cannot be renewed (LinkedIn's): when they end, once that is a week away."""
+    """For tokens that end (LinkedIn's cannot be renewed; Instagram's are renewed on use): when they
+    end, once that is a week away."""
     from django.utils import timezone
 
-    if account.provider != "linkedin" or not account.expires_at or account.state != "connected":
+    if account.provider not in ("linkedin", "instagram") or not account.expires_at or account.state != "connected":
         return ""
     if account.expires_at > timezone.now() + EXPIRY_WARNING:
         return ""
+    if account.provider == "instagram":  # renewed on use: an idle account's token can still run out
+        return (f"Instagram's access ends on {account.expires_at:%d %B %Y}: test the connection to renew it, "
+                "or reconnect.")
     return f"LinkedIn's access ends on {account.expires_at:%d %B %Y}: reconnect before then to keep posting."
 
 
@@ -83,7 +88,7 @@ def revoke(account) -> bool | None:
         from .bluesky.client import revoke as revoke_bluesky
 
         return revoke_bluesky(account)
-    return None  # LinkedIn offers no revoke for member tokens: the member removes the app there
+    return None  # LinkedIn and Instagram offer no revoke: the member removes the app there
 
 
 def test_connection(account):
@@ -119,6 +124,11 @@ def count(account, text: str) -> tuple[int, int, str]:
         from .linkedin import limits as linkedin
 
         return linkedin.length(text), linkedin.MAX_CHARACTERS, "characters (LinkedIn's limit is about 3,000)"
+    if account.provider == "instagram":
+        from .instagram import limits as instagram
+
+        return (instagram.length(text), instagram.MAX_CHARACTERS,
+                f"characters of caption, {instagram.hashtags(text)} / {instagram.MAX_HASHTAGS} hashtags")
     from socials.x_text import MAX_WEIGHTED_LENGTH, weighted_length
 
     return weighted_length(text), MAX_WEIGHTED_LENGTH, "characters as X counts them"

@@ -10,4 +10,6 @@ urlpatterns = [
     path("bluesky/connect/", views.bluesky_connect, name="bluesky-connect"),
     path("linkedin/connect/", views.linkedin_connect, name="linkedin-connect"),
     path("linkedin/callback/", views.linkedin_callback, name="linkedin-callback"),
+    path("instagram/connect/", views.instagram_connect, name="instagram-connect"),
+    path("instagram/callback/", views.instagram_callback, name="instagram-callback"),
 ]

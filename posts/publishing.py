@@ -49,6 +49,7 @@ from socials.error_kinds import ErrorKind
 from socials.publishers import AttemptKey, MediaFile, Published, PublishError, publisher_for
 
 from . import signals
+from .media import public_url
 from .models import ChannelPart, Post, PostChannel, PostMedia, ThreadPart, claimable, lease
 
 log = logging.getLogger(__name__)
@@ -570,7 +571,8 @@ def _media_ids(
         return list(holder.media_ids)
     files = [
         MediaFile(
-            open=lambda m=m: m.file.open("rb"), kind=m.kind, mime_type=m.mime_type, size=m.size, alt_text=m.alt_text
+            open=lambda m=m: m.file.open("rb"), kind=m.kind, mime_type=m.mime_type, size=m.size, alt_text=m.alt_text,
+            url=lambda m=m: public_url(m),
         )
         for m in media
     ]
