@@ -19,6 +19,7 @@ class Platform:
     name: str
     label: str
     connect_url_name: str = ""  # "" for X: allauth's buttons connect it
+    preview_note: str = ""  # what the composer's preview of this network always says
 
 
 PLATFORMS = {
@@ -26,7 +27,8 @@ PLATFORMS = {
     "mastodon": Platform("mastodon", "Mastodon", "platforms:mastodon-connect"),
     "bluesky": Platform("bluesky", "Bluesky", "platforms:bluesky-connect"),
     "linkedin": Platform("linkedin", "LinkedIn", "platforms:linkedin-connect"),
-    "instagram": Platform("instagram", "Instagram", "platforms:instagram-connect"),
+    "instagram": Platform("instagram", "Instagram", "platforms:instagram-connect",
+                          "Needs an image (JPEG, 4:5 to 1.91:1) or a video: Instagram takes no text-only posts."),
 }
 
 # LinkedIn's tokens last 60 days and cannot be refreshed (outside its partner programme): say so
@@ -37,6 +39,11 @@ EXPIRY_WARNING = dt.timedelta(days=7)
 def platform_label(provider: str) -> str:
     platform = PLATFORMS.get(provider)
     return platform.label if platform else provider.title()
+
+
+def preview_note(provider: str) -> str:
+    platform = PLATFORMS.get(provider)
+    return platform.preview_note if platform else ""
 
 
 def account_label(account) -> str:
@@ -128,7 +135,7 @@ def count(account, text: str) -> tuple[int, int, str]:
         from .instagram import limits as instagram
 
         return (instagram.length(text), instagram.MAX_CHARACTERS,
-                f"characters of caption, {instagram.hashtags(text)} / {instagram.MAX_HASHTAGS} hashtags")
+                f"characters of caption (and at most {instagram.MAX_HASHTAGS} hashtags)")
     from socials.x_text import MAX_WEIGHTED_LENGTH, weighted_length
 
     return weighted_length(text), MAX_WEIGHTED_LENGTH, "characters as X counts them"

@@ -5,6 +5,7 @@ aspect ratio from 4:5 to 1.91:1; a carousel of up to 10 images; a video goes alo
 
 from __future__ import annotations
 
+import io
 import re
 
 import imagesize
@@ -72,8 +73,8 @@ def _ratio(item) -> float | None:
     if not stored:
         return None
     try:
-        with stored.open("rb") as fileobj:
-            width, height = imagesize.get(fileobj.read())
+        with stored.open("rb") as fileobj:  # at most 8 MB: larger images are refused before
+            width, height = imagesize.get(io.BytesIO(fileobj.read()))  # (bytes would be taken for a path)
     except OSError:
         return None
     return width / height if width > 0 and height > 0 else None

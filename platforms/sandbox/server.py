@@ -2,7 +2,7 @@
 (/api/v1, /api/v2, /oauth) and Bluesky's XRPC paths (/xrpc/...) from one in-memory state, plus a
 control API under /_sandbox/ for tests (users, queued faults, what was posted).
 
-LinkedIn's paths (/oauth/v2, /v2/userinfo, /rest) are answered too. Faults are queued per route with POST /_sandbox/faults {"route": "mastodon.statuses", "status": 503}
+LinkedIn's paths (/oauth/v2, /v2/userinfo, /rest) and Instagram's (under /ig/) are answered too. Faults are queued per route with POST /_sandbox/faults {"route": "mastodon.statuses", "status": 503}
 or {"route": "bluesky.createRecord", "lose_answer": true}: a lost answer does the work, then
 closes the connection without a byte, as a dropped connection after the platform acted would.
 """
@@ -20,7 +20,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs
 
-from . import bluesky, linkedin, mastodon
+from . import bluesky, instagram, linkedin, mastodon
 from .state import State
 
 
@@ -100,6 +100,8 @@ def dispatch(state: State, req: Request) -> Response:
         return control(state, req)
     if req.path.startswith("/xrpc/"):
         handler, route = bluesky.route(req)
+    elif instagram.handles(req.path):
+        handler, route = instagram.route(req)
     elif linkedin.handles(req.path):
         handler, route = linkedin.route(req)
     else:
@@ -112,7 +114,9 @@ def dispatch(state: State, req: Request) -> Response:
         status = int(fault["status"])
         body = fault["body"] if "body" in fault else _fault_body(route, status)
         headers = {}
-        if status == 429 and not route.startswith("linkedin."):  # LinkedIn sends no reset time
+        if status == 429 and route.startswith("instagram."):
+            headers = instagram.usage_headers(int(fault.get("reset_in", 300)) // 60)
+        elif status == 429 and not route.startswith("linkedin."):  # LinkedIn sends no reset time
             reset = int(time.time()) + int(fault.get("reset_in", 300))
             headers = (bluesky.rate_headers(0, reset) if route.startswith("bluesky.")
                        else mastodon.rate_headers(0, reset))
@@ -125,6 +129,8 @@ def dispatch(state: State, req: Request) -> Response:
 
 def _fault_body(route: str, status: int) -> dict:
     """A forced error in the platform's own shape."""
+    if route.startswith("instagram."):
+        return instagram.fault_body(status)
     if route.startswith("linkedin."):
         return {"status": status, "serviceErrorCode": 101,
                 "message": "Resource level throttle limit reached" if status == 429 else "Internal Server Error"}
@@ -161,6 +167,8 @@ def control(state: State, req: Request) -> Response:
         return json_response(200, {**member, "token": token})
     if path == "linkedin/posts" and req.method == "GET":
         return json_response(200, list(state.li_posts.values()))
+    if path.startswith("instagram/") and (answer := instagram.control(state, req, path.removeprefix("instagram/"))):
+        return answer
     if path == "bluesky/users" and req.method == "POST":
         return json_response(200, state.bluesky_user(body.get("handle") or "alice.bsky.test",
                                                      body.get("app_password") or "abcd-efgh-ijkl-mnop"))

@@ -26,7 +26,7 @@ def jwt(claims: dict) -> str:
     return f"{part({'typ': 'at+jwt', 'alg': 'HS256'})}.{part(claims)}.{secrets.token_urlsafe(16)}"
 
 
-CREATES = frozenset({"mastodon.statuses", "bluesky.createRecord", "linkedin.posts"})
+CREATES = frozenset({"mastodon.statuses", "bluesky.createRecord", "linkedin.posts", "instagram.media_publish"})
 
 
 class State:
@@ -70,6 +70,14 @@ class State:
             self.li_tokens: dict[str, dict] = {}  # token -> {sub, expires}
             self.li_images: dict[str, dict] = {}
             self.li_posts: dict[str, dict] = {}  # urn -> post
+            # Instagram
+            self.ig_users: dict[str, dict] = {}  # user_id -> user
+            self.ig_codes: dict[str, dict] = {}
+            self.ig_tokens: dict[str, dict] = {}  # token -> {user_id, expires}
+            self.ig_containers: dict[str, dict] = {}  # container id -> container
+            self.ig_media: dict[str, dict] = {}  # media id -> published media
+            self.ig_quota = 100  # posts per 24 hours (content_publishing_limit's quota_total)
+            self.ig_refreshes = 0
 
     # --- faults
 
@@ -127,6 +135,18 @@ class State:
             member = {"sub": secrets.token_urlsafe(8).replace("-", "x").replace("_", "y"), "name": name}
             self.li_members[member["sub"]] = member
             return dict(member)
+
+    # --- Instagram
+
+    def instagram_user(self, username: str) -> dict:
+        with self.lock:
+            for user in self.ig_users.values():
+                if user["username"] == username:
+                    return dict(user)
+            user = {"user_id": "1784" + str(next(self.ids))[-11:], "app_scoped_id": str(next(self.ids)),
+                    "username": username, "name": username.split(".")[0].title()}
+            self.ig_users[user["user_id"]] = user
+            return dict(user)
 
     # --- Bluesky
 

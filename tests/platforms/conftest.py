@@ -20,6 +20,10 @@ def sandbox(settings):
     settings.LINKEDIN_AUTH_URL, settings.LINKEDIN_API_URL = f"{sb.url}/oauth/v2", sb.url
     settings.LINKEDIN_WEB_URL = "https://linkedin.test"
     settings.LINKEDIN_CLIENT_ID, settings.LINKEDIN_CLIENT_SECRET = "li-client", "li-secret"
+    settings.INSTAGRAM_AUTH_URL, settings.INSTAGRAM_TOKEN_URL = f"{sb.url}/ig/www", f"{sb.url}/ig/api"
+    settings.INSTAGRAM_GRAPH_URL = f"{sb.url}/ig/graph"
+    settings.INSTAGRAM_CLIENT_ID, settings.INSTAGRAM_CLIENT_SECRET = "ig-client", "ig-secret"
+    settings.INSTAGRAM_POLL_SECONDS = 0
     settings.PUBLISH_RECONCILE_DELAY_SECONDS = 0
     settings.PUBLISH_RETRY_BASE_SECONDS = 0  # a retry is due at once: the test plays the next worker
     yield sb
@@ -59,5 +63,20 @@ def linkedin_account(sandbox, alice):
     return services.connect_account(
         user=alice, provider="linkedin", provider_account_id=member["sub"], username=member["sub"],
         name=member["name"], token_type=Account.TokenType.OAUTH2_USER, oauth2_access_token=member["token"],
+        expires_at=timezone.now() + dt.timedelta(days=60),
+    ).account
+
+
+@pytest.fixture
+def instagram_account(sandbox, alice):
+    """alice's Instagram professional account with the 60-day token Instagram Login would have given."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    user = control(sandbox, "instagram/users", username="alice.studio")
+    return services.connect_account(
+        user=alice, provider="instagram", provider_account_id=user["user_id"], username=user["username"],
+        name=user["name"], token_type=Account.TokenType.OAUTH2_USER, oauth2_access_token=user["token"],
         expires_at=timezone.now() + dt.timedelta(days=60),
     ).account
