@@ -259,3 +259,30 @@ def test_the_accounts_page_warns_a_week_before_an_idle_token_ends(client, alice,
     Account.objects.filter(pk=instagram_account.pk).update(expires_at=timezone.now() + dt.timedelta(days=5))
     page = client.get(reverse("socials:accounts")).content.decode()
     assert "Instagram&#x27;s access ends on" in page and "test the connection to renew it" in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_every_instagram_post_is_published_exactly_once_while_instagram_fails_and_loses_answers(
+    sandbox, site, rita, alice, task, instagram_account, settings
+):
+    settings.PUBLISH_MAX_ATTEMPTS = 20
+    control(sandbox, "chaos", fail_rate=0.2, lose_rate=0.3, seed=7)
+    ids = []
+    for i in range(12):
+        post = services.create_post(author=rita, task=task, content=f"Chaos post {i} #tulips",
+                                    account_ids=[instagram_account.pk], media_files=[photo()])
+        services.review_post(actor=alice, post=post, action=1)
+        ids.append(post.pk)
+
+    for _round in range(20):
+        publishing.publish_posts(post_ids=ids, threads=4)
+        pending = PostChannel.objects.exclude(state__in=[State.PUBLISHED, State.FAILED])
+        if not pending.exists():
+            break
+        pending.update(next_attempt_at=timezone.now())  # the next round plays the later worker
+
+    captions = [m["caption"] for m in sandbox.state.ig_media.values()]
+    assert sandbox.state.injected["failed"] >= 2 and sandbox.state.injected["lost"] >= 2
+    assert len(captions) == len(set(captions)) == 12  # no duplicate, nothing lost
+    assert set(PostChannel.objects.values_list("state", flat=True)) == {State.PUBLISHED}
+    assert set(PostChannel.objects.values_list("remote_id", flat=True)) == set(sandbox.state.ig_media)
