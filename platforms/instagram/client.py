@@ -47,16 +47,17 @@ def _request(method: str, url: str, *, doing: str, sent: bool = False, account=N
              **kwargs) -> dict:
     try:
         answer = requests.request(method, url, timeout=settings.INSTAGRAM_TIMEOUT, **kwargs)
-    except requests.Timeout as exc:
-        raise common.retry("timeout", f"Instagram did not answer while {doing}", outcome_unknown=sent) from exc
-    except requests.RequestException as exc:
-        raise common.retry("connection", f"Instagram could not be reached while {doing}", outcome_unknown=sent) from exc
+    # "from None": requests' own message holds the URL, whose query holds the access token.
+    except requests.Timeout:
+        raise common.retry("timeout", f"Instagram did not answer while {doing}", outcome_unknown=sent) from None
+    except requests.RequestException:
+        raise common.retry("connection", f"Instagram could not be reached while {doing}", outcome_unknown=sent) from None
     if answer.status_code >= 400:
         raise error(answer, doing=doing, sent=sent, account=account, media_url=media_url)
     try:
         body = answer.json()
-    except ValueError as exc:
-        raise common.retry("server", f"Instagram answered without JSON while {doing}", outcome_unknown=sent) from exc
+    except ValueError:
+        raise common.retry("server", f"Instagram answered without JSON while {doing}", outcome_unknown=sent) from None
     return body if isinstance(body, dict) else {"data": body}
 
 

@@ -11,6 +11,7 @@ error_subcode, is_transient, fbtrace_id}}."""
 from __future__ import annotations
 
 import html
+import json
 import re
 import secrets
 import time
@@ -55,8 +56,6 @@ def fault_body(status: int) -> dict:
 
 
 def usage_headers(minutes: int) -> dict[str, str]:
-    import json
-
     return {"X-Business-Use-Case-Usage": json.dumps({"sandbox": [
         {"type": "instagram", "call_count": 100, "total_cputime": 10, "total_time": 10,
          "estimated_time_to_regain_access": minutes}]})}
