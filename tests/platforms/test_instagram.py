@@ -286,3 +286,14 @@ def test_every_instagram_post_is_published_exactly_once_while_instagram_fails_an
     assert len(captions) == len(set(captions)) == 12  # no duplicate, nothing lost
     assert set(PostChannel.objects.values_list("state", flat=True)) == {State.PUBLISHED}
     assert set(PostChannel.objects.values_list("remote_id", flat=True)) == set(sandbox.state.ig_media)
+
+
+def test_staff_see_each_attempts_container_in_the_admin(client, sam, instagram_account):
+    from platforms.models import InstagramContainer
+
+    InstagramContainer.objects.create(key="socialhub-7-1-1764500000000000", account=instagram_account,
+                                      container_id="17889615691921234", created_at=timezone.now())
+    client.force_login(sam)
+    page = client.get("/admin/platforms/instagramcontainer/").content.decode()
+    assert "17889615691921234" in page and "socialhub-7-1-1764500000000000" in page
+    assert instagram_account.oauth2_access_token not in page
