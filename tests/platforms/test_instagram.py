@@ -18,7 +18,7 @@ from posts import publishing, services
 from posts.models import Post, PostChannel
 from socials import services as account_services
 from socials.models import Account
-from tests.conftest import PNG_BYTES, upload
+from tests.conftest import MP4_BYTES, PNG_BYTES, upload
 from tests.platforms.helpers import control, fault
 
 State = PostChannel.State
@@ -116,6 +116,18 @@ def test_several_images_go_as_one_carousel(sandbox, site, write):
     [made] = published(sandbox)
     assert made["media_type"] == "CAROUSEL" and len(made["children"]) == 3
     assert PostChannel.objects.get(post=post).remote_id == made["id"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_video_goes_as_a_reel_once_instagram_has_processed_it(sandbox, site, write):
+    post = write("Tulips in motion", media=[upload("tulips.mp4", MP4_BYTES, "video/mp4")])
+
+    publishing.publish_post(post_id=post.pk)
+
+    [made] = published(sandbox)
+    [container] = sandbox.state.ig_containers.values()
+    assert made["media_type"] == "REELS" and container["looks"] >= 2  # IN_PROGRESS at first, then FINISHED
+    assert PostChannel.objects.get(post=post).state == State.PUBLISHED
 
 
 def test_instagrams_rules_are_refused_while_writing(sandbox, rita, task, instagram_account):
