@@ -12,6 +12,7 @@ class PlatformsConfig(AppConfig):
         from socials.publishers import PUBLISHERS
 
         from .bluesky.publisher import BlueskyPublisher
+        from .facebook.publisher import FacebookPublisher
         from .instagram.publisher import InstagramPublisher
         from .linkedin.publisher import LinkedInPublisher
         from .mastodon.publisher import MastodonPublisher
@@ -19,4 +20,5 @@ class PlatformsConfig(AppConfig):
         PUBLISHERS.setdefault("mastodon", MastodonPublisher())
         PUBLISHERS.setdefault("bluesky", BlueskyPublisher())
         PUBLISHERS.setdefault("linkedin", LinkedInPublisher())
+        PUBLISHERS.setdefault("facebook", FacebookPublisher())
         PUBLISHERS.setdefault("instagram", InstagramPublisher())

@@ -27,6 +27,7 @@ PLATFORMS = {
     "mastodon": Platform("mastodon", "Mastodon", "platforms:mastodon-connect"),
     "bluesky": Platform("bluesky", "Bluesky", "platforms:bluesky-connect"),
     "linkedin": Platform("linkedin", "LinkedIn", "platforms:linkedin-connect"),
+    "facebook": Platform("facebook", "Facebook Page", "platforms:facebook-connect"),
     "instagram": Platform("instagram", "Instagram", "platforms:instagram-connect",
                           "Needs an image (JPEG, 4:5 to 1.91:1) or a video: Instagram takes no text-only posts."),
 }
@@ -53,6 +54,8 @@ def account_label(account) -> str:
         return f"@{account.username}@{host}" if host else f"@{account.username}"
     if account.provider == "linkedin":
         return account.name or account.username or f"LinkedIn member {account.pk}"
+    if account.provider == "facebook":
+        return account.name or f"Facebook Page {account.provider_account_id}"
     if account.username:
         return f"@{account.username}"
     return f"{platform_label(account.provider)} account {account.pk}"
@@ -95,7 +98,9 @@ def revoke(account) -> bool | None:
         from .bluesky.client import revoke as revoke_bluesky
 
         return revoke_bluesky(account)
-    return None  # LinkedIn and Instagram offer no revoke: the member removes the app there
+    # LinkedIn offers no revoke for member tokens, nor Instagram; a Facebook page token has none either (only the
+    # person's DELETE /me/permissions, which would end every page's access): the app is removed there.
+    return None
 
 
 def test_connection(account):
@@ -131,6 +136,10 @@ def count(account, text: str) -> tuple[int, int, str]:
         from .linkedin import limits as linkedin
 
         return linkedin.length(text), linkedin.MAX_CHARACTERS, "characters (LinkedIn's limit is about 3,000)"
+    if account.provider == "facebook":
+        from .facebook import limits as facebook
+
+        return facebook.length(text), facebook.MAX_CHARACTERS, "characters (Facebook's limit is 63,206)"
     if account.provider == "instagram":
         from .instagram import limits as instagram
 
