@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('platforms', '0001_initial'),
+        ('platforms', '0002_linkedin_pages_and_access_warnings'),
         ('socials', '0006_metrics_tasks_in_posts'),
     ]
 
