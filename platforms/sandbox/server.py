@@ -145,6 +145,8 @@ def control(state: State, req: Request) -> Response:
     if path == "chaos" and req.method == "POST":
         state.set_chaos(body)
         return json_response(200, {"chaos": state.chaos})
+    if path == "chaos" and req.method == "GET":  # the random faults dealt so far
+        return json_response(200, {"chaos": state.chaos, "injected": state.injected})
     if path == "mastodon/users" and req.method == "POST":
         return json_response(200, state.mastodon_user(body.get("username") or "alice"))
     if path == "mastodon/statuses" and req.method == "GET":
