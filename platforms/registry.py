@@ -19,12 +19,16 @@ class Platform:
     name: str
     label: str
     connect_url_name: str = ""  # "" for X: allauth's buttons connect it
+    # Where the metrics job reads published posts' counts: read(account, remote ids) yielding
+    # (remote id, metrics or None). "" where it does not (X's own reading is in posts/metrics.py;
+    # LinkedIn's member-post counts need scopes LinkedIn grants to partners only).
+    metrics: str = ""
 
 
 PLATFORMS = {
     "twitter": Platform("twitter", "X"),
-    "mastodon": Platform("mastodon", "Mastodon", "platforms:mastodon-connect"),
-    "bluesky": Platform("bluesky", "Bluesky", "platforms:bluesky-connect"),
+    "mastodon": Platform("mastodon", "Mastodon", "platforms:mastodon-connect", "platforms.mastodon.metrics.read"),
+    "bluesky": Platform("bluesky", "Bluesky", "platforms:bluesky-connect", "platforms.bluesky.metrics.read"),
     "linkedin": Platform("linkedin", "LinkedIn", "platforms:linkedin-connect"),
 }
 
