@@ -284,6 +284,9 @@ def counts(state: State, status: dict) -> dict[str, int]:
     return {"replies_count": replies, "reblogs_count": 0, "favourites_count": 0, **state.counts.get(status["id"], {})}
 
 
+VISIBILITIES = ("public", "unlisted", "private", "direct")
+
+
 def create_status(state: State, req):
     def create(user):
         form = req.form()
@@ -312,6 +315,8 @@ def create_status(state: State, req):
                 return _json(422, {"error": "Cannot attach files that have not finished processing. Try again in a moment!"})
         if reply_to and reply_to not in state.statuses:
             return _json(404, {"error": "Record not found"})
+        if (_one(form, "visibility") or "public") not in VISIBILITIES:
+            return _json(422, {"error": "Validation failed: Visibility is not included in the list"})
         grant = state.tokens[req.headers.get("Authorization", "").removeprefix("Bearer ").strip()]
         app = state.apps.get(grant["client_id"], {}).get("name", "Web")
         status = {"id": state.next_id(), "account_id": user["id"], "text": text, "media_ids": media_ids,
