@@ -256,7 +256,7 @@ def main(argv=None) -> int:
         clusters: list[harness.Cluster] = []
         killer = None
         try:
-            sandboxes.platforms = harness.Sandbox(work, module="platforms.sandbox")
+            sandboxes.platforms = harness.Sandbox(work, module="platforms.sandbox", entryway_port=harness.free_port())
             sandboxes.platforms.post("chaos", fail_rate=args.fail_rate, lose_rate=args.lose_rate, seed=seed)
             env = harness.pipeline_environment(
                 args, sandboxes.x, **CHAOS_SETTINGS, **networks.platform_settings(sandboxes, args.platform_timeout)

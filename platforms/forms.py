@@ -17,16 +17,21 @@ class MastodonInstanceForm(forms.Form):
             raise ValidationError(exc.messages) from None
 
 
-class BlueskyAppPasswordForm(forms.Form):
+class BlueskyHandleForm(forms.Form):
+    """Sign in with Bluesky (OAuth): only the handle; Bluesky asks for the password itself."""
+
     handle = forms.CharField(label="Bluesky handle", max_length=253, help_text="For example you.bsky.social.")
-    app_password = forms.CharField(
-        label="App password", max_length=64, widget=forms.PasswordInput(render_value=False),
-        help_text="Create one in Bluesky under Settings, Privacy and security, App passwords. "
-                  "Never your account's own password: an app password can be revoked on its own.",
-    )
 
     def clean_handle(self) -> str:
         handle = self.cleaned_data["handle"].strip().lstrip("@").lower()
         if "." not in handle and not handle.startswith("did:"):
             raise ValidationError("A Bluesky handle has a dot in it, for example you.bsky.social.")
         return handle
+
+
+class BlueskyAppPasswordForm(BlueskyHandleForm):
+    app_password = forms.CharField(
+        label="App password", max_length=64, widget=forms.PasswordInput(render_value=False),
+        help_text="Create one in Bluesky under Settings, Privacy and security, App passwords. "
+                  "Never your account's own password: an app password can be revoked on its own.",
+    )

@@ -8,6 +8,8 @@ urlpatterns = [
     path("mastodon/connect/", views.mastodon_connect, name="mastodon-connect"),
     path("mastodon/callback/", views.mastodon_callback, name="mastodon-callback"),
     path("bluesky/connect/", views.bluesky_connect, name="bluesky-connect"),
+    path("bluesky/callback/", views.bluesky_callback, name="bluesky-callback"),
+    path("bluesky/client-metadata.json", views.bluesky_client_metadata, name="bluesky-client-metadata"),
     path("linkedin/connect/", views.linkedin_connect, name="linkedin-connect"),
     path("linkedin/callback/", views.linkedin_callback, name="linkedin-callback"),
 ]

@@ -1,7 +1,7 @@
 """Connect flows of our own: Mastodon per instance (the app is registered on the instance the
-first time, then OAuth), Bluesky with an app password, LinkedIn's OAuth 2.0 code flow (allauth's
-linkedin_oauth2 provider is deprecated, and its openid_connect route would put the token in
-allauth's tables, not in socials.Account, the one home of tokens). Both end
+first time, then OAuth), Bluesky with its OAuth (bluesky/oauth.py) or an app password, LinkedIn's
+OAuth 2.0 code flow (allauth's linkedin_oauth2 provider is deprecated, and its openid_connect route
+would put the token in allauth's tables, not in socials.Account, the one home of tokens). All end
 in socials.services.connect_account, like X's, so reconnecting releases held posts the same way."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -26,7 +26,8 @@ from socials.models import Account
 from socials.publishers import PublishError
 
 from .bluesky import client as bluesky
-from .forms import BlueskyAppPasswordForm, MastodonInstanceForm
+from .bluesky import oauth as bluesky_oauth
+from .forms import BlueskyAppPasswordForm, BlueskyHandleForm, MastodonInstanceForm
 from .linkedin import client as linkedin
 from .mastodon import client as mastodon
 from .models import MastodonApp
@@ -114,12 +115,39 @@ def mastodon_callback(request: HttpRequest) -> HttpResponse:
     return _connected(request, result)
 
 
+BLUESKY_SESSION_KEY = "bluesky_connect"
+
+
+def bluesky_client_metadata(request: HttpRequest) -> HttpResponse:
+    """SocialHub's OAuth client metadata: its URL is the client_id Bluesky's servers fetch."""
+    if not bluesky_oauth.configured():
+        return JsonResponse({"success": False, "message": "Sign in with Bluesky is not set up here.", "details": {}},
+                            status=404)
+    return JsonResponse(bluesky_oauth.client_metadata())
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def bluesky_connect(request: HttpRequest) -> HttpResponse:
+    """"Sign in with Bluesky" (OAuth) first; an app password is the fallback."""
     _client_only(request)
     account = _reconnecting(request, "bluesky")
-    if request.method == "POST":
+    handle = account.username if account else ""
+    oauth_form = BlueskyHandleForm(prefix="oauth", initial={"handle": handle})
+    form = BlueskyAppPasswordForm(initial={"handle": handle})
+    if request.method == "POST" and "oauth-handle" in request.POST and bluesky_oauth.configured():
+        oauth_form = BlueskyHandleForm(request.POST, prefix="oauth")
+        if oauth_form.is_valid():
+            try:
+                url, pending = bluesky_oauth.start(oauth_form.cleaned_data["handle"])
+            except PublishError as exc:
+                oauth_form.add_error("handle", exc.user_message)
+            else:
+                request.session[BLUESKY_SESSION_KEY] = pending
+                # A link, not a redirect, for the page's CSP form-action (as for Mastodon).
+                return render(request, "platforms/bluesky_continue.html", {
+                    "authorize_url": url, "host": pending["issuer"].split("://", 1)[1], "account": account})
+    elif request.method == "POST":
         form = BlueskyAppPasswordForm(request.POST)
         if form.is_valid():
             try:
@@ -134,9 +162,38 @@ def bluesky_connect(request: HttpRequest) -> HttpResponse:
                 form.add_error(None, exc.user_message)
             else:
                 return _connected(request, result)
-    else:
-        form = BlueskyAppPasswordForm(initial={"handle": account.username if account else ""})
-    return render(request, "platforms/bluesky_connect.html", {"form": form, "account": account})
+    return render(request, "platforms/bluesky_connect.html", {
+        "oauth_form": oauth_form, "form": form, "account": account, "oauth": bluesky_oauth.configured()})
+
+
+@login_required
+def bluesky_callback(request: HttpRequest) -> HttpResponse:
+    _client_only(request)
+    pending = request.session.pop(BLUESKY_SESSION_KEY, None)
+    if not pending or not secrets.compare_digest(str(request.GET.get("state", "")), pending["state"]):
+        messages.error(request, "That Bluesky sign-in was not started here, or has already been used: connect again.")
+        return redirect("socials:accounts")
+    if request.GET.get("error"):
+        messages.error(request, "You did not approve SocialHub on Bluesky: nothing was connected.")
+        return redirect("socials:accounts")
+    try:
+        session = bluesky_oauth.finish(pending, code=request.GET.get("code", ""), iss=request.GET.get("iss", ""))
+        result = services.connect_account(
+            user=request.user, provider="bluesky", server_url=session["pds"], provider_account_id=session["did"],
+            username=session["handle"], name=bluesky.display_name(bluesky.oauth_client(session), session["did"]),
+            token_type=Account.TokenType.OAUTH2_USER,
+            expires_at=session["expires_at"], scope=session["scope"],
+            oauth2_access_token=session["access_token"], oauth2_refresh_token=session["refresh_token"],
+            # The DPoP key the tokens are bound to: the account's own secret, encrypted beside them.
+            oauth2_client_secret=session["dpop_key"],
+        )
+    except PublishError as exc:
+        messages.error(request, f"Connecting Bluesky failed: {exc.user_message}")
+        return redirect("socials:accounts")
+    except ValidationError as exc:
+        messages.error(request, "Connecting Bluesky failed: " + " ".join(exc.messages))
+        return redirect("socials:accounts")
+    return _connected(request, result)
 
 
 LINKEDIN_SESSION_KEY = "linkedin_connect"

@@ -260,6 +260,13 @@ MASTODON_INSTANCE_HINT = env.str("MASTODON_INSTANCE_HINT", default="")  # prefil
 BLUESKY_SERVICE_URL = env.str("BLUESKY_SERVICE_URL", default="https://bsky.social").rstrip("/")
 BLUESKY_WEB_URL = env.str("BLUESKY_WEB_URL", default="https://bsky.app").rstrip("/")
 BLUESKY_TIMEOUT = env.float("BLUESKY_TIMEOUT", default=20)
+# Sign in with Bluesky (atproto OAuth, atproto.com/specs/oauth): SocialHub is a confidential client
+# whose client_id is SITE_URL + /platforms/bluesky/client-metadata.json. Its ES256 private key
+# (PEM; "\n" for line breaks in one line) signs its client assertions; the public half is published
+# in that document. Without it the connect page offers app passwords only. did:plc documents come
+# from BLUESKY_PLC_URL.
+BLUESKY_OAUTH_PRIVATE_KEY = env.str("BLUESKY_OAUTH_PRIVATE_KEY", default="")
+BLUESKY_PLC_URL = env.str("BLUESKY_PLC_URL", default="https://plc.directory").rstrip("/")
 # LinkedIn: a member's profile, through our own OAuth 2.0 code flow (learn.microsoft.com/en-us/
 # linkedin/shared/authentication/authorization-code-flow) and the versioned REST API, whose old
 # versions are switched off on a schedule: keep LINKEDIN_VERSION current (YYYYMM).

@@ -289,8 +289,9 @@ def disconnect_account(*, actor: User, account: Account) -> Disconnected:
         ]
         # Another platform's tokens, to revoke there once the transaction is over.
         elsewhere = Account(pk=locked.pk, provider=locked.provider, server_url=locked.server_url,
-                            oauth2_access_token=locked.oauth2_access_token,
-                            oauth2_refresh_token=locked.oauth2_refresh_token)
+                            token_type=locked.token_type, oauth2_access_token=locked.oauth2_access_token,
+                            oauth2_refresh_token=locked.oauth2_refresh_token,
+                            oauth2_client_secret=locked.oauth2_client_secret)
         # Damaged stored credentials cannot be sent to X: forget them without revoking.
         client_id, client_secret = tokens.oauth2_app(locked)
         if tokens.damaged_fields(locked):

@@ -1,7 +1,8 @@
-"""Bluesky through the `atproto` library: app-password sign-in, sessions kept and refreshed
-(never a sign-in per post: createSession is limited to 30 per 5 minutes and 300 a day), and one
-error mapping. Facts: bluesky-social/atproto lexicons (com.atproto.server.createSession,
-refreshSession, repo.createRecord/getRecord/uploadBlob) and atproto.com/specs (handle, tid)."""
+"""Bluesky through the `atproto` library: OAuth sessions (oauth.py, with DPoP-bound tokens sent
+through dpop.DPoPRequest) or app-password sessions, kept and refreshed (never a sign-in per post:
+createSession is limited to 30 per 5 minutes and 300 a day), and one error mapping. Facts:
+bluesky-social/atproto lexicons (com.atproto.server.createSession, refreshSession,
+repo.createRecord/getRecord/uploadBlob) and atproto.com/specs (handle, tid, oauth)."""
 
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ from django.utils import timezone
 from socials.publishers import PublishError
 
 from .. import common
+from . import dpop, oauth
 
 log = logging.getLogger(__name__)
 
@@ -65,14 +67,23 @@ def sign_in(handle: str, app_password: str) -> dict:
         raise error(exc, doing="signing in") from exc
     session = client._session  # set by login; atproto keeps it there
     pds = (session.pds_endpoint or settings.BLUESKY_SERVICE_URL).removesuffix("/xrpc").rstrip("/")
-    name = ""
-    try:
-        profile = client.app.bsky.actor.get_profile({"actor": session.did})
-        name = profile.display_name or ""
-    except FAILURES:
-        pass  # a name is nice to have; the connection works without it
     return {"did": session.did, "handle": session.handle, "pds": pds, "access_jwt": session.access_jwt,
-            "refresh_jwt": session.refresh_jwt, "name": name}
+            "refresh_jwt": session.refresh_jwt, "name": display_name(client, session.did)}
+
+
+def display_name(api: Client, did: str) -> str:
+    try:
+        return api.app.bsky.actor.get_profile({"actor": did}).display_name or ""
+    except FAILURES:
+        return ""  # a name is nice to have; the connection works without it
+
+
+def oauth_client(session: dict, timeout: float | None = None) -> Client:
+    """A client on the PDS sending the OAuth session's DPoP-bound token (session: pds, dpop_key,
+    access_token)."""
+    request = dpop.DPoPRequest(dpop.load_key(session["dpop_key"]), session["access_token"],
+                               timeout=timeout or settings.BLUESKY_TIMEOUT)
+    return _Client(base_url=session["pds"], request=request)
 
 
 def expires_at(jwt: str) -> dt.datetime | None:
@@ -83,15 +94,25 @@ def expires_at(jwt: str) -> dt.datetime | None:
     return dt.datetime.fromtimestamp(exp, tz=dt.UTC) if exp else None
 
 
+def is_oauth(account) -> bool:
+    return account.token_type == account.TokenType.OAUTH2_USER
+
+
 def account_client(account, *, timeout: float | None = None) -> Client:
     """A client on the account's PDS with its session, refreshed first when it is about to
     expire (under the account's row lock, so two workers never spend the same refresh token:
     Bluesky rotates it on every refresh). Raises PublishError."""
     if not account.oauth2_refresh_token:
         raise common.reconnect(account, "This Bluesky account has no session: connect it again")
-    expiry = expires_at(account.oauth2_access_token)
-    if expiry is None or expiry <= timezone.now() + REFRESH_MARGIN:
+    if is_oauth(account):
+        expiry, margin = account.expires_at, oauth.REFRESH_MARGIN
+    else:
+        expiry, margin = expires_at(account.oauth2_access_token), REFRESH_MARGIN
+    if expiry is None or expiry <= timezone.now() + margin:
         refresh(account)
+    if is_oauth(account):
+        return oauth_client({"pds": account.server_url, "dpop_key": account.oauth2_client_secret,
+                             "access_token": account.oauth2_access_token}, timeout)
     client = _client(account.server_url, timeout)
     client.login(session_string=_session(account).encode(), fetch_bsky_profile=False)
     return client
@@ -104,26 +125,25 @@ def _session(account) -> Session:
 
 
 def refresh(account) -> None:
-    """com.atproto.server.refreshSession, once across workers; the new pair is stored at once.
-    Raises PublishError (reconnect needed when Bluesky refuses the refresh token)."""
+    """Renew the session once across workers (OAuth's refresh_token grant, or
+    com.atproto.server.refreshSession); the new pair is stored at once. Raises PublishError
+    (reconnect needed when Bluesky refuses the refresh token)."""
     from socials.tokens import lock_account
 
     refused = False
     with transaction.atomic():
         locked = lock_account(account.pk)
         if locked.oauth2_refresh_token == account.oauth2_refresh_token:  # else another worker did it
-            client = _client(locked.server_url)
             try:
-                answer = client.com.atproto.server.refresh_session(
-                    headers={"Authorization": f"Bearer {locked.oauth2_refresh_token}"}, ignore_session_check=True,
-                )
-            except (UnauthorizedError, BadRequestError):  # ExpiredToken / InvalidToken come back as 400
+                access, refresh_token, expiry = _renew(locked)
+            # App passwords: ExpiredToken / InvalidToken come back as 400; OAuth: invalid_grant.
+            except (UnauthorizedError, BadRequestError, oauth.Refused):
                 refused = True
             except FAILURES as exc:
                 raise error(exc, doing="renewing the session") from exc
             else:
-                locked.oauth2_access_token, locked.oauth2_refresh_token = answer.access_jwt, answer.refresh_jwt
-                locked.expires_at = expires_at(answer.access_jwt)
+                locked.oauth2_access_token, locked.oauth2_refresh_token = access, refresh_token
+                locked.expires_at = expiry
                 locked.last_refreshed_at = timezone.now()
                 locked.save(update_fields=["oauth2_access_token", "oauth2_refresh_token", "expires_at",
                                            "last_refreshed_at", "updated_at"])
@@ -133,10 +153,23 @@ def refresh(account) -> None:
     account.expires_at = locked.expires_at
 
 
+def _renew(account) -> tuple[str, str, dt.datetime | None]:
+    if is_oauth(account):
+        session = oauth.refresh(account)
+        return session["access_token"], session["refresh_token"], session["expires_at"]
+    answer = _client(account.server_url).com.atproto.server.refresh_session(
+        headers={"Authorization": f"Bearer {account.oauth2_refresh_token}"}, ignore_session_check=True,
+    )
+    return answer.access_jwt, answer.refresh_jwt, expires_at(answer.access_jwt)
+
+
 def revoke(account) -> bool:
-    """com.atproto.server.deleteSession with the refresh token. False when that failed."""
+    """Revoke the OAuth session, or com.atproto.server.deleteSession with the refresh token.
+    False when that failed."""
     if not account.oauth2_refresh_token or not account.server_url:
         return False
+    if is_oauth(account):
+        return oauth.revoke(account)
     try:
         _client(account.server_url).com.atproto.server.delete_session(
             headers={"Authorization": f"Bearer {account.oauth2_refresh_token}"}, ignore_session_check=True,

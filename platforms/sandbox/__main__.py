@@ -1,13 +1,14 @@
-"""python -m platforms.sandbox --host 127.0.0.1 --port 8766: the Mastodon and Bluesky stand-in."""
+"""python -m platforms.sandbox --host 127.0.0.1 --port 8766: the Mastodon and Bluesky stand-in,
+with Bluesky's OAuth authorization server on --entryway-port (default: the next port)."""
 
 from __future__ import annotations
 
 import argparse
 import os
 import sys
+import threading
 
-from .server import SandboxServer
-from .state import State
+from .server import start_sandbox
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -18,19 +19,19 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--quiet", action="store_true")
     parser.add_argument("--bluesky-handle", default="alice.bsky.test", help="a ready-made Bluesky user")
     parser.add_argument("--bluesky-app-password", default="sand-box0-demo-pass")
+    parser.add_argument("--entryway-port", type=int, default=int(os.environ.get("PLATFORM_SANDBOX_ENTRYWAY_PORT", "0")))
     args = parser.parse_args(argv)
-    state = State()
-    state.bluesky_user(args.bluesky_handle, args.bluesky_app_password)
-    server = SandboxServer((args.host, args.port), state, quiet=args.quiet)
-    host, port = server.server_address[:2]
-    print(f"Mastodon and Bluesky sandbox listening on http://{host}:{port} "
-          f"(Bluesky: {args.bluesky_handle} / {args.bluesky_app_password})", file=sys.stderr, flush=True)
+    sandbox = start_sandbox(args.host, args.port, entryway_port=args.entryway_port or args.port + 1, quiet=args.quiet)
+    sandbox.state.bluesky_user(args.bluesky_handle, args.bluesky_app_password)
+    print(f"Mastodon and Bluesky sandbox listening on {sandbox.url}, Bluesky's sign-in server on "
+          f"{sandbox.entryway_url} (Bluesky: {args.bluesky_handle} / {args.bluesky_app_password})",
+          file=sys.stderr, flush=True)
     try:
-        server.serve_forever()
+        threading.Event().wait()
     except KeyboardInterrupt:
         pass
     finally:
-        server.server_close()
+        sandbox.stop()
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ from platforms.bluesky.tid import PATTERN as TID
 from platforms.bluesky.tid import tid
 from platforms.text import graphemes
 
+from .bluesky_oauth import check_proof, did_doc
 from .state import State, cid_for
 
 MAX_GRAPHEMES = 300
@@ -48,6 +49,7 @@ def route(req):
         ("POST", "com.atproto.repo.createRecord"): create_record,
         ("GET", "com.atproto.repo.getRecord"): get_record,
         ("GET", "app.bsky.feed.getPosts"): get_posts,
+        ("GET", "com.atproto.identity.resolveHandle"): resolve_handle,
     }
     handler = table.get((m, nsid))
     return (handler, "bluesky." + nsid.rsplit(".", 1)[-1]) if handler else (None, "")
@@ -56,11 +58,15 @@ def route(req):
 def _session_json(state: State, user: dict, access: str, refresh: str, base_url: str) -> dict:
     return {"did": user["did"], "handle": user["handle"], "email": f"{user['handle']}@example.test",
             "emailConfirmed": True, "accessJwt": access, "refreshJwt": refresh, "active": True,
-            "didDoc": {"@context": ["https://www.w3.org/ns/did/v1"], "id": user["did"],
-                       "alsoKnownAs": [f"at://{user['handle']}"],
-                       "verificationMethod": [],
-                       "service": [{"id": "#atproto_pds", "type": "AtprotoPersonalDataServer",
-                                    "serviceEndpoint": base_url}]}}
+            "didDoc": did_doc(user, base_url)}
+
+
+def resolve_handle(state: State, req):
+    handle = req.arg("handle").lower()
+    user = next((u for u in state.bluesky_users.values() if u["handle"] == handle), None)
+    if user is None:
+        return _error(400, "InvalidRequest", "Unable to resolve handle")
+    return _json(200, {"did": user["did"]})
 
 
 def create_session(state: State, req):
@@ -97,15 +103,41 @@ def delete_session(state: State, req):
 
 
 def _authorized(state: State, req, handler, cost: int = 1):
+    """App-password sessions send `Bearer <accessJwt>`; OAuth sessions `DPoP <token>` with a proof
+    by the key the token is bound to (401 and WWW-Authenticate when that fails, as a PDS answers)."""
+    auth = req.headers.get("Authorization", "")
+    if auth.startswith("DPoP "):
+        token = auth.removeprefix("DPoP ").strip()
+        session = state.sessions.get(token)
+        if session is None or "jkt" not in session:
+            return _dpop_refusal("invalid_token", "Token could not be verified")
+        jkt, refused = check_proof(state, req, access_token=token, resource=True)
+        if refused:
+            return refused
+        if jkt != session["jkt"]:
+            return _dpop_refusal("invalid_token", "Token is bound to another DPoP key")
+        if session["exp"] <= time.time():
+            return _dpop_refusal("invalid_token", '"exp" claim timestamp check failed')
+        return _charged(state, state.bluesky_users[session["did"]], handler, cost,
+                        {"DPoP-Nonce": state.dpop_nonce})
     token = _bearer(req)
     session = state.sessions.get(token)
     if not token:
         return _error(401, "AuthMissing", "Authentication Required")
-    if session is None:
+    if session is None or "jkt" in session:  # a DPoP-bound token is no bearer token
         return _error(400, "InvalidToken", "Token could not be verified")
     if session["exp"] <= time.time():
         return _error(400, "ExpiredToken", "Token has expired")
-    user = state.bluesky_users[session["did"]]
+    return _charged(state, state.bluesky_users[session["did"]], handler, cost, {})
+
+
+def _dpop_refusal(error: str, message: str):
+    return _json(401, {"error": error, "message": message},
+                 {"WWW-Authenticate": f'DPoP error="{error}", error_description="{message}"'})
+
+
+def _charged(state: State, user: dict, handler, cost: int, extra_headers: dict):
+    """Count the call's rate-limit points, then answer it (429 past the hour's budget)."""
     now = time.time()
     with state.lock:
         spent = [(t, c) for t, c in user.setdefault("points", []) if t > now - 3600]
@@ -113,7 +145,7 @@ def _authorized(state: State, req, handler, cost: int = 1):
         user["points"] = spent
     used = sum(c for _, c in spent)
     reset = spent[0][0] + 3600
-    headers = rate_headers(HOUR_POINTS - used, reset)
+    headers = rate_headers(HOUR_POINTS - used, reset) | extra_headers
     if used > HOUR_POINTS:
         return _json(429, {"error": "RateLimitExceeded", "message": "Rate Limit Exceeded"}, headers)
     response = handler(user)

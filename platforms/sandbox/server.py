@@ -2,7 +2,8 @@
 (/api/v1, /api/v2, /oauth) and Bluesky's XRPC paths (/xrpc/...) from one in-memory state, plus a
 control API under /_sandbox/ for tests (users, queued faults, what was posted).
 
-LinkedIn's paths (/oauth/v2, /v2/userinfo, /rest) are answered too. Faults are queued per route with POST /_sandbox/faults {"route": "mastodon.statuses", "status": 503}
+LinkedIn's paths (/oauth/v2, /v2/userinfo, /rest) are answered too. Bluesky's OAuth authorization
+server (the "entryway") listens on a second address over the same state (bluesky_oauth.py). Faults are queued per route with POST /_sandbox/faults {"route": "mastodon.statuses", "status": 503}
 or {"route": "bluesky.createRecord", "lose_answer": true}: a lost answer does the work, then
 closes the connection without a byte, as a dropped connection after the platform acted would.
 """
@@ -10,6 +11,7 @@ closes the connection without a byte, as a dropped connection after the platform
 from __future__ import annotations
 
 import json
+import secrets
 import socket
 import sys
 import threading
@@ -20,7 +22,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs
 
-from . import bluesky, linkedin, mastodon
+from . import bluesky, bluesky_oauth, linkedin, mastodon
 from .state import State
 
 
@@ -95,11 +97,15 @@ def redirect(location: str) -> Response:
     return Response(302, b"", headers={"Location": location})
 
 
-def dispatch(state: State, req: Request) -> Response:
+def dispatch(state: State, req: Request, *, entryway: bool = False) -> Response:
     if req.path.startswith("/_sandbox/"):
         return control(state, req)
-    if req.path.startswith("/xrpc/"):
+    if entryway:
+        handler, route = bluesky_oauth.entryway_route(req)
+    elif req.path.startswith("/xrpc/"):
         handler, route = bluesky.route(req)
+    elif bluesky_oauth.handles(req.path):
+        handler, route = bluesky_oauth.pds_route(req)
     elif linkedin.handles(req.path):
         handler, route = linkedin.route(req)
     else:
@@ -175,7 +181,12 @@ def control(state: State, req: Request) -> Response:
                                    for uri, rec in state.records.items()])
     if path == "bluesky/config" and req.method == "POST":
         state.access_ttl = int(body.get("access_ttl", state.access_ttl))
+        if body.get("rotate_nonce"):  # the next DPoP proofs with the old nonce get use_dpop_nonce
+            state.dpop_nonce = secrets.token_urlsafe(16)
         return json_response(200, {"access_ttl": state.access_ttl})
+    if path == "bluesky/clients" and req.method == "POST":  # an OAuth client's metadata, as if fetched
+        state.oauth_clients[body["client_id"]] = body
+        return json_response(200, {"client_id": body["client_id"]})
     return json_response(404, {"error": f"no control route {req.method} {req.path}"})
 
 
@@ -184,8 +195,8 @@ class SandboxServer(ThreadingHTTPServer):
     allow_reuse_address = True
     request_queue_size = 256
 
-    def __init__(self, address: tuple[str, int], state: State, quiet: bool = False):
-        self.state, self.quiet = state, quiet
+    def __init__(self, address: tuple[str, int], state: State, quiet: bool = False, *, entryway: bool = False):
+        self.state, self.quiet, self.entryway = state, quiet, entryway
         super().__init__(address, Handler)
 
     def log(self, line: str) -> None:
@@ -206,7 +217,7 @@ class Handler(BaseHTTPRequestHandler):
         host = self.headers.get("Host") or "%s:%s" % self.server.server_address[:2]
         req = Request(self.command, path, parse_qs(query, keep_blank_values=True), self.headers, body, f"http://{host}")
         try:
-            response = dispatch(self.server.state, req)
+            response = dispatch(self.server.state, req, entryway=self.server.entryway)
         except Exception:
             self.server.log(traceback.format_exc())
             response = json_response(500, {"error": "InternalServerError", "message": "See the sandbox log."})
@@ -236,17 +247,20 @@ class Handler(BaseHTTPRequestHandler):
 
 
 class Sandbox:
-    """A running sandbox: `url`, `state`, `stop()`; also a context manager."""
+    """A running sandbox: `url`, `entryway_url` (Bluesky's authorization server), `state`,
+    `stop()`; also a context manager."""
 
-    def __init__(self, server: SandboxServer, thread: threading.Thread):
-        self.server, self.state, self._thread = server, server.state, thread
-        host, port = server.server_address[:2]
-        self.url = f"http://{host}:{port}"
+    def __init__(self, server: SandboxServer, entryway: SandboxServer, threads: list[threading.Thread]):
+        self.server, self.entryway, self.state, self._threads = server, entryway, server.state, threads
+        self.url, self.entryway_url = _url(server), _url(entryway)
 
     def stop(self) -> None:
-        self.server.shutdown()
-        self._thread.join(timeout=5)
-        self.server.server_close()
+        for server in (self.server, self.entryway):
+            server.shutdown()
+        for thread in self._threads:
+            thread.join(timeout=5)
+        for server in (self.server, self.entryway):
+            server.server_close()
 
     def __enter__(self) -> Sandbox:
         return self
@@ -255,9 +269,18 @@ class Sandbox:
         self.stop()
 
 
-def start_sandbox(host: str = "127.0.0.1", port: int = 0, *, quiet: bool = True) -> Sandbox:
-    server = SandboxServer((host, port), State(), quiet=quiet)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1},
-                              name="platform-sandbox", daemon=True)
-    thread.start()
-    return Sandbox(server, thread)
+def _url(server: SandboxServer) -> str:
+    host, port = server.server_address[:2]
+    return f"http://{host}:{port}"
+
+
+def start_sandbox(host: str = "127.0.0.1", port: int = 0, *, entryway_port: int = 0, quiet: bool = True) -> Sandbox:
+    state = State()
+    server = SandboxServer((host, port), state, quiet=quiet)
+    entryway = SandboxServer((host, entryway_port), state, quiet=quiet, entryway=True)
+    state.bluesky_issuer = _url(entryway)
+    threads = [threading.Thread(target=s.serve_forever, kwargs={"poll_interval": 0.1}, name=name, daemon=True)
+               for s, name in ((server, "platform-sandbox"), (entryway, "bluesky-entryway"))]
+    for thread in threads:
+        thread.start()
+    return Sandbox(server, entryway, threads)

@@ -34,6 +34,7 @@ class State:
 
     def __init__(self) -> None:
         self.lock = threading.RLock()
+        self.bluesky_issuer = ""  # the entryway's address (start_sandbox sets it; a reset keeps it)
         self.reset()
 
     def reset(self) -> None:
@@ -66,6 +67,15 @@ class State:
             self.logins: list[float] = []
             self.refreshes = 0  # refreshSession calls answered
             self.access_ttl = self.ACCESS_TTL
+            # Bluesky OAuth (bluesky_oauth.py)
+            self.oauth_clients: dict[str, dict] = {}  # client_id -> its metadata document
+            self.par_requests: dict[str, dict] = {}  # request_uri -> the pushed request
+            self.oauth_codes: dict[str, dict] = {}
+            self.oauth_refresh: dict[str, dict] = {}  # refresh token -> {did, client_id, jkt, scope}
+            self.oauth_refreshes = 0  # refresh_token grants asked for
+            self.dpop_nonce = secrets.token_urlsafe(16)
+            self.dpop_jtis: set[str] = set()
+            self.nonce_refusals = 0  # use_dpop_nonce answers given
             # LinkedIn
             self.li_members: dict[str, dict] = {}  # sub -> member
             self.li_codes: dict[str, dict] = {}
@@ -153,5 +163,16 @@ class State:
                            "jti": secrets.token_urlsafe(8)})
             self.sessions[access] = {"did": did, "exp": now + self.access_ttl}
             self.refresh_tokens[refresh] = did
+            return access, refresh
+
+    def new_oauth_session(self, did: str, *, jkt: str, client_id: str, scope: str) -> tuple[str, str]:
+        """DPoP-bound tokens: the access token works only with proofs by the key `jkt` names."""
+        with self.lock:
+            now = int(time.time())
+            access = jwt({"scope": scope, "sub": did, "iat": now, "exp": now + self.access_ttl,
+                          "aud": "did:web:sandbox", "cnf": {"jkt": jkt}, "client_id": client_id})
+            refresh = "ref-" + secrets.token_hex(24)
+            self.sessions[access] = {"did": did, "exp": now + self.access_ttl, "jkt": jkt}
+            self.oauth_refresh[refresh] = {"did": did, "client_id": client_id, "jkt": jkt, "scope": scope}
             return access, refresh
 

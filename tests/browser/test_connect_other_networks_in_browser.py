@@ -1,4 +1,4 @@
-"""Connecting Mastodon and LinkedIn in Chromium: SocialHub -> the network's consent page (the
+"""Connecting Mastodon, Bluesky (OAuth) and LinkedIn in Chromium: SocialHub -> the network's consent page (the
 platform sandbox) -> back, connected; then the reseller sees the account in the composer."""
 
 import pytest
@@ -39,6 +39,30 @@ def test_a_client_connects_mastodon_and_the_reseller_can_post_to_it(new_page, pl
     reseller.goto("/posts/new/")
     reseller.select_option("#id_task", str(task.pk))
     expect(reseller.get_by_role("checkbox", name="@alice_masto@127.0.0.1")).to_be_visible()
+
+
+def test_a_client_signs_in_with_bluesky(new_page, platform_sandbox, alice, settings, live_server):
+    """The sandbox's authorization server fetches SocialHub's client metadata from the live server."""
+    from tests.platforms.conftest import CLIENT_KEY
+    from tests.platforms.helpers import control
+
+    settings.SITE_URL = live_server.url
+    settings.BLUESKY_SERVICE_URL = settings.BLUESKY_PLC_URL = platform_sandbox.url
+    settings.BLUESKY_OAUTH_PRIVATE_KEY = CLIENT_KEY
+    control(platform_sandbox, "bluesky/users", handle="alice.bsky.test", app_password="abcd-efgh-ijkl-mnop")
+    client = new_page(alice)
+    client.goto("/socials/accounts/")
+    client.get_by_role("link", name="Connect Bluesky account").click()
+    client.locator("#id_oauth-handle").fill("alice.bsky.test")
+    client.get_by_role("button", name="Sign in with Bluesky").click()
+    client.get_by_role("link", name="Continue to 127.0.0.1").click()
+
+    client.wait_for_url(f"{platform_sandbox.entryway_url}/oauth/authorize**")
+    client.get_by_role("button", name="Authorize").click()
+
+    expect(client.locator(".messages")).to_contain_text("Connected Bluesky account @alice.bsky.test.")
+    account = Account.objects.get(user=alice, provider="bluesky")
+    assert account.token_type == Account.TokenType.OAUTH2_USER and account.state == Account.State.CONNECTED
 
 
 def test_a_client_connects_their_linkedin_profile(new_page, platform_sandbox, alice):

@@ -1,6 +1,7 @@
 """The Mastodon and Bluesky sandbox, SocialHub pointed at it, and accounts connected there."""
 
 import pytest
+from joserfc.jwk import ECKey
 
 from platforms.bluesky import client as bluesky_client
 from platforms.sandbox.server import start_sandbox
@@ -9,13 +10,16 @@ from socials.models import Account
 from tests.platforms.helpers import control
 
 BLUESKY_HANDLE, BLUESKY_PASSWORD = "alice.bsky.test", "abcd-efgh-ijkl-mnop"
+# SocialHub's Bluesky OAuth client key for the tests (settings.BLUESKY_OAUTH_PRIVATE_KEY).
+CLIENT_KEY = ECKey.generate_key("P-256", private=True).as_pem(private=True).decode()
 
 
 @pytest.fixture
 def sandbox(settings):
     sb = start_sandbox()
     settings.MASTODON_ALLOW_HTTP = True
-    settings.BLUESKY_SERVICE_URL = sb.url
+    settings.BLUESKY_SERVICE_URL = settings.BLUESKY_PLC_URL = sb.url
+    settings.BLUESKY_OAUTH_PRIVATE_KEY = CLIENT_KEY
     settings.BLUESKY_WEB_URL = "https://bsky.test"
     settings.LINKEDIN_AUTH_URL, settings.LINKEDIN_API_URL = f"{sb.url}/oauth/v2", sb.url
     settings.LINKEDIN_WEB_URL = "https://linkedin.test"
@@ -61,3 +65,14 @@ def linkedin_account(sandbox, alice):
         name=member["name"], token_type=Account.TokenType.OAUTH2_USER, oauth2_access_token=member["token"],
         expires_at=timezone.now() + dt.timedelta(days=60),
     ).account
+
+
+@pytest.fixture
+def bluesky_oauth_account(sandbox, client, alice):
+    """alice's Bluesky account connected through "Sign in with Bluesky" (tests/platforms/bluesky_oauth_flow.py)."""
+    from tests.platforms.bluesky_oauth_flow import sign_in_with_bluesky
+
+    control(sandbox, "bluesky/users", handle=BLUESKY_HANDLE, app_password=BLUESKY_PASSWORD)
+    client.force_login(alice)
+    sign_in_with_bluesky(client, sandbox, BLUESKY_HANDLE)
+    return Account.objects.get(user=alice, provider="bluesky")
