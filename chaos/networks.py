@@ -90,11 +90,25 @@ def _linkedin_posts(sb: Sandboxes) -> list[tuple[str, str]]:
     return [(unescape(p["commentary"]), p["id"]) for p in sb.platforms.get("linkedin/posts")]
 
 
+def _facebook_account(sb: Sandboxes, client, i: int):
+    from socials.models import Account
+
+    person = sb.platforms.post("facebook/users", name=f"Chaos Person {client.username}")
+    page = person["pages"][0]  # the page token Facebook Login and /me/accounts would give
+    return Account(user=client, provider="facebook", provider_account_id=page["id"], name=page["name"],
+                   token_type=Account.TokenType.OAUTH2_USER, oauth2_access_token=page["access_token"])
+
+
+def _facebook_posts(sb: Sandboxes) -> list[tuple[str, str]]:
+    return [(p["message"], p["id"]) for p in sb.platforms.get("facebook/posts")]
+
+
 NETWORKS = (
     Network("twitter", "X", threads=True, long_posts=True, account=_x_account, posts=_x_posts),
     Network("mastodon", "Mastodon", threads=True, long_posts=False, account=_mastodon_account, posts=_mastodon_posts),
     Network("bluesky", "Bluesky", threads=True, long_posts=False, account=_bluesky_account, posts=_bluesky_posts),
     Network("linkedin", "LinkedIn", threads=False, long_posts=False, account=_linkedin_account, posts=_linkedin_posts),
+    Network("facebook", "Facebook", threads=False, long_posts=False, account=_facebook_account, posts=_facebook_posts),
 )
 
 
@@ -107,5 +121,8 @@ def platform_settings(sb: Sandboxes, timeout: float) -> dict[str, str]:
         "bluesky_service_url": url, "bluesky_web_url": url,
         "linkedin_client_id": "chaos-linkedin-client", "linkedin_client_secret": "chaos-linkedin-secret",
         "linkedin_auth_url": f"{url}/oauth/v2", "linkedin_api_url": url, "linkedin_web_url": url,
+        "facebook_app_id": "chaos-facebook-app", "facebook_app_secret": "chaos-facebook-secret",
+        "facebook_graph_url": url, "facebook_dialog_url": url, "facebook_web_url": url,
         "mastodon_timeout": timeout, "bluesky_timeout": timeout, "linkedin_timeout": timeout,
+        "facebook_timeout": timeout,
     }

@@ -134,7 +134,9 @@ def _json(raw) -> dict:
 
 def found_created(account, tweet_id: str, text: str) -> None:
     """A post X created whose answer never came back (found by reconciling): X charged for it, so
-    the ledger records it once, like the answered create it stands for."""
+    the ledger records it once, like the answered create it stands for. Other networks cost nothing."""
+    if account.provider != "twitter":
+        return
     kinds = [XCall.Kind.POST_CREATE, XCall.Kind.POST_CREATE_URL]
     if XCall.objects.filter(kind__in=kinds, resource_id=tweet_id).exists():
         return

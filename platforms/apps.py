@@ -12,9 +12,11 @@ class PlatformsConfig(AppConfig):
         from socials.publishers import PUBLISHERS
 
         from .bluesky.publisher import BlueskyPublisher
+        from .facebook.publisher import FacebookPublisher
         from .linkedin.publisher import LinkedInPublisher
         from .mastodon.publisher import MastodonPublisher
 
         PUBLISHERS.setdefault("mastodon", MastodonPublisher())
         PUBLISHERS.setdefault("bluesky", BlueskyPublisher())
         PUBLISHERS.setdefault("linkedin", LinkedInPublisher())
+        PUBLISHERS.setdefault("facebook", FacebookPublisher())

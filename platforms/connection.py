@@ -49,6 +49,11 @@ def _ask(account: Account) -> tuple[str, str, RateLimit | None]:
             raise common.reconnect(account, "LinkedIn's 60-day access ended: reconnect the account")
         me = LinkedIn(account.oauth2_access_token, account=account).userinfo()
         return account.username, str(me.get("name") or ""), None
+    if account.provider == "facebook":
+        from .facebook.client import Graph
+
+        page = Graph(account.oauth2_access_token, account=account).page(account.provider_account_id)
+        return str(page.get("username") or account.username), str(page.get("name") or ""), None
     if account.provider == "mastodon":
         from .mastodon import client
 

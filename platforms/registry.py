@@ -30,6 +30,7 @@ PLATFORMS = {
     "mastodon": Platform("mastodon", "Mastodon", "platforms:mastodon-connect", "platforms.mastodon.metrics.read"),
     "bluesky": Platform("bluesky", "Bluesky", "platforms:bluesky-connect", "platforms.bluesky.metrics.read"),
     "linkedin": Platform("linkedin", "LinkedIn", "platforms:linkedin-connect"),
+    "facebook": Platform("facebook", "Facebook Page", "platforms:facebook-connect"),
 }
 
 # LinkedIn's tokens last 60 days and cannot be refreshed (outside its partner programme): say so
@@ -49,6 +50,8 @@ def account_label(account) -> str:
         return f"@{account.username}@{host}" if host else f"@{account.username}"
     if account.provider == "linkedin":
         return account.name or account.username or f"LinkedIn member {account.pk}"
+    if account.provider == "facebook":
+        return account.name or f"Facebook Page {account.provider_account_id}"
     if account.username:
         return f"@{account.username}"
     return f"{platform_label(account.provider)} account {account.pk}"
@@ -87,7 +90,9 @@ def revoke(account) -> bool | None:
         from .bluesky.client import revoke as revoke_bluesky
 
         return revoke_bluesky(account)
-    return None  # LinkedIn offers no revoke for member tokens: the member removes the app there
+    # LinkedIn offers no revoke for member tokens; a Facebook page token has none either (only the
+    # person's DELETE /me/permissions, which would end every page's access): the app is removed there.
+    return None
 
 
 def test_connection(account):
@@ -123,6 +128,10 @@ def count(account, text: str) -> tuple[int, int, str]:
         from .linkedin import limits as linkedin
 
         return linkedin.length(text), linkedin.MAX_CHARACTERS, "characters (LinkedIn's limit is about 3,000)"
+    if account.provider == "facebook":
+        from .facebook import limits as facebook
+
+        return facebook.length(text), facebook.MAX_CHARACTERS, "characters (Facebook's limit is 63,206)"
     from socials.x_text import MAX_WEIGHTED_LENGTH, weighted_length
 
     return weighted_length(text), MAX_WEIGHTED_LENGTH, "characters as X counts them"

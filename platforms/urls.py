@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .facebook import views as facebook
 
 app_name = "platforms"
 
@@ -12,4 +13,6 @@ urlpatterns = [
     path("bluesky/client-metadata.json", views.bluesky_client_metadata, name="bluesky-client-metadata"),
     path("linkedin/connect/", views.linkedin_connect, name="linkedin-connect"),
     path("linkedin/callback/", views.linkedin_callback, name="linkedin-callback"),
+    path("facebook/connect/", facebook.facebook_connect, name="facebook-connect"),
+    path("facebook/pages/", facebook.facebook_pages, name="facebook-pages"),
 ]

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "accounts.apps.SignInWithXConfig",  # allauth.socialaccount, named for the admin
     "allauth.socialaccount.providers.twitter",
     "allauth.socialaccount.providers.twitter_oauth2",
+    "allauth.socialaccount.providers.facebook",  # Facebook Pages (platforms/facebook/provider.py)
     "django_q",
     "csp",
     "accounts",
@@ -278,6 +279,17 @@ LINKEDIN_API_URL = env.str("LINKEDIN_API_URL", default="https://api.linkedin.com
 LINKEDIN_WEB_URL = env.str("LINKEDIN_WEB_URL", default="https://www.linkedin.com").rstrip("/")
 LINKEDIN_VERSION = env.str("LINKEDIN_VERSION", default="202511")
 LINKEDIN_TIMEOUT = env.float("LINKEDIN_TIMEOUT", default=20)
+# Facebook Pages: Facebook Login through allauth, then page tokens from /me/accounts
+# (developers.facebook.com/docs/pages-api/getting-started). Graph versions are retired on a
+# schedule: keep FACEBOOK_API_VERSION current.
+FACEBOOK_APP_ID = env.str("FACEBOOK_APP_ID", default="")
+FACEBOOK_APP_SECRET = env.str("FACEBOOK_APP_SECRET", default="")
+FACEBOOK_SCOPES = env.str("FACEBOOK_SCOPES", default="pages_show_list,pages_manage_posts,pages_read_engagement")
+FACEBOOK_API_VERSION = env.str("FACEBOOK_API_VERSION", default="v26.0")
+FACEBOOK_GRAPH_URL = env.str("FACEBOOK_GRAPH_URL", default="https://graph.facebook.com").rstrip("/")
+FACEBOOK_DIALOG_URL = env.str("FACEBOOK_DIALOG_URL", default="https://www.facebook.com").rstrip("/")
+FACEBOOK_WEB_URL = env.str("FACEBOOK_WEB_URL", default="https://www.facebook.com").rstrip("/")
+FACEBOOK_TIMEOUT = env.float("FACEBOOK_TIMEOUT", default=20)
 # The local Mastodon and Bluesky stand-in (python -m platforms.sandbox), shown in the banner.
 PLATFORM_SANDBOX = env.bool("PLATFORM_SANDBOX", default=False)
 PLATFORM_SANDBOX_URL = env.str("PLATFORM_SANDBOX_URL", default="").rstrip("/")
@@ -311,6 +323,13 @@ SOCIALACCOUNT_PROVIDERS = {
         if TWITTER_CONSUMER_KEY
         else [],
         "provider_class": "socials.providers.x_oauth1.provider.XOAuth1Provider",
+    },
+    # Facebook Login for Pages: the same provider with URLs from FACEBOOK_* and the Pages scopes.
+    "facebook": {
+        "APPS": [{"client_id": FACEBOOK_APP_ID, "secret": FACEBOOK_APP_SECRET}] if FACEBOOK_APP_ID else [],
+        "METHOD": "oauth2",
+        "FIELDS": ["id", "name"],
+        "provider_class": "platforms.facebook.provider.FacebookPagesProvider",
     },
 }
 

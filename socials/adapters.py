@@ -65,6 +65,10 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             raise ImmediateHttpResponse(self._back(request, NOT_A_LOGIN, level=messages.ERROR))
         if not user.is_client:
             raise ImmediateHttpResponse(self._back(request, CLIENTS_ONLY, level=messages.ERROR))
+        if sociallogin.account.provider == "facebook":  # the person's pages are chosen next
+            from platforms.facebook.views import after_login
+
+            raise ImmediateHttpResponse(after_login(request, sociallogin))
         try:
             from agency.x_apps import account_fields
 
@@ -87,9 +91,9 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         if exception is not None:
             log.warning("Connecting X (%s) failed: %r", provider.id, exception)
         if error == AuthError.CANCELLED:
-            message = "Connecting X was cancelled: nothing changed."
+            message = f"Connecting {provider.name} was cancelled: nothing changed."
         else:
-            message = "Connecting X did not work (the sign-in expired or was not started here). Try again."
+            message = f"Connecting {provider.name} did not work (the sign-in expired or was not started here). Try again."
         if request.user.is_authenticated:
             raise ImmediateHttpResponse(self._back(request, message, level=messages.ERROR))
 

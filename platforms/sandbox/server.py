@@ -2,7 +2,8 @@
 (/api/v1, /api/v2, /oauth) and Bluesky's XRPC paths (/xrpc/...) from one in-memory state, plus a
 control API under /_sandbox/ for tests (users, queued faults, what was posted).
 
-LinkedIn's paths (/oauth/v2, /v2/userinfo, /rest) are answered too. Bluesky's OAuth authorization
+LinkedIn's paths (/oauth/v2, /v2/userinfo, /rest) are answered too, and Facebook's Graph paths
+(/v26.0/..., any version; facebook.py). Bluesky's OAuth authorization
 server (the "entryway") listens on a second address over the same state (bluesky_oauth.py). Faults are queued per route with POST /_sandbox/faults {"route": "mastodon.statuses", "status": 503}
 or {"route": "bluesky.createRecord", "lose_answer": true}: a lost answer does the work, then
 closes the connection without a byte, as a dropped connection after the platform acted would.
@@ -22,7 +23,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs
 
-from . import bluesky, bluesky_oauth, linkedin, mastodon
+from . import bluesky, bluesky_oauth, facebook, linkedin, mastodon
 from .state import State
 
 
@@ -108,12 +109,18 @@ def dispatch(state: State, req: Request, *, entryway: bool = False) -> Response:
         handler, route = bluesky_oauth.pds_route(req)
     elif linkedin.handles(req.path):
         handler, route = linkedin.route(req)
+    elif facebook.handles(req.path):
+        handler, route = facebook.route(req)
+        if handler is None:
+            return facebook.error(400, 100, f"Unsupported {req.method} request.", kind="GraphMethodException")
     else:
         handler, route = mastodon.route(req)
     if handler is None:
         return json_response(404, {"error": "Record not found"} if not req.path.startswith("/xrpc/")
                              else {"error": "XRPCNotSupported", "message": "XRPCNotSupported"})
     fault = state.take_fault(route)
+    if fault and route.startswith("facebook.") and (fault.get("status") or fault.get("code")):
+        return facebook.fault_response(fault)
     if fault and fault.get("status"):
         status = int(fault["status"])
         body = fault["body"] if "body" in fault else _fault_body(route, status)
@@ -173,6 +180,22 @@ def control(state: State, req: Request) -> Response:
         return json_response(200, {**member, "token": token})
     if path == "linkedin/posts" and req.method == "GET":
         return json_response(200, list(state.li_posts.values()))
+    if path == "facebook/users" and req.method == "POST":
+        user = state.facebook_user(body.get("name") or "Alice Example", body.get("pages"))
+        pages = [{**state.fb_pages[pid], "access_token": state.facebook_token("page", user["id"], page_id=pid)}
+                 for pid in user["pages"]]
+        return json_response(200, {**user, "pages": pages})
+    if path == "facebook/posts" and req.method == "GET":
+        return json_response(200, list(state.fb_posts.values()))
+    if path == "facebook/expire" and req.method == "POST":
+        with state.lock:
+            for grant in state.fb_tokens.values():
+                if grant["page_id"] == str(body.get("page_id")):
+                    grant["expires"] = time.time() - 1
+        return json_response(200, {"expired": body.get("page_id")})
+    if path == "facebook/config" and req.method == "POST":
+        state.fb_rate_limit = int(body.get("rate_limit", state.fb_rate_limit))
+        return json_response(200, {"rate_limit": state.fb_rate_limit})
     if path == "bluesky/users" and req.method == "POST":
         return json_response(200, state.bluesky_user(body.get("handle") or "alice.bsky.test",
                                                      body.get("app_password") or "abcd-efgh-ijkl-mnop"))

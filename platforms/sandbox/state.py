@@ -26,7 +26,7 @@ def jwt(claims: dict) -> str:
     return f"{part({'typ': 'at+jwt', 'alg': 'HS256'})}.{part(claims)}.{secrets.token_urlsafe(16)}"
 
 
-CREATES = frozenset({"mastodon.statuses", "bluesky.createRecord", "linkedin.posts"})
+CREATES = frozenset({"mastodon.statuses", "bluesky.createRecord", "linkedin.posts", "facebook.feed"})
 
 
 class State:
@@ -82,6 +82,15 @@ class State:
             self.li_tokens: dict[str, dict] = {}  # token -> {sub, expires}
             self.li_images: dict[str, dict] = {}
             self.li_posts: dict[str, dict] = {}  # urn -> post
+            # Facebook
+            self.fb_users: dict[str, dict] = {}  # id -> {id, name, pages: [page ids]}
+            self.fb_pages: dict[str, dict] = {}  # id -> {id, name, username, tasks: {user id: [tasks]}}
+            self.fb_codes: dict[str, dict] = {}
+            self.fb_tokens: dict[str, dict] = {}  # token -> {kind, user_id, page_id, expires, long, secret}
+            self.fb_photos: dict[str, dict] = {}
+            self.fb_posts: dict[str, dict] = {}  # "{page}_{post}" -> post
+            self.fb_calls: dict[str, list[float]] = {}  # page id -> call times in the last hour
+            self.fb_rate_limit = 4800  # calls per page an hour
 
     # --- faults
 
@@ -139,6 +148,30 @@ class State:
             member = {"sub": secrets.token_urlsafe(8).replace("-", "x").replace("_", "y"), "name": name}
             self.li_members[member["sub"]] = member
             return dict(member)
+
+    # --- Facebook
+
+    def facebook_user(self, name: str, pages: list[str] | None = None) -> dict:
+        """The person named so (made with two pages, or the pages named, the first time)."""
+        with self.lock:
+            for user in self.fb_users.values():
+                if user["name"] == name:
+                    return dict(user)
+            user = {"id": self.next_id(), "name": name, "pages": []}
+            for page_name in pages or [f"{name.split()[0]}'s Bakery", f"{name.split()[0]}'s Garden"]:
+                page_id = self.next_id()
+                self.fb_pages[page_id] = {"id": page_id, "name": page_name, "username": "", "tasks": {}}
+                user["pages"].append(page_id)
+            self.fb_users[user["id"]] = user
+            return dict(user)
+
+    def facebook_token(self, kind: str, user_id: str, *, page_id: str = "", ttl: int = 0, secret: str = "") -> str:
+        """A new token; ttl 0 never expires (a page token read with a long-lived user token)."""
+        token = "EAA" + secrets.token_urlsafe(32)
+        with self.lock:
+            self.fb_tokens[token] = {"kind": kind, "user_id": user_id, "page_id": page_id, "secret": secret,
+                                     "expires": time.time() + ttl if ttl else 0, "long": ttl > 86400}
+        return token
 
     # --- Bluesky
 

@@ -24,6 +24,12 @@ def sandbox(settings):
     settings.LINKEDIN_AUTH_URL, settings.LINKEDIN_API_URL = f"{sb.url}/oauth/v2", sb.url
     settings.LINKEDIN_WEB_URL = "https://linkedin.test"
     settings.LINKEDIN_CLIENT_ID, settings.LINKEDIN_CLIENT_SECRET = "li-client", "li-secret"
+    settings.FACEBOOK_GRAPH_URL = settings.FACEBOOK_DIALOG_URL = sb.url
+    settings.FACEBOOK_WEB_URL = "https://facebook.test"
+    settings.FACEBOOK_APP_ID, settings.FACEBOOK_APP_SECRET = "fb-app", "fb-secret"
+    providers = {name: dict(conf) for name, conf in settings.SOCIALACCOUNT_PROVIDERS.items()}
+    providers["facebook"]["APPS"] = [{"client_id": "fb-app", "secret": "fb-secret"}]
+    settings.SOCIALACCOUNT_PROVIDERS = providers
     settings.PUBLISH_RECONCILE_DELAY_SECONDS = 0
     settings.PUBLISH_RETRY_BASE_SECONDS = 0  # a retry is due at once: the test plays the next worker
     yield sb
@@ -64,6 +70,17 @@ def linkedin_account(sandbox, alice):
         user=alice, provider="linkedin", provider_account_id=member["sub"], username=member["sub"],
         name=member["name"], token_type=Account.TokenType.OAUTH2_USER, oauth2_access_token=member["token"],
         expires_at=timezone.now() + dt.timedelta(days=60),
+    ).account
+
+
+@pytest.fixture
+def facebook_account(sandbox, alice):
+    """alice's first Facebook Page, with the page token Facebook Login and /me/accounts would give."""
+    person = control(sandbox, "facebook/users", name="Alice Example")
+    page = person["pages"][0]
+    return services.connect_account(
+        user=alice, provider="facebook", provider_account_id=page["id"], name=page["name"],
+        username="", token_type=Account.TokenType.OAUTH2_USER, oauth2_access_token=page["access_token"],
     ).account
 
 

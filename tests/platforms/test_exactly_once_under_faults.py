@@ -1,7 +1,7 @@
-"""Many posts to Mastodon, Bluesky and LinkedIn at once, published by concurrent threads (each with
-its own database connection, as workers are) while every network fails some creates with 503 and
-loses the answer to others after creating the post: each channel ends published exactly once.
-Nothing is lost, nothing is posted twice."""
+"""Many posts to Mastodon, Bluesky, LinkedIn and Facebook Pages at once, published by concurrent
+threads (each with its own database connection, as workers are) while every network fails some
+creates with 503 and loses the answer to others after creating the post: each channel ends
+published exactly once. Nothing is lost, nothing is posted twice."""
 
 from collections import Counter
 
@@ -17,11 +17,12 @@ POSTS = 24
 
 
 def test_every_channel_is_published_exactly_once_while_the_networks_fail_and_lose_answers(
-    sandbox, rita, alice, task, mastodon_account, bluesky_account, linkedin_account, settings
+    sandbox, rita, alice, task, mastodon_account, bluesky_account, linkedin_account, facebook_account,
+    settings
 ):
     settings.PUBLISH_MAX_ATTEMPTS = 20
     control(sandbox, "chaos", fail_rate=0.15, lose_rate=0.15, seed=7)
-    accounts = [mastodon_account.pk, bluesky_account.pk, linkedin_account.pk]
+    accounts = [mastodon_account.pk, bluesky_account.pk, linkedin_account.pk, facebook_account.pk]
     ids = []
     for i in range(POSTS):
         post = services.create_post(author=rita, task=task, content=f"Chaos post {i}: Tom & Jerry (again)",
@@ -40,11 +41,12 @@ def test_every_channel_is_published_exactly_once_while_the_networks_fail_and_los
     mastodon = Counter(s["text"] for s in sandbox.state.statuses.values())
     bluesky = Counter(r["value"]["text"] for r in sandbox.state.records.values())
     linkedin = Counter(p["commentary"] for p in sandbox.state.li_posts.values())
-    assert set(mastodon.values()) == set(bluesky.values()) == set(linkedin.values()) == {1}  # no duplicate
-    assert len(mastodon) == len(bluesky) == len(linkedin) == POSTS  # nothing lost
+    facebook = Counter(p["message"] for p in sandbox.state.fb_posts.values())
+    assert set(mastodon.values()) == set(bluesky.values()) == set(linkedin.values()) == set(facebook.values()) == {1}
+    assert len(mastodon) == len(bluesky) == len(linkedin) == len(facebook) == POSTS  # nothing lost
     assert set(PostChannel.objects.values_list("state", flat=True)) == {PostChannel.State.PUBLISHED}
     assert set(Post.objects.values_list("status", flat=True)) == {Post.Status.PUBLISHED}
     recorded = set(PostChannel.objects.values_list("remote_id", flat=True))
     made = ({s["id"] for s in sandbox.state.statuses.values()} | {u.rsplit("/", 1)[1] for u in sandbox.state.records}
-            | set(sandbox.state.li_posts))
+            | set(sandbox.state.li_posts) | set(sandbox.state.fb_posts))
     assert recorded == made
