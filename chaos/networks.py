@@ -5,6 +5,8 @@ A network joins the run with one row in NETWORKS; the run counts duplicates, los
 failed posts for each row the same way. Every text starts "Chaos post <n>" (a thread's later parts
 "Chaos post <n> part <k>"), so each post on a network is counted for its post and part however the
 network rewrote the rest (X's t.co links and escapes, Mastodon's HTML, LinkedIn's escaping).
+Instagram joins the same way once its stand-in is in the platform sandbox, with one thing more:
+every post it takes needs an image, and the run's posts have none yet.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Chaos: publish N posts to X, Mastodon, Bluesky and LinkedIn at once while every network
+"""Chaos: publish N posts to X, Mastodon, Bluesky, LinkedIn and Facebook at once while every network
 misbehaves and workers are killed, then count what users would see, per network.
 
     python -m chaos [--posts 500] [--accounts 20] [--clusters 1|2] [--broker orm|redis]
@@ -192,7 +192,7 @@ def parse(argv):
     parser.add_argument("--expire-rate", type=float, default=0.01)
     parser.add_argument("--delay-ms", type=int, default=50, help="X's answer time per tweet")
     parser.add_argument("--platform-timeout", type=float, default=5,
-                        help="seconds per call to Mastodon, Bluesky and LinkedIn")
+                        help="seconds per call to the networks other than X")
     parser.add_argument("--timeout", type=float, default=600, help="give up waiting after this many seconds")
     parser.add_argument("--seed", type=int, default=None)
     parser.add_argument("--database-url", default=harness.DEFAULT_DATABASE_URL.replace("sh_bench", "sh_bench_chaos"))

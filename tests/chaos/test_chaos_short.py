@@ -1,4 +1,4 @@
-"""The chaos run, short: 40 posts to every network at once (X, Mastodon, Bluesky, LinkedIn; threads
+"""The chaos run, short: 40 posts to every network at once (X, Mastodon, Bluesky, LinkedIn, Facebook; threads
 where the network has them), two clusters, the X sandbox failing, losing answers and expiring
 tokens, the platform sandbox failing and losing answers, workers and dispatchers killed with
 SIGKILL, and every cluster restarted at once mid-run. On every network no post is lost, stuck or
