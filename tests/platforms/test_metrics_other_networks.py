@@ -121,3 +121,14 @@ def test_the_sandbox_counts_a_thread_s_reply_as_a_reply(sandbox, mastodon_accoun
     assert requests.get(f"{sandbox.url}/xrpc/app.bsky.feed.getPosts", params={"uris": [root.uri] * 26},
                         headers={"Authorization": f"Bearer {bluesky_account.oauth2_access_token}"},
                         timeout=5).status_code == 400
+
+
+def test_a_bluesky_account_signed_in_with_oauth_has_its_counts_read_with_its_dpop_bound_session(
+    sandbox, published, bluesky_oauth_account
+):
+    _post, channels = published(bluesky_oauth_account)
+    uri = f"at://{bluesky_oauth_account.provider_account_id}/app.bsky.feed.post/{channels['bluesky'].remote_id}"
+    control(sandbox, "counts", id=uri, likeCount=5)
+
+    assert metrics.refresh_metrics().updated == 1
+    assert read(channels["bluesky"]) == {"likes": 5, "reposts": 0, "replies": 0, "quotes": 0}
