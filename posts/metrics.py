@@ -144,8 +144,8 @@ def metric_readers() -> dict:
 
 def _refresh_elsewhere(read, account: Account, channels: list[PostChannel], *, run: MetricsRun,
                        now: dt.datetime) -> None:
-    """Another network's counts, read with the account's own token. A failure (a 429, a refused
-    token) leaves this account's remaining channels for the next run."""
+    """Another network's counts, read with the account's own token. What the reader leaves (its
+    own cap per run, or a failure: a 429, a refused token) waits for the next run."""
     if not _can_read_itself(account):
         run.skipped += len(channels)
         return
@@ -162,8 +162,8 @@ def _refresh_elsewhere(read, account: Account, channels: list[PostChannel], *, r
             PostChannel.objects.filter(pk=channel.pk).update(metrics=counts, metrics_updated_at=now)
             done += 1
     except PublishError as exc:
-        run.skipped += len(by_id) - done
         log.warning("%s metrics for account %s not read: %s", account.provider, account.pk, exc.kind)
+    run.skipped += len(by_id) - done
 
 
 def _can_read_itself(account: Account) -> bool:

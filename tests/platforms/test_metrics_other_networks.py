@@ -132,3 +132,18 @@ def test_a_bluesky_account_signed_in_with_oauth_has_its_counts_read_with_its_dpo
 
     assert metrics.refresh_metrics().updated == 1
     assert read(channels["bluesky"]) == {"likes": 5, "reposts": 0, "replies": 0, "quotes": 0}
+
+
+def test_mastodon_reads_are_capped_per_account_and_run_so_publishing_keeps_its_budget(
+    sandbox, published, mastodon_account, monkeypatch
+):
+    from platforms.mastodon import metrics as mastodon_metrics
+
+    monkeypatch.setattr(mastodon_metrics, "READS_PER_RUN", 2)
+    channels = [published(mastodon_account, content=f"Tulip {i}")[1]["mastodon"] for i in range(3)]
+
+    run = metrics.refresh_metrics()
+
+    assert (run.updated, run.skipped) == (2, 1)
+    assert metrics.refresh_metrics().updated == 1  # the stalest first: the one left over
+    assert all(read(c) == {"likes": 0, "reposts": 0, "replies": 0} for c in channels)
