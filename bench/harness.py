@@ -49,8 +49,8 @@ class Sandbox:
     """`python -m xsandbox` (or another sandbox `module` taking --host, --port and --quiet) in its
     own process (its CPU is not the benchmark driver's)."""
 
-    def __init__(self, workdir: Path, module: str = "xsandbox", **flags):
-        self.port = free_port()
+    def __init__(self, workdir: Path, module: str = "xsandbox", *, port: int | None = None, **flags):
+        self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         args = [sys.executable, "-m", module, "--host", "127.0.0.1", "--port", str(self.port), "--quiet"]
         for name, value in flags.items():
@@ -300,6 +300,10 @@ def seed_posts(accounts: list, schedule_at: list[dt.datetime], *, text="Bench po
 # --- Clusters --------------------------------------------------------------------------------
 
 
+# As scripts/run and docs/deploy.md start them: the system checks ran at migrate.
+PROCESS_FLAGS = {"qcluster": ["--skip-checks"]}
+
+
 class Cluster:
     """One machine's publishing processes: `manage.py qcluster` and `manage.py dispatch` beside it,
     each in its own process group, logging to files. With `hostname`, both run under that host name
@@ -317,7 +321,7 @@ class Cluster:
 
     def _start(self, command: str, logfile) -> subprocess.Popen:
         return subprocess.Popen(
-            _with_hostname([sys.executable, "manage.py", command], self.hostname),
+            _with_hostname([sys.executable, "manage.py", command, *PROCESS_FLAGS.get(command, [])], self.hostname),
             cwd=ROOT,
             env=self.env,
             stdout=logfile,

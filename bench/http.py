@@ -1,7 +1,7 @@
 """Pages and API under gunicorn: requests per second and p99 at 10,000 posts and at 1,000,000.
 
     python -m bench.http [--posts 1000000] [--small 10000] [--gunicorn-workers 3] [--seconds 10]
-                         [--connections 8]
+                         [--connections 8] [--port PORT]
 
 Starts gunicorn (production settings, DEBUG off) on loopback, logs in as the reseller whose
 dashboard shows the posts, and loads each path with wrk (Debian's `wrk`, loopback only, for a
@@ -20,6 +20,7 @@ import argparse
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import time
@@ -44,6 +45,8 @@ def parse(argv):
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--database-url", default=harness.DEFAULT_DATABASE_URL.replace("sh_bench", "sh_bench_http"))
     parser.add_argument("--workdir", default=None)
+    parser.add_argument("--port", type=int, default=None,
+                        help="gunicorn's port (the X sandbox takes the next one); default: free ports")
     return parser.parse_args(argv)
 
 
@@ -67,23 +70,27 @@ def _ms(text: str) -> float:
     return float(number) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
 
 
-def start_gunicorn(env: dict, work, workers: int) -> tuple[subprocess.Popen, str]:
-    port = harness.free_port()
+def start_gunicorn(env: dict, work, workers: int, port: int | None) -> tuple[subprocess.Popen, str]:
+    port = port or harness.free_port()
     base = f"http://127.0.0.1:{port}"
+    with socket.socket() as sock:  # another server there would answer for this one
+        if sock.connect_ex(("127.0.0.1", port)) == 0:
+            raise RuntimeError(f"something already listens on port {port}")
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "socialhub.wsgi", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(workers), "--access-logfile", "-"],
+         "--workers", str(workers), "--access-logfile", "-", "--no-control-socket"],
         cwd=harness.ROOT, env={**os.environ, **env},
         stdout=open(work / "gunicorn.log", "ab"), stderr=subprocess.STDOUT, start_new_session=True,
     )
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 120  # booting 3 workers takes a while on a busy machine
     while True:
         try:
             requests.get(f"{base}/healthz", timeout=5)
             return server, base
         except requests.RequestException:
-            if time.monotonic() > deadline:
-                raise RuntimeError("gunicorn did not start") from None
+            if server.poll() is not None or time.monotonic() > deadline:
+                harness.stop_process(server)
+                raise RuntimeError(f"gunicorn did not start (see {work / 'gunicorn.log'})") from None
             time.sleep(0.2)
 
 
@@ -92,6 +99,8 @@ def measure(base: str, cookies: dict, args) -> dict:
     for name, role, path in PATHS:
         cookie = cookies.get(role, "")
         status = requests.get(base + path, headers={"Cookie": cookie}, timeout=60, allow_redirects=False).status_code
+        if status != 200:
+            log(f"{path} answered {status}, not 200: its figures below measure that answer, not the page")
         wrk(base + path, cookie, 2, args.connections)  # warm up
         figures[path] = {"status": status, **wrk(base + path, cookie, args.seconds, args.connections)}
         f = figures[path]
@@ -107,7 +116,7 @@ def main(argv=None) -> int:
     sizes = sorted({args.small, args.posts})
     results = {}
     with harness.workdir(args.workdir) as work:
-        sandbox = harness.Sandbox(work)
+        sandbox = harness.Sandbox(work, port=args.port and args.port + 1)
         server = None
         try:
             env = harness.environment(database_url=args.database_url, sandbox_url=sandbox.url, log_level="WARNING")
@@ -127,7 +136,7 @@ def main(argv=None) -> int:
                 started = time.monotonic()
                 seed_mix(accounts, size - Post.objects.count())
                 log(f"seeded {size:,} posts in {time.monotonic() - started:.1f} s")
-                server, base = start_gunicorn(env, work, args.gunicorn_workers)  # fresh: no warm cache
+                server, base = start_gunicorn(env, work, args.gunicorn_workers, args.port)  # fresh: no warm cache
                 results[size] = measure(base, cookies, args)
                 harness.stop_process(server)
                 server = None

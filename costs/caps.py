@@ -2,10 +2,11 @@
 
 Before a channel sends anything, what it will cost (its parts still to send, at X's prices) is
 added to what the client's accounts, and the X app it signs with, spent this UTC month. Over a cap,
-the channel is held with the reason (the post is not failed), and the reseller and staff are told.
-Raising or removing the cap (`set_cap`) queues the held channels again; each is checked afresh
-when it is about to send. The check is an estimate made just before sending: two posts sent at
-the same moment may together pass a cap by one post's price.
+posts.publishing holds the channel with the reason (the post is not failed) and the reseller and
+staff are told. Raising or removing the cap (`set_cap`) has publishing release the held channels
+(posts.publishing.release); each is checked afresh when it is about to send. The check is an
+estimate made just before sending: two posts sent at the same moment may together pass a cap by
+one post's price.
 """
 
 from __future__ import annotations
@@ -14,32 +15,37 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Case, F, Value, When
-from django.utils import timezone
+from django.db.models import Exists, OuterRef, Q
 
-from posts import signals
+from posts.models import PostChannel
 from socialhub.errors import NotAllowed
-from posts.models import Post, PostChannel
+from socials.error_kinds import ErrorKind
 
 from . import prices, selectors
 from .models import SpendCap
 from .recorder import app_of
 
-HELD_KIND = "spend_cap"
+HELD_KIND = ErrorKind.SPEND_CAP  # posts.publishing holds the channel
+
+
+def may_apply() -> Exists:
+    """For a PostChannel queryset's annotate(may_be_capped=...): whether a cap may apply to the
+    channel (its client has one, or some X app has). Read with the channels, it spares the
+    uncapped channel, nearly every one, a query of its own before it sends (docs/performance.md)."""
+    return Exists(SpendCap.objects.filter(Q(client_id=OuterRef("account__user_id")) | ~Q(x_app="")))
 
 
 def reason_to_hold(channel: PostChannel, parts: list) -> str:
     """Why the channel must wait (a sentence for people), or "" when it may send. `parts`: the
     thread parts it still has to send (ThreadPart)."""
     account = channel.account
-    if account.provider != "twitter":
-        return ""  # only X bills per call
+    if account.provider != "twitter" or not getattr(channel, "may_be_capped", True):
+        return ""  # only X bills per call; no cap at all applies
     cost = prices.estimate([(p.text, sum(1 for m in p.media if m.alt_text)) for p in parts]).micros
     if not cost:
         return ""
     app = app_of(account)
-    caps = SpendCap.objects.filter(client_id=account.user_id) | SpendCap.objects.filter(x_app=app)
-    for cap in caps.select_related("client"):
+    for cap in SpendCap.objects.filter(Q(client_id=account.user_id) | Q(x_app=app)).select_related("client"):
         if cap.client_id:
             spent = selectors.month_spend(client_id=account.user_id)
             whose = f"{cap.client.get_full_name() or cap.client.username}'s X spend"
@@ -51,23 +57,6 @@ def reason_to_hold(channel: PostChannel, parts: list) -> str:
                     f"{prices.usd(spent + cost)}, over the monthly cap of {prices.usd(cap.monthly_micros)}. "
                     "It goes out once staff raise the cap, or when the month turns.")
     return ""
-
-
-def hold(channel: PostChannel, reason: str) -> bool:
-    """Hold the claimed channel with the reason; tell the reseller and staff. False if it was not ours."""
-    held = PostChannel.objects.filter(pk=channel.pk, state=PostChannel.State.SENDING,
-                                      claimed_at=channel.claimed_at).update(
-        state=PostChannel.State.HELD, last_error=reason, error_kind=HELD_KIND, claimed_at=None,
-        dispatched_at=None, next_attempt_at=None, updated_at=timezone.now(),
-        # Held before sending: this claim was no attempt. A channel never sent before is not
-        # in doubt, so its release queues it rather than reading X first.
-        attempts=F("attempts") - 1,
-        first_attempt_at=Case(When(attempts__lte=1, then=Value(None)), default=F("first_attempt_at")))
-    if held:
-        channel.state, channel.last_error, channel.error_kind = PostChannel.State.HELD, reason, HELD_KIND
-        post = Post.objects.select_related("task__user", "task__reseller").get(pk=channel.post_id)
-        signals.send_on_commit(signals.post_held, post=post, reason=reason)
-    return bool(held)
 
 
 @transaction.atomic

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Sum
+from django.db.models import Case, Count, Sum, Value, When
 from django.utils import timezone
 
 from accounts.models import User
@@ -38,28 +38,45 @@ def visible_calls(user: User):
 
 
 def usage(user: User, *, now: dt.datetime | None = None) -> dict:
-    """Spend per client and per X app, this month and last, for what `user` may see."""
-    calls = visible_calls(user)
-    caps = {(cap.client_id, cap.x_app): usd(cap.monthly_micros) for cap in SpendCap.objects.all()}
-    labels = app_labels()
+    """Spend per client and per X app, this month and last, for what `user` may see: one grouped
+    read of the ledger for both months (the dashboard shows it on every view)."""
+    spans = months(now)
+    (this_start, end), (last_start, _) = spans["this_month"], spans["last_month"]
+    rows = list(
+        visible_calls(user).filter(at__gte=last_start, at__lt=end).order_by()
+        .annotate(this_month=Case(When(at__gte=this_start, then=Value(True)), default=Value(False)))
+        .values_list("this_month", "client", "client__username", "x_app")
+        .annotate(micros=Sum("micros"), calls=Count("id"))
+    )
+    # Caps and app names label the rows: nothing to read when nothing was spent.
+    caps = {(cap.client_id, cap.x_app): usd(cap.monthly_micros) for cap in SpendCap.objects.all()} if rows else {}
+    labels = app_labels() if rows else {}
+    sums = {name: ({}, {}) for name in spans}  # per month: {(client, username): [micros, calls]}, {x_app: ...}
+    for this_month, client, username, x_app, micros, calls in rows:
+        by_client, by_app = sums["this_month" if this_month else "last_month"]
+        for totals, key in ((by_client, (client, username)), (by_app, x_app)):
+            total = totals.setdefault(key, [0, 0])
+            total[0] += micros
+            total[1] += calls
     answer = {}
-    for name, (start, end) in months(now).items():
-        rows = calls.filter(at__gte=start, at__lt=end)
-        by_client = rows.values("client", "client__username").annotate(micros=Sum("micros"), calls=Count("id"))
-        by_app = rows.values("x_app").annotate(micros=Sum("micros"), calls=Count("id"))
-        total = rows.aggregate(total=Sum("micros"))["total"] or 0
+    for name, (start, end) in spans.items():
+        by_client, by_app = sums[name]
+        total = sum(micros for micros, _ in by_app.values())
         answer[name] = {
             "from": start.isoformat(), "until": end.isoformat(), "micros": total, "usd": usd(total),
-            "clients": [{"client": str(r["client"]) if r["client"] else None, "username": r["client__username"],
-                         "micros": r["micros"], "usd": usd(r["micros"]), "calls": r["calls"],
-                         "monthly_cap_usd": caps.get((r["client"], ""))}
-                        for r in by_client.order_by("-micros")],
-            "x_apps": [{"x_app": r["x_app"], "name": labels.get(r["x_app"], r["x_app"]), "micros": r["micros"],
-                        "usd": usd(r["micros"]), "calls": r["calls"],
-                        "monthly_cap_usd": caps.get((None, r["x_app"]))}
-                       for r in by_app.order_by("-micros")],
+            "clients": [{"client": str(client) if client else None, "username": username,
+                         "micros": micros, "usd": usd(micros), "calls": calls,
+                         "monthly_cap_usd": caps.get((client, ""))}
+                        for (client, username), (micros, calls) in _most_first(by_client)],
+            "x_apps": [{"x_app": x_app, "name": labels.get(x_app, x_app), "micros": micros,
+                        "usd": usd(micros), "calls": calls, "monthly_cap_usd": caps.get((None, x_app))}
+                       for x_app, (micros, calls) in _most_first(by_app)],
         }
     return answer
+
+
+def _most_first(totals: dict) -> list:
+    return sorted(totals.items(), key=lambda item: -item[1][0])
 
 
 def post_spend(post) -> dict:

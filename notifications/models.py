@@ -21,11 +21,12 @@ class Kind(models.TextChoices):
     ACCOUNT_RECONNECT = "account_reconnect", "X accounts that need reconnecting"
     POST_COMMENTED = "post_commented", "Comments on posts"
     POST_HELD = "post_held", "Posts held by a spend cap on X"
+    ACCESS_ENDING = "access_ending", "Accounts whose access ends soon (LinkedIn, a week ahead)"
 
 
 # The kinds each role can receive; the settings page offers only these.
 KINDS_BY_ROLE = {
-    "client": [Kind.POST_SUBMITTED, Kind.POST_COMMENTED, Kind.POST_FAILED, Kind.ACCOUNT_RECONNECT],
+    "client": [Kind.POST_SUBMITTED, Kind.POST_COMMENTED, Kind.POST_FAILED, Kind.ACCOUNT_RECONNECT, Kind.ACCESS_ENDING],
     "reseller": [
         Kind.POST_APPROVED,
         Kind.POST_REJECTED,
@@ -34,6 +35,7 @@ KINDS_BY_ROLE = {
         Kind.POST_FAILED,
         Kind.ACCOUNT_RECONNECT,
         Kind.POST_HELD,
+        Kind.ACCESS_ENDING,
     ],
 }
 
@@ -47,6 +49,7 @@ EVENT_NAMES = {
     Kind.ACCOUNT_RECONNECT: "account.reconnect_needed",
     Kind.POST_COMMENTED: "post.commented",
     Kind.POST_HELD: "post.held",
+    Kind.ACCESS_ENDING: "account.access_ending",
 }
 PING_EVENT = "ping"
 

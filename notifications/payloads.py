@@ -74,6 +74,19 @@ def account_payload(account) -> dict:
     }
 
 
+def access_ending_payload(accounts, ends_at) -> dict:
+    """One token ending: the accounts using it (a LinkedIn member and its pages) and when."""
+    first = accounts[0]
+    return {
+        "accounts": [{"id": a.pk, "name": str(a), "network": a.platform_label} for a in accounts],
+        "client": first.user.username,
+        "ends_at": ends_at.isoformat(),
+        "ends_on": f"{ends_at:%d %B %Y}",
+        "network_note": "LinkedIn's access lasts 60 days and only you can renew it",
+        "reconnect_url": absolute(first.reconnect_url or reverse("socials:accounts")),
+    }
+
+
 def _channels(post):
     """The post's channels with their accounts: those prefetched with it when the caller kept
     them current (posts.publishing.settle does), else read now."""

@@ -9,6 +9,7 @@ import functools
 import logging
 
 from agency import signals as agency_signals
+from platforms import signals as platform_signals
 from posts import signals as post_signals
 from socials import signals as social_signals
 
@@ -99,6 +100,20 @@ def on_account_needs_reconnect(sender, account, **kwargs):
 
 
 @never_raise
+def on_access_ending(sender, accounts, ends_at, **kwargs):
+    from accounts.models import User
+
+    client = accounts[0].user
+    resellers = list(User.objects.resellers().filter(reseller_tasks__user=client).distinct())
+    _tell(
+        kind=Kind.ACCESS_ENDING,
+        recipients=[client, *resellers],
+        payload=payloads.access_ending_payload(accounts, ends_at),
+        reseller_ids=[r.pk for r in resellers],
+    )
+
+
+@never_raise
 def on_post_held(sender, post, reason, **kwargs):
     from accounts.models import User
 
@@ -135,3 +150,4 @@ def connect() -> None:
     social_signals.account_needs_reconnect.connect(
         on_account_needs_reconnect, dispatch_uid=uid + "reconnect"
     )
+    platform_signals.access_ending.connect(on_access_ending, dispatch_uid=uid + "access_ending")

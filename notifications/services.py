@@ -92,6 +92,7 @@ HEADINGS = {
     Kind.ACCOUNT_RECONNECT: ("X account needs reconnecting", "X accounts need reconnecting"),
     Kind.POST_COMMENTED: ("new comment on a post", "new comments on posts"),
     Kind.POST_HELD: ("post is held by a spend cap on X", "posts are held by a spend cap on X"),
+    Kind.ACCESS_ENDING: ("connection ends within a week", "connections end within a week"),
 }
 
 

@@ -11,12 +11,8 @@ class PlatformsConfig(AppConfig):
     def ready(self) -> None:
         from socials.publishers import PUBLISHERS
 
-        from .bluesky.publisher import BlueskyPublisher
-        from .facebook.publisher import FacebookPublisher
-        from .linkedin.publisher import LinkedInPublisher
-        from .mastodon.publisher import MastodonPublisher
-
-        PUBLISHERS.setdefault("mastodon", MastodonPublisher())
-        PUBLISHERS.setdefault("bluesky", BlueskyPublisher())
-        PUBLISHERS.setdefault("linkedin", LinkedInPublisher())
-        PUBLISHERS.setdefault("facebook", FacebookPublisher())
+        # Dotted paths: each is imported when a channel of its platform is first sent (publisher_for).
+        PUBLISHERS.setdefault("mastodon", "platforms.mastodon.publisher.MastodonPublisher")
+        PUBLISHERS.setdefault("bluesky", "platforms.bluesky.publisher.BlueskyPublisher")
+        PUBLISHERS.setdefault("linkedin", "platforms.linkedin.publisher.LinkedInPublisher")
+        PUBLISHERS.setdefault("facebook", "platforms.facebook.publisher.FacebookPublisher")

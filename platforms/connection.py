@@ -43,12 +43,15 @@ def test_connection(account: Account) -> ConnectionReport:
 
 def _ask(account: Account) -> tuple[str, str, RateLimit | None]:
     if account.provider == "linkedin":
+        from .linkedin import accounts
         from .linkedin.client import LinkedIn
 
         if account.expires_at and account.expires_at <= timezone.now():
-            raise common.reconnect(account, "LinkedIn's 60-day access ended: reconnect the account")
-        me = LinkedIn(account.oauth2_access_token, account=account).userinfo()
-        return account.username, str(me.get("name") or ""), None
+            raise accounts.reconnect(account, "LinkedIn's 60-day access ended: reconnect the account")
+        api = LinkedIn(account.oauth2_access_token, account=account)
+        if accounts.is_page(account):  # the member's token, asked about the page
+            return account.username, api.page(account.provider_account_id.rsplit(":", 1)[1]).name, None
+        return account.username, str(api.userinfo().get("name") or ""), None
     if account.provider == "facebook":
         from .facebook.client import Graph
 

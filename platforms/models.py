@@ -24,3 +24,34 @@ class MastodonApp(models.Model):
 
     def __str__(self) -> str:
         return self.instance_url
+
+
+class LinkedInPage(models.Model):
+    """A LinkedIn organization page connected as its own account (author urn:li:organization:<id>),
+    posting with the token of the member who administers it. That member's account is `administrator`:
+    reconnecting it renews every page's copy of the token, and a token that stops working (or ends
+    after its 60 days) needs a reconnect for all of them."""
+
+    account = models.OneToOneField("socials.Account", on_delete=models.CASCADE, related_name="linkedin_page")
+    administrator = models.ForeignKey("socials.Account", on_delete=models.CASCADE, related_name="linkedin_pages")
+
+    class Meta:
+        verbose_name = "LinkedIn page"
+
+    def __str__(self) -> str:
+        return f"{self.account} (administered by {self.administrator})"
+
+
+class AccessEndingWarning(models.Model):
+    """The client was told that this account's token (identified by its end) ends soon: once per
+    token, whatever how often the daily check runs. A reconnect brings a new end, so a new warning."""
+
+    account = models.ForeignKey("socials.Account", on_delete=models.CASCADE, related_name="access_ending_warnings")
+    expires_at = models.DateTimeField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["account", "expires_at"], name="access_ending_warned_once")]
+
+    def __str__(self) -> str:
+        return f"{self.account}: access ending {self.expires_at:%Y-%m-%d}"

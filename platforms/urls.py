@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .linkedin import views as linkedin
 from .facebook import views as facebook
 
 app_name = "platforms"
@@ -11,8 +12,8 @@ urlpatterns = [
     path("bluesky/connect/", views.bluesky_connect, name="bluesky-connect"),
     path("bluesky/callback/", views.bluesky_callback, name="bluesky-callback"),
     path("bluesky/client-metadata.json", views.bluesky_client_metadata, name="bluesky-client-metadata"),
-    path("linkedin/connect/", views.linkedin_connect, name="linkedin-connect"),
-    path("linkedin/callback/", views.linkedin_callback, name="linkedin-callback"),
+    path("linkedin/connect/", linkedin.linkedin_connect, name="linkedin-connect"),
+    path("linkedin/pages/", linkedin.linkedin_pages, name="linkedin-pages"),
     path("facebook/connect/", facebook.facebook_connect, name="facebook-connect"),
     path("facebook/pages/", facebook.facebook_pages, name="facebook-pages"),
 ]

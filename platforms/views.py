@@ -1,12 +1,10 @@
 """Connect flows of our own: Mastodon per instance (the app is registered on the instance the
-first time, then OAuth), Bluesky with its OAuth (bluesky/oauth.py) or an app password, LinkedIn's
-OAuth 2.0 code flow (allauth's linkedin_oauth2 provider is deprecated, and its openid_connect route
-would put the token in allauth's tables, not in socials.Account, the one home of tokens). All end
-in socials.services.connect_account, like X's, so reconnecting releases held posts the same way."""
+first time, then OAuth), Bluesky with its OAuth (bluesky/oauth.py) or an app password. (LinkedIn
+connects through allauth: see linkedin/connect.py.) All end in socials.services.connect_account,
+like X's, so reconnecting releases held posts the same way."""
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import secrets
 
@@ -17,7 +15,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from socialhub.parsing import parse_id
@@ -28,7 +25,6 @@ from socials.publishers import PublishError
 from .bluesky import client as bluesky
 from .bluesky import oauth as bluesky_oauth
 from .forms import BlueskyAppPasswordForm, BlueskyHandleForm, MastodonInstanceForm
-from .linkedin import client as linkedin
 from .mastodon import client as mastodon
 from .models import MastodonApp
 
@@ -192,53 +188,5 @@ def bluesky_callback(request: HttpRequest) -> HttpResponse:
         return redirect("socials:accounts")
     except ValidationError as exc:
         messages.error(request, "Connecting Bluesky failed: " + " ".join(exc.messages))
-        return redirect("socials:accounts")
-    return _connected(request, result)
-
-
-LINKEDIN_SESSION_KEY = "linkedin_connect"
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def linkedin_connect(request: HttpRequest) -> HttpResponse:
-    """A page with one button (a POST, so a link cannot start it), then LinkedIn's consent page."""
-    _client_only(request)
-    account = _reconnecting(request, "linkedin")
-    configured = bool(settings.LINKEDIN_CLIENT_ID and settings.LINKEDIN_CLIENT_SECRET)
-    if request.method == "POST" and configured:
-        state = secrets.token_urlsafe(24)
-        request.session[LINKEDIN_SESSION_KEY] = state
-        redirect_uri = request.build_absolute_uri(reverse("platforms:linkedin-callback"))
-        return redirect(linkedin.authorize_url(state=state, redirect_uri=redirect_uri))
-    return render(request, "platforms/linkedin_connect.html", {"account": account, "configured": configured})
-
-
-@login_required
-def linkedin_callback(request: HttpRequest) -> HttpResponse:
-    _client_only(request)
-    state = request.session.pop(LINKEDIN_SESSION_KEY, None)
-    if not state or not secrets.compare_digest(str(request.GET.get("state", "")), state):
-        messages.error(request, "That LinkedIn sign-in was not started here, or has already been used: connect again.")
-        return redirect("socials:accounts")
-    if request.GET.get("error"):
-        messages.error(request, "You did not approve SocialHub on LinkedIn: nothing was connected.")
-        return redirect("socials:accounts")
-    redirect_uri = request.build_absolute_uri(reverse("platforms:linkedin-callback"))
-    try:
-        token, member = linkedin.exchange_code(request.GET.get("code", ""), redirect_uri)
-
-        result = services.connect_account(
-            user=request.user, provider="linkedin", provider_account_id=str(member.get("sub") or ""),
-            username=str(member.get("sub") or ""), name=str(member.get("name") or ""),
-            token_type=Account.TokenType.OAUTH2_USER, oauth2_access_token=token["access_token"],
-            expires_at=timezone.now() + dt.timedelta(seconds=int(token.get("expires_in") or 0)),
-            scope=str(token.get("scope") or linkedin.scopes()),
-        )
-    except PublishError as exc:
-        messages.error(request, f"Connecting LinkedIn failed: {exc.user_message}")
-        return redirect("socials:accounts")
-    except ValidationError as exc:
-        messages.error(request, "Connecting LinkedIn failed: " + " ".join(exc.messages))
         return redirect("socials:accounts")
     return _connected(request, result)

@@ -20,7 +20,7 @@ from socialhub.parsers import JSONParser
 from socialhub.parsing import parse_id
 
 from . import errors, services
-from .models import Post, TaskAssign
+from .models import Post, TaskAssign, prefetch_rows
 from .serializers import (
     PostDetailSerializer,
     PostEditFormSerializer,
@@ -146,8 +146,12 @@ class PostListView(generics.ListAPIView):
     def get_queryset(self):
         filters = PostFilterSerializer(data=self.request.query_params)
         filters.is_valid(raise_exception=True)
-        posts = Post.objects.listed_for(self.request.user).for_list(thread=True, channel_parts=True)
+        # A post shows its task's people by id only: the task is joined, not its people.
+        posts = Post.objects.listed_for(self.request.user).for_list(join=("task",))
         return filters.filter(posts)
+
+    def paginate_queryset(self, queryset):
+        return prefetch_rows(super().paginate_queryset(queryset), thread=True, channel_parts=True)
 
     @extend_schema(operation_id="posts_list", parameters=[PostFilterSerializer])
     def get(self, request, *args, **kwargs):

@@ -158,23 +158,39 @@ class PostQuerySet(models.QuerySet):
             channels_with_accounts(), "channels__parts", "media", "parts__media"
         )
 
-    def for_list(self, *, thread: bool = False, channel_parts: bool = False):
-        """What a row of a post list shows: task and people, channels with their accounts (never
-        their tokens), and how many media (`n_media`) and parts 2..n (`n_parts`) it has. `thread`:
-        the media and parts themselves, with the parts' media, to show the thread;
-        `channel_parts`: what each channel sent of each part too. Prefetched into plain lists
-        (`<name>_list`, read through `related_list`): Django builds no queryset per row for them."""
-        channels = channels_with_accounts(to_attr="channels_list")
-        if channel_parts:
-            channels.queryset = channels.queryset.prefetch_related(models.Prefetch("parts", to_attr="parts_list"))
-        queryset = self.select_related("task__user", "task__reseller").prefetch_related(channels)
-        if not thread:
-            return queryset.annotate(n_media=_count_of(PostMedia), n_parts=_count_of(PostPart))
+    def for_list(self, *, join: tuple[str, ...] = ("task__user", "task__reseller")):
+        """A page of posts as a list shows them: the task and its people (`join`: what to join of
+        them; a page that has them already joins nothing, see posts.rows) and how many media
+        (`n_media`) and parts 2..n (`n_parts`) each post has. The rest comes with prefetch_rows
+        once the page is read."""
+        queryset = self.select_related(*join) if join else self
+        return queryset.annotate(n_media=_count_of(PostMedia), n_parts=_count_of(PostPart))
+
+
+def prefetch_rows(posts: list["Post"], *, thread: bool = False, channel_parts: bool = False) -> list["Post"]:
+    """Read what the rows of a page of posts (PostQuerySet.for_list) show into plain lists
+    (`<name>_list`, read through `related_list`: Django builds no queryset per row for them): the
+    channels with their accounts (never their tokens); with `thread` the media and parts, with
+    the parts' media; with `channel_parts` what each channel sent of each part too. A relation
+    no post of the page has (for_list counted them) is not queried: a page of single posts
+    without media is read in two queries, the page and its channels."""
+    channels = channels_with_accounts(to_attr="channels_list")
+    has_media, has_parts = any(p.n_media for p in posts), any(p.n_parts for p in posts)
+    if channel_parts and has_parts:
+        channels.queryset = channels.queryset.prefetch_related(models.Prefetch("parts", to_attr="parts_list"))
+    lookups = [channels]
+    if thread and has_media:
+        lookups.append(models.Prefetch("media", to_attr="media_list"))
+    if thread and has_parts:
         parts = PostPart.objects.prefetch_related(models.Prefetch("media", to_attr="media_list"))
-        return queryset.prefetch_related(
-            models.Prefetch("media", to_attr="media_list"),
-            models.Prefetch("parts", queryset=parts, to_attr="parts_list"),
-        )
+        lookups.append(models.Prefetch("parts", queryset=parts, to_attr="parts_list"))
+    for post in posts:
+        if thread and not has_media:
+            post.media_list = []
+        if thread and not has_parts:
+            post.parts_list = []
+    models.prefetch_related_objects(posts, *lookups)
+    return posts
 
 
 def channels_with_accounts(to_attr: str | None = None) -> models.Prefetch:

@@ -15,9 +15,13 @@ before the next part is sent, and the lease is checked before every POST. So a r
 skips the parts with a remote id, and only the first part without one can have an unknown
 outcome: it is reconciled (same text, replying to the part before) before anything is sent.
 
-This module is the only writer of a channel's state: queued (hand_over), claimed (_claim), a
-part recorded (_record_part), published, failed or waiting to retry (_failed), held and released
-(hold_waiting and release_held, on socials' account_disconnected and account_connected signals).
+This module is the only writer of a channel's state: queued (hand_over, retry), claimed
+(_claim), a part recorded (_record_part), published, failed or waiting to retry (_failed), held
+(hold_waiting on socials' account_disconnected signal, _hold_shared_app, and _hold_claimed when a
+spend cap of costs.caps says wait) and released (release: release_held on account_connected, and
+costs.caps.set_cap). Of a post's status, the review (posts.services) writes pending, approved and
+rejected; this module writes processing, published and failed, and failed back to approved (retry).
+tests/posts/test_one_writer.py holds every door to that.
 What "due" means is defined once, in posts.models (post_due, claimable).
 
 Entry points: hand_over (on approval), publish_post (the django-q2 task, the retry action and
@@ -40,7 +44,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Case, F, Prefetch, Q, Value, When
+from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, Value, When, prefetch_related_objects
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -49,7 +53,7 @@ from socials.error_kinds import ErrorKind
 from socials.publishers import AttemptKey, MediaFile, Published, PublishError, publisher_for
 
 from . import signals
-from .models import ChannelPart, Post, PostChannel, PostMedia, ThreadPart, claimable, lease
+from .models import ChannelPart, Post, PostChannel, PostMedia, PostPart, ThreadPart, claimable, lease
 
 log = logging.getLogger(__name__)
 
@@ -162,6 +166,16 @@ def release(held) -> int:
     return released
 
 
+def retry(post: Post) -> None:
+    """A failed post is tried again: approved once more, its unpublished channels handed over
+    afresh (posts.services.retry_post checks who may, and that it failed)."""
+    Post.objects.filter(pk=post.pk, status=Post.Status.FAILED).update(
+        status=Post.Status.APPROVED, updated_at=timezone.now()
+    )
+    post.status = Post.Status.APPROVED
+    hand_over(post)
+
+
 def enqueue_publish_many(post_ids: Sequence[int]) -> None:
     """Hand posts to django-q2 workers, ids only: one task per PUBLISH_BATCH_SIZE posts, whose
     worker sends them concurrently (publish_posts). The only place that names the tasks."""
@@ -214,14 +228,33 @@ class ChannelResult:
 
 
 def _loading():
-    channels = PostChannel.objects.select_related("account")
+    from costs import caps
+
+    channels = PostChannel.objects.select_related("account").annotate(may_be_capped=caps.may_apply())
     return Post.objects.select_related("task__user", "task__reseller").prefetch_related(  # notifications name them
-        Prefetch("channels", queryset=channels), "media", "parts__media"
-    )
+        Prefetch("channels", queryset=channels)
+    ).annotate(has_media=Exists(PostMedia.objects.filter(post=OuterRef("pk"))),
+               has_parts=Exists(PostPart.objects.filter(post=OuterRef("pk"))))
+
+
+def _read(posts: Sequence[Post]) -> None:
+    """Read the posts' media and thread parts, for those that have any (most have neither: no
+    query for them), as the lists Post.thread reads (models.related_list)."""
+    for post in posts:
+        if not post.has_media:
+            post.media_list = []
+        if not post.has_parts:
+            post.parts_list = []
+    parts = PostPart.objects.prefetch_related(Prefetch("media", to_attr="media_list"))
+    prefetch_related_objects([p for p in posts if p.has_media], Prefetch("media", to_attr="media_list"))
+    prefetch_related_objects([p for p in posts if p.has_parts], Prefetch("parts", queryset=parts, to_attr="parts_list"))
 
 
 def _load(post_id: int) -> Post | None:
-    return _loading().filter(pk=post_id).first()
+    post = _loading().filter(pk=post_id).first()
+    if post is not None:
+        _read([post])
+    return post
 
 
 def _sent_parts(post: Post, thread: list[ThreadPart]) -> dict[int, dict[int, ChannelPart]]:
@@ -305,7 +338,7 @@ def publish_posts(*, post_ids: Sequence[int], threads: int | None = None) -> Non
     """Publish several posts concurrently: at most `threads` (PUBLISH_THREADS) at once, each in
     its own thread with its own database connection, closed when the batch is done.
 
-    The batch is read in one go (three queries, not three per post) and its approved posts are
+    The batch is read in one go (two to five queries, not per post) and its approved posts are
     marked processing in one UPDATE; then each post goes through the same steps as publish_post,
     so every claim (conditional on the channel's state as read), lease and reconcile works as for
     one post. A post that raises is logged and left to the dispatcher (its channel stays queued,
@@ -319,6 +352,7 @@ def publish_posts(*, post_ids: Sequence[int], threads: int | None = None) -> Non
         except (TypeError, ValueError):
             log.error("Not a post id: %r", post_id)
     posts = list(_loading().filter(pk__in=set(ids)).order_by("schedule_at", "pk"))
+    _read(posts)
     if len(posts) < len(set(ids)):
         log.warning("Post(s) %s are gone: nothing to publish", sorted(set(ids) - {p.pk for p in posts}))
     now = timezone.now()
@@ -428,10 +462,26 @@ def _held_by_spend_cap(channel: PostChannel, thread, sent: dict) -> ChannelResul
     todo = [part for part in thread
             if not (channel.remote_id if part.position == 1 else getattr(sent.get(part.position), "remote_id", ""))]
     reason = caps.reason_to_hold(channel, todo)
-    if reason and caps.hold(channel, reason):
-        log.warning("Channel %s held: %s", channel.pk, reason)
-        return ChannelResult(channel, State.HELD, reason)
-    return None
+    if not reason or not _hold_claimed(channel, reason, ErrorKind.SPEND_CAP):
+        return None
+    log.warning("Channel %s held: %s", channel.pk, reason)
+    post = Post.objects.select_related("task__user", "task__reseller").get(pk=channel.post_id)
+    signals.send_on_commit(signals.post_held, post=post, reason=reason)  # the reseller and staff are told
+    return ChannelResult(channel, State.HELD, reason)
+
+
+def _hold_claimed(channel: PostChannel, reason: str, kind: str) -> bool:
+    """Hold the channel we claimed, before it sent anything; False if it is not ours any more.
+    The claim was no attempt: a channel never sent before is not in doubt, so its release queues
+    it rather than reading X first."""
+    held = PostChannel.objects.filter(pk=channel.pk, state=State.SENDING, claimed_at=channel.claimed_at).update(
+        state=State.HELD, last_error=reason, error_kind=kind, claimed_at=None, dispatched_at=None,
+        next_attempt_at=None, updated_at=timezone.now(), attempts=F("attempts") - 1,
+        first_attempt_at=Case(When(attempts__lte=1, then=Value(None)), default=F("first_attempt_at")),
+    )
+    if held:
+        channel.state, channel.last_error, channel.error_kind = State.HELD, reason, kind
+    return bool(held)
 
 
 def _options(publisher, part: ThreadPart, post_options) -> dict:

@@ -699,9 +699,7 @@ def retry_post(*, actor: User, post: Post) -> Post:
         raise InvalidState(
             f"Only failed posts can be retried; this one is {post.get_status_display().lower()}."
         )
-    post.status = Post.Status.APPROVED
-    post.save(update_fields=["status", "updated_at"])
-    publishing.hand_over(post)
+    publishing.retry(post)
     log.info("Post %s retried by %s", post.pk, actor.pk)
     return post
 

@@ -26,7 +26,7 @@ from costs.selectors import post_spend
 from socials.services import PROVIDER as X_PROVIDER
 from socials.models import Account
 
-from . import counters, errors, preview, services
+from . import counters, errors, preview, rows, services
 from . import options as post_options
 from .forms import BulkReviewForm, PostForm, ReviewForm, add_service_errors, options_from, thread_parts
 from .models import MAX_PARTS, Post, ReviewEvent, TaskAssign
@@ -72,6 +72,7 @@ def dashboard(request):
     # the database keeps per (task, state): a few rows, however many posts there are.
     tasks = list(TaskAssign.objects.for_user(user).select_related("user"))
     task_ids = None if user.is_platform_staff else [task.pk for task in tasks]
+    by_id = {task.pk: task for task in tasks}
     counts, per_task = {}, {}
     for (task_id, state), n in counters.by_task_and_status(user, task_ids).items():
         counts[state] = counts.get(state, 0) + n
@@ -79,7 +80,7 @@ def dashboard(request):
     for task in tasks:
         task.n_posts = per_task.get(task.pk, 0)
     status = request.GET.get("status", "")
-    shown, shown_count = Post.objects.listed_for(user, task_ids).for_list(), sum(counts.values())
+    shown, shown_count = Post.objects.listed_for(user, task_ids).for_list(join=()), sum(counts.values())
     wanted = status if status == "0" else parse_id(status)  # 0 (pending) is a status, not an id
     if wanted is not None and int(wanted) in Post.Status.values:
         shown, shown_count = shown.filter(status=int(wanted)), counts.get(int(wanted), 0)
@@ -93,25 +94,17 @@ def dashboard(request):
             "status": status,
             "tasks": tasks,
             "page": page,
-            "rows": _rows(page),
+            "rows": rows.rows(page.object_list, tasks=by_id),
         },
     )
 
 
-def _rows(page) -> list[Post]:
-    """The page's posts with their links, reversed once per page rather than once per row."""
-    rows = list(page.object_list)
-    links = {name: reverse(f"posts:{name}", args=[_PK]) for name in ("detail", "edit", "review")}
-    compose = reverse("posts:compose")
-    for post in rows:
-        pk = str(post.pk)
-        post.links = {name: url.replace(_PK_TEXT, pk) for name, url in links.items()}
-        post.links["again"] = f"{compose}?from={pk}"
-    return rows
-
-
-_PK = 987654321  # a placeholder id in reversed URLs, replaced by each row's own
-_PK_TEXT = str(_PK)
+def _viewer_tasks(user, *people: str) -> dict[int, TaskAssign] | None:
+    """The viewer's tasks by id with `people` ("user", "reseller") loaded; None for staff (every
+    task: their lists join each post's task instead)."""
+    if user.is_platform_staff:
+        return None
+    return {task.pk: task for task in TaskAssign.objects.for_user(user).select_related(*people).order_by()}
 
 
 def _schedule_value(form) -> str:
@@ -430,7 +423,8 @@ def inbox(request):
     user = request.user
     if user.is_reseller:
         return redirect("posts:dashboard")
-    task_ids = None if user.is_platform_staff else list(TaskAssign.objects.for_user(user).values_list("pk", flat=True))
+    tasks = _viewer_tasks(user, "user", "reseller")
+    task_ids = None if tasks is None else list(tasks)
     scope = Post.objects.listed_for(user, task_ids)
     awaiting = scope.awaiting_review_by(user, task_ids)
     # The total from the counters, less the pending posts this person does not decide, each
@@ -442,12 +436,13 @@ def inbox(request):
         waiting -= scope.pending().filter(created_by=user).count()
     if not user.is_platform_staff:
         waiting -= scope.pending().filter(review_step=Post.ReviewStep.STAFF).count()
-    page = _page(request, awaiting.for_list(thread=True).order_by("schedule_at", "created_at", "pk"), count=waiting)
-    return render(
-        request,
-        "posts/inbox.html",
-        {"page": page, "rows": _rows(page), "bulk_form": BulkReviewForm(user=user)},
-    )
+    listed = awaiting.for_list(join=("task__user", "task__reseller") if tasks is None else ())
+    page = _page(request, listed.order_by("schedule_at", "created_at", "pk"), count=waiting)
+    shown = rows.rows(page.object_list, tasks=tasks, thread=True)
+    for post in shown:
+        post.row["reseller"] = rows.person(post.task.reseller) if post.task.reseller_id else ""
+    return render(request, "posts/inbox.html", {"page": page, "rows": shown, "bulk_form": BulkReviewForm(user=user),
+                                                "next": request.get_full_path()})
 
 
 def _review_message(action: int, count: int) -> str:
@@ -525,12 +520,13 @@ def reviewed(request):
 @login_required
 def published(request):
     user = request.user
-    task_ids = None if user.is_platform_staff else list(TaskAssign.objects.for_user(user).values_list("pk", flat=True))
-    posts = Post.objects.listed_for(user, task_ids).published().for_list().order_by("-published_at", "-pk")
+    tasks = _viewer_tasks(user, "user")
+    task_ids = None if tasks is None else list(tasks)
+    posts = Post.objects.listed_for(user, task_ids).published().for_list(join=("task__user",) if tasks is None else ())
     counts = counters.by_task_and_status(user, task_ids)
     total = sum(n for (_, state), n in counts.items() if state == Post.Status.PUBLISHED)
-    page = _page(request, posts, count=total)
-    return render(request, "posts/published.html", {"page": page, "rows": _rows(page)})
+    page = _page(request, posts.order_by("-published_at", "-pk"), count=total)
+    return render(request, "posts/published.html", {"page": page, "rows": rows.rows(page.object_list, tasks=tasks)})
 
 
 # --- Calendar.

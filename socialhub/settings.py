@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "accounts.apps.SignInWithXConfig",  # allauth.socialaccount, named for the admin
     "allauth.socialaccount.providers.twitter",
     "allauth.socialaccount.providers.twitter_oauth2",
+    "allauth.socialaccount.providers.openid_connect",  # LinkedIn
     "allauth.socialaccount.providers.facebook",  # Facebook Pages (platforms/facebook/provider.py)
     "django_q",
     "csp",
@@ -268,13 +269,17 @@ BLUESKY_TIMEOUT = env.float("BLUESKY_TIMEOUT", default=20)
 # from BLUESKY_PLC_URL.
 BLUESKY_OAUTH_PRIVATE_KEY = env.str("BLUESKY_OAUTH_PRIVATE_KEY", default="")
 BLUESKY_PLC_URL = env.str("BLUESKY_PLC_URL", default="https://plc.directory").rstrip("/")
-# LinkedIn: a member's profile, through our own OAuth 2.0 code flow (learn.microsoft.com/en-us/
-# linkedin/shared/authentication/authorization-code-flow) and the versioned REST API, whose old
-# versions are switched off on a schedule: keep LINKEDIN_VERSION current (YYYYMM).
+# LinkedIn: a member's profile and the pages they administer, connected through allauth's
+# openid_connect provider (SOCIALACCOUNT_PROVIDERS below; LINKEDIN_OIDC_URL names the server whose
+# /.well-known/openid-configuration gives every sign-in URL), and the versioned REST API, whose old
+# versions are switched off on a schedule: keep LINKEDIN_VERSION current (YYYYMM). Pages need the
+# Community Management API's scopes; without them in LINKEDIN_SCOPES only profiles connect.
 LINKEDIN_CLIENT_ID = env.str("LINKEDIN_CLIENT_ID", default="")
 LINKEDIN_CLIENT_SECRET = env.str("LINKEDIN_CLIENT_SECRET", default="")
-LINKEDIN_SCOPES = env.str("LINKEDIN_SCOPES", default="openid profile w_member_social")
-LINKEDIN_AUTH_URL = env.str("LINKEDIN_AUTH_URL", default="https://www.linkedin.com/oauth/v2").rstrip("/")
+LINKEDIN_SCOPES = env.str(
+    "LINKEDIN_SCOPES",
+    default="openid profile w_member_social w_organization_social r_organization_admin r_organization_social")
+LINKEDIN_OIDC_URL = env.str("LINKEDIN_OIDC_URL", default="https://www.linkedin.com/oauth").rstrip("/")
 LINKEDIN_API_URL = env.str("LINKEDIN_API_URL", default="https://api.linkedin.com").rstrip("/")
 LINKEDIN_WEB_URL = env.str("LINKEDIN_WEB_URL", default="https://www.linkedin.com").rstrip("/")
 LINKEDIN_VERSION = env.str("LINKEDIN_VERSION", default="202511")
@@ -323,6 +328,14 @@ SOCIALACCOUNT_PROVIDERS = {
         if TWITTER_CONSUMER_KEY
         else [],
         "provider_class": "socials.providers.x_oauth1.provider.XOAuth1Provider",
+    },
+    # LinkedIn, as allauth's docs set it up (socialaccount/providers/linkedin), with the extra scopes.
+    "openid_connect": {
+        "APPS": [{"provider_id": "linkedin", "name": "LinkedIn", "client_id": LINKEDIN_CLIENT_ID,
+                  "secret": LINKEDIN_CLIENT_SECRET,
+                  "settings": {"server_url": LINKEDIN_OIDC_URL, "scope": LINKEDIN_SCOPES.split()}}]
+        if LINKEDIN_CLIENT_ID
+        else [],
     },
     # Facebook Login for Pages: the same provider with URLs from FACEBOOK_* and the Pages scopes.
     "facebook": {

@@ -4,7 +4,8 @@ X is never a way to log in or sign up: a signed-in client *connects* X accounts.
 finished the OAuth dance (state checked, code exchanged with the PKCE verifier, profile read), the
 tokens go to `services.connect_account` and the flow stops there: no allauth SocialAccount or
 SocialToken is written (SOCIALACCOUNT_STORE_TOKENS is off), so socials.Account is the one home of
-X tokens and nothing has to be kept in step.
+X tokens and nothing has to be kept in step. LinkedIn (allauth's openid_connect provider, app id
+"linkedin") is handed to platforms/linkedin/connect.py at the same point.
 """
 
 import logging
@@ -65,6 +66,10 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             raise ImmediateHttpResponse(self._back(request, NOT_A_LOGIN, level=messages.ERROR))
         if not user.is_client:
             raise ImmediateHttpResponse(self._back(request, CLIENTS_ONLY, level=messages.ERROR))
+        if sociallogin.account.provider == "linkedin":  # allauth's openid_connect, for LinkedIn
+            from platforms.linkedin.connect import finish
+
+            raise ImmediateHttpResponse(finish(request, sociallogin))
         if sociallogin.account.provider == "facebook":  # the person's pages are chosen next
             from platforms.facebook.views import after_login
 
@@ -89,8 +94,12 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
     def on_authentication_error(self, request, provider, error=None, exception=None, extra_context=None):
         """A refused or broken flow (cancelled, state mismatch, X error) lands back on the accounts page."""
         if exception is not None:
-            log.warning("Connecting X (%s) failed: %r", provider.id, exception)
-        if error == AuthError.CANCELLED:
+            log.warning("Connecting %s failed: %r", provider.sub_id, exception)
+        if provider.sub_id == "linkedin":
+            from platforms.linkedin.connect import failed_message
+
+            message = failed_message(request)
+        elif error == AuthError.CANCELLED:
             message = f"Connecting {provider.name} was cancelled: nothing changed."
         else:
             message = f"Connecting {provider.name} did not work (the sign-in expired or was not started here). Try again."

@@ -36,6 +36,7 @@ class ErrorKind(StrEnum):
     UNSUPPORTED = "unsupported"
     DISCONNECTED = "disconnected"  # the account was disconnected: its channels are held
     SAME_APP = "same_app"  # another account of the post signs with the same X app: held (agency.same_app)
+    SPEND_CAP = "spend_cap"  # sending it would pass a monthly spend cap on X: held (costs.caps)
     UNRESOLVED = "unknown"  # given up on while X may have the tweet: a retry reads X first
     LOST_NOT_FOUND = "lost_not_found"  # an answer was lost and the lookup did not find the tweet
 
@@ -123,6 +124,10 @@ KINDS: dict[ErrorKind, KindInfo] = {
         409, "X does not allow one app to post the same text to several accounts",
         "The client must connect this X account through its own X app (the client's X app page); "
         "the post then goes on by itself.",
+    ),
+    ErrorKind.SPEND_CAP: KindInfo(
+        409, "Sending it would pass a monthly spend cap on X",
+        "Staff can raise the cap; the post then goes on by itself (else when the month turns).",
     ),
     ErrorKind.UNRESOLVED: KindInfo(
         502, "X did not answer, and may have published it anyway: check X before retrying",

@@ -20,6 +20,7 @@ from typing import IO, Protocol
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from twitter_text.extract_urls import extract_urls_with_indices
 
 from .error_kinds import NOT_CONNECTED, ErrorKind, too_long
@@ -375,12 +376,18 @@ class XPublisher:
         return f"{settings.X_WEB_URL}/{who}/status/{tweet_id}"
 
 
-PUBLISHERS: dict[str, Publisher] = {"twitter": XPublisher()}
+# A provider's publisher, or the dotted path of its class: imported when first used, so a process
+# that never posts there (the dispatcher; a worker without such accounts) never loads its client
+# library (atproto alone is about 0.9 s of CPU at boot: docs/performance.md, "Boot").
+PUBLISHERS: dict[str, Publisher | str] = {"twitter": XPublisher()}
 
 
 def publisher_for(provider: str) -> Publisher:
     """The publisher of an account's provider. Raises PublishError for a platform we cannot post to."""
     try:
-        return PUBLISHERS[provider]
+        found = PUBLISHERS[provider]
     except KeyError:
         raise PublishError(ErrorKind.UNSUPPORTED, f"SocialHub cannot publish to {provider or 'this platform'} yet") from None
+    if isinstance(found, str):
+        found = PUBLISHERS[provider] = import_string(found)()
+    return found

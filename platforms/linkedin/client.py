@@ -1,9 +1,10 @@
-"""LinkedIn with plain requests (its SDKs are stale): OAuth 2.0 authorization code, the member's id
-from /v2/userinfo, the versioned REST API (LinkedIn-Version header, Rest.li protocol 2.0.0) for
-posts and images, and one error mapping. Every URL comes from settings.
+"""LinkedIn's REST API with plain requests (its SDKs are stale; signing in is allauth's, see
+connect.py): the versioned API (LinkedIn-Version header, Rest.li protocol 2.0.0) for the pages a
+member administers, posts and images, and one error mapping. Every URL comes from settings.
 
 Facts (learn.microsoft.com/en-us/linkedin/): shares/posts-api (POST /rest/posts answers 201 with
 the post's URN in x-restli-id), shares/images-api (initializeUpload, then PUT the file),
+organizations/organization-access-control-by-role (organizationAcls?q=roleAssignee),
 shared/authentication (60-day tokens, refresh tokens for approved partners only), error handling
 ({status, serviceErrorCode, message}; 422 DUPLICATE_POST names the existing post).
 """
@@ -13,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
-from urllib.parse import urlencode
+from dataclasses import dataclass
 
 import requests
 from django.conf import settings
@@ -26,31 +27,21 @@ from .. import common
 log = logging.getLogger(__name__)
 
 _URN = re.compile(r"urn:li:(?:share|ugcPost):\d+")
+ORGANIZATION = "urn:li:organization:"
+PAGE_SIZE = 100
 
 
-def scopes() -> str:
-    return settings.LINKEDIN_SCOPES
+@dataclass(frozen=True)
+class Page:
+    """An organization page the member administers."""
 
+    id: str
+    name: str
+    vanity: str = ""
 
-def authorize_url(*, state: str, redirect_uri: str) -> str:
-    query = {"response_type": "code", "client_id": settings.LINKEDIN_CLIENT_ID, "redirect_uri": redirect_uri,
-             "state": state, "scope": scopes()}
-    return f"{settings.LINKEDIN_AUTH_URL}/authorization?{urlencode(query)}"
-
-
-def exchange_code(code: str, redirect_uri: str) -> tuple[dict, dict]:
-    """The token answer for an authorization code, and the member (/v2/userinfo). Raises PublishError."""
-    try:
-        answer = requests.post(f"{settings.LINKEDIN_AUTH_URL}/accessToken", timeout=settings.LINKEDIN_TIMEOUT, data={
-            "grant_type": "authorization_code", "code": code, "redirect_uri": redirect_uri,
-            "client_id": settings.LINKEDIN_CLIENT_ID, "client_secret": settings.LINKEDIN_CLIENT_SECRET})
-    except requests.RequestException as exc:
-        raise common.retry("connection", "LinkedIn did not answer while finishing the sign-in") from exc
-    if answer.status_code != 200:
-        raise common.permanent("auth", "LinkedIn refused the sign-in: try connecting again.")
-    token = answer.json()
-    member = LinkedIn(token["access_token"]).userinfo()
-    return token, member
+    @property
+    def urn(self) -> str:
+        return f"{ORGANIZATION}{self.id}"
 
 
 class LinkedIn:
@@ -81,6 +72,24 @@ class LinkedIn:
 
     def userinfo(self) -> dict:
         return self._call("GET", "/v2/userinfo", doing="reading the member's profile").json()
+
+    def administered_pages(self) -> list[Page]:
+        """The organization pages the member administers (approved), with their names."""
+        ids, start = [], 0
+        while True:
+            answer = self._call("GET", "/rest/organizationAcls", doing="listing the pages you administer", params={
+                "q": "roleAssignee", "role": "ADMINISTRATOR", "state": "APPROVED", "start": start, "count": PAGE_SIZE,
+            }).json()
+            elements = answer.get("elements") or []
+            ids += [urn.rsplit(":", 1)[1] for e in elements if (urn := str(e.get("organization") or "")).startswith(ORGANIZATION)]
+            start += len(elements)
+            if len(elements) < PAGE_SIZE or start >= int((answer.get("paging") or {}).get("total") or 0):
+                break
+        return [self.page(org_id) for org_id in dict.fromkeys(ids)]
+
+    def page(self, org_id: str) -> Page:
+        org = self._call("GET", f"/rest/organizations/{org_id}", doing="reading a page's name").json()
+        return Page(id=str(org_id), name=str(org.get("localizedName") or org_id), vanity=str(org.get("vanityName") or ""))
 
     def upload_image(self, owner: str, data: bytes) -> str:
         """initializeUpload, then PUT the whole file to the URL LinkedIn gives. Returns the image URN."""
@@ -124,7 +133,9 @@ def error(answer: requests.Response, *, doing: str, sent: bool = False, account=
     status = answer.status_code
     codes = [str(e.get("code")) for e in (body.get("errorDetails") or {}).get("inputErrors") or [] if isinstance(e, dict)]
     if status == 401:
-        return common.reconnect(account, "LinkedIn no longer accepts SocialHub's access: reconnect the account")
+        from .accounts import reconnect
+
+        return reconnect(account, "LinkedIn no longer accepts SocialHub's access: reconnect the account")
     if status == 429:
         # LinkedIn's daily limits reset at midnight UTC and the answer names no time.
         midnight = (timezone.now() + dt.timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)

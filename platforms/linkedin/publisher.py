@@ -1,5 +1,6 @@
-"""Publishing to LinkedIn (a member's profile). LinkedIn has no idempotency key: the engine's
-claim decides who sends, and a lost answer is settled by listing the member's posts
+"""Publishing to LinkedIn (a member's profile, or an organization page the member administers: the
+same calls, with the page as author). LinkedIn has no idempotency key: the engine's claim decides
+who sends, and a lost answer is settled by listing the author's posts
 (GET /rest/posts?q=author) since the first attempt before anything is sent again; a retry LinkedIn
 calls a duplicate (422 DUPLICATE_POST, naming the existing post) is settled the same way, so an
 older identical post never passes for this one. Commentary is escaped as little text format."""
@@ -17,7 +18,7 @@ from socials.models import Account
 from socials.publishers import AttemptKey, MediaFile, Published, UploadedMedia
 
 from .. import common
-from . import limits
+from . import accounts, limits
 from .client import LinkedIn
 
 # An uploaded image not used in a post is not kept forever (LinkedIn names no time): an hour.
@@ -26,6 +27,9 @@ CLOCK_SKEW = dt.timedelta(minutes=2)
 
 
 def author(account: Account) -> str:
+    """urn:li:person:<sub> for a member; a page's account id is its urn:li:organization:<id>."""
+    if accounts.is_page(account):
+        return account.provider_account_id
     return f"urn:li:person:{account.provider_account_id}"
 
 
@@ -35,7 +39,7 @@ class LinkedInPublisher:
     def check(self, account: Account, *, text: str) -> None:
         common.check_account(account, "LinkedIn")
         if account.expires_at and account.expires_at <= timezone.now():
-            raise common.reconnect(account, "LinkedIn's 60-day access ended: reconnect the account")
+            raise accounts.reconnect(account, "LinkedIn's 60-day access ended: reconnect the account")
 
     def length_problem(self, account: Account, text: str) -> str:
         return limits.problem(text)

@@ -23,9 +23,10 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     sandbox = start_sandbox(args.host, args.port, entryway_port=args.entryway_port or args.port + 1, quiet=args.quiet)
     sandbox.state.bluesky_user(args.bluesky_handle, args.bluesky_app_password)
+    sandbox.state.linkedin_organization("Example Bakery", ["Alice Example"])  # a page to choose after signing in
     print(f"Mastodon and Bluesky sandbox listening on {sandbox.url}, Bluesky's sign-in server on "
-          f"{sandbox.entryway_url} (Bluesky: {args.bluesky_handle} / {args.bluesky_app_password})",
-          file=sys.stderr, flush=True)
+          f"{sandbox.entryway_url} (Bluesky: {args.bluesky_handle} / {args.bluesky_app_password}; "
+          f"LinkedIn: Alice Example administers Example Bakery)", file=sys.stderr, flush=True)
     try:
         threading.Event().wait()
     except KeyboardInterrupt:

@@ -1,21 +1,37 @@
-"""The LinkedIn stand-in: OAuth 2.0 code flow (consent page), /v2/userinfo, images
-(initializeUpload, then PUT), posts (POST /rest/posts answers 201 with x-restli-id; the same
-commentary again answers 422 DUPLICATE_POST naming the existing post) and the author's posts.
-Requests without the LinkedIn-Version and Rest.li 2.0.0 headers are refused, as LinkedIn does."""
+"""The LinkedIn stand-in: OpenID Connect as allauth's openid_connect provider reads it (the
+discovery document at /oauth/.well-known/openid-configuration, the consent page, the token endpoint
+answering an RS256 id_token whose key is published at jwks_uri, /v2/userinfo), the pages a member
+administers (organizationAcls, organizations), images (initializeUpload, then PUT), posts by a
+member or by an organization the member administers (POST /rest/posts answers 201 with
+x-restli-id; the same commentary again answers 422 DUPLICATE_POST naming the existing post) and
+an author's posts. Requests without the LinkedIn-Version and Rest.li 2.0.0 headers are refused, as
+LinkedIn does."""
 
 from __future__ import annotations
 
 import html
+import json
 import re
 import secrets
 import time
 from urllib.parse import urlencode
 
+import jwt
+from cryptography.hazmat.primitives.asymmetric import rsa
+
 from .state import State
 
 TOKEN_TTL = 60 * 86400
+ID_TOKEN_TTL = 3600
 MAX_COMMENTARY = 3000
 DUPLICATE_WINDOW = 24 * 3600
+KEY_ID = "sandbox-key-1"
+# What a token granted with these scopes may do (learn.microsoft.com/linkedin: organization access
+# control by role; shares/posts-api).
+ADMIN_SCOPES = {"r_organization_admin", "rw_organization_admin"}
+ORGANIZATION_POSTING = "w_organization_social"
+ALL_SCOPES = ("openid", "profile", "w_member_social", ORGANIZATION_POSTING, "r_organization_admin")
+_KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)  # one per sandbox process
 
 
 def _json(status, data, headers=None):
@@ -33,6 +49,10 @@ def _error(status: int, message: str, code: str = "", **extra):
 
 def route(req):
     p, m = req.path.rstrip("/"), req.method
+    if (m, p) == ("GET", "/oauth/.well-known/openid-configuration"):
+        return openid_configuration, "linkedin.discovery"
+    if (m, p) == ("GET", "/oauth/openid/jwks"):
+        return jwks, "linkedin.jwks"
     if (m, p) == ("GET", "/oauth/v2/authorization"):
         return authorize_page, "linkedin.oauth"
     if (m, p) == ("POST", "/oauth/v2/authorization"):
@@ -41,6 +61,10 @@ def route(req):
         return access_token, "linkedin.token"
     if (m, p) == ("GET", "/v2/userinfo"):
         return userinfo, "linkedin.userinfo"
+    if (m, p) == ("GET", "/rest/organizationAcls"):
+        return organization_acls, "linkedin.organizationAcls"
+    if m == "GET" and (match := re.fullmatch(r"/rest/organizations/(\d+)", p)):
+        return (lambda s, r: organization(s, r, match.group(1))), "linkedin.organizations"
     if (m, p) == ("POST", "/rest/images") and req.arg("action") == "initializeUpload":
         return initialize_upload, "linkedin.images"
     if m == "PUT" and (match := re.fullmatch(r"/_li_upload/(\w+)", p)):
@@ -53,7 +77,40 @@ def route(req):
 
 
 def handles(path: str) -> bool:
-    return path.startswith(("/oauth/v2/", "/v2/userinfo", "/rest/", "/_li_upload/"))
+    return path.startswith(("/oauth/v2/", "/oauth/.well-known/", "/oauth/openid/", "/v2/userinfo", "/rest/",
+                            "/_li_upload/"))
+
+
+def issuer(req) -> str:
+    return f"{req.base_url}/oauth"
+
+
+def openid_configuration(state: State, req):
+    """LinkedIn's discovery document's shape (www.linkedin.com/oauth/.well-known/openid-configuration)."""
+    base = req.base_url
+    return _json(200, {
+        "issuer": issuer(req), "authorization_endpoint": f"{base}/oauth/v2/authorization",
+        "token_endpoint": f"{base}/oauth/v2/accessToken", "userinfo_endpoint": f"{base}/v2/userinfo",
+        "jwks_uri": f"{base}/oauth/openid/jwks", "response_types_supported": ["code"],
+        "subject_types_supported": ["pairwise"], "id_token_signing_alg_values_supported": ["RS256"],
+        "scopes_supported": ["openid", "profile", "email"], "token_endpoint_auth_methods_supported": ["client_secret_post"],
+        "claims_supported": ["iss", "aud", "iat", "exp", "sub", "name", "given_name", "family_name", "picture",
+                             "email", "email_verified", "locale"],
+    })
+
+
+def jwks(state: State, req):
+    public = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(_KEY.public_key()))
+    return _json(200, {"keys": [{**public, "kid": KEY_ID, "alg": "RS256", "use": "sig"}]})
+
+
+def _id_token(req, *, client_id: str, member: dict) -> str:
+    now = int(time.time())
+    given, _, family = member["name"].partition(" ")
+    claims = {"iss": issuer(req), "aud": client_id, "iat": now, "exp": now + ID_TOKEN_TTL, "sub": member["sub"],
+              "name": member["name"], "given_name": given, "family_name": family, "email_verified": True,
+              "locale": "en_US"}
+    return jwt.encode(claims, _KEY, algorithm="RS256", headers={"kid": KEY_ID})
 
 
 def authorize_page(state: State, req):
@@ -86,7 +143,8 @@ def authorize_decision(state: State, req):
     member = state.linkedin_member(_one(form, "name") or "Alice Example")
     code = secrets.token_urlsafe(24)
     with state.lock:
-        state.li_codes[code] = {"sub": member["sub"], "redirect_uri": redirect_uri, "scope": _one(form, "scope")}
+        state.li_codes[code] = {"sub": member["sub"], "redirect_uri": redirect_uri, "scope": _one(form, "scope"),
+                                "client_id": _one(form, "client_id")}
     query["code"] = code
     return redirect(f"{redirect_uri}?{urlencode(query)}")
 
@@ -97,17 +155,22 @@ def access_token(state: State, req):
         grant = state.li_codes.pop(_one(form, "code"), None)
     if not _one(form, "client_id") or not _one(form, "client_secret"):
         return _json(401, {"error": "invalid_client", "error_description": "Client authentication failed"})
-    if grant is None or grant["redirect_uri"] != _one(form, "redirect_uri"):
+    if grant is None or grant["redirect_uri"] != _one(form, "redirect_uri") or grant["client_id"] != _one(form, "client_id"):
         return _json(400, {"error": "invalid_request", "error_description": "Unable to retrieve access token: appid/redirect uri/code verifier does not match authorization code. Or authorization code expired."})
     token = secrets.token_urlsafe(32)
     with state.lock:
-        state.li_tokens[token] = {"sub": grant["sub"], "expires": time.time() + TOKEN_TTL}
-    return _json(200, {"access_token": token, "expires_in": TOKEN_TTL, "scope": grant["scope"].replace(" ", ","),
-                       "token_type": "Bearer", "id_token": "sandbox.id.token"})
+        state.li_tokens[token] = {"sub": grant["sub"], "expires": time.time() + TOKEN_TTL,
+                                  "scopes": set(grant["scope"].split())}
+    answer = {"access_token": token, "expires_in": TOKEN_TTL, "scope": grant["scope"].replace(" ", ","),
+              "token_type": "Bearer"}
+    if "openid" in grant["scope"].split():
+        answer["id_token"] = _id_token(req, client_id=grant["client_id"], member=state.li_members[grant["sub"]])
+    return _json(200, answer)
 
 
 def _member(state: State, req, *, versioned: bool = True):
-    """(member, None) for a good token (and the REST headers), else (None, error response)."""
+    """(member, None) for a good token (and the REST headers), else (None, error response). The
+    member carries the token's `scopes`."""
     if versioned and (not req.headers.get("LinkedIn-Version") or req.headers.get("X-Restli-Protocol-Version") != "2.0.0"):
         return None, _error(426, "A LinkedIn-Version header and X-Restli-Protocol-Version: 2.0.0 are required",
                             "VERSION_MISSING")
@@ -115,7 +178,43 @@ def _member(state: State, req, *, versioned: bool = True):
     grant = state.li_tokens.get(auth.removeprefix("Bearer ").strip()) if auth.startswith("Bearer ") else None
     if grant is None or grant["expires"] <= time.time():
         return None, _error(401, "Invalid access token", "INVALID_ACCESS_TOKEN")
-    return state.li_members[grant["sub"]], None
+    return {**state.li_members[grant["sub"]], "scopes": grant["scopes"]}, None
+
+
+def _may_act_as(state: State, member: dict, author: str, *, scope: str = "") -> bool:
+    """The member themself, or an organization they administer (with the scope that allows it)."""
+    if author == f"urn:li:person:{member['sub']}":
+        return True
+    org = state.li_orgs.get(author.removeprefix("urn:li:organization:"))
+    return bool(org and member["sub"] in org["admins"] and (not scope or scope in member["scopes"]))
+
+
+def organization_acls(state: State, req):
+    member, problem = _member(state, req)
+    if problem:
+        return problem
+    if not ADMIN_SCOPES & member["scopes"]:
+        return _error(403, "Not enough permissions to access: organizationAcls.FINDER-roleAssignee", "ACCESS_DENIED")
+    if req.arg("q") != "roleAssignee":
+        return _error(400, "q=roleAssignee is required", "QUERY_PARAM_NOT_ALLOWED")
+    if req.arg("role", "ADMINISTRATOR") != "ADMINISTRATOR" or req.arg("state", "APPROVED") != "APPROVED":
+        return _json(200, {"elements": [], "paging": {"start": 0, "count": 0, "links": [], "total": 0}})
+    mine = sorted((o for o in state.li_orgs.values() if member["sub"] in o["admins"]), key=lambda o: int(o["id"]))
+    start, count = int(req.arg("start", "0") or 0), min(int(req.arg("count", "10") or 10), 100)
+    elements = [{"roleAssignee": f"urn:li:person:{member['sub']}", "role": "ADMINISTRATOR", "state": "APPROVED",
+                 "organization": f"urn:li:organization:{o['id']}"} for o in mine[start:start + count]]
+    return _json(200, {"elements": elements, "paging": {"start": start, "count": count, "links": [], "total": len(mine)}})
+
+
+def organization(state: State, req, org_id: str):
+    member, problem = _member(state, req)
+    if problem:
+        return problem
+    org = state.li_orgs.get(org_id)
+    if org is None:
+        return _error(404, f"Organization {org_id} not found", "NOT_FOUND")
+    return _json(200, {"id": int(org["id"]), "localizedName": org["name"], "vanityName": org["vanity"],
+                       "name": {"localized": {"en_US": org["name"]}, "preferredLocale": {"country": "US", "language": "en"}}})
 
 
 def userinfo(state: State, req):
@@ -133,7 +232,7 @@ def initialize_upload(state: State, req):
     if problem:
         return problem
     owner = ((req.json().get("initializeUploadRequest") or {}).get("owner")) or ""
-    if owner != f"urn:li:person:{member['sub']}":
+    if not _may_act_as(state, member, owner, scope=ORGANIZATION_POSTING):
         return _error(403, "Not enough permissions to access: owner", "ACCESS_DENIED")
     image_id = "D" + secrets.token_hex(8)
     with state.lock:
@@ -157,10 +256,10 @@ def create_post(state: State, req):
     if problem:
         return problem
     body = req.json()
-    author = f"urn:li:person:{member['sub']}"
+    author = str(body.get("author") or "")
     commentary = body.get("commentary")
-    if body.get("author") != author:
-        return _error(403, f"Not enough permissions to post as {body.get('author')}", "ACCESS_DENIED")
+    if not _may_act_as(state, member, author, scope=ORGANIZATION_POSTING):
+        return _error(403, f"Not enough permissions to post as {author}", "ACCESS_DENIED")
     if not isinstance(commentary, str) or body.get("lifecycleState") != "PUBLISHED" or not body.get("distribution"):
         return _error(422, "/commentary, /distribution and /lifecycleState are required", "UNPROCESSABLE_ENTITY")
     if len(commentary) > MAX_COMMENTARY:
@@ -192,7 +291,7 @@ def posts_by_author(state: State, req):
     if problem:
         return problem
     author = req.arg("author")
-    if req.arg("q") != "author" or author != f"urn:li:person:{member['sub']}":
+    if req.arg("q") != "author" or not _may_act_as(state, member, author):
         return _error(403, "Not enough permissions to read these posts", "ACCESS_DENIED")
     count = min(int(req.arg("count", "10") or 10), 100)
     mine = sorted((p for p in state.li_posts.values() if p["author"] == author), key=lambda p: -p["created"])

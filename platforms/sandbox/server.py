@@ -176,8 +176,12 @@ def control(state: State, req: Request) -> Response:
         member = state.linkedin_member(body.get("name") or "Alice Example")
         token = "li-" + member["sub"]
         with state.lock:
-            state.li_tokens[token] = {"sub": member["sub"], "expires": time.time() + linkedin.TOKEN_TTL}
+            state.li_tokens[token] = {"sub": member["sub"], "expires": time.time() + linkedin.TOKEN_TTL,
+                                      "scopes": set(linkedin.ALL_SCOPES)}
         return json_response(200, {**member, "token": token})
+    if path == "linkedin/organizations" and req.method == "POST":
+        return json_response(200, state.linkedin_organization(body.get("name") or "Example Bakery",
+                                                              list(body.get("admins") or ["Alice Example"])))
     if path == "linkedin/posts" and req.method == "GET":
         return json_response(200, list(state.li_posts.values()))
     if path == "facebook/users" and req.method == "POST":

@@ -82,6 +82,7 @@ class State:
             self.li_tokens: dict[str, dict] = {}  # token -> {sub, expires}
             self.li_images: dict[str, dict] = {}
             self.li_posts: dict[str, dict] = {}  # urn -> post
+            self.li_orgs: dict[str, dict] = {}  # id -> {id, name, vanity, admins: {sub}}
             # Facebook
             self.fb_users: dict[str, dict] = {}  # id -> {id, name, pages: [page ids]}
             self.fb_pages: dict[str, dict] = {}  # id -> {id, name, username, tasks: {user id: [tasks]}}
@@ -148,6 +149,19 @@ class State:
             member = {"sub": secrets.token_urlsafe(8).replace("-", "x").replace("_", "y"), "name": name}
             self.li_members[member["sub"]] = member
             return dict(member)
+
+    def linkedin_organization(self, name: str, admins: list[str]) -> dict:
+        """A page administered by these members (by name; each is made if new)."""
+        with self.lock:
+            subs = {self.linkedin_member(admin)["sub"] for admin in admins}
+            for org in self.li_orgs.values():
+                if org["name"] == name:
+                    org["admins"] |= subs
+                    return {**org, "admins": sorted(org["admins"])}
+            org_id = str(1000 + len(self.li_orgs) + 1)
+            org = {"id": org_id, "name": name, "vanity": name.lower().replace(" ", "-"), "admins": subs}
+            self.li_orgs[org_id] = org
+            return {**org, "admins": sorted(subs)}
 
     # --- Facebook
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 from rest_framework import serializers
 from rest_framework.test import APIRequestFactory
 
-from posts.models import ChannelPart, Post, PostChannel
+from posts.models import ChannelPart, Post, PostChannel, prefetch_rows
 from posts.serializers import PostSerializer
 from tests.conftest import PNG_BYTES, make_account, upload
 
@@ -99,10 +99,27 @@ def test_each_post_reads_as_drfs_own_fields_would_show_it(api, rita, alice, make
     body = api(alice).get("/api/posts").json()["results"]
 
     request = APIRequestFactory().get("/api/posts")
-    fresh = Post.objects.for_list(thread=True, channel_parts=True).get(pk=post.pk)
+    [fresh] = prefetch_rows([Post.objects.for_list().get(pk=post.pk)], thread=True, channel_parts=True)
     generic = serializers.ModelSerializer.to_representation(PostSerializer(context={"request": request}), fresh)
     assert body == [_json(generic)]
     assert sorted(c["state"] for c in body[0]["parts"][1]["channels"]) == ["awaiting_approval", "published"]
+
+
+def test_a_page_of_single_posts_reads_no_media_or_parts_and_a_thread_on_it_still_shows(api, rita, make_post):
+    client = api(rita)
+    make_post(content="Plain")
+    with CaptureQueriesContext(connection) as plain:
+        client.get("/api/posts")
+    make_post(content="", parts=[{"content": "One", "media_files": [upload("a.png", PNG_BYTES, "image/png")]},
+                                 {"content": "Two"}])
+    with CaptureQueriesContext(connection) as mixed:
+        body = client.get("/api/posts").json()["results"]
+
+    assert len(mixed) == len(plain) + 4  # the media, the parts, their media, what each channel sent of them
+    thread, single = body
+    assert [(p["content"], len(p["media"])) for p in thread["parts"]] == [("One", 1), ("Two", 0)]
+    assert len(thread["media"]) == 1 and thread["parts"][1]["channels"][0]["state"] == "awaiting_approval"
+    assert [p["content"] for p in single["parts"]] == ["Plain"] and single["media"] == []
 
 
 def _json(data):

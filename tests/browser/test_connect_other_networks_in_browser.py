@@ -6,6 +6,7 @@ from playwright.sync_api import expect
 
 from platforms.sandbox.server import start_sandbox
 from socials.models import Account
+from tests.platforms.helpers import control, linkedin_app
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -14,8 +15,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def platform_sandbox(settings):
     sandbox = start_sandbox()
     settings.MASTODON_ALLOW_HTTP = True
-    settings.LINKEDIN_AUTH_URL, settings.LINKEDIN_API_URL = f"{sandbox.url}/oauth/v2", sandbox.url
-    settings.LINKEDIN_CLIENT_ID, settings.LINKEDIN_CLIENT_SECRET = "li-client", "li-secret"
+    settings.LINKEDIN_API_URL = sandbox.url
+    linkedin_app(settings, sandbox)
     yield sandbox
     sandbox.stop()
 
@@ -65,7 +66,9 @@ def test_a_client_signs_in_with_bluesky(new_page, platform_sandbox, alice, setti
     assert account.token_type == Account.TokenType.OAUTH2_USER and account.state == Account.State.CONNECTED
 
 
-def test_a_client_connects_their_linkedin_profile(new_page, platform_sandbox, alice):
+def test_a_client_connects_their_linkedin_profile_and_a_page(new_page, platform_sandbox, alice):
+    control(platform_sandbox, "linkedin/organizations", name="Example Bakery", admins=["Alice Example"])
+    control(platform_sandbox, "linkedin/organizations", name="Tulip Florist", admins=["Alice Example"])
     client = new_page(alice)
     client.goto("/socials/accounts/")
     client.get_by_role("link", name="Connect LinkedIn account").click()
@@ -76,7 +79,14 @@ def test_a_client_connects_their_linkedin_profile(new_page, platform_sandbox, al
     client.get_by_role("button", name="Allow").click()
 
     expect(client.locator(".messages")).to_contain_text("Connected LinkedIn account Alice Example.")
-    expect(client.get_by_role("cell", name="LinkedIn", exact=True)).to_be_visible()
+    client.get_by_role("button", name="Connect the chosen pages").click()
+    expect(client.locator("[data-errors-for=pages]")).to_contain_text("Choose at least one page")
+    client.get_by_role("checkbox", name="Example Bakery").check()
+    client.get_by_role("button", name="Connect the chosen pages").click()
+
+    expect(client.locator(".messages")).to_contain_text("Connected LinkedIn pages: Example Bakery.")
+    expect(client.get_by_role("rowheader", name="Example Bakery")).to_be_visible()
+    expect(client.get_by_role("cell", name="LinkedIn", exact=True)).to_have_count(2)
 
 
 def test_the_composer_counts_and_previews_each_networks_own_text_as_you_type(new_page, alice, rita, task):

@@ -14,7 +14,8 @@ def test_switching_approvals_off_stops_them_but_not_rejections(
     assert 'name="post_approved"' in page and "checked" in page
     assert 'name="post_submitted"' not in page  # resellers do not review posts
 
-    kept = ["post_rejected", "post_commented", "post_published", "post_failed", "account_reconnect", "post_held"]
+    kept = ["post_rejected", "post_commented", "post_published", "post_failed", "account_reconnect", "post_held",
+            "access_ending"]
     response = client.post("/notifications/settings/", {kind: "on" for kind in kept})
     assert response.status_code == 302
     assert Preference.objects.disabled_kinds(rita) == {"post_approved"}

@@ -7,7 +7,7 @@ from platforms.bluesky import client as bluesky_client
 from platforms.sandbox.server import start_sandbox
 from socials import services
 from socials.models import Account
-from tests.platforms.helpers import control
+from tests.platforms.helpers import control, linkedin_app
 
 BLUESKY_HANDLE, BLUESKY_PASSWORD = "alice.bsky.test", "abcd-efgh-ijkl-mnop"
 # SocialHub's Bluesky OAuth client key for the tests (settings.BLUESKY_OAUTH_PRIVATE_KEY).
@@ -21,9 +21,8 @@ def sandbox(settings):
     settings.BLUESKY_SERVICE_URL = settings.BLUESKY_PLC_URL = sb.url
     settings.BLUESKY_OAUTH_PRIVATE_KEY = CLIENT_KEY
     settings.BLUESKY_WEB_URL = "https://bsky.test"
-    settings.LINKEDIN_AUTH_URL, settings.LINKEDIN_API_URL = f"{sb.url}/oauth/v2", sb.url
-    settings.LINKEDIN_WEB_URL = "https://linkedin.test"
-    settings.LINKEDIN_CLIENT_ID, settings.LINKEDIN_CLIENT_SECRET = "li-client", "li-secret"
+    settings.LINKEDIN_API_URL, settings.LINKEDIN_WEB_URL = sb.url, "https://linkedin.test"
+    linkedin_app(settings, sb)
     settings.FACEBOOK_GRAPH_URL = settings.FACEBOOK_DIALOG_URL = sb.url
     settings.FACEBOOK_WEB_URL = "https://facebook.test"
     settings.FACEBOOK_APP_ID, settings.FACEBOOK_APP_SECRET = "fb-app", "fb-secret"

@@ -1,13 +1,15 @@
-"""LinkedIn: a member connects their profile (OAuth 2.0 code flow, a 60-day token with a warning a
-week ahead), and posts reach it exactly once: commentary escaped as little text format, images
+"""LinkedIn: a member connects their profile (allauth's openid_connect provider against the
+sandbox, a 60-day token with a warning a week ahead), and posts reach it exactly once: commentary escaped as little text format, images
 uploaded first, a lost answer settled by listing the member's posts, LinkedIn's DUPLICATE_POST to
 a retry settled the same way; threads are refused while writing."""
 
 import datetime as dt
 from urllib.parse import parse_qs, urlsplit
 
+import jwt
 import pytest
 import requests
+from allauth.socialaccount.models import SocialAccount, SocialToken
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
@@ -18,7 +20,7 @@ from posts.models import Post, PostChannel
 from socials import services as account_services
 from socials.models import Account
 from tests.conftest import PNG_BYTES, upload
-from tests.platforms.helpers import fault
+from tests.platforms.helpers import control, fault
 
 State = PostChannel.State
 
@@ -37,23 +39,57 @@ def posts(sandbox):
     return sorted(sandbox.state.li_posts.values(), key=lambda p: p["created"])
 
 
-def test_a_member_connects_their_profile_through_linkedins_consent(client, sandbox, alice):
-    client.force_login(alice)
-    started = client.post(reverse("platforms:linkedin-connect"))
-    assert started["Location"].startswith(f"{sandbox.url}/oauth/v2/authorization?")
+def sign_in(client, sandbox, name="Alice Example", decision="allow"):
+    """Start allauth's openid_connect sign-in for LinkedIn, answer the sandbox's consent page as
+    `name`, and follow LinkedIn's redirect back to SocialHub. Returns (authorize query, answer)."""
+    started = client.post(reverse("openid_connect_login", kwargs={"provider_id": "linkedin"}), {"process": "connect"})
+    assert started["Location"].startswith(f"{sandbox.url}/oauth/v2/authorization?"), started
     query = {k: v[0] for k, v in parse_qs(urlsplit(started["Location"]).query).items()}
-    assert query["scope"] == "openid profile w_member_social"
     consent = requests.post(f"{sandbox.url}/oauth/v2/authorization", allow_redirects=False, timeout=5, data={
-        **{k: query[k] for k in ("client_id", "redirect_uri", "scope", "state")}, "name": "Alice Example",
-        "decision": "allow"})
+        **{k: query[k] for k in ("client_id", "redirect_uri", "scope", "state")}, "name": name, "decision": decision})
     back = urlsplit(consent.headers["Location"])
+    return query, client.get(f"{back.path}?{back.query}")
 
-    page = client.get(f"{back.path}?{back.query}", follow=True)
 
+def test_a_member_connects_their_profile_through_allauths_openid_connect(client, sandbox, alice):
+    client.force_login(alice)
+    query, answer = sign_in(client, sandbox)
+
+    page = client.get(answer["Location"])
     account = Account.objects.get(provider="linkedin")
-    assert b"Connected LinkedIn account Alice Example" in page.content
+    assert set(query["scope"].split()) == {"openid", "profile", "w_member_social", "w_organization_social",
+                                           "r_organization_admin", "r_organization_social"}
+    assert answer["Location"] == reverse("socials:accounts")  # no pages to choose from
+    assert "Connected LinkedIn account Alice Example." in page.content.decode()
     assert account.expires_at > timezone.now() + dt.timedelta(days=59)
+    assert account.oauth2_access_token in sandbox.state.li_tokens
+    assert not SocialAccount.objects.exists() and not SocialToken.objects.exists()  # the token lives in Account only
     assert account_services.test_connection(actor=alice, account=account).works
+
+
+def test_the_sandbox_signs_the_id_token_with_the_key_it_publishes(sandbox):
+    member = control(sandbox, "linkedin/members", name="Alice Example")
+    config = requests.get(f"{sandbox.url}/oauth/.well-known/openid-configuration", timeout=5).json()
+    code_query = {"client_id": "li-client", "redirect_uri": "http://app.test/cb", "scope": "openid profile", "state": "s",
+                  "name": "Alice Example", "decision": "allow"}
+    code = parse_qs(urlsplit(requests.post(config["authorization_endpoint"], data=code_query, allow_redirects=False,
+                                           timeout=5).headers["Location"]).query)["code"][0]
+    token = requests.post(config["token_endpoint"], timeout=5, data={
+        "grant_type": "authorization_code", "code": code, "redirect_uri": "http://app.test/cb", "client_id": "li-client",
+        "client_secret": "li-secret"}).json()
+
+    key = jwt.PyJWKClient(config["jwks_uri"]).get_signing_key_from_jwt(token["id_token"])
+    claims = jwt.decode(token["id_token"], key.key, algorithms=["RS256"], audience="li-client", issuer=config["issuer"])
+    assert claims["sub"] == member["sub"] and claims["name"] == "Alice Example"
+
+
+def test_cancelling_on_linkedin_connects_nothing(client, sandbox, alice):
+    client.force_login(alice)
+    _, answer = sign_in(client, sandbox, decision="cancel")
+
+    page = client.get(answer["Location"])
+    assert "Connecting LinkedIn was cancelled: nothing changed." in page.content.decode()
+    assert not Account.objects.exists()
 
 
 def test_the_accounts_page_warns_a_week_before_the_60_days_end(client, alice, linkedin_account):

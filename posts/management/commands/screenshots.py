@@ -2,6 +2,10 @@
 
 Run it through `scripts/screenshots`, which makes the throwaway SQLite database and media folder.
 Needs Playwright (requirements-dev.txt) and Debian's Chromium at /usr/bin/chromium.
+
+The demo posts go the way real ones do: the accounts are X sandbox users (xsandbox, in this
+process), and the published and failed posts are approved and sent by posts.publishing; only their
+dates and metrics are then set back, as if they had gone out days ago.
 """
 
 import datetime as dt
@@ -10,18 +14,22 @@ import threading
 import zlib
 from pathlib import Path
 
+import requests
 from django.contrib.staticfiles.handlers import StaticFilesHandler
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand, CommandError
 from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler, get_internal_wsgi_application
 from django.db import transaction
+from django.test import override_settings
 from django.utils import timezone
 
 from accounts.models import User
-from posts import services
-from posts.models import Post, PostChannel, TaskAssign
+from posts import publishing, services
+from posts.models import Post, TaskAssign
+from socials import services as socials_services
 from socials.models import Account
+from xsandbox import start_sandbox
 
 PASSWORD = "socialhub-demo"
 PAGES = [
@@ -72,7 +80,10 @@ class Command(BaseCommand):
     def handle(self, *args, out, **options):
         if User.objects.exists():
             raise CommandError("This command seeds demo data: run it on an empty, throwaway database (scripts/screenshots).")
-        ids = self.seed()
+        with start_sandbox(port=0, quiet=True) as sandbox, override_settings(
+            X_API_URL=sandbox.url, X_WEB_URL=sandbox.url
+        ):
+            ids = self.seed(sandbox.url)
         server = ThreadedWSGIServer(("127.0.0.1", 0), QuietHandler, allow_reuse_address=True)
         server.set_app(StaticFilesHandler(get_internal_wsgi_application()))
         thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -83,7 +94,7 @@ class Command(BaseCommand):
             server.shutdown()
 
     @transaction.atomic
-    def seed(self) -> dict:
+    def seed(self, x_url: str) -> dict:
         def person(username, full_name, role, tz):
             first, last = full_name.split(" ", 1)
             user = User(username=username, first_name=first, last_name=last, role=role, time_zone=tz,
@@ -100,11 +111,13 @@ class Command(BaseCommand):
         bakery = TaskAssign.objects.create(user=bob, reseller=rita, title="Weekend specials")
         accounts = {}
         for user, username, name in [(alice, "alice_flowers", "Alice's Flowers"), (bob, "bobs_bakery", "Bob's Bakery")]:
-            accounts[user.pk] = Account.objects.create(
-                user=user, provider_account_id=str(1000 + user.pk), username=username, name=name,
-                token_type=Account.TokenType.OAUTH2_USER, oauth2_access_token="demo", oauth2_refresh_token="demo",
-                expires_at=timezone.now() + dt.timedelta(hours=2),
-            )
+            x_user = requests.post(f"{x_url}/_sandbox/users", json={"username": username}, timeout=10).json()
+            accounts[user.pk] = socials_services.connect_account(
+                user=user, provider_account_id=x_user["id"], username=username, name=name,
+                token_type=Account.TokenType.OAUTH2_USER, oauth2_access_token=x_user["oauth2"]["access_token"],
+                oauth2_refresh_token=x_user["oauth2"]["refresh_token"],
+                expires_at=timezone.now() + dt.timedelta(seconds=x_user["oauth2"]["expires_in"]),
+            ).account
         now = timezone.now().replace(minute=0, second=0, microsecond=0)
 
         def post(task, content, tags=(), *, image=None, alt="", schedule=None):
@@ -115,13 +128,15 @@ class Command(BaseCommand):
                 media_files=files, alt_texts=[alt] if image else [],
             )
 
-        def published(p, days_ago, metrics):
-            when = now - dt.timedelta(days=days_ago)
+        def send(p):
             services.review_post(actor=p.task.user, post=p, action=1)
-            Post.objects.filter(pk=p.pk).update(status=Post.Status.PUBLISHED, published_at=when)
-            tweet = str(1800000000000000000 + p.pk)
-            p.channels.update(state=PostChannel.State.PUBLISHED, remote_id=tweet, published_at=when, metrics=metrics,
-                              remote_url=f"https://x.com/{accounts[p.task.user_id].username}/status/{tweet}")
+            return publishing.publish_post(post_id=p.pk)
+
+        def published(p, days_ago, metrics):
+            assert send(p).status == Post.Status.PUBLISHED
+            when = now - dt.timedelta(days=days_ago)  # as if it went out then, and was read since
+            Post.objects.filter(pk=p.pk).update(published_at=when)
+            p.channels.update(published_at=when, metrics=metrics)
             return p
 
         first = published(
@@ -132,11 +147,12 @@ class Command(BaseCommand):
         )
         published(post(bakery, "Fresh sourdough every Saturday from 7am 🍞", ["bread"]), 5,
                   {"impression_count": 410, "like_count": 33, "retweet_count": 2, "reply_count": 1})
-        failed = post(bakery, "Croissants are back!", ["pastry"])
-        services.review_post(actor=bob, post=failed, action=1)
-        Post.objects.filter(pk=failed.pk).update(status=Post.Status.FAILED)
-        failed.channels.update(state=PostChannel.State.FAILED, error_kind="duplicate",
-                               last_error="X already has this exact text: change it")
+        # X refuses it as a duplicate (of a tweet Bob wrote on X long ago, older than the sandbox).
+        requests.post(f"{x_url}/_sandbox/faults/next", timeout=10, json={
+            "path": "/2/tweets", "method": "POST", "status": 403, "body": {
+                "title": "Forbidden", "detail": "You are not allowed to create a Tweet with duplicate content.",
+                "type": "about:blank", "status": 403}}).raise_for_status()
+        assert send(post(bakery, "Croissants are back!", ["pastry"])).status == Post.Status.FAILED
         rejected = post(spring, "BUY NOW!!! 50% off everything", ["sale"])
         services.review_post(actor=alice, post=rejected, action=2,
                              feedback="Too pushy for us: invite people to visit instead, and no capitals please.")
