@@ -19,16 +19,20 @@ class Platform:
     name: str
     label: str
     connect_url_name: str = ""  # "" for X: allauth's buttons connect it
+    # Where the metrics job reads published posts' counts: read(account, remote ids) yielding
+    # (remote id, metrics or None). "" where it does not (X's own reading is in posts/metrics.py;
+    # LinkedIn's member-post counts need scopes LinkedIn grants to partners only).
+    metrics: str = ""
     preview_note: str = ""  # what the composer's preview of this network always says
 
 
 PLATFORMS = {
     "twitter": Platform("twitter", "X"),
-    "mastodon": Platform("mastodon", "Mastodon", "platforms:mastodon-connect"),
-    "bluesky": Platform("bluesky", "Bluesky", "platforms:bluesky-connect"),
+    "mastodon": Platform("mastodon", "Mastodon", "platforms:mastodon-connect", "platforms.mastodon.metrics.read"),
+    "bluesky": Platform("bluesky", "Bluesky", "platforms:bluesky-connect", "platforms.bluesky.metrics.read"),
     "linkedin": Platform("linkedin", "LinkedIn", "platforms:linkedin-connect"),
     "facebook": Platform("facebook", "Facebook Page", "platforms:facebook-connect"),
-    "instagram": Platform("instagram", "Instagram", "platforms:instagram-connect",
+    "instagram": Platform("instagram", "Instagram", "platforms:instagram-connect", preview_note=
                           "Needs an image (JPEG, 4:5 to 1.91:1) or a video: Instagram takes no text-only posts."),
 }
 

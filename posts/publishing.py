@@ -445,6 +445,7 @@ def publish_channel(
         outcome = _send_part(
             channel, publisher, part, reply_to=reply_to, record=sent.get(part.position), held=held,
             must_reconcile=must_reconcile, doubted=doubted, single=len(thread) == 1, timeout=timeout,
+            post_options=thread[0].post_options,
         )
         if isinstance(outcome, ChannelResult):
             return outcome  # failed, or another worker has the channel now
@@ -484,9 +485,19 @@ def _hold_claimed(channel: PostChannel, reason: str, kind: str) -> bool:
     return bool(held)
 
 
+def _options(publisher, part: ThreadPart, post_options) -> dict:
+    """X's CreatePostsRequest options with part 1 (publishers with `post_options`), or a network's
+    own settings of the post with every part (publishers with `network_options(PostOptions)`)."""
+    if getattr(publisher, "post_options", False):
+        return {"options": part.options} if part.options else {}
+    if hasattr(publisher, "network_options") and post_options is not None:
+        return {"options": publisher.network_options(post_options)}
+    return {}
+
+
 def _send_part(
     channel: PostChannel, publisher, part: ThreadPart, *, reply_to: str, record: ChannelPart | None,
-    held: _Lease, must_reconcile: bool, doubted: bool, single: bool, timeout,
+    held: _Lease, must_reconcile: bool, doubted: bool, single: bool, timeout, post_options=None,
 ) -> Published | ChannelResult:
     """Send one part (reconciling first when its outcome is in doubt) and record its tweet.
     Returns the tweet, or the channel's result when it stops here (failure recorded)."""
@@ -517,7 +528,7 @@ def _send_part(
         held.beat()
         result = publisher.publish(
             account, text=part.text, media_ids=media_ids, reply_to=reply_to or None, timeout=timeout, key=key,
-            **({"options": part.options} if part.options and getattr(publisher, "post_options", False) else {}),
+            **_options(publisher, part, post_options),
         )
     except LeaseLost:
         log.warning("Channel %s was taken over by another worker; not sending%s", channel.pk, where)

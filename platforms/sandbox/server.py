@@ -164,6 +164,12 @@ def control(state: State, req: Request) -> Response:
     if path == "chaos" and req.method == "POST":
         state.set_chaos(body)
         return json_response(200, {"chaos": state.chaos})
+    if path == "chaos" and req.method == "GET":  # the random faults dealt so far
+        return json_response(200, {"chaos": state.chaos, "injected": state.injected})
+    if path == "counts" and req.method == "POST":  # {"id": status id or at:// uri, "likeCount": 3, ...}
+        with state.lock:
+            state.counts.setdefault(str(body.pop("id", "")), {}).update({k: int(v) for k, v in body.items()})
+        return json_response(200, {"ok": True})
     if path == "mastodon/users" and req.method == "POST":
         return json_response(200, state.mastodon_user(body.get("username") or "alice"))
     if path == "mastodon/statuses" and req.method == "GET":

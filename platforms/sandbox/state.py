@@ -45,6 +45,8 @@ class State:
             self.chaos: dict = {}
             self.injected: dict[str, int] = {"failed": 0, "lost": 0}  # random faults dealt so far
             self.random = random.Random(0)
+            # Engagement set by tests (POST /_sandbox/counts): status id or at:// uri -> {count name: n}
+            self.counts: dict[str, dict[str, int]] = {}
             # Mastodon
             self.ids = itertools.count(int(time.time() * 1000) << 16)
             self.apps: dict[str, dict] = {}  # client_id -> app
