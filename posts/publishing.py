@@ -49,6 +49,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from costs import recorder as costs_recorder
+from platforms.registry import platform_label
 from socials.error_kinds import ErrorKind
 from socials.publishers import AttemptKey, MediaFile, Published, PublishError, publisher_for
 
@@ -581,7 +582,7 @@ def _resolve(
         log.warning("Channel %s%s: could not read X to reconcile: %s", channel.pk, where, lookup.kind)
         if exc.kind == ErrorKind.DUPLICATE:
             # X has this text, perhaps from us: unsettled until X can be read.
-            return _failed(channel, _still_unknown(exc, retry_at=lookup.retry_at))
+            return _failed(channel, _still_unknown(channel, exc, retry_at=lookup.retry_at))
         return _failed(channel, exc, unresolved=True)
     if found:
         return found
@@ -589,7 +590,7 @@ def _resolve(
         # X has this text and our earlier attempt may have made it, but the lookup does not show
         # it (yet: X's timeline can lag): look again later rather than fail a post that may be live.
         log.warning("Channel %s%s: X calls the retry a duplicate; looking again later", channel.pk, where)
-        return _failed(channel, _still_unknown(exc))
+        return _failed(channel, _still_unknown(channel, exc))
     if exc.kind == ErrorKind.DUPLICATE:
         return _failed(channel, exc)  # an older identical tweet: the text must change
     # Absent: nothing was created, so a retry is safe.
@@ -606,10 +607,11 @@ def _identical_elsewhere(channel, publisher, text: str) -> bool:
         return False  # unreadable: stay in doubt
 
 
-def _still_unknown(exc: PublishError, *, retry_at: dt.datetime | None = None) -> PublishError:
-    """The outcome stays unknown: reconcile again later (the retry reads X before sending)."""
+def _still_unknown(channel: PostChannel, exc: PublishError, *, retry_at: dt.datetime | None = None) -> PublishError:
+    """The outcome stays unknown: reconcile again later (the retry reads the network before sending)."""
+    network = platform_label(channel.account.provider)
     return PublishError(
-        UNRESOLVED, "X did not answer, and may have published it anyway: checking X again",
+        UNRESOLVED, f"{network} did not answer, and may have published it anyway: checking {network} again",
         permanent=False, outcome_unknown=True, retry_at=retry_at, details=exc.details,
     )
 
@@ -670,8 +672,8 @@ def _record_part(
         log.error("Channel %s part %s already had a tweet when %s arrived", channel.pk, part.position, result.remote_id)
     holder.remote_id, holder.remote_url = result.remote_id, result.url
     log.info(
-        "Twitter publish result: post %s channel %s part %s tweet %s %s%s",
-        channel.post_id, channel.pk, part.position, result.remote_id, result.url, f" ({how})" if how else "",
+        "%s publish result: post %s channel %s part %s post %s %s%s",
+        platform_label(channel.account.provider), channel.post_id, channel.pk, part.position, result.remote_id, result.url, f" ({how})" if how else "",
     )
 
 
@@ -700,8 +702,8 @@ def _published(channel: PostChannel, result: Published | None, *, how: str = "")
     if result:
         channel.remote_id, channel.remote_url = result.remote_id, result.url
     log.info(
-        "Twitter publish result: post %s channel %s tweet %s %s%s",
-        channel.post_id, channel.pk, channel.remote_id, channel.remote_url, f" ({how})" if how else "",
+        "%s publish result: post %s channel %s post %s %s%s",
+        platform_label(channel.account.provider), channel.post_id, channel.pk, channel.remote_id, channel.remote_url, f" ({how})" if how else "",
     )
     return ChannelResult(channel, State.PUBLISHED)
 
@@ -732,7 +734,8 @@ def _failed(channel: PostChannel, exc: PublishError, *, unresolved: bool = False
             # Given up without knowing: a later retry must read X first (see hand_over).
             kind = UNRESOLVED
             if not exc.permanent:
-                message = "X did not answer, and may have published it anyway: check X before retrying"
+                network = platform_label(channel.account.provider)
+                message = f"{network} did not answer, and may have published it anyway: check {network} before retrying"
     else:
         state = State.UNKNOWN if unknown else State.RETRY
         if in_doubt and state == State.RETRY:
@@ -750,11 +753,11 @@ def _failed(channel: PostChannel, exc: PublishError, *, unresolved: bool = False
     channel.state, channel.last_error, channel.error_kind = state, message, kind
     channel.next_attempt_at = fields["next_attempt_at"]
     if state == State.FAILED:
-        log.error("Error publishing to Twitter: post %s channel %s failed: %s (%s)",
-                  channel.post_id, channel.pk, message, exc.kind)
+        log.error("Error publishing to %s: post %s channel %s failed: %s (%s)",
+                  platform_label(channel.account.provider), channel.post_id, channel.pk, message, exc.kind)
     else:
-        log.warning("Error publishing to Twitter: post %s channel %s will %s at %s: %s (%s)",
-                    channel.post_id, channel.pk, "reconcile" if unknown else "retry",
+        log.warning("Error publishing to %s: post %s channel %s will %s at %s: %s (%s)",
+                    platform_label(channel.account.provider), channel.post_id, channel.pk, "reconcile" if unknown else "retry",
                     retry_at.isoformat(), message, exc.kind)
     return ChannelResult(channel, state, message)
 
