@@ -163,9 +163,11 @@ class Command(BaseCommand):
         rejected = post(spring, "BUY NOW!!! 50% off everything", ["sale"])
         services.review_post(actor=alice, post=rejected, action=2,
                              feedback="Too pushy for us: invite people to visit instead, and no capitals please.")
-        for days, text, on in [(1, "Mother's Day pre-orders open tomorrow 💐", ("mastodon", "bluesky", "facebook")),
-                               (3, "Workshop: build your own wreath", ("linkedin_page",))]:
-            scheduled = post(spring, text, ["workshop"], schedule=now + dt.timedelta(days=days, hours=2), on=on)
+        for days, text, tag, on in [
+            (1, "Mother's Day pre-orders open tomorrow 💐", "mothersday", ("mastodon", "bluesky", "facebook")),
+            (3, "Workshop: build your own wreath", "workshop", ("linkedin_page",)),
+        ]:
+            scheduled = post(spring, text, [tag], schedule=now + dt.timedelta(days=days, hours=2), on=on)
             services.review_post(actor=alice, post=scheduled, action=1)
         post(spring, "Meet Léa, our new florist 🌼 She trained in Kyoto and loves ikebana.", ["team"],
              image=((255, 236, 179), (255, 160, 0)), alt="Léa arranging yellow flowers",
