@@ -176,7 +176,7 @@ def upload_blob(state: State, req):
         mime_type = sniff(req.body) or req.headers.get("Content-Type", "application/octet-stream")
         cid = cid_for(req.body)
         with state.lock:
-            state.blobs[cid] = {"mimeType": mime_type, "size": len(req.body), "did": user["did"]}
+            state.blobs[(user["did"], cid)] = {"mimeType": mime_type, "size": len(req.body)}
         return _json(200, {"blob": {"$type": "blob", "ref": {"$link": cid}, "mimeType": mime_type,
                                     "size": len(req.body)}})
 
@@ -243,8 +243,8 @@ def _invalid_post(state: State, user: dict, record: dict) -> str:
             return "Record/embed/images must not have more than 4 elements"
         for image in images:
             ref = ((image.get("image") or {}).get("ref") or {}).get("$link")
-            blob = state.blobs.get(ref)
-            if blob is None or blob["did"] != user["did"]:
+            blob = state.blobs.get((user["did"], ref))  # each repo holds its own blobs
+            if blob is None:
                 return "Record/embed/images/image: blob not found"
             if blob["size"] > MAX_IMAGE_BYTES:
                 return f"Record/embed/images/image: blob is too large (max {MAX_IMAGE_BYTES} bytes)"

@@ -64,7 +64,7 @@ class State:
             self.sessions: dict[str, dict] = {}  # access jwt -> {did, exp}
             self.refresh_tokens: dict[str, str] = {}  # refresh jwt -> did
             self.records: dict[str, dict] = {}  # at uri -> {cid, value, indexedAt}
-            self.blobs: dict[str, dict] = {}  # cid -> {mimeType, size}
+            self.blobs: dict[tuple[str, str], dict] = {}  # (did, cid) -> {mimeType, size}
             self.logins: list[float] = []
             self.refreshes = 0  # refreshSession calls answered
             self.access_ttl = self.ACCESS_TTL

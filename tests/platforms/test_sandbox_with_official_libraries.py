@@ -69,3 +69,24 @@ def test_atproto_signs_in_with_an_app_password_and_writes_records_under_its_key(
         assert exc.response.content.error == "InvalidRequest"
     else:
         raise AssertionError("a taken record key was accepted twice")
+
+
+
+def test_atproto_two_accounts_uploading_the_same_image_each_keep_their_own_blob(sandbox):
+    clients = []
+    for handle in ("bob.bsky.test", "carol.bsky.test"):
+        control(sandbox, "bluesky/users", handle=handle, app_password="pass-word-four-five")
+        clients.append(Client(base_url=sandbox.url))
+        clients[-1].login(handle, "pass-word-four-five")
+    blobs = [client.upload_blob(PNG_BYTES).blob for client in clients]  # both before either posts
+
+    posts = []
+    for client, blob in zip(clients, blobs):
+        image = {"alt": "A tulip", "image": blob.model_dump(mode="json", by_alias=True)}
+        record = {"$type": "app.bsky.feed.post", "text": "Tulips", "createdAt": "2026-04-01T09:00:00.000Z",
+                  "embed": {"$type": "app.bsky.embed.images", "images": [image]}}
+        posts.append(client.com.atproto.repo.create_record(
+            {"repo": client.me.did, "collection": "app.bsky.feed.post", "record": record}))
+
+    assert blobs[0].ref == blobs[1].ref  # the same bytes have the same CID in every repo
+    assert [p.uri.split("/")[2] for p in posts] == [c.me.did for c in clients]
