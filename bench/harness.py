@@ -82,6 +82,32 @@ class Sandbox:
         self.logfile.close()
 
 
+def start_gunicorn(env: dict, work: Path, workers: int, port: int | None) -> tuple[subprocess.Popen, str]:
+    """The app under gunicorn (production settings from `env`) on loopback, once it answers:
+    (its process, its base URL)."""
+    port = port or free_port()
+    base = f"http://127.0.0.1:{port}"
+    with socket.socket() as sock:  # another server there would answer for this one
+        if sock.connect_ex(("127.0.0.1", port)) == 0:
+            raise RuntimeError(f"something already listens on port {port}")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "socialhub.wsgi", "--bind", f"127.0.0.1:{port}",
+         "--workers", str(workers), "--access-logfile", "-", "--no-control-socket"],
+        cwd=ROOT, env={**os.environ, **env},
+        stdout=open(work / "gunicorn.log", "ab"), stderr=subprocess.STDOUT, start_new_session=True,
+    )
+    deadline = time.monotonic() + 120  # booting 3 workers takes a while on a busy machine
+    while True:
+        try:
+            requests.get(f"{base}/healthz", timeout=5)
+            return server, base
+        except requests.RequestException:
+            if server.poll() is not None or time.monotonic() > deadline:
+                stop_process(server)
+                raise RuntimeError(f"gunicorn did not start (see {work / 'gunicorn.log'})") from None
+            time.sleep(0.2)
+
+
 def created_at(tweet: dict) -> float:
     """The sandbox's creation time of a tweet, as a Unix timestamp."""
     return dt.datetime.fromisoformat(tweet["created_at"].replace("Z", "+00:00")).timestamp()

@@ -20,7 +20,6 @@ import argparse
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -70,30 +69,6 @@ def _ms(text: str) -> float:
     return float(number) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
 
 
-def start_gunicorn(env: dict, work, workers: int, port: int | None) -> tuple[subprocess.Popen, str]:
-    port = port or harness.free_port()
-    base = f"http://127.0.0.1:{port}"
-    with socket.socket() as sock:  # another server there would answer for this one
-        if sock.connect_ex(("127.0.0.1", port)) == 0:
-            raise RuntimeError(f"something already listens on port {port}")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "socialhub.wsgi", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(workers), "--access-logfile", "-", "--no-control-socket"],
-        cwd=harness.ROOT, env={**os.environ, **env},
-        stdout=open(work / "gunicorn.log", "ab"), stderr=subprocess.STDOUT, start_new_session=True,
-    )
-    deadline = time.monotonic() + 120  # booting 3 workers takes a while on a busy machine
-    while True:
-        try:
-            requests.get(f"{base}/healthz", timeout=5)
-            return server, base
-        except requests.RequestException:
-            if server.poll() is not None or time.monotonic() > deadline:
-                harness.stop_process(server)
-                raise RuntimeError(f"gunicorn did not start (see {work / 'gunicorn.log'})") from None
-            time.sleep(0.2)
-
-
 def measure(base: str, cookies: dict, args) -> dict:
     figures = {}
     for name, role, path in PATHS:
@@ -136,7 +111,7 @@ def main(argv=None) -> int:
                 started = time.monotonic()
                 seed_mix(accounts, size - Post.objects.count())
                 log(f"seeded {size:,} posts in {time.monotonic() - started:.1f} s")
-                server, base = start_gunicorn(env, work, args.gunicorn_workers, args.port)  # fresh: no warm cache
+                server, base = harness.start_gunicorn(env, work, args.gunicorn_workers, args.port)  # fresh: no warm cache
                 results[size] = measure(base, cookies, args)
                 harness.stop_process(server)
                 server = None

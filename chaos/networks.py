@@ -5,8 +5,8 @@ A network joins the run with one row in NETWORKS; the run counts duplicates, los
 failed posts for each row the same way. Every text starts "Chaos post <n>" (a thread's later parts
 "Chaos post <n> part <k>"), so each post on a network is counted for its post and part however the
 network rewrote the rest (X's t.co links and escapes, Mastodon's HTML, LinkedIn's escaping).
-Instagram joins the same way once its stand-in is in the platform sandbox, with one thing more:
-every post it takes needs an image, and the run's posts have none yet.
+A network that takes only posts with an image (Instagram) gets the posts that carry one; it
+fetches the image itself from the app's signed link (SITE_URL, served by the run's own site).
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ class Network:
     account: Callable
     # sandboxes -> [(text, remote id)] of every post the network holds (a thread's parts each)
     posts: Callable[[Sandboxes], list[tuple[str, str]]]
+    needs_image: bool = False  # takes only posts with an image (the others skip this network)
 
 
 def _x_account(sb: Sandboxes, client, i: int):
@@ -105,18 +106,36 @@ def _facebook_posts(sb: Sandboxes) -> list[tuple[str, str]]:
     return [(p["message"], p["id"]) for p in sb.platforms.get("facebook/posts")]
 
 
+def _instagram_account(sb: Sandboxes, client, i: int):
+    from django.utils import timezone
+
+    from socials.models import Account
+
+    user = sb.platforms.post("instagram/users", username=f"{client.username}.studio")
+    return Account(user=client, provider="instagram", provider_account_id=user["user_id"], username=user["username"],
+                   name=user["name"], token_type=Account.TokenType.OAUTH2_USER, oauth2_access_token=user["token"],
+                   expires_at=timezone.now() + dt.timedelta(seconds=user["expires_in"]))
+
+
+def _instagram_posts(sb: Sandboxes) -> list[tuple[str, str]]:
+    return [(m["caption"], m["id"]) for m in sb.platforms.get("instagram/media")]
+
+
 NETWORKS = (
     Network("twitter", "X", threads=True, long_posts=True, account=_x_account, posts=_x_posts),
     Network("mastodon", "Mastodon", threads=True, long_posts=False, account=_mastodon_account, posts=_mastodon_posts),
     Network("bluesky", "Bluesky", threads=True, long_posts=False, account=_bluesky_account, posts=_bluesky_posts),
     Network("linkedin", "LinkedIn", threads=False, long_posts=False, account=_linkedin_account, posts=_linkedin_posts),
     Network("facebook", "Facebook", threads=False, long_posts=False, account=_facebook_account, posts=_facebook_posts),
+    Network("instagram", "Instagram", threads=False, long_posts=False, account=_instagram_account,
+            posts=_instagram_posts, needs_image=True),
 )
 
 
 def platform_settings(sb: Sandboxes, timeout: float) -> dict[str, str]:
     """The settings that point the non-X networks at the platform sandbox (as scripts/run does),
-    with each network's call timeout shortened like X's."""
+    with each network's call timeout shortened like X's. Instagram's polls of a container's
+    status_code are shortened too (an image's container is ready at the first look)."""
     url = sb.platforms.url
     return {
         "mastodon_allow_http": "1",
@@ -127,4 +146,7 @@ def platform_settings(sb: Sandboxes, timeout: float) -> dict[str, str]:
         "facebook_graph_url": url, "facebook_dialog_url": url, "facebook_web_url": url,
         "mastodon_timeout": timeout, "bluesky_timeout": timeout, "linkedin_timeout": timeout,
         "facebook_timeout": timeout,
+        "instagram_client_id": "chaos-instagram-client", "instagram_client_secret": "chaos-instagram-secret",
+        "instagram_auth_url": f"{url}/ig/www", "instagram_token_url": f"{url}/ig/api",
+        "instagram_graph_url": f"{url}/ig/graph", "instagram_timeout": timeout, "instagram_poll_seconds": 0.5,
     }

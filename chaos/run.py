@@ -1,11 +1,15 @@
-"""Chaos: publish N posts to X, Mastodon, Bluesky, LinkedIn and Facebook at once while every network
-misbehaves and workers are killed, then count what users would see, per network.
+"""Chaos: publish N posts to X, Mastodon, Bluesky, LinkedIn, Facebook and Instagram at once while
+every network misbehaves and workers are killed, then count what users would see, per network.
 
     python -m chaos [--posts 500] [--accounts 20] [--clusters 1|2] [--broker orm|redis]
 
 Each client has one account on every network (chaos/networks.py, one row per network) and each post
 goes to all of them; every fifth post is a thread of three parts, which goes to the networks that
-have threads (X, Mastodon, Bluesky: reply chains) and skips the others. The X sandbox answers 10%
+have threads (X, Mastodon, Bluesky: reply chains) and skips the others. Every other post carries
+a small JPEG (uploaded to X, Mastodon, Bluesky, LinkedIn and Facebook with the post) and only those
+go to Instagram, which needs an image and fetches it itself by URL: the run serves the app under
+gunicorn on a free local port (SITE_URL), so the platform sandbox's Instagram fetches each signed
+link over HTTP as Instagram would. The X sandbox answers 10%
 of tweets with 503, loses 5% of its answers after creating the tweet, and expires 1% of OAuth 2.0
 access tokens on use; the platform sandbox (python -m platforms.sandbox) answers 10% of the
 creates on the other networks with 503 and loses 5% of its answers after creating the post. The
@@ -75,6 +79,7 @@ TEXTS = (
 _POST_PART = re.compile(r"^Chaos post (\d+)(?!\d)(?: part (\d+)(?!\d))?")
 THREAD_EVERY = 5  # every fifth post is a thread
 THREAD_PARTS = 3
+IMAGE_EVERY = 2  # every other post carries an image (and goes to the networks that need one)
 
 
 # A long post (Premium accounts only): X answers it cut, with the whole text in note_tweet.
@@ -92,6 +97,19 @@ def thread_of(i: int) -> list[str]:
     if i % THREAD_EVERY != THREAD_EVERY - 1:
         return []
     return [f"Chaos post {i} part {k}" for k in range(2, THREAD_PARTS + 1)]
+
+
+def has_image(i: int) -> bool:
+    return i % IMAGE_EVERY == 0
+
+
+def chaos_jpeg() -> bytes:
+    """A small JPEG (SOI, JFIF APP0, a baseline 64x64 SOF0, EOI): what the networks check of one."""
+    import struct
+
+    return (b"\xff\xd8\xff\xe0" + struct.pack(">H", 16) + b"JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
+            + b"\xff\xc0" + struct.pack(">HBHHB", 17, 8, 64, 64, 3) + b"\x01\x22\x00\x02\x11\x01\x03\x11\x01"
+            + b"\xff\xd9")
 
 
 def post_part(text: str) -> tuple[int, int] | None:
@@ -116,8 +134,13 @@ def seed_networks(sandboxes: networks.Sandboxes, count: int) -> list[dict]:
 
 def seed_posts(per_client: list[dict], schedule_at: list[dt.datetime]) -> list[int]:
     """Approved posts round-robin over the clients, each to all of its client's accounts (a thread
-    only to the networks with threads). Returns their ids."""
-    from posts.models import Post, PostChannel, PostPart
+    only to the networks with threads; a post without an image not to the networks that need one).
+    Every other post carries the same stored JPEG. Returns their ids."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from posts.media import stored_name
+    from posts.models import Post, PostChannel, PostMedia, PostPart
 
     rows = []
     for i, when in enumerate(schedule_at):
@@ -131,14 +154,20 @@ def seed_posts(per_client: list[dict], schedule_at: list[dt.datetime]) -> list[i
             text_overrides={n.provider: short for n in networks.NETWORKS if long and not n.long_posts},
         ))
     posts = Post.objects.bulk_create(rows, batch_size=1000)
-    parts, channels = [], []
+    image = chaos_jpeg()
+    image_name = default_storage.save(stored_name("posts", "image/jpeg"), ContentFile(image))
+    parts, channels, media = [], [], []
     for i, post in enumerate(posts):
         thread = thread_of(i)
         parts += [PostPart(post=post, position=k, content=text) for k, text in enumerate(thread, start=2)]
         accounts = per_client[i % len(per_client)]
         channels += [PostChannel(post=post, account=accounts[n.provider]) for n in networks.NETWORKS
-                     if n.threads or not thread]
+                     if (n.threads or not thread) and (has_image(i) or not n.needs_image)]
+        if has_image(i):
+            media.append(PostMedia(post=post, kind=PostMedia.Kind.IMAGE, mime_type="image/jpeg", size=len(image),
+                                   file=image_name, alt_text=f"Chaos image {i}"))
     PostPart.objects.bulk_create(parts, batch_size=1000)
+    PostMedia.objects.bulk_create(media, batch_size=1000)
     PostChannel.objects.bulk_create(channels, batch_size=1000)
     return [p.pk for p in posts]
 
@@ -254,13 +283,16 @@ def main(argv=None) -> int:
             platforms=None,
         )
         clusters: list[harness.Cluster] = []
-        killer = None
+        killer = site = None
         try:
             sandboxes.platforms = harness.Sandbox(work, module="platforms.sandbox", entryway_port=harness.free_port())
             sandboxes.platforms.post("chaos", fail_rate=args.fail_rate, lose_rate=args.lose_rate, seed=seed)
+            site_port = harness.free_port()
             env = harness.pipeline_environment(
-                args, sandboxes.x, **CHAOS_SETTINGS, **networks.platform_settings(sandboxes, args.platform_timeout)
+                args, sandboxes.x, **CHAOS_SETTINGS, **networks.platform_settings(sandboxes, args.platform_timeout),
+                site_url=f"http://127.0.0.1:{site_port}", media_root=work / "media",
             )
+            site, _url = harness.start_gunicorn(env, work, 2, site_port)  # where Instagram fetches the images
             from posts.models import Post, PostChannel
 
             per_client = seed_networks(sandboxes, args.accounts)
@@ -302,12 +334,15 @@ def main(argv=None) -> int:
             channels = list(
                 PostChannel.objects.filter(post_id__in=ids).select_related("account").prefetch_related("parts")
             )
+            fetches = (work / "gunicorn.log").read_text(errors="replace").count('"GET /media/post/')
         finally:
             if killer:
                 killer.done.set()
             harness.stop_all(clusters, sandboxes.x)
             if sandboxes.platforms:
                 sandboxes.platforms.stop()
+            if site:
+                harness.stop_process(site)
 
     number = {pk: i for i, pk in enumerate(ids)}
     figures = {
@@ -331,6 +366,8 @@ def main(argv=None) -> int:
           f"{sum(v for k, v in paths.items() if k.startswith('GET /2/users/'))} timeline reads, "
           f"{sum(refreshes.values())} refreshes for {sum(needed.values())} expired tokens; "
           f"platform sandbox: {injected['failed']} creates answered 503, {injected['lost']} answers lost")
+    print(f"{sum(map(has_image, range(args.posts)))} posts with an image; "
+          f"the site served {fetches} signed image links (Instagram's fetches)")
     print("posts: " + ", ".join(f"{n} {s.lower()}" for s, n in sorted(status.items())))
     columns = ["channels", "published", "failed", "held", "duplicates", "lost", "falsely failed", "wrong ids"]
     print("\n" + "network".ljust(10) + "".join(c.rjust(16) for c in columns))
