@@ -364,6 +364,7 @@ def main(argv=None) -> int:
     paths = stats["requests_by_path"]
     print(f"X sandbox: {paths.get('POST /2/tweets', 0)} POST /2/tweets, "
           f"{sum(v for k, v in paths.items() if k.startswith('GET /2/users/'))} timeline reads, "
+          f"{sum(v for k, v in paths.items() if k.startswith('POST /2/media/upload'))} media upload calls, "
           f"{sum(refreshes.values())} refreshes for {sum(needed.values())} expired tokens; "
           f"platform sandbox: {injected['failed']} creates answered 503, {injected['lost']} answers lost")
     print(f"{sum(map(has_image, range(args.posts)))} posts with an image; "
