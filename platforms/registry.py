@@ -31,7 +31,7 @@ PLATFORMS = {
     "mastodon": Platform("mastodon", "Mastodon", "platforms:mastodon-connect", "platforms.mastodon.metrics.read"),
     "bluesky": Platform("bluesky", "Bluesky", "platforms:bluesky-connect", "platforms.bluesky.metrics.read"),
     "linkedin": Platform("linkedin", "LinkedIn", "platforms:linkedin-connect"),
-    "facebook": Platform("facebook", "Facebook Page", "platforms:facebook-connect"),
+    "facebook": Platform("facebook", "Facebook Page", "platforms:facebook-connect", "platforms.facebook.metrics.read"),
     "instagram": Platform("instagram", "Instagram", "platforms:instagram-connect", preview_note=
                           "Needs an image (JPEG, 4:5 to 1.91:1) or a video: Instagram takes no text-only posts."),
 }
