@@ -5,6 +5,7 @@ the other networks' counts."""
 import datetime as dt
 
 import pytest
+import requests
 from django.utils import timezone
 
 from posts import metrics, publishing, services
@@ -59,6 +60,11 @@ def test_a_page_s_posts_are_read_fifty_to_a_call(sandbox, published, facebook_ac
 
     assert len(sandbox.state.fb_calls[facebook_account.provider_account_id]) == before + 1
     assert all(read(c) == {"likes": 0, "replies": 0, "reposts": 0} for c in channels)
+    too_many = ",".join([channels[0].remote_id] * 51)
+    answer = requests.get(f"{sandbox.url}/v26.0/", params={"ids": too_many, "fields": "shares",
+                                                            "access_token": facebook_account.oauth2_access_token},
+                          timeout=5)
+    assert answer.status_code == 400 and answer.json()["error"]["code"] == 100
 
 
 def test_a_deleted_post_is_marked_unavailable_and_its_page_s_other_posts_still_read(
