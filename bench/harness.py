@@ -46,15 +46,16 @@ def free_port() -> int:
 
 
 class Sandbox:
-    """`python -m xsandbox` in its own process (its CPU is not the benchmark driver's)."""
+    """`python -m xsandbox` (or another sandbox `module` taking --host, --port and --quiet) in its
+    own process (its CPU is not the benchmark driver's)."""
 
-    def __init__(self, workdir: Path, *, port: int | None = None, **flags):
+    def __init__(self, workdir: Path, module: str = "xsandbox", *, port: int | None = None, **flags):
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        args = [sys.executable, "-m", "xsandbox", "--host", "127.0.0.1", "--port", str(self.port), "--quiet"]
+        args = [sys.executable, "-m", module, "--host", "127.0.0.1", "--port", str(self.port), "--quiet"]
         for name, value in flags.items():
             args += [f"--{name.replace('_', '-')}", str(value)]
-        self.logfile = open(workdir / "sandbox.log", "wb")
+        self.logfile = open(workdir / f"{module.replace('.', '-')}.log", "wb")
         self.process = subprocess.Popen(args, cwd=ROOT, stdout=self.logfile, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 15
         while time.monotonic() < deadline:
@@ -63,7 +64,7 @@ class Sandbox:
                 return
             except requests.ConnectionError:
                 time.sleep(0.1)
-        raise RuntimeError("the X sandbox did not start")
+        raise RuntimeError(f"the sandbox {module} did not start")
 
     def get(self, route: str) -> dict:
         return requests.get(f"{self.url}/_sandbox/{route}", timeout=30).json()
@@ -218,15 +219,10 @@ def empty_database() -> None:
 # --- Seeding ---------------------------------------------------------------------------------
 
 
-def seed_accounts(sandbox: Sandbox, count: int, *, prefix: str = "client", premium=lambda i: False) -> list:
-    """One client per X account, each registered in the sandbox with OAuth 2.0 user tokens, all
-    under one reseller. Returns the accounts (with .task set to the client's task). `premium(i)`:
-    whether the i-th account is an X Premium subscriber (long posts)."""
-    from django.utils import timezone
-
+def seed_clients(count: int, *, prefix: str = "client") -> list:
+    """`count` clients, each with a task, all under one reseller (`.task` and `.reseller` set)."""
     from accounts.models import User
     from posts.models import TaskAssign
-    from socials.models import Account
 
     reseller = User.objects.create(username="bench-reseller", role=User.Role.RESELLER)
     clients = User.objects.bulk_create(
@@ -235,26 +231,45 @@ def seed_accounts(sandbox: Sandbox, count: int, *, prefix: str = "client", premi
     tasks = TaskAssign.objects.bulk_create(
         [TaskAssign(user=c, reseller=reseller, title=f"Task for {c.username}") for c in clients]
     )
-    accounts = []
-    for i, client in enumerate(clients):
-        subscription = {"verified_type": "blue", "subscription_type": "Premium"} if premium(i) else {}
-        user = sandbox.post("users", username=f"{client.username}_x", **subscription)
-        accounts.append(
-            Account(
-                user=client,
-                provider="twitter",
-                provider_account_id=user["id"],
-                username=user["username"],
-                token_type=Account.TokenType.OAUTH2_USER,
-                oauth2_access_token=user["oauth2"]["access_token"],
-                oauth2_refresh_token=user["oauth2"]["refresh_token"],
-                expires_at=timezone.now() + dt.timedelta(seconds=user["oauth2"]["expires_in"]),
-                **subscription,
-            )
-        )
-    accounts = Account.objects.bulk_create(accounts)
-    for account, task in zip(accounts, tasks):
-        account.task, account.reseller = task, reseller
+    for client, task in zip(clients, tasks):
+        client.task, client.reseller = task, reseller
+    return clients
+
+
+def x_account(sandbox: Sandbox, client, *, premium: bool = False):
+    """The client's X account (not saved yet), registered in the sandbox with OAuth 2.0 user tokens;
+    with `premium`, an X Premium subscriber (long posts)."""
+    from django.utils import timezone
+
+    from socials.models import Account
+
+    subscription = {"verified_type": "blue", "subscription_type": "Premium"} if premium else {}
+    user = sandbox.post("users", username=f"{client.username}_x", **subscription)
+    return Account(
+        user=client,
+        provider="twitter",
+        provider_account_id=user["id"],
+        username=user["username"],
+        token_type=Account.TokenType.OAUTH2_USER,
+        oauth2_access_token=user["oauth2"]["access_token"],
+        oauth2_refresh_token=user["oauth2"]["refresh_token"],
+        expires_at=timezone.now() + dt.timedelta(seconds=user["oauth2"]["expires_in"]),
+        **subscription,
+    )
+
+
+def seed_accounts(sandbox: Sandbox, count: int, *, prefix: str = "client", premium=lambda i: False) -> list:
+    """One client per X account, each registered in the sandbox with OAuth 2.0 user tokens, all
+    under one reseller. Returns the accounts (with .task set to the client's task). `premium(i)`:
+    whether the i-th account is an X Premium subscriber (long posts)."""
+    from socials.models import Account
+
+    clients = seed_clients(count, prefix=prefix)
+    accounts = Account.objects.bulk_create(
+        [x_account(sandbox, client, premium=premium(i)) for i, client in enumerate(clients)]
+    )
+    for account, client in zip(accounts, clients):
+        account.task, account.reseller = client.task, client.reseller
     return accounts
 
 

@@ -16,3 +16,4 @@ class PlatformsConfig(AppConfig):
         PUBLISHERS.setdefault("bluesky", "platforms.bluesky.publisher.BlueskyPublisher")
         PUBLISHERS.setdefault("linkedin", "platforms.linkedin.publisher.LinkedInPublisher")
         PUBLISHERS.setdefault("facebook", "platforms.facebook.publisher.FacebookPublisher")
+        PUBLISHERS.setdefault("instagram", "platforms.instagram.publisher.InstagramPublisher")

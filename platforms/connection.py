@@ -42,6 +42,11 @@ def test_connection(account: Account) -> ConnectionReport:
 
 
 def _ask(account: Account) -> tuple[str, str, RateLimit | None]:
+    if account.provider == "instagram":
+        from .instagram import client as instagram
+
+        me = instagram.for_account(account).me()  # renews the 60-day token when it is due
+        return str(me.get("username") or ""), str(me.get("name") or ""), None
     if account.provider == "linkedin":
         from .linkedin import accounts
         from .linkedin.client import LinkedIn

@@ -55,3 +55,21 @@ class AccessEndingWarning(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account}: access ending {self.expires_at:%Y-%m-%d}"
+
+
+class InstagramContainer(models.Model):
+    """The media container an Instagram post is made from (POST /{ig-user-id}/media), kept before
+    media_publish is called: one per part of a channel's attempt (`key`, str(AttemptKey)). A retry
+    publishes this container again rather than a new one, and a lost answer is settled by its
+    status_code (PUBLISHED), so one attempt can never make two posts."""
+
+    key = models.CharField(max_length=100, unique=True, help_text="The attempt (channel, part, first attempt).")
+    account = models.ForeignKey("socials.Account", on_delete=models.CASCADE, related_name="instagram_containers")
+    container_id = models.CharField(max_length=64)
+    created_at = models.DateTimeField(help_text="When the container was made (its 24 hours start then).")
+
+    class Meta:
+        verbose_name = "Instagram media container"
+
+    def __str__(self) -> str:
+        return f"{self.container_id} ({self.key})"

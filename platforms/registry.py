@@ -19,14 +19,21 @@ class Platform:
     name: str
     label: str
     connect_url_name: str = ""  # "" for X: allauth's buttons connect it
+    # Where the metrics job reads published posts' counts: read(account, remote ids) yielding
+    # (remote id, metrics or None). "" where it does not (X's own reading is in posts/metrics.py;
+    # LinkedIn's member-post counts need scopes LinkedIn grants to partners only).
+    metrics: str = ""
+    preview_note: str = ""  # what the composer's preview of this network always says
 
 
 PLATFORMS = {
     "twitter": Platform("twitter", "X"),
-    "mastodon": Platform("mastodon", "Mastodon", "platforms:mastodon-connect"),
-    "bluesky": Platform("bluesky", "Bluesky", "platforms:bluesky-connect"),
+    "mastodon": Platform("mastodon", "Mastodon", "platforms:mastodon-connect", "platforms.mastodon.metrics.read"),
+    "bluesky": Platform("bluesky", "Bluesky", "platforms:bluesky-connect", "platforms.bluesky.metrics.read"),
     "linkedin": Platform("linkedin", "LinkedIn", "platforms:linkedin-connect"),
     "facebook": Platform("facebook", "Facebook Page", "platforms:facebook-connect"),
+    "instagram": Platform("instagram", "Instagram", "platforms:instagram-connect", preview_note=
+                          "Needs an image (JPEG, 4:5 to 1.91:1) or a video: Instagram takes no text-only posts."),
 }
 
 # LinkedIn's tokens last 60 days and cannot be refreshed (outside its partner programme): say so
@@ -37,6 +44,11 @@ EXPIRY_WARNING = dt.timedelta(days=7)
 def platform_label(provider: str) -> str:
     platform = PLATFORMS.get(provider)
     return platform.label if platform else provider.title()
+
+
+def preview_note(provider: str) -> str:
+    platform = PLATFORMS.get(provider)
+    return platform.preview_note if platform else ""
 
 
 def account_label(account) -> str:
@@ -54,13 +66,17 @@ def account_label(account) -> str:
 
 
 def expiry_warning(account) -> str:
-    """For tokens that cannot be renewed (LinkedIn's): when they end, once that is a week away."""
+    """For tokens that end (LinkedIn's cannot be renewed; Instagram's are renewed on use): when they
+    end, once that is a week away."""
     from django.utils import timezone
 
-    if account.provider != "linkedin" or not account.expires_at or account.state != "connected":
+    if account.provider not in ("linkedin", "instagram") or not account.expires_at or account.state != "connected":
         return ""
     if account.expires_at > timezone.now() + EXPIRY_WARNING:
         return ""
+    if account.provider == "instagram":  # renewed on use: an idle account's token can still run out
+        return (f"Instagram's access ends on {account.expires_at:%d %B %Y}: test the connection to renew it, "
+                "or reconnect.")
     return f"LinkedIn's access ends on {account.expires_at:%d %B %Y}: reconnect before then to keep posting."
 
 
@@ -86,7 +102,7 @@ def revoke(account) -> bool | None:
         from .bluesky.client import revoke as revoke_bluesky
 
         return revoke_bluesky(account)
-    # LinkedIn offers no revoke for member tokens; a Facebook page token has none either (only the
+    # LinkedIn offers no revoke for member tokens, nor Instagram; a Facebook page token has none either (only the
     # person's DELETE /me/permissions, which would end every page's access): the app is removed there.
     return None
 
@@ -128,6 +144,11 @@ def count(account, text: str) -> tuple[int, int, str]:
         from .facebook import limits as facebook
 
         return facebook.length(text), facebook.MAX_CHARACTERS, "characters (Facebook's limit is 63,206)"
+    if account.provider == "instagram":
+        from .instagram import limits as instagram
+
+        return (instagram.length(text), instagram.MAX_CHARACTERS,
+                f"characters of caption (and at most {instagram.MAX_HASHTAGS} hashtags)")
     from socials.x_text import MAX_WEIGHTED_LENGTH, weighted_length
 
     return weighted_length(text), MAX_WEIGHTED_LENGTH, "characters as X counts them"

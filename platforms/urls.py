@@ -16,4 +16,6 @@ urlpatterns = [
     path("linkedin/pages/", linkedin.linkedin_pages, name="linkedin-pages"),
     path("facebook/connect/", facebook.facebook_connect, name="facebook-connect"),
     path("facebook/pages/", facebook.facebook_pages, name="facebook-pages"),
+    path("instagram/connect/", views.instagram_connect, name="instagram-connect"),
+    path("instagram/callback/", views.instagram_callback, name="instagram-callback"),
 ]

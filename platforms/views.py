@@ -25,6 +25,7 @@ from socials.publishers import PublishError
 from .bluesky import client as bluesky
 from .bluesky import oauth as bluesky_oauth
 from .forms import BlueskyAppPasswordForm, BlueskyHandleForm, MastodonInstanceForm
+from .instagram import client as instagram
 from .mastodon import client as mastodon
 from .models import MastodonApp
 
@@ -188,5 +189,51 @@ def bluesky_callback(request: HttpRequest) -> HttpResponse:
         return redirect("socials:accounts")
     except ValidationError as exc:
         messages.error(request, "Connecting Bluesky failed: " + " ".join(exc.messages))
+        return redirect("socials:accounts")
+    return _connected(request, result)
+
+
+INSTAGRAM_SESSION_KEY = "instagram_connect"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def instagram_connect(request: HttpRequest) -> HttpResponse:
+    """Instagram Login (no Facebook Page needed): a page with one button, then Instagram's consent.
+    allauth's instagram provider targets the retired Basic Display API, so this flow is our own."""
+    _client_only(request)
+    account = _reconnecting(request, "instagram")
+    configured = bool(settings.INSTAGRAM_CLIENT_ID and settings.INSTAGRAM_CLIENT_SECRET)
+    if request.method == "POST" and configured:
+        state = secrets.token_urlsafe(24)
+        request.session[INSTAGRAM_SESSION_KEY] = state
+        redirect_uri = request.build_absolute_uri(reverse("platforms:instagram-callback"))
+        return redirect(instagram.authorize_url(state=state, redirect_uri=redirect_uri))
+    return render(request, "platforms/instagram_connect.html", {"account": account, "configured": configured})
+
+
+@login_required
+def instagram_callback(request: HttpRequest) -> HttpResponse:
+    _client_only(request)
+    state = request.session.pop(INSTAGRAM_SESSION_KEY, None)
+    if not state or not secrets.compare_digest(str(request.GET.get("state", "")), state):
+        messages.error(request, "That Instagram sign-in was not started here, or has already been used: connect again.")
+        return redirect("socials:accounts")
+    if request.GET.get("error") or not request.GET.get("code"):
+        messages.error(request, "You did not approve SocialHub on Instagram: nothing was connected.")
+        return redirect("socials:accounts")
+    redirect_uri = request.build_absolute_uri(reverse("platforms:instagram-callback"))
+    try:
+        token = instagram.exchange_code(request.GET["code"], redirect_uri)
+        result = services.connect_account(
+            user=request.user, provider="instagram", provider_account_id=token["user_id"],
+            username=token["username"], name=token["name"], token_type=Account.TokenType.OAUTH2_USER,
+            oauth2_access_token=token["access_token"], expires_at=token["expires_at"], scope=token["scope"],
+        )
+    except PublishError as exc:
+        messages.error(request, f"Connecting Instagram failed: {exc.user_message}")
+        return redirect("socials:accounts")
+    except ValidationError as exc:
+        messages.error(request, "Connecting Instagram failed: " + " ".join(exc.messages))
         return redirect("socials:accounts")
     return _connected(request, result)

@@ -129,6 +129,8 @@ class PostForm(forms.Form):
     share_with_followers = forms.BooleanField(required=False, label="Also show it to my followers")
     made_with_ai = forms.BooleanField(required=False, label='Label it "Made with AI"')
     paid_partnership = forms.BooleanField(required=False, label='Label it "Paid partnership"')
+    mastodon_visibility = forms.ChoiceField(choices=post_options.MASTODON_VISIBILITIES, initial=post_options.PUBLIC,
+                                            required=False, label="Who sees it on Mastodon")
     when = forms.ChoiceField(choices=WHEN_CHOICES, widget=forms.RadioSelect, initial="approval", label="Publish")
     # A naive local time is read in the viewer's time zone (UserTimezoneMiddleware) and stored in UTC.
     schedule_at = forms.DateTimeField(
@@ -158,6 +160,10 @@ class PostForm(forms.Form):
                 required=False, label=f"Text for {label}", widget=forms.Textarea(attrs={"rows": 3}),
                 help_text=f"Optional: replaces the text above on {label} (hashtags are still added).",
             )
+
+    @property
+    def has_mastodon(self) -> bool:
+        return any(provider == "mastodon" for provider, _label in self.networks)
 
     def network_fields(self):
         return [(provider, label, self[f"text_{provider}"]) for provider, label in self.networks]
@@ -190,6 +196,7 @@ class PostForm(forms.Form):
             "share_with_followers": post.share_with_followers,
             "made_with_ai": post.made_with_ai,
             "paid_partnership": post.paid_partnership,
+            "mastodon_visibility": post.mastodon_visibility,
         }
 
     def service_kwargs(self, files, alt_texts, parts: list[dict] | None = None) -> dict:
@@ -225,6 +232,7 @@ def options_from(data) -> dict:
         "share_with_followers": bool(data.get("share_with_followers")),
         "made_with_ai": bool(data.get("made_with_ai")),
         "paid_partnership": bool(data.get("paid_partnership")),
+        "mastodon_visibility": data.get("mastodon_visibility") or post_options.PUBLIC,
     }
 
 

@@ -1,4 +1,7 @@
-"""Public metrics of published posts, read from X in batches within its rate limits.
+"""Public metrics of published posts, read from X in batches within its rate limits, and from
+the other networks that give them cheaply (Mastodon, Bluesky: platforms.registry's `metrics`
+readers), stored in the same fields (likes, replies, reposts, quotes; impressions and bookmarks
+are X's only). LinkedIn's are not read: its member-post counts need scopes it grants to partners.
 
 A django-q2 schedule runs `posts.tasks.refresh_metrics` every five minutes; it reads only the
 channels `due_for_metrics` (15 minutes, 1 hour and 1 day after publishing, hourly in the first
@@ -20,11 +23,13 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from costs import recorder as costs_recorder
 from costs.models import MetricsPolicy
 from socials.error_kinds import ErrorKind
 from socials.models import Account
+from socials.publishers import PublishError
 from socials.tokens import AccountUnusable, call_x
 from socials.x_client import TWEETS_PER_LOOKUP, AppBearerCredentials, XClient, XError
 
@@ -92,8 +97,9 @@ def refresh_metrics(*, now: dt.datetime | None = None, limit: int = MAX_CHANNELS
     `first_reads`: only posts never read, published METRICS_FIRST_READ_SECONDS to an hour ago
     (the minute job; the hourly one reads the rest)."""
     now = now or timezone.now()
-    # X's metrics only: other platforms' are not read yet.
-    published = PostChannel.objects.filter(state=PostChannel.State.PUBLISHED, account__provider="twitter")
+    readers = metric_readers()
+    published = PostChannel.objects.filter(state=PostChannel.State.PUBLISHED,
+                                           account__provider__in=["twitter", *readers])
     if first_reads:
         published = published.filter(
             metrics_updated_at__isnull=True,
@@ -113,6 +119,9 @@ def refresh_metrics(*, now: dt.datetime | None = None, limit: int = MAX_CHANNELS
     run, app_spent = MetricsRun(), False
     for account_channels in by_account.values():
         account = account_channels[0].account
+        if account.provider in readers:
+            _refresh_elsewhere(readers[account.provider], account, account_channels, run=run, now=now)
+            continue
         use_app = not _can_read_itself(account)
         if use_app and (app_spent or not settings.TWITTER_BEARER_TOKEN):
             run.skipped += len(account_channels)
@@ -122,8 +131,39 @@ def refresh_metrics(*, now: dt.datetime | None = None, limit: int = MAX_CHANNELS
         except _Spent:
             app_spent = app_spent or use_app
     if run.updated or run.skipped:
-        log.info("X metrics: %d updated, %d unavailable, %d skipped", run.updated, run.unavailable, run.skipped)
+        log.info("Metrics: %d updated, %d unavailable, %d skipped", run.updated, run.unavailable, run.skipped)
     return run
+
+
+def metric_readers() -> dict:
+    """provider -> its platform's metrics reader, for the networks other than X that have one."""
+    from platforms.registry import PLATFORMS
+
+    return {name: import_string(p.metrics) for name, p in PLATFORMS.items() if p.metrics}
+
+
+def _refresh_elsewhere(read, account: Account, channels: list[PostChannel], *, run: MetricsRun,
+                       now: dt.datetime) -> None:
+    """Another network's counts, read with the account's own token. What the reader leaves (its
+    own cap per run, or a failure: a 429, a refused token) waits for the next run."""
+    if not _can_read_itself(account):
+        run.skipped += len(channels)
+        return
+    by_id = {c.remote_id: c for c in channels}
+    done = 0
+    try:
+        for remote_id, counts in read(account, list(by_id)):
+            channel = by_id[remote_id]
+            if counts is None:
+                counts = {**channel.metrics, "unavailable": True}
+                run.unavailable += 1
+            else:
+                run.updated += 1
+            PostChannel.objects.filter(pk=channel.pk).update(metrics=counts, metrics_updated_at=now)
+            done += 1
+    except PublishError as exc:
+        log.warning("%s metrics for account %s not read: %s", account.provider, account.pk, exc.kind)
+    run.skipped += len(by_id) - done
 
 
 def _can_read_itself(account: Account) -> bool:

@@ -290,6 +290,9 @@ class Post(models.Model):
     share_with_followers = models.BooleanField(default=False, help_text="A community post shown to followers too.")
     made_with_ai = models.BooleanField("made with AI", default=False)
     paid_partnership = models.BooleanField(default=False)
+    # Mastodon's own: who sees the statuses (every part of a thread), sent as `visibility`.
+    mastodon_visibility = models.CharField(max_length=8, default="public", choices=[
+        ("public", "Public"), ("unlisted", "Quiet public (unlisted)"), ("private", "Followers only")])
 
     objects = PostQuerySet.as_manager()
 

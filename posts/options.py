@@ -32,6 +32,14 @@ REPLY_SETTINGS = [
     ("verified", "Verified accounts"),
 ]
 REPLY_LABELS = dict(REPLY_SETTINGS)
+# Mastodon's status visibility (direct messages are not posts, so not offered).
+PUBLIC = "public"
+MASTODON_VISIBILITIES = [
+    (PUBLIC, "Public"),
+    ("unlisted", "Quiet public (unlisted)"),
+    ("private", "Followers only"),
+]
+MASTODON_VISIBILITY_LABELS = dict(MASTODON_VISIBILITIES)
 _ID = re.compile(r"^[0-9]{1,19}$")
 _STATUS_PATH = re.compile(r"^/(?:[A-Za-z0-9_]{1,15}|i(?:/web)?)/status(?:es)?/([0-9]{1,19})(?:[/?#].*)?$")
 X_HOSTS = {"x.com", "twitter.com", "mobile.x.com", "mobile.twitter.com", "www.x.com", "www.twitter.com"}
@@ -49,9 +57,10 @@ class PostOptions:
     share_with_followers: bool = False
     made_with_ai: bool = False
     paid_partnership: bool = False
+    mastodon_visibility: str = PUBLIC
 
     FIELDS = ("poll_options", "poll_duration_minutes", "reply_settings", "quote_tweet_id", "community_id",
-              "share_with_followers", "made_with_ai", "paid_partnership")
+              "share_with_followers", "made_with_ai", "paid_partnership", "mastodon_visibility")
 
     @classmethod
     def of(cls, post) -> PostOptions:
@@ -109,7 +118,8 @@ def clean(raw: dict | None, *, has_media: bool) -> PostOptions:
     if not isinstance(raw, dict):
         raise ValidationError({"options": ["Give the options as an object."]})
     unknown = sorted(set(raw) - {"poll", "reply_settings", "quote", "quote_tweet_id", "community_id",
-                                 "share_with_followers", "made_with_ai", "paid_partnership"})
+                                 "share_with_followers", "made_with_ai", "paid_partnership",
+                                 "mastodon_visibility"})
     problems: dict[str, list[str]] = {}
     if unknown:
         problems["options"] = [f"Unknown option {name!r}." for name in unknown]
@@ -138,6 +148,11 @@ def clean(raw: dict | None, *, has_media: bool) -> PostOptions:
         problems.setdefault("share_with_followers", []).append("Sharing with followers is for a community post.")
     options.made_with_ai = _flag(raw, "made_with_ai", problems)
     options.paid_partnership = _flag(raw, "paid_partnership", problems)
+    visibility = raw.get("mastodon_visibility") or PUBLIC
+    if visibility in MASTODON_VISIBILITY_LABELS:
+        options.mastodon_visibility = visibility
+    else:
+        problems["mastodon_visibility"] = [f"Choose who sees it on Mastodon: {', '.join(MASTODON_VISIBILITY_LABELS)}."]
     together = [name for name, given in (("media", has_media), ("a poll", options.has_poll),
                                          ("a quoted post", bool(options.quote_tweet_id))) if given]
     if len(together) > 1:
@@ -211,6 +226,7 @@ def as_input(options: PostOptions) -> dict:
         "reply_settings": options.reply_settings, "quote": options.quote_tweet_id,
         "community_id": options.community_id, "share_with_followers": options.share_with_followers,
         "made_with_ai": options.made_with_ai, "paid_partnership": options.paid_partnership,
+        "mastodon_visibility": options.mastodon_visibility,
     }
 
 
@@ -226,6 +242,7 @@ def as_api(options: PostOptions) -> dict:
         "share_with_followers": options.share_with_followers,
         "made_with_ai": options.made_with_ai,
         "paid_partnership": options.paid_partnership,
+        "mastodon_visibility": options.mastodon_visibility,
     }
 
 
@@ -245,6 +262,8 @@ def describe(options: PostOptions) -> list[str]:
         lines.append("Label: Made with AI")
     if options.paid_partnership:
         lines.append("Label: Paid partnership")
+    if options.mastodon_visibility != PUBLIC:
+        lines.append(f"On Mastodon: {MASTODON_VISIBILITY_LABELS.get(options.mastodon_visibility, options.mastodon_visibility)}")
     return lines
 
 

@@ -85,7 +85,7 @@ def networks(accounts, content: str, hashtags, overrides: dict, chosen=()) -> li
     """Each network the accounts are on, as the composer previews it: its own text (the
     per-network text, else the main one, with the hashtags), counted by that network's rule
     (the first chosen account's, for a Mastodon server's own limit)."""
-    from platforms.registry import count, platform_label
+    from platforms.registry import count, platform_label, preview_note
 
     try:
         tags = normalize_hashtags(hashtags)
@@ -103,6 +103,6 @@ def networks(accounts, content: str, hashtags, overrides: dict, chosen=()) -> li
         shown.append({
             "provider": provider, "label": platform_label(provider), "text": text, "own": bool(own),
             "used": used, "allowed": allowed, "over": used > allowed, "how": how,
-            "html": str(text_html(text)), "account": account,
+            "html": str(text_html(text)), "account": account, "note": preview_note(provider),
         })
     return shown

@@ -49,10 +49,12 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from costs import recorder as costs_recorder
+from platforms.registry import platform_label
 from socials.error_kinds import ErrorKind
 from socials.publishers import AttemptKey, MediaFile, Published, PublishError, publisher_for
 
 from . import signals
+from .media import public_url
 from .models import ChannelPart, Post, PostChannel, PostMedia, PostPart, ThreadPart, claimable, lease
 
 log = logging.getLogger(__name__)
@@ -444,6 +446,7 @@ def publish_channel(
         outcome = _send_part(
             channel, publisher, part, reply_to=reply_to, record=sent.get(part.position), held=held,
             must_reconcile=must_reconcile, doubted=doubted, single=len(thread) == 1, timeout=timeout,
+            post_options=thread[0].post_options,
         )
         if isinstance(outcome, ChannelResult):
             return outcome  # failed, or another worker has the channel now
@@ -483,9 +486,19 @@ def _hold_claimed(channel: PostChannel, reason: str, kind: str) -> bool:
     return bool(held)
 
 
+def _options(publisher, part: ThreadPart, post_options) -> dict:
+    """X's CreatePostsRequest options with part 1 (publishers with `post_options`), or a network's
+    own settings of the post with every part (publishers with `network_options(PostOptions)`)."""
+    if getattr(publisher, "post_options", False):
+        return {"options": part.options} if part.options else {}
+    if hasattr(publisher, "network_options") and post_options is not None:
+        return {"options": publisher.network_options(post_options)}
+    return {}
+
+
 def _send_part(
     channel: PostChannel, publisher, part: ThreadPart, *, reply_to: str, record: ChannelPart | None,
-    held: _Lease, must_reconcile: bool, doubted: bool, single: bool, timeout,
+    held: _Lease, must_reconcile: bool, doubted: bool, single: bool, timeout, post_options=None,
 ) -> Published | ChannelResult:
     """Send one part (reconciling first when its outcome is in doubt) and record its tweet.
     Returns the tweet, or the channel's result when it stops here (failure recorded)."""
@@ -516,7 +529,7 @@ def _send_part(
         held.beat()
         result = publisher.publish(
             account, text=part.text, media_ids=media_ids, reply_to=reply_to or None, timeout=timeout, key=key,
-            **({"options": part.options} if part.options and getattr(publisher, "post_options", False) else {}),
+            **_options(publisher, part, post_options),
         )
     except LeaseLost:
         log.warning("Channel %s was taken over by another worker; not sending%s", channel.pk, where)
@@ -569,7 +582,7 @@ def _resolve(
         log.warning("Channel %s%s: could not read X to reconcile: %s", channel.pk, where, lookup.kind)
         if exc.kind == ErrorKind.DUPLICATE:
             # X has this text, perhaps from us: unsettled until X can be read.
-            return _failed(channel, _still_unknown(exc, retry_at=lookup.retry_at))
+            return _failed(channel, _still_unknown(channel, exc, retry_at=lookup.retry_at))
         return _failed(channel, exc, unresolved=True)
     if found:
         return found
@@ -577,7 +590,7 @@ def _resolve(
         # X has this text and our earlier attempt may have made it, but the lookup does not show
         # it (yet: X's timeline can lag): look again later rather than fail a post that may be live.
         log.warning("Channel %s%s: X calls the retry a duplicate; looking again later", channel.pk, where)
-        return _failed(channel, _still_unknown(exc))
+        return _failed(channel, _still_unknown(channel, exc))
     if exc.kind == ErrorKind.DUPLICATE:
         return _failed(channel, exc)  # an older identical tweet: the text must change
     # Absent: nothing was created, so a retry is safe.
@@ -594,10 +607,11 @@ def _identical_elsewhere(channel, publisher, text: str) -> bool:
         return False  # unreadable: stay in doubt
 
 
-def _still_unknown(exc: PublishError, *, retry_at: dt.datetime | None = None) -> PublishError:
-    """The outcome stays unknown: reconcile again later (the retry reads X before sending)."""
+def _still_unknown(channel: PostChannel, exc: PublishError, *, retry_at: dt.datetime | None = None) -> PublishError:
+    """The outcome stays unknown: reconcile again later (the retry reads the network before sending)."""
+    network = platform_label(channel.account.provider)
     return PublishError(
-        UNRESOLVED, "X did not answer, and may have published it anyway: checking X again",
+        UNRESOLVED, f"{network} did not answer, and may have published it anyway: checking {network} again",
         permanent=False, outcome_unknown=True, retry_at=retry_at, details=exc.details,
     )
 
@@ -620,7 +634,8 @@ def _media_ids(
         return list(holder.media_ids)
     files = [
         MediaFile(
-            open=lambda m=m: m.file.open("rb"), kind=m.kind, mime_type=m.mime_type, size=m.size, alt_text=m.alt_text
+            open=lambda m=m: m.file.open("rb"), kind=m.kind, mime_type=m.mime_type, size=m.size, alt_text=m.alt_text,
+            url=lambda m=m: public_url(m),
         )
         for m in media
     ]
@@ -657,8 +672,8 @@ def _record_part(
         log.error("Channel %s part %s already had a tweet when %s arrived", channel.pk, part.position, result.remote_id)
     holder.remote_id, holder.remote_url = result.remote_id, result.url
     log.info(
-        "Twitter publish result: post %s channel %s part %s tweet %s %s%s",
-        channel.post_id, channel.pk, part.position, result.remote_id, result.url, f" ({how})" if how else "",
+        "%s publish result: post %s channel %s part %s post %s %s%s",
+        platform_label(channel.account.provider), channel.post_id, channel.pk, part.position, result.remote_id, result.url, f" ({how})" if how else "",
     )
 
 
@@ -687,8 +702,8 @@ def _published(channel: PostChannel, result: Published | None, *, how: str = "")
     if result:
         channel.remote_id, channel.remote_url = result.remote_id, result.url
     log.info(
-        "Twitter publish result: post %s channel %s tweet %s %s%s",
-        channel.post_id, channel.pk, channel.remote_id, channel.remote_url, f" ({how})" if how else "",
+        "%s publish result: post %s channel %s post %s %s%s",
+        platform_label(channel.account.provider), channel.post_id, channel.pk, channel.remote_id, channel.remote_url, f" ({how})" if how else "",
     )
     return ChannelResult(channel, State.PUBLISHED)
 
@@ -719,7 +734,8 @@ def _failed(channel: PostChannel, exc: PublishError, *, unresolved: bool = False
             # Given up without knowing: a later retry must read X first (see hand_over).
             kind = UNRESOLVED
             if not exc.permanent:
-                message = "X did not answer, and may have published it anyway: check X before retrying"
+                network = platform_label(channel.account.provider)
+                message = f"{network} did not answer, and may have published it anyway: check {network} before retrying"
     else:
         state = State.UNKNOWN if unknown else State.RETRY
         if in_doubt and state == State.RETRY:
@@ -737,11 +753,11 @@ def _failed(channel: PostChannel, exc: PublishError, *, unresolved: bool = False
     channel.state, channel.last_error, channel.error_kind = state, message, kind
     channel.next_attempt_at = fields["next_attempt_at"]
     if state == State.FAILED:
-        log.error("Error publishing to Twitter: post %s channel %s failed: %s (%s)",
-                  channel.post_id, channel.pk, message, exc.kind)
+        log.error("Error publishing to %s: post %s channel %s failed: %s (%s)",
+                  platform_label(channel.account.provider), channel.post_id, channel.pk, message, exc.kind)
     else:
-        log.warning("Error publishing to Twitter: post %s channel %s will %s at %s: %s (%s)",
-                    channel.post_id, channel.pk, "reconcile" if unknown else "retry",
+        log.warning("Error publishing to %s: post %s channel %s will %s at %s: %s (%s)",
+                    platform_label(channel.account.provider), channel.post_id, channel.pk, "reconcile" if unknown else "retry",
                     retry_at.isoformat(), message, exc.kind)
     return ChannelResult(channel, state, message)
 

@@ -198,7 +198,8 @@ OPTIONS_HELP = (
     'What X lets a post be besides text: {"poll": {"options": ["Yes", "No"], "duration_minutes": 1440}, '
     '"reply_settings": "everyone|following|mentionedUsers|subscribers|verified", "quote": "<post link or id>", '
     '"community_id": "<id>", "share_with_followers": false, "made_with_ai": false, "paid_partnership": false}. '
-    "Media, a poll and a quote cannot be combined. Sent with part 1 of a thread."
+    "Media, a poll and a quote cannot be combined. Sent with part 1 of a thread. "
+    'Mastodon\'s own: "mastodon_visibility": "public|unlisted|private" (every part of a thread).'
 )
 
 

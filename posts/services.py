@@ -278,7 +278,8 @@ def _check_platform_rules(post: Post) -> None:
             prefix = f"Part {part.position}: " if part.position > 1 else ""
             if problem := publisher.length_problem(account, part.text):
                 found.setdefault(where, []).append(prefix + problem)
-            if part.media and (problem := publisher.media_problem(account, part.media)):
+            # Asked with no media too: a platform may need some (Instagram takes no text-only posts).
+            if problem := publisher.media_problem(account, part.media):
                 found.setdefault("media", []).append(prefix + problem)
     if found:
         found = {name: list(dict.fromkeys(messages)) for name, messages in found.items()}

@@ -31,10 +31,10 @@ def _script_hashes(html: bytes) -> list[str]:
 
 
 def _x_origins() -> list[str]:
-    """X's origins, and LinkedIn's and Facebook's sign-in (their connect forms' redirects go there too). A Mastodon
+    """X's origins, and LinkedIn's, Facebook's and Instagram's sign-in (their connect forms' redirects go there too). A Mastodon
     instance is typed in, so it cannot be listed: its connect flow leaves by a link instead."""
     urls = (settings.X_OAUTH2_AUTHORIZE_URL, settings.X_API_URL, settings.X_WEB_URL, settings.LINKEDIN_OIDC_URL,
-            settings.FACEBOOK_DIALOG_URL)
+            settings.FACEBOOK_DIALOG_URL, settings.INSTAGRAM_AUTH_URL)
     return sorted({f"{p.scheme}://{p.netloc}" for p in map(urlsplit, urls) if p.scheme and p.netloc})
 
 

@@ -295,6 +295,22 @@ FACEBOOK_GRAPH_URL = env.str("FACEBOOK_GRAPH_URL", default="https://graph.facebo
 FACEBOOK_DIALOG_URL = env.str("FACEBOOK_DIALOG_URL", default="https://www.facebook.com").rstrip("/")
 FACEBOOK_WEB_URL = env.str("FACEBOOK_WEB_URL", default="https://www.facebook.com").rstrip("/")
 FACEBOOK_TIMEOUT = env.float("FACEBOOK_TIMEOUT", default=20)
+# Instagram professional accounts through Instagram Login (no Facebook Page needed): our own OAuth
+# code flow at INSTAGRAM_AUTH_URL and INSTAGRAM_TOKEN_URL, then the Graph API at INSTAGRAM_GRAPH_URL
+# (developers.facebook.com/docs/instagram-platform). Graph versions retire on a schedule: keep
+# INSTAGRAM_GRAPH_VERSION current.
+INSTAGRAM_CLIENT_ID = env.str("INSTAGRAM_CLIENT_ID", default="")
+INSTAGRAM_CLIENT_SECRET = env.str("INSTAGRAM_CLIENT_SECRET", default="")
+INSTAGRAM_SCOPES = env.str("INSTAGRAM_SCOPES", default="instagram_business_basic,instagram_business_content_publish")
+INSTAGRAM_AUTH_URL = env.str("INSTAGRAM_AUTH_URL", default="https://www.instagram.com").rstrip("/")
+INSTAGRAM_TOKEN_URL = env.str("INSTAGRAM_TOKEN_URL", default="https://api.instagram.com").rstrip("/")
+INSTAGRAM_GRAPH_URL = env.str("INSTAGRAM_GRAPH_URL", default="https://graph.instagram.com").rstrip("/")
+INSTAGRAM_GRAPH_VERSION = env.str("INSTAGRAM_GRAPH_VERSION", default="v26.0")
+INSTAGRAM_TIMEOUT = env.float("INSTAGRAM_TIMEOUT", default=20)
+# How often and how long to wait for a media container to be FINISHED before publishing it (within
+# one publishing lease; a container still processing then is published at the next try).
+INSTAGRAM_POLL_SECONDS = env.float("INSTAGRAM_POLL_SECONDS", default=3)
+INSTAGRAM_POLL_LIMIT_SECONDS = env.float("INSTAGRAM_POLL_LIMIT_SECONDS", default=30)
 # The local Mastodon and Bluesky stand-in (python -m platforms.sandbox), shown in the banner.
 PLATFORM_SANDBOX = env.bool("PLATFORM_SANDBOX", default=False)
 PLATFORM_SANDBOX_URL = env.str("PLATFORM_SANDBOX_URL", default="").rstrip("/")
@@ -306,7 +322,7 @@ TWITTER_BEARER_TOKEN = env.str("TWITTER_BEARER_TOKEN", default="")
 
 # A published post's metrics are first read this long after publishing, then hourly with the rest
 # (posts/metrics.py).
-METRICS_FIRST_READ_SECONDS = env.int("METRICS_FIRST_READ_SECONDS", default=120)
+METRICS_FIRST_READ_SECONDS = env.int("METRICS_FIRST_READ_SECONDS", default=30)
 
 SOCIALACCOUNT_PROVIDERS = {
     "twitter_oauth2": {

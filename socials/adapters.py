@@ -12,12 +12,13 @@ import logging
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from allauth.socialaccount.models import SocialApp
 from allauth.socialaccount.providers.base import AuthProcess
 from allauth.socialaccount.providers.base.constants import AuthError
 
@@ -55,6 +56,14 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         if own is not None and (client_id is None or client_id == own.client_id):
             return [own]
         return super().list_apps(request, provider=provider, client_id=client_id)
+
+    def get_provider(self, request, provider: str, client_id=None):
+        """A network whose app is not set up here (no FACEBOOK_APP_ID, say) has no connect flow:
+        its allauth routes answer 404, not a server error."""
+        try:
+            return super().get_provider(request, provider, client_id=client_id)
+        except SocialApp.DoesNotExist:
+            raise Http404(f"{provider} is not set up on this SocialHub") from None
 
     def get_connect_redirect_url(self, request, socialaccount) -> str:
         return accounts_page()

@@ -88,6 +88,8 @@ class MediaFile:
     mime_type: str
     size: int
     alt_text: str = ""
+    # A signed, expiring absolute link to the file, for a platform that fetches it itself (Instagram).
+    url: Callable[[], str] | None = None
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,8 @@ import html
 import re
 import time
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
 from mastodon.errors import MastodonError
@@ -21,6 +22,9 @@ from socials.publishers import AttemptKey, MediaFile, Published, UploadedMedia
 
 from .. import common
 from . import client, limits
+
+if TYPE_CHECKING:
+    from posts.options import PostOptions
 
 # Unattached media stays on an instance for about a day (its media cleanup): re-upload after an hour.
 MEDIA_LIFETIME = dt.timedelta(hours=1)
@@ -70,6 +74,10 @@ class MastodonPublisher:
             ids.append(str(media["id"]))
         return UploadedMedia(ids=ids, expires_at=timezone.now() + MEDIA_LIFETIME)
 
+    def network_options(self, options: PostOptions) -> dict:
+        """What the engine gives publish() with every part: the post's visibility on Mastodon."""
+        return {"visibility": options.mastodon_visibility}
+
     def publish(
         self,
         account: Account,
@@ -79,12 +87,13 @@ class MastodonPublisher:
         reply_to: str | None = None,
         timeout: tuple[float, float] | None = None,
         key: AttemptKey | None = None,
+        options: Mapping | None = None,
     ) -> Published:
         api = client.account_api(account, timeout=sum(timeout) if timeout else None)
         try:
             status = api.status_post(
                 text, in_reply_to_id=reply_to or None, media_ids=list(media_ids) or None,
-                visibility="public", idempotency_key=str(key) if key else None,
+                visibility=(options or {}).get("visibility") or "public", idempotency_key=str(key) if key else None,
             )
         except MastodonError as exc:
             raise client.error(exc, doing="posting", sent=True, account=account, client=api) from exc

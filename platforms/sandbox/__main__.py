@@ -13,7 +13,7 @@ from .server import start_sandbox
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m platforms.sandbox",
-                                     description="Local stand-in for Mastodon and Bluesky.")
+                                     description="Local stand-in for Mastodon, Bluesky, LinkedIn, Facebook and Instagram.")
     parser.add_argument("--host", default=os.environ.get("PLATFORM_SANDBOX_HOST", "127.0.0.1"))
     parser.add_argument("--port", type=int, default=int(os.environ.get("PLATFORM_SANDBOX_PORT", "8766")))
     parser.add_argument("--quiet", action="store_true")

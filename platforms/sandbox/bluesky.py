@@ -2,7 +2,8 @@
 rotating the refresh token, getSession, deleteSession), profiles, blobs, and app.bsky.feed.post
 records under client-chosen TID record keys (a taken key is refused), read back by getRecord.
 Errors are XRPC's {"error", "message"}; every answer carries ratelimit-* headers.
-Shapes follow bluesky-social/atproto lexicons (com.atproto.server.*, com.atproto.repo.*)."""
+Shapes follow bluesky-social/atproto lexicons (com.atproto.server.*, com.atproto.repo.*,
+app.bsky.feed.getPosts with the counts a test set)."""
 
 from __future__ import annotations
 
@@ -47,6 +48,7 @@ def route(req):
         ("POST", "com.atproto.repo.uploadBlob"): upload_blob,
         ("POST", "com.atproto.repo.createRecord"): create_record,
         ("GET", "com.atproto.repo.getRecord"): get_record,
+        ("GET", "app.bsky.feed.getPosts"): get_posts,
         ("GET", "com.atproto.identity.resolveHandle"): resolve_handle,
     }
     handler = table.get((m, nsid))
@@ -259,6 +261,27 @@ def get_record(state: State, req):
     if record is None:
         return _error(400, "RecordNotFound", f"Could not locate record: {uri}")
     return _json(200, {"uri": uri, "cid": record["cid"], "value": record["value"]})
+
+
+def get_posts(state: State, req):
+    """app.bsky.feed.getPosts: the post views of up to 25 at:// uris; missing ones are left out."""
+    def read(user):
+        uris = req.query.get("uris", [])
+        if len(uris) > 25:
+            return _error(400, "InvalidRequest", "Error: Params must have at most 25 items for uris")
+        return _json(200, {"posts": [_post_view(state, uri) for uri in uris if uri in state.records]})
+
+    return _authorized(state, req, read)
+
+
+def _post_view(state: State, uri: str) -> dict:
+    record = state.records[uri]
+    author = state.bluesky_users[uri.split("/")[2]]
+    replies = sum(1 for r in state.records.values() if (r["value"].get("reply") or {}).get("parent", {}).get("uri") == uri)
+    return {"uri": uri, "cid": record["cid"], "record": record["value"],
+            "author": {"did": author["did"], "handle": author["handle"], "displayName": author["displayName"]},
+            "indexedAt": time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime(record["indexedAt"])),
+            "replyCount": replies, "repostCount": 0, "likeCount": 0, "quoteCount": 0, **state.counts.get(uri, {})}
 
 
 def posts_of(state: State, did: str) -> list[dict]:

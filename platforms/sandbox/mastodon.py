@@ -269,13 +269,22 @@ def status_json(state: State, status: dict, base_url: str) -> dict:
             "in_reply_to_account_id": status["account_id"] if status["in_reply_to_id"] else None,
             "sensitive": False, "spoiler_text": "", "visibility": status["visibility"], "language": "en",
             "uri": f"{base_url}/users/{user['username']}/statuses/{status['id']}",
-            "url": f"{base_url}/@{user['username']}/{status['id']}", "replies_count": 0, "reblogs_count": 0,
-            "favourites_count": 0, "favourited": False, "reblogged": False, "muted": False, "bookmarked": False,
+            "url": f"{base_url}/@{user['username']}/{status['id']}", **counts(state, status),
+            "favourited": False, "reblogged": False, "muted": False, "bookmarked": False,
             "pinned": False, "content": to_html(status["text"]), "filtered": [], "reblog": None,
             "application": {"name": status["application"], "website": None},
             "account": account_json(user, base_url),
             "media_attachments": [media_json(state.media[m], base_url) for m in status["media_ids"]],
             "mentions": [], "tags": [], "emojis": [], "card": None, "poll": None}
+
+
+def counts(state: State, status: dict) -> dict[str, int]:
+    """replies_count from the statuses replying to it, the rest (and any) as a test set them."""
+    replies = sum(1 for s in state.statuses.values() if s["in_reply_to_id"] == status["id"])
+    return {"replies_count": replies, "reblogs_count": 0, "favourites_count": 0, **state.counts.get(status["id"], {})}
+
+
+VISIBILITIES = ("public", "unlisted", "private", "direct")
 
 
 def create_status(state: State, req):
@@ -306,6 +315,8 @@ def create_status(state: State, req):
                 return _json(422, {"error": "Cannot attach files that have not finished processing. Try again in a moment!"})
         if reply_to and reply_to not in state.statuses:
             return _json(404, {"error": "Record not found"})
+        if (_one(form, "visibility") or "public") not in VISIBILITIES:
+            return _json(422, {"error": "Validation failed: Visibility is not included in the list"})
         grant = state.tokens[req.headers.get("Authorization", "").removeprefix("Bearer ").strip()]
         app = state.apps.get(grant["client_id"], {}).get("name", "Web")
         status = {"id": state.next_id(), "account_id": user["id"], "text": text, "media_ids": media_ids,

@@ -2,8 +2,8 @@
 (/api/v1, /api/v2, /oauth) and Bluesky's XRPC paths (/xrpc/...) from one in-memory state, plus a
 control API under /_sandbox/ for tests (users, queued faults, what was posted).
 
-LinkedIn's paths (/oauth/v2, /v2/userinfo, /rest) are answered too, and Facebook's Graph paths
-(/v26.0/..., any version; facebook.py). Bluesky's OAuth authorization
+LinkedIn's paths (/oauth/v2, /v2/userinfo, /rest) are answered too, Facebook's Graph paths
+(/v26.0/..., any version; facebook.py) and Instagram's (under /ig/; instagram.py). Bluesky's OAuth authorization
 server (the "entryway") listens on a second address over the same state (bluesky_oauth.py). Faults are queued per route with POST /_sandbox/faults {"route": "mastodon.statuses", "status": 503}
 or {"route": "bluesky.createRecord", "lose_answer": true}: a lost answer does the work, then
 closes the connection without a byte, as a dropped connection after the platform acted would.
@@ -23,7 +23,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs
 
-from . import bluesky, bluesky_oauth, facebook, linkedin, mastodon
+from . import bluesky, bluesky_oauth, facebook, instagram, linkedin, mastodon
 from .state import State
 
 
@@ -105,6 +105,8 @@ def dispatch(state: State, req: Request, *, entryway: bool = False) -> Response:
         handler, route = bluesky_oauth.entryway_route(req)
     elif req.path.startswith("/xrpc/"):
         handler, route = bluesky.route(req)
+    elif instagram.handles(req.path):
+        handler, route = instagram.route(req)
     elif bluesky_oauth.handles(req.path):
         handler, route = bluesky_oauth.pds_route(req)
     elif linkedin.handles(req.path):
@@ -125,7 +127,9 @@ def dispatch(state: State, req: Request, *, entryway: bool = False) -> Response:
         status = int(fault["status"])
         body = fault["body"] if "body" in fault else _fault_body(route, status)
         headers = {}
-        if status == 429 and not route.startswith("linkedin."):  # LinkedIn sends no reset time
+        if status == 429 and route.startswith("instagram."):
+            headers = instagram.usage_headers(int(fault.get("reset_in", 300)) // 60)
+        elif status == 429 and not route.startswith("linkedin."):  # LinkedIn sends no reset time
             reset = int(time.time()) + int(fault.get("reset_in", 300))
             headers = (bluesky.rate_headers(0, reset) if route.startswith("bluesky.")
                        else mastodon.rate_headers(0, reset))
@@ -138,6 +142,8 @@ def dispatch(state: State, req: Request, *, entryway: bool = False) -> Response:
 
 def _fault_body(route: str, status: int) -> dict:
     """A forced error in the platform's own shape."""
+    if route.startswith("instagram."):
+        return instagram.fault_body(status)
     if route.startswith("linkedin."):
         return {"status": status, "serviceErrorCode": 101,
                 "message": "Resource level throttle limit reached" if status == 429 else "Internal Server Error"}
@@ -158,6 +164,12 @@ def control(state: State, req: Request) -> Response:
     if path == "chaos" and req.method == "POST":
         state.set_chaos(body)
         return json_response(200, {"chaos": state.chaos})
+    if path == "chaos" and req.method == "GET":  # the random faults dealt so far
+        return json_response(200, {"chaos": state.chaos, "injected": state.injected})
+    if path == "counts" and req.method == "POST":  # {"id": status id or at:// uri, "likeCount": 3, ...}
+        with state.lock:
+            state.counts.setdefault(str(body.pop("id", "")), {}).update({k: int(v) for k, v in body.items()})
+        return json_response(200, {"ok": True})
     if path == "mastodon/users" and req.method == "POST":
         return json_response(200, state.mastodon_user(body.get("username") or "alice"))
     if path == "mastodon/statuses" and req.method == "GET":
@@ -194,6 +206,8 @@ def control(state: State, req: Request) -> Response:
     if path == "facebook/config" and req.method == "POST":
         state.fb_rate_limit = int(body.get("rate_limit", state.fb_rate_limit))
         return json_response(200, {"rate_limit": state.fb_rate_limit})
+    if path.startswith("instagram/") and (answer := instagram.control(state, req, path.removeprefix("instagram/"))):
+        return answer
     if path == "bluesky/users" and req.method == "POST":
         return json_response(200, state.bluesky_user(body.get("handle") or "alice.bsky.test",
                                                      body.get("app_password") or "abcd-efgh-ijkl-mnop"))

@@ -26,7 +26,8 @@ def jwt(claims: dict) -> str:
     return f"{part({'typ': 'at+jwt', 'alg': 'HS256'})}.{part(claims)}.{secrets.token_urlsafe(16)}"
 
 
-CREATES = frozenset({"mastodon.statuses", "bluesky.createRecord", "linkedin.posts", "facebook.feed"})
+CREATES = frozenset({"mastodon.statuses", "bluesky.createRecord", "linkedin.posts", "facebook.feed",
+                     "instagram.media_publish"})
 
 
 class State:
@@ -44,6 +45,8 @@ class State:
             self.chaos: dict = {}
             self.injected: dict[str, int] = {"failed": 0, "lost": 0}  # random faults dealt so far
             self.random = random.Random(0)
+            # Engagement set by tests (POST /_sandbox/counts): status id or at:// uri -> {count name: n}
+            self.counts: dict[str, dict[str, int]] = {}
             # Mastodon
             self.ids = itertools.count(int(time.time() * 1000) << 16)
             self.apps: dict[str, dict] = {}  # client_id -> app
@@ -90,6 +93,14 @@ class State:
             self.fb_posts: dict[str, dict] = {}  # "{page}_{post}" -> post
             self.fb_calls: dict[str, list[float]] = {}  # page id -> call times in the last hour
             self.fb_rate_limit = 4800  # calls per page an hour
+            # Instagram
+            self.ig_users: dict[str, dict] = {}  # user_id -> user
+            self.ig_codes: dict[str, dict] = {}
+            self.ig_tokens: dict[str, dict] = {}  # token -> {user_id, expires}
+            self.ig_containers: dict[str, dict] = {}  # container id -> container
+            self.ig_media: dict[str, dict] = {}  # media id -> published media
+            self.ig_quota = 100  # posts per 24 hours (content_publishing_limit's quota_total)
+            self.ig_refreshes = 0
 
     # --- faults
 
@@ -184,6 +195,18 @@ class State:
             self.fb_tokens[token] = {"kind": kind, "user_id": user_id, "page_id": page_id, "secret": secret,
                                      "expires": time.time() + ttl if ttl else 0, "long": ttl > 86400}
         return token
+
+    # --- Instagram
+
+    def instagram_user(self, username: str) -> dict:
+        with self.lock:
+            for user in self.ig_users.values():
+                if user["username"] == username:
+                    return dict(user)
+            user = {"user_id": "1784" + str(next(self.ids))[-11:], "app_scoped_id": str(next(self.ids)),
+                    "username": username, "name": username.split(".")[0].title()}
+            self.ig_users[user["user_id"]] = user
+            return dict(user)
 
     # --- Bluesky
 

@@ -32,7 +32,7 @@ def test_options_are_taken_on_create_and_shown_on_read(api, rita, url, alice_acc
     }, format="json").json()
     assert body["options"] == {
         "poll": POLL, "reply_settings": "verified", "quote_tweet_id": None, "quote_url": None, "community_id": None,
-        "share_with_followers": False, "made_with_ai": True, "paid_partnership": False}
+        "share_with_followers": False, "made_with_ai": True, "paid_partnership": False, "mastodon_visibility": "public"}
 
 
 def test_multipart_takes_the_options_as_json_text(api, rita, url, alice_account):

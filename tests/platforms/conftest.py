@@ -29,6 +29,10 @@ def sandbox(settings):
     providers = {name: dict(conf) for name, conf in settings.SOCIALACCOUNT_PROVIDERS.items()}
     providers["facebook"]["APPS"] = [{"client_id": "fb-app", "secret": "fb-secret"}]
     settings.SOCIALACCOUNT_PROVIDERS = providers
+    settings.INSTAGRAM_AUTH_URL, settings.INSTAGRAM_TOKEN_URL = f"{sb.url}/ig/www", f"{sb.url}/ig/api"
+    settings.INSTAGRAM_GRAPH_URL = f"{sb.url}/ig/graph"
+    settings.INSTAGRAM_CLIENT_ID, settings.INSTAGRAM_CLIENT_SECRET = "ig-client", "ig-secret"
+    settings.INSTAGRAM_POLL_SECONDS = 0
     settings.PUBLISH_RECONCILE_DELAY_SECONDS = 0
     settings.PUBLISH_RETRY_BASE_SECONDS = 0  # a retry is due at once: the test plays the next worker
     yield sb
@@ -92,3 +96,18 @@ def bluesky_oauth_account(sandbox, client, alice):
     client.force_login(alice)
     sign_in_with_bluesky(client, sandbox, BLUESKY_HANDLE)
     return Account.objects.get(user=alice, provider="bluesky")
+
+
+@pytest.fixture
+def instagram_account(sandbox, alice):
+    """alice's Instagram professional account with the 60-day token Instagram Login would have given."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    user = control(sandbox, "instagram/users", username="alice.studio")
+    return services.connect_account(
+        user=alice, provider="instagram", provider_account_id=user["user_id"], username=user["username"],
+        name=user["name"], token_type=Account.TokenType.OAUTH2_USER, oauth2_access_token=user["token"],
+        expires_at=timezone.now() + dt.timedelta(days=60),
+    ).account
