@@ -17,4 +17,4 @@ class SignInConfig(AccountConfig):
 
 
 class SignInWithXConfig(SocialAccountConfig):
-    verbose_name = "Sign-in with X (allauth)"
+    verbose_name = "Connect through allauth (X, Facebook, LinkedIn)"

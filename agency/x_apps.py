@@ -1,6 +1,6 @@
 """Each client's own X app: registered by the client or their reseller, used by the connect flow
 (socials.adapters asks `app_for`), and copied onto each account connected with it, so refresh,
-revoke and posting (socials.tokens) sign with that app; the platform's app stays the default."""
+revoke and posting (platforms.x.tokens) sign with that app; the platform's app stays the default."""
 
 import logging
 

@@ -25,7 +25,7 @@ MIXED = ("Spring menu 🌸 日本語 https://example.com/menu/spring-2026 #sprin
 
 
 def _fit(text: str) -> str:
-    from socials.x_text import MAX_WEIGHTED_LENGTH, weighted_length
+    from platforms.x.text import MAX_WEIGHTED_LENGTH, weighted_length
 
     while weighted_length(text) > MAX_WEIGHTED_LENGTH:
         text = text[:-1]
@@ -56,7 +56,7 @@ def _setup():
 def _time(client, data, runs: int, **extra) -> tuple[float, float, int]:
     timings = []
     status = 0
-    from socials.x_text import url_entities
+    from platforms.x.text import url_entities
 
     for _ in range(runs):
         url_entities.cache_clear()  # every run cold, as a first request

@@ -6,9 +6,9 @@ post endpoints (a JSON array, or repeated form fields in multipart); ids are str
 
 from rest_framework import serializers
 
+from platforms.x.text import MAX_WEIGHTED_LENGTH
 from posts.models import TaskAssign
 from posts.serializers import FlexibleListField, MediaSerializer, NullableIdField
-from socials.x_text import MAX_WEIGHTED_LENGTH
 from socialhub.api import OpaqueIdField
 from socialhub.parsing import parse_id
 

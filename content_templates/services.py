@@ -34,13 +34,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from platforms.text import HashtagError, compose_text, normalize_hashtags
+from platforms.x.text import MAX_WEIGHTED_LENGTH, cashtag_problem, weighted_length
 from posts.editing import UNSET, check_mix, clean_media, delete_files_on_commit, remove_media, renumber, save_media
 from posts.models import TaskAssign
 from socialhub.errors import NotAllowed
 from socials.error_kinds import TOO_LONG
-from socials.x_text import (
-    MAX_WEIGHTED_LENGTH, HashtagError, cashtag_problem, compose_text, normalize_hashtags, weighted_length,
-)
 
 from .models import ContentTemplate, TemplateMedia
 

@@ -10,10 +10,10 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from platforms.x.text import MAX_WEIGHTED_LENGTH
 from posts import errors
 from posts.models import TaskAssign
 from posts.preview import text_html
-from socials.x_text import MAX_WEIGHTED_LENGTH
 from socialhub.errors import NotAllowed
 from socialhub.parsing import parse_id
 

@@ -1,7 +1,8 @@
 """Writes the ledger: every answered X call an account's client makes is priced and recorded.
 
-`watch(client, account)` hooks a response hook into the client's HTTP session (socials.tokens does
-it for every client it hands out), so whatever code calls X, the call is counted where it is made.
+`watch(client, account)` hooks a response hook into the client's HTTP session (platforms.x.tokens
+does it for every client it hands out), so whatever code calls X, the call is counted where it is
+made.
 Prices follow X's pay-per-use list (costs.prices): a created post (a post with a link costs more),
 media alt text, a post read (once per post per app per UTC day, as X deduplicates), the account's
 own user read. Uploads, deletes and refused calls (4xx, 5xx) cost nothing.

@@ -2,8 +2,9 @@ from django.apps import AppConfig
 
 
 class PlatformsConfig(AppConfig):
-    """Mastodon, Bluesky and LinkedIn, one folder each (client, publisher, connect flow, limits, errors).
-    Each publisher joins socials.publishers' registry here: the engine never names a platform."""
+    """X, Mastodon, Bluesky, LinkedIn and Facebook, one folder each (client, publisher, connect flow,
+    limits, errors). Each publisher joins socials.publishers' registry here: the engine never names
+    a platform."""
 
     name = "platforms"
     verbose_name = "Platforms"
@@ -12,6 +13,7 @@ class PlatformsConfig(AppConfig):
         from socials.publishers import PUBLISHERS
 
         # Dotted paths: each is imported when a channel of its platform is first sent (publisher_for).
+        PUBLISHERS.setdefault("twitter", "platforms.x.publisher.XPublisher")
         PUBLISHERS.setdefault("mastodon", "platforms.mastodon.publisher.MastodonPublisher")
         PUBLISHERS.setdefault("bluesky", "platforms.bluesky.publisher.BlueskyPublisher")
         PUBLISHERS.setdefault("linkedin", "platforms.linkedin.publisher.LinkedInPublisher")

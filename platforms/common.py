@@ -28,7 +28,7 @@ def permanent(kind: str, message: str) -> PublishError:
 
 def reconnect(account, message: str) -> PublishError:
     """The account's tokens no longer work: it shows "reconnect needed" and the post fails with why."""
-    from socials.tokens import mark_reconnect_needed
+    from socials.account_state import mark_reconnect_needed
 
     if account is not None and account.pk:
         mark_reconnect_needed(account, message)

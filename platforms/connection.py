@@ -8,10 +8,10 @@ import datetime as dt
 from django.utils import timezone
 from mastodon.errors import MastodonError
 
+from socials.error_kinds import RateLimit
 from socials.models import Account
 from socials.publishers import PublishError
 from socials.services import ConnectionReport
-from socials.x_client import RateLimit
 
 from . import common
 from .registry import account_label, platform_label

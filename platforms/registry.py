@@ -1,6 +1,6 @@
 """What the pages and services need to know of each platform, in one table: its name, how an
 account is labelled, where its connect flow starts, its length rule, how to test and revoke a
-connection. X's own code stays in socials/ (its rows here only point at it)."""
+connection. Each platform's own code is in its folder (platforms/x/, platforms/mastodon/, ...)."""
 
 from __future__ import annotations
 
@@ -149,6 +149,6 @@ def count(account, text: str) -> tuple[int, int, str]:
 
         return (instagram.length(text), instagram.MAX_CHARACTERS,
                 f"characters of caption (and at most {instagram.MAX_HASHTAGS} hashtags)")
-    from socials.x_text import MAX_WEIGHTED_LENGTH, weighted_length
+    from .x.text import MAX_WEIGHTED_LENGTH, weighted_length
 
     return weighted_length(text), MAX_WEIGHTED_LENGTH, "characters as X counts them"

@@ -27,11 +27,11 @@ from django.utils.module_loading import import_string
 
 from costs import recorder as costs_recorder
 from costs.models import MetricsPolicy
+from platforms.x.client import TWEETS_PER_LOOKUP, AppBearerCredentials, XClient, XError
+from platforms.x.tokens import AccountUnusable, call_x
 from socials.error_kinds import ErrorKind
 from socials.models import Account
 from socials.publishers import PublishError
-from socials.tokens import AccountUnusable, call_x
-from socials.x_client import TWEETS_PER_LOOKUP, AppBearerCredentials, XClient, XError
 
 from .models import PostChannel
 

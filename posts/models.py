@@ -353,7 +353,7 @@ class Post(models.Model):
 
     @property
     def full_text(self) -> str:
-        from socials.x_text import compose_text
+        from platforms.text import compose_text
 
         return compose_text(self.content, self.hashtags)
 
@@ -361,7 +361,7 @@ class Post(models.Model):
     def thread(self) -> list["ThreadPart"]:
         """Every part in order: part 1 is the post's own content, hashtags and media; parts 2..n
         are its PostParts. A post without PostParts is a thread of one (a single tweet)."""
-        from socials.x_text import compose_text
+        from platforms.text import compose_text
 
         from .options import request_body
 
@@ -387,7 +387,7 @@ class Post(models.Model):
         override = (self.text_overrides or {}).get(provider)
         if not override:
             return thread
-        from socials.x_text import compose_text
+        from platforms.text import compose_text
 
         first = thread[0]
         return [ThreadPart(1, override, compose_text(override, self.hashtags), first.media, options=first.options,

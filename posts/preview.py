@@ -4,7 +4,8 @@ import re
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from socials.x_text import MAX_WEIGHTED_LENGTH, HashtagError, compose_text, normalize_hashtags, url_entities, weighted_length
+from platforms.text import HashtagError, compose_text, normalize_hashtags
+from platforms.x.text import MAX_WEIGHTED_LENGTH, url_entities, weighted_length
 
 _TAGS = re.compile(r"(?<![\w&])([#＃]\w*[^\W\d]\w*|@\w{1,15})")
 DISPLAY_URL_LENGTH = 25

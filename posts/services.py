@@ -16,14 +16,13 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 
 from accounts.models import User
+from platforms.text import HashtagError, compose_text, normalize_hashtags
+from platforms.x.text import MAX_WEIGHTED_LENGTH, cashtag_problem, weighted_length
 from socialhub.errors import InvalidState, NotAllowed
 from socialhub.parsing import parse_id
 from socials.error_kinds import NOT_CONNECTED, TOO_LONG, too_long
 from socials.models import Account
 from socials.publishers import publisher_for
-from socials.x_text import (
-    MAX_WEIGHTED_LENGTH, HashtagError, cashtag_problem, compose_text, normalize_hashtags, weighted_length,
-)
 
 from . import errors, publishing, signals
 from . import options as post_options

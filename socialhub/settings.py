@@ -336,14 +336,14 @@ SOCIALACCOUNT_PROVIDERS = {
         "FIELDS": ["id", "name", "username", "verified", "verified_type", "subscription_type", "profile_image_url",
                    "created_at"],
         # allauth's own switch to a subclass: the same provider with URLs from X_API_URL and
-        # X_OAUTH2_AUTHORIZE_URL, so the flow also runs against the X sandbox (socials/providers/).
-        "provider_class": "socials.providers.x_oauth2.provider.XOAuth2Provider",
+        # X_OAUTH2_AUTHORIZE_URL, so the flow also runs against the X sandbox (platforms/x/providers/).
+        "provider_class": "platforms.x.providers.x_oauth2.provider.XOAuth2Provider",
     },
     "twitter": {
         "APPS": [{"client_id": TWITTER_CONSUMER_KEY, "secret": TWITTER_CONSUMER_SECRET}]
         if TWITTER_CONSUMER_KEY
         else [],
-        "provider_class": "socials.providers.x_oauth1.provider.XOAuth1Provider",
+        "provider_class": "platforms.x.providers.x_oauth1.provider.XOAuth1Provider",
     },
     # LinkedIn, as allauth's docs set it up (socialaccount/providers/linkedin), with the extra scopes.
     "openid_connect": {

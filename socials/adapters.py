@@ -22,9 +22,10 @@ from allauth.socialaccount.models import SocialApp
 from allauth.socialaccount.providers.base import AuthProcess
 from allauth.socialaccount.providers.base.constants import AuthError
 
+from platforms.x.providers.connect_only import CLIENTS_ONLY, NOT_A_LOGIN
+
 from . import services
 from .models import Account
-from .providers.connect_only import CLIENTS_ONLY, NOT_A_LOGIN
 
 log = logging.getLogger(__name__)
 

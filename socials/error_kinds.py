@@ -3,7 +3,8 @@ and what to do about it.
 
 The X client raises XError with one of these kinds, publishers pass them on in PublishError, a
 failed channel stores one in `PostChannel.error_kind`, the REST API answers with its status and
-the pages show its advice. Plain Python (no Django import): the X client imports it.
+the pages show its advice. RateLimit is what a platform's rate-limit headers said. Plain Python
+(no Django import): the X client imports it.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from enum import StrEnum
 
 
 class ErrorKind(StrEnum):
-    # X's answers (socials.x_client); the other networks' clients (platforms/) use the same words
+    # X's answers (platforms.x.client); the other networks' clients (platforms/) use the same words
     AUTH = "auth"
     REFRESH_INVALID = "refresh_invalid"
     APP_ONLY = "app_only"
@@ -39,6 +40,16 @@ class ErrorKind(StrEnum):
     SPEND_CAP = "spend_cap"  # sending it would pass a monthly spend cap on X: held (costs.caps)
     UNRESOLVED = "unknown"  # given up on while X may have the tweet: a retry reads X first
     LOST_NOT_FOUND = "lost_not_found"  # an answer was lost and the lookup did not find the tweet
+
+
+@dataclass(frozen=True)
+class RateLimit:
+    """A platform's rate-limit headers from one answer (X's x-rate-limit-*, Mastodon's
+    X-RateLimit-*). Any part may be missing."""
+
+    limit: int | None
+    remaining: int | None
+    reset_at: datetime | None
 
 
 @dataclass(frozen=True)

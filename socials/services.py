@@ -20,19 +20,14 @@ from accounts.models import User
 from costs import recorder as costs_recorder
 from socialhub.errors import NotAllowed
 
-from . import tokens
-from .error_kinds import ErrorKind
+from platforms.x import tokens
+from platforms.x.client import AppBearerCredentials, Credentials, XClient, XError, revoke_oauth2_token
+from platforms.x.tokens import AccountUnusable, call_x
+
+from .account_state import lock_account
+from .error_kinds import ErrorKind, RateLimit
 from .models import Account
 from .signals import account_connected, account_disconnected
-from .tokens import AccountUnusable, call_x, lock_account
-from .x_client import (
-    AppBearerCredentials,
-    Credentials,
-    RateLimit,
-    XClient,
-    XError,
-    revoke_oauth2_token,
-)
 
 log = logging.getLogger(__name__)
 

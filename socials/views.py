@@ -11,11 +11,11 @@ from allauth.socialaccount.adapter import get_adapter
 from socialhub.errors import NotAllowed
 
 from platforms.registry import connect_options as platform_connect_options
+from platforms.x.client import XError
+from platforms.x.tokens import AccountUnusable
 
 from . import services
 from .models import Account
-from .tokens import AccountUnusable
-from .x_client import XError
 
 # (provider, button, the hint shown when a client has both buttons to choose from)
 CONNECT_OPTIONS = [

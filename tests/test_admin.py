@@ -191,7 +191,7 @@ def test_the_admin_names_each_accounts_section_for_what_it_holds(client, sam):
     apps = [app["name"] for app in client.get("/admin/").context["app_list"]]
 
     assert "Accounts" not in apps and len(apps) == len(set(apps))
-    assert {"People and roles", "Connected X accounts", "Sign-in email addresses", "Sign-in with X (allauth)"} <= set(apps)
+    assert {"People and roles", "Connected accounts", "Sign-in email addresses", "Connect through allauth (X, Facebook, LinkedIn)"} <= set(apps)
 
 
 def test_the_by_reseller_filter_has_no_stray_dash(client, sam, make_post, bob, rex, bob_task):

@@ -128,7 +128,7 @@ def refresh(account) -> None:
     """Renew the session once across workers (OAuth's refresh_token grant, or
     com.atproto.server.refreshSession); the new pair is stored at once. Raises PublishError
     (reconnect needed when Bluesky refuses the refresh token)."""
-    from socials.tokens import lock_account
+    from socials.account_state import lock_account
 
     refused = False
     with transaction.atomic():

@@ -1,7 +1,7 @@
 """allauth's `facebook` provider (same id), pointed at settings' URLs and asking for the Pages
 scopes; connect only. allauth logs the person in with Facebook Login; the page tokens are read
 after that (platforms/facebook/views.py), since allauth's provider does not fetch them. Swapped in
-with allauth's own `provider_class` setting, as X's providers are (socials/providers/)."""
+with allauth's own `provider_class` setting, as X's providers are (platforms/x/providers/)."""
 
 from django.conf import settings
 from django.contrib import messages

@@ -99,7 +99,7 @@ def for_account(account) -> Instagram:
 def refresh(account) -> None:
     """GET /refresh_access_token (ig_refresh_token): 60 more days, stored at once. A refusal means
     "reconnect needed"; any other failure leaves the old token, which still has weeks to run."""
-    from socials.tokens import lock_account
+    from socials.account_state import lock_account
 
     refused = False
     with transaction.atomic():

@@ -6,9 +6,9 @@ reconnecting the member renews every page's copy, and a token that stops working
 from __future__ import annotations
 
 from socials import services
+from socials.account_state import mark_reconnect_needed
 from socials.models import Account
 from socials.publishers import PublishError
-from socials.tokens import mark_reconnect_needed
 
 from ..models import LinkedInPage
 from .client import Page

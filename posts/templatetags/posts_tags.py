@@ -4,6 +4,7 @@ from django import template
 from django.utils import timezone
 
 from posts import preview
+from posts.media import signed_url as media_signed_url
 from posts.models import Post
 from socials import error_kinds
 
@@ -32,6 +33,13 @@ STATUS_CLASS = {
 def x_text(text: str):
     """The post's text as X shows it (safe HTML)."""
     return preview.text_html(text or "")
+
+
+@register.filter
+def signed_url(media) -> str:
+    """The file's link for a page seen without logging in (a review link): it opens until it
+    expires (posts.media.signed_url)."""
+    return media_signed_url(media)
 
 
 @register.filter

@@ -64,6 +64,9 @@
         const card = $(`[data-preview-part="${part.n}"] [data-preview-text]`);
         if (card) card.innerHTML = part.html;
       });
+      // Only the ticked accounts' networks (all of them while none is ticked, as the page came).
+      const previewed = new Set((data.networks || []).map((network) => network.provider));
+      $$("[data-network]").forEach((card) => { card.hidden = previewed.size > 0 && !previewed.has(card.dataset.network); });
       (data.networks || []).forEach((network) => {
         const card = $(`[data-network="${network.provider}"]`);
         if (!card) return;

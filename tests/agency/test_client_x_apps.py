@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from agency import x_apps
 from agency.models import ClientXApp
-from socials import tokens
+from platforms.x import tokens
 from socials.models import Account
 from tests.conftest import X_APP_API as API
 

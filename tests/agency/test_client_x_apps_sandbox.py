@@ -12,7 +12,7 @@ import requests
 from django.utils import timezone
 
 from agency import x_apps
-from socials import tokens
+from platforms.x import tokens
 from socials.models import Account
 from tests.socials.test_connect_sandbox import connect_through_x, sandbox  # noqa: F401  (the fixture)
 

@@ -1,6 +1,8 @@
 """Clients review from a signed link, without logging in; decisions are bound to the version shown."""
 
 import datetime as dt
+import html
+import re
 
 import pytest
 from django.core import mail
@@ -34,6 +36,14 @@ def test_the_page_shows_the_post_as_on_x_without_login(client, link, post):
     html = page.content.decode()
     assert "Spring is here" in html and "#spring" in html
     assert page["Referrer-Policy"] == "same-origin"
+
+
+def test_the_post_s_image_opens_for_a_reviewer_without_login(client, rita, make_post, png):
+    post = make_post(content="Peonies", media_files=[png])
+    page = client.get(link_path(review_links.create_link(actor=rita, posts=[post])))
+    src = re.search(r'<img src="([^"]+)"', page.content.decode()).group(1)
+    image = client.get(html.unescape(src))
+    assert image.status_code == 200 and image["Content-Type"] == "image/png"
 
 
 def test_approving_through_the_link_records_where_it_came_from(client, link, post, alice):

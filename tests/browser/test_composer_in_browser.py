@@ -5,8 +5,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from platforms.text import compose_text, normalize_hashtags
+from platforms.x.text import weighted_length
 from posts.models import Post
-from socials.x_text import compose_text, normalize_hashtags, weighted_length
 from tests.conftest import PNG_BYTES, next_date
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

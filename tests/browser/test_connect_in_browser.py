@@ -10,7 +10,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_a_client_connects_an_x_account_and_the_reseller_can_post_to_it(new_page, x_sandbox, alice, rita, task):
     client = new_page(alice)
-    client.get_by_role("link", name="X accounts").click()
+    client.get_by_role("link", name="Accounts", exact=True).click()
     client.get_by_role("button", name="Connect X account").click()
 
     # The sandbox's consent screen, as X's would be: say who you are and authorize the app.

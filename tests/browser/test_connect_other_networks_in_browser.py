@@ -106,3 +106,21 @@ def test_the_composer_counts_and_previews_each_networks_own_text_as_you_type(new
     expect(bluesky.locator("[data-network-count]")).to_have_text("7")
     expect(bluesky.locator("[data-network-text]")).to_have_text("Tulips!")
     expect(page.locator("[data-network=mastodon] [data-network-count]")).to_have_text("349")
+
+
+def test_the_composer_previews_only_the_networks_of_the_ticked_accounts(new_page, alice, rita, task):
+    for provider, username, server in (("mastodon", "alice", "https://mastodon.example"),
+                                       ("bluesky", "alice.bsky.test", "https://pds.example")):
+        Account.objects.create(user=alice, provider=provider, provider_account_id=f"id-{provider}", username=username,
+                               server_url=server, token_type=Account.TokenType.OAUTH2_USER, oauth2_access_token="t")
+    page = new_page(rita)
+    page.goto(f"/posts/new/?task={task.pk}")
+    page.get_by_label("Text", exact=True).fill("Tulips")
+    expect(page.locator("[data-network=bluesky]")).to_be_visible()  # nothing ticked yet: every network
+
+    page.get_by_role("checkbox", name="@alice.bsky.test").check()
+
+    expect(page.locator("[data-network=mastodon]")).to_be_hidden()
+    expect(page.locator("[data-network=bluesky] [data-network-text]")).to_have_text("Tulips")
+    page.get_by_role("checkbox", name="@alice.bsky.test").uncheck()
+    expect(page.locator("[data-network=mastodon]")).to_be_visible()

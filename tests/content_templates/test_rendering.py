@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 
 from content_templates import services
 from content_templates.models import ContentTemplate
-from socials.x_text import weighted_length
+from platforms.x.text import weighted_length
 
 
 def template(text, hashtags=(), custom=()):

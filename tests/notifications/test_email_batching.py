@@ -7,8 +7,8 @@ from notifications import tasks
 from notifications.models import PendingNotification
 from posts import services, signals
 from posts.models import Post, PostChannel
+from socials.account_state import mark_reconnect_needed
 from socials.models import Account
-from socials.tokens import mark_reconnect_needed
 from tests.conftest import make_account
 
 

@@ -79,6 +79,8 @@ def test_a_client_connects_the_pages_they_choose_with_their_page_tokens(client, 
     assert report.works and "Alice's Bakery" in report.message
     accounts_page = client.get(reverse("socials:accounts")).content.decode()
     assert "Connect Facebook Page account" in accounts_page and "<td>Facebook Page</td>" in accounts_page
+    row = f'<th scope="row"><a href="{reverse("socials:account", args=[account.pk])}">Alice&#x27;s Bakery</a></th>'
+    assert row in accounts_page  # named once: the page's name is its label
 
 
 def test_reconnecting_renews_the_ticked_pages_token(client, sandbox, alice, facebook_account):

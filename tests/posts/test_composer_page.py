@@ -6,8 +6,8 @@ import zoneinfo
 import pytest
 from django.utils import timezone
 
+from platforms.x.text import weighted_length
 from posts.models import Post
-from socials.x_text import weighted_length
 from tests.conftest import PNG_BYTES, make_account, next_date, upload
 
 

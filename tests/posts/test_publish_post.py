@@ -10,11 +10,11 @@ import requests
 import responses
 from django.utils import timezone
 
+from platforms.x.publisher import APP_ONLY_MESSAGE
 from posts import publishing, tasks
 from posts.models import Post, PostChannel
 from socials.error_kinds import TOO_LONG
 from socials.models import Account
-from socials.publishers import APP_ONLY_MESSAGE
 from tests.conftest import X_API, make_account
 
 API = X_API

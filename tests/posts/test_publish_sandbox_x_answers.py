@@ -9,9 +9,9 @@ import pytest
 import requests
 from django.utils import timezone
 
+from platforms.x.publisher import XPublisher
 from posts import publishing, services
 from posts.models import Post, PostChannel
-from socials.publishers import XPublisher
 from tests.conftest import PNG_BYTES, sandbox_account, sandbox_control, upload
 from xsandbox import start_sandbox
 

@@ -29,7 +29,7 @@ def test_a_senders_lease_outlasts_one_call_to_x():
 
 
 def test_calls_to_x_use_the_configured_timeout(alice, settings):
-    from socials.tokens import client_for
+    from platforms.x.tokens import client_for
     from tests.conftest import make_account
 
     settings.X_TIMEOUT = (1.5, 4)

@@ -10,11 +10,11 @@ import pytest
 import requests
 from django.db import connection
 
-from posts.models import PostChannel
+from platforms.x.client import OAuth2Credentials, XClient, XError
 from posts import metrics
+from posts.models import PostChannel
 from socials import services
 from socials.models import Account
-from socials.x_client import OAuth2Credentials, XClient, XError
 from xsandbox import start_sandbox
 
 from tests.conftest import x_app_settings

@@ -2,12 +2,12 @@
 
 import pytest
 
+from platforms.x.client import XError
 from posts.models import PostChannel
 from posts.templatetags.posts_tags import failure_advice
 from socials import error_kinds
 from socials.error_kinds import KINDS, ErrorKind
 from socials.publishers import PublishError
-from socials.x_client import XError
 
 
 @pytest.mark.parametrize("kind", list(ErrorKind))

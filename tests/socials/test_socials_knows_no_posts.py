@@ -1,13 +1,14 @@
-"""socials (accounts, tokens, the X client) knows nothing of posts: publishing listens to its signals."""
+"""socials (accounts, tokens) and platforms/x (the X client) know nothing of posts: publishing
+listens to socials' signals."""
 
 import ast
 from pathlib import Path
 
+import platforms.x
 import socials
 
 
-def test_no_socials_module_imports_posts():
-    root = Path(socials.__file__).parent
+def posts_imports(root: Path) -> list[str]:
     offenders = []
     for path in root.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text())):
@@ -15,4 +16,12 @@ def test_no_socials_module_imports_posts():
             if isinstance(node, ast.ImportFrom) and node.level == 0:
                 names = [node.module or ""]
             offenders += [f"{path.relative_to(root)}: {n}" for n in names if n == "posts" or n.startswith("posts.")]
-    assert offenders == []
+    return offenders
+
+
+def test_no_socials_module_imports_posts():
+    assert posts_imports(Path(socials.__file__).parent) == []
+
+
+def test_no_x_module_imports_posts():
+    assert posts_imports(Path(platforms.x.__file__).parent) == []

@@ -8,9 +8,9 @@ import responses
 from django.db import close_old_connections
 from django.utils import timezone
 
-from socials import tokens
+from platforms.x import tokens
+from platforms.x.client import XError
 from socials.models import Account
-from socials.x_client import XError
 from tests.conftest import make_account
 
 TOKEN_URL = "https://api.x.test/2/oauth2/token"

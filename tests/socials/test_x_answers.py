@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from socials.x_client import OAuth1Credentials, XClient, XError
+from platforms.x.client import OAuth1Credentials, XClient, XError
 from tests.conftest import X_API
 
 API = X_API

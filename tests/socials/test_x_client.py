@@ -8,15 +8,15 @@ from datetime import datetime, timezone
 import pytest
 import requests
 
-from socials.x_client import (
+from platforms.x.client import (
     AppBearerCredentials,
     OAuth1Credentials,
     OAuth2Credentials,
-    RateLimit,
     TokenSet,
     XClient,
     XError,
 )
+from socials.error_kinds import RateLimit
 from tests.conftest import X_API
 
 API = X_API
@@ -218,7 +218,7 @@ def test_one_debug_line_per_call_without_any_token(x, caplog):
     client(OAUTH2).create_tweet("Hello")
     client(OAUTH1).get_me()
 
-    ours = [r.getMessage() for r in caplog.records if r.name == "socials.x"]
+    ours = [r.getMessage() for r in caplog.records if r.name == "platforms.x"]
     assert len(ours) == 2
     assert ours[0].startswith("POST /2/tweets -> 201 in ")
     assert ours[1].startswith("GET /2/users/me -> 200 in ")

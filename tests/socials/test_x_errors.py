@@ -6,7 +6,7 @@ import pytest
 import requests
 from urllib3.exceptions import MaxRetryError, NewConnectionError, ProtocolError
 
-from socials.x_client import OAuth1Credentials, XClient, XError
+from platforms.x.client import OAuth1Credentials, XClient, XError
 from tests.conftest import X_API
 
 API = X_API

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from socials.x_client import OAuth2Credentials, XClient, XError
+from platforms.x.client import OAuth2Credentials, XClient, XError
 from tests.conftest import X_API
 
 API = X_API

@@ -8,7 +8,7 @@ from urllib.parse import parse_qs
 import pytest
 import requests
 
-from socials.x_client import XError, refresh_oauth2_token, revoke_oauth2_token
+from platforms.x.client import XError, refresh_oauth2_token, revoke_oauth2_token
 
 TOKEN_URL = "https://api.x.com/2/oauth2/token"
 REVOKE_URL = "https://api.x.com/2/oauth2/revoke"
@@ -116,7 +116,7 @@ def test_refresh_logs_one_line_without_tokens(x, caplog):
 
     refresh()
 
-    assert [r.getMessage().split(" in ")[0] for r in caplog.records if r.name == "socials.x"] == [
+    assert [r.getMessage().split(" in ")[0] for r in caplog.records if r.name == "platforms.x"] == [
         "POST /2/oauth2/token -> 200"
     ]
     assert "SECRET" not in caplog.text

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from socials.publishers import CLOCK_SKEW, LOOKUP_PAGES, XPublisher
+from platforms.x.publisher import CLOCK_SKEW, LOOKUP_PAGES, XPublisher
 from tests.conftest import X_API
 
 API = X_API

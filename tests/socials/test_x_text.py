@@ -1,6 +1,7 @@
 import pytest
 
-from socials.x_text import HashtagError, compose_text, normalize_hashtags, weighted_length
+from platforms.text import HashtagError, compose_text, normalize_hashtags
+from platforms.x.text import weighted_length
 
 
 def test_hashtags_lose_their_hash_and_duplicates():

@@ -5,7 +5,7 @@ from types import SimpleNamespace
 
 import requests
 
-from socials.publishers import XPublisher
+from platforms.x.publisher import XPublisher
 
 
 def test_the_apps_post_link_opens_the_sandbox_page_of_the_post(sandbox, alice, settings):

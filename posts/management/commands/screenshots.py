@@ -3,11 +3,14 @@
 Run it through `scripts/screenshots`, which makes the throwaway SQLite database and media folder.
 Needs Playwright (requirements-dev.txt) and Debian's Chromium at /usr/bin/chromium.
 
-The demo posts go the way real ones do: the accounts are X sandbox users (xsandbox, in this
+The demo posts go the way real ones do: the X accounts are X sandbox users (xsandbox, in this
 process), and the published and failed posts are approved and sent by posts.publishing; only their
-dates and metrics are then set back, as if they had gone out days ago.
+dates and metrics are then set back, as if they had gone out days ago. Alice's accounts on the other
+networks are saved as their connect flows would save them, with made-up tokens: the posts for them
+wait for approval or their date, so nothing is sent there.
 """
 
+import base64
 import datetime as dt
 import struct
 import threading
@@ -25,6 +28,8 @@ from django.test import override_settings
 from django.utils import timezone
 
 from accounts.models import User
+from platforms.linkedin import accounts as linkedin_accounts
+from platforms.linkedin.client import Page
 from posts import publishing, services
 from posts.models import Post, TaskAssign
 from socials import services as socials_services
@@ -47,6 +52,7 @@ PAGES = [
     ("agency-invite.png", "rita", "/agency/invitations/new/", 1280, True, False),
     ("review-link.png", None, "{review_link}", 1280, True, False),
     ("client-x-app.png", "alice", "/agency/x-app/", 1280, True, False),
+    ("accounts-page.png", "alice", "/socials/accounts/", 1280, True, False),
 ]
 
 
@@ -118,14 +124,15 @@ class Command(BaseCommand):
                 oauth2_refresh_token=x_user["oauth2"]["refresh_token"],
                 expires_at=timezone.now() + dt.timedelta(seconds=x_user["oauth2"]["expires_in"]),
             ).account
+        networks = self.seed_networks(alice)
         now = timezone.now().replace(minute=0, second=0, microsecond=0)
 
-        def post(task, content, tags=(), *, image=None, alt="", schedule=None):
+        def post(task, content, tags=(), *, image=None, alt="", schedule=None, on=(), **fields):
             files = [ContentFile(png(640, 360, *image), name="photo.png")] if image else []
             return services.create_post(
                 author=rita, task=task, content=content, hashtags=list(tags),
-                account_ids=[accounts[task.user_id].pk], schedule_at=schedule,
-                media_files=files, alt_texts=[alt] if image else [],
+                account_ids=[accounts[task.user_id].pk, *(networks[n].pk for n in on)], schedule_at=schedule,
+                media_files=files, alt_texts=[alt] if image else [], **fields,
             )
 
         def send(p):
@@ -156,8 +163,11 @@ class Command(BaseCommand):
         rejected = post(spring, "BUY NOW!!! 50% off everything", ["sale"])
         services.review_post(actor=alice, post=rejected, action=2,
                              feedback="Too pushy for us: invite people to visit instead, and no capitals please.")
-        for days, text in [(1, "Mother's Day pre-orders open tomorrow 💐"), (3, "Workshop: build your own wreath")]:
-            scheduled = post(spring, text, ["workshop"], schedule=now + dt.timedelta(days=days, hours=2))
+        for days, text, tag, on in [
+            (1, "Mother's Day pre-orders open tomorrow 💐", "mothersday", ("mastodon", "bluesky", "facebook")),
+            (3, "Workshop: build your own wreath", "workshop", ("linkedin_page",)),
+        ]:
+            scheduled = post(spring, text, [tag], schedule=now + dt.timedelta(days=days, hours=2), on=on)
             services.review_post(actor=alice, post=scheduled, action=1)
         post(spring, "Meet Léa, our new florist 🌼 She trained in Kyoto and loves ikebana.", ["team"],
              image=((255, 236, 179), (255, 160, 0)), alt="Léa arranging yellow flowers",
@@ -175,6 +185,35 @@ class Command(BaseCommand):
             ],
         )
         return {"published": first.pk, "thread": thread.pk, "review_link": review_link}
+
+    def seed_networks(self, client) -> dict:
+        """The client's accounts on the other networks, saved as each connect flow saves them (made-up
+        tokens: nothing is sent to them)."""
+        in_60_days = timezone.now() + dt.timedelta(days=60)
+
+        def connect(provider, account_id, username, name="", **fields):
+            return socials_services.connect_account(
+                user=client, provider=provider, provider_account_id=account_id, username=username, name=name,
+                token_type=Account.TokenType.OAUTH2_USER, oauth2_access_token=f"demo-{provider}-token", **fields,
+            ).account
+
+        member = connect("linkedin", "kQ3n_Alice", "kQ3n_Alice", "Alice Flowers", expires_at=in_60_days)
+        return {
+            "mastodon": connect("mastodon", "109345", "alicesflowers", "Alice's Flowers",
+                                server_url="https://mastodon.social"),
+            "bluesky": socials_services.connect_account(
+                user=client, provider="bluesky", server_url="https://bsky.social",
+                provider_account_id="did:plc:7iza6de2dwap2sbkpav7c6c6", username="alicesflowers.bsky.social",
+                token_type=Account.TokenType.APP_PASSWORD, oauth2_access_token="demo-bluesky-access",
+                oauth2_refresh_token="demo-bluesky-refresh",
+            ).account,
+            "linkedin": member,
+            "linkedin_page": linkedin_accounts.connect_page(
+                member, Page(id="90817263", name="Alice's Flowers", vanity="alices-flowers")).account,
+            "facebook": connect("facebook", "104729836615", "", "Alice's Flowers"),
+            "instagram": connect("instagram", "17841405822304", "alices.flowers", "Alice's Flowers",
+                                 expires_at=in_60_days),
+        }
 
     def seed_agency(self, rita, alice, spring) -> str:
         """An invitation, a comment thread and a review link (its path is returned)."""
@@ -218,12 +257,25 @@ class Command(BaseCommand):
             browser.close()
 
     def fill_composer(self, page) -> None:
+        """A post to the client's accounts on five networks, with a text of its own for LinkedIn, and a
+        JPEG (Instagram takes no other images), drawn by the browser: there is no imaging library here."""
         page.select_option("#id_task", label="Alice Flowers: Spring collection")
         page.fill("#id_content", "Peony season starts Saturday 🌸 Come early, they go fast! "
                                  "Opening hours: https://example.com/visit")
         page.fill("#id_hashtags", "#peonies spring")
+        for account in ["@alice_flowers", "(Mastodon)", "(Bluesky)", "Alice's Flowers (LinkedIn)", "(Instagram)"]:
+            page.locator("label.check", has_text=account).locator("input").check()
+        page.fill("#id_text_linkedin", "Peony season starts this Saturday at Alice's Flowers. Our growers in the "
+                                       "Loire valley picked the first stems this week: come early, they go fast.")
+        photo = page.evaluate("""() => {
+            const canvas = Object.assign(document.createElement("canvas"), {width: 640, height: 360});
+            const draw = canvas.getContext("2d"), fill = draw.createLinearGradient(0, 0, 0, 360);
+            fill.addColorStop(0, "rgb(250, 208, 220)"); fill.addColorStop(1, "rgb(190, 60, 120)");
+            draw.fillStyle = fill; draw.fillRect(0, 0, 640, 360);
+            return canvas.toDataURL("image/jpeg", 0.9).split(",")[1];
+        }""")
         page.set_input_files("[data-media-input]", files=[{
-            "name": "peonies.png", "mimeType": "image/png", "buffer": png(640, 360, (250, 208, 220), (190, 60, 120)),
+            "name": "peonies.jpg", "mimeType": "image/jpeg", "buffer": base64.b64decode(photo),
         }])
         page.fill("#alt-0", "Pink peonies in a glass vase")
         page.check("input[name=when][value=at]")

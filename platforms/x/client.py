@@ -26,9 +26,9 @@ import requests
 from requests_oauthlib import OAuth1Session, OAuth2Session
 from urllib3.exceptions import ClosedPoolError, MaxRetryError, NewConnectionError
 
-from .error_kinds import ErrorKind, info, message_for
+from socials.error_kinds import ErrorKind, RateLimit, info, message_for
 
-logger = logging.getLogger("socials.x")
+logger = logging.getLogger("platforms.x")
 
 # These log "Adding token {'access_token': ...}" and Authorization headers at DEBUG.
 # A filter on a logger only sees records logged on that very logger, hence the full names.
@@ -52,7 +52,6 @@ __all__ = [
     "Credentials",
     "OAuth1Credentials",
     "OAuth2Credentials",
-    "RateLimit",
     "TokenSet",
     "XClient",
     "XError",
@@ -128,15 +127,6 @@ class TokenSet:
         return f"TokenSet(access_token=***, refresh_token=***, expires_at={self.expires_at!r}, scope={self.scope!r})"
 
     __str__ = __repr__
-
-
-@dataclass(frozen=True)
-class RateLimit:
-    """X's x-rate-limit-* headers from one answer. Any part may be missing."""
-
-    limit: int | None
-    remaining: int | None
-    reset_at: datetime | None
 
 
 # --- Errors --------------------------------------------------------------------------

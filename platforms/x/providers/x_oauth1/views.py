@@ -10,7 +10,7 @@ from allauth.socialaccount.providers.oauth.client import OAuthError
 from allauth.socialaccount.providers.oauth.views import OAuthCallbackView, OAuthLoginView
 from allauth.socialaccount.providers.twitter.views import TwitterOAuthAdapter
 
-from socials.x_client import OAuth1Credentials, XClient, XError
+from platforms.x.client import OAuth1Credentials, XClient, XError
 
 
 class XOAuth1Adapter(TwitterOAuthAdapter):

@@ -1,4 +1,5 @@
-"""X's text rules: a post's text (content plus hashtags), its weighted length, hashtags and cashtags."""
+"""X's text rules: its weighted length, the links it counts and its cashtags. (A post's text,
+content plus hashtags, is composed the same for every platform: platforms.text.)"""
 
 import functools
 import re
@@ -18,51 +19,6 @@ _CASHTAG = re.compile(
     r"(?:^|(?<=\s))[$]([a-z]{1,6}(?:[._][a-z]{1,2})?)(?=$|\s|[!\"#%&'()*+,\-./:;<=>?@\[\\\]^_{|}~$])",
     re.IGNORECASE,
 )
-# X links a hashtag made of letters, marks, digits and underscores that is not all digits.
-_HASHTAG = re.compile(r"^(?=.*[^\W\d])[\w\u0300-\u036f]+$")
-
-
-class HashtagError(ValueError):
-    pass
-
-
-def normalize_hashtags(raw: list[str] | str | None) -> list[str]:
-    """Hashtags without "#", de-duplicated case-insensitively, in their first order.
-
-    Accepts a list or a string of tags separated by spaces or commas. Raises HashtagError for a tag
-    X would not link.
-    """
-    if raw is None:
-        return []
-    if isinstance(raw, str):
-        raw = re.split(r"[\s,]+", raw)
-    tags: list[str] = []
-    seen: set[str] = set()
-    for item in raw:
-        if not isinstance(item, str):
-            raise HashtagError(f"Hashtag {item!r} must be text.")
-        tag = unicodedata.normalize("NFC", item.strip()).lstrip("#＃")
-        if not tag:
-            continue
-        if not _HASHTAG.match(tag):
-            raise HashtagError(
-                f"#{tag} is not a valid hashtag: use letters, digits and underscores, not only digits."
-            )
-        if tag.casefold() not in seen:
-            seen.add(tag.casefold())
-            tags.append(tag)
-    return tags
-
-
-def compose_text(content: str, hashtags: list[str]) -> str:
-    """The exact text sent to X: the content, then each hashtag as #tag not already in it."""
-    content = unicodedata.normalize("NFC", (content or "").strip())
-    present = {m.casefold() for m in re.findall(r"[#＃](\w+)", content)}
-    extra = [f"#{tag}" for tag in hashtags if tag.casefold() not in present]
-    if not extra:
-        return content
-    return f"{content}\n\n{' '.join(extra)}" if content else " ".join(extra)
-
 
 # twitter-text's v3 configuration: weights per code point range, URLs and emoji.
 _CONFIG = twitter_text_config["defaults"]

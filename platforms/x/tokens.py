@@ -1,4 +1,4 @@
-"""Tokens have one home, socials.Account; this module turns an account into a working X client.
+"""Tokens have one home, socials.Account; this module turns an X account into a working X client.
 
 OAuth 2.0 access tokens live two hours and X's refresh tokens are single use, so refreshing is
 serialised per account across every worker and machine: the account row is locked, the expiry is
@@ -13,15 +13,14 @@ from typing import TypeVar
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from costs import recorder as costs_recorder
+from socials.account_state import lock_account, mark_reconnect_needed
+from socials.error_kinds import ErrorKind
+from socials.models import Account
 
-from .error_kinds import ErrorKind
-from .models import Account
-from .signals import account_needs_reconnect
-from .x_client import (
+from .client import (
     AppBearerCredentials,
     Credentials,
     OAuth1Credentials,
@@ -113,23 +112,6 @@ def needs_refresh(account: Account, now: dt.datetime | None = None) -> bool:
     if account.token_type != Account.TokenType.OAUTH2_USER or not account.expires_at:
         return False
     return account.expires_at - REFRESH_MARGIN <= (now or timezone.now())
-
-
-def mark_reconnect_needed(account: Account, message: str) -> None:
-    """The tokens stopped working: the client and the reseller see "reconnect needed"."""
-    Account.objects.filter(pk=account.pk).update(
-        state=Account.State.RECONNECT_NEEDED, state_message=message[:255], updated_at=timezone.now()
-    )
-    account.state, account.state_message = Account.State.RECONNECT_NEEDED, message[:255]
-    log.warning("X account %s needs reconnecting: %s", account.pk, message)
-    transaction.on_commit(lambda: account_needs_reconnect.send_robust(sender=Account, account=account))
-
-
-def lock_account(account_id: int) -> Account:
-    """Lock the account row for this transaction: SELECT FOR UPDATE on PostgreSQL; on SQLite,
-    where that is a no-op, a no-change UPDATE takes the database's write lock instead."""
-    Account.objects.filter(pk=account_id).update(updated_at=F("updated_at"))
-    return Account.objects.select_for_update().get(pk=account_id)
 
 
 def refresh(account: Account, *, force: bool = False) -> Account:
