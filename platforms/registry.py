@@ -31,9 +31,9 @@ PLATFORMS = {
     "mastodon": Platform("mastodon", "Mastodon", "platforms:mastodon-connect", "platforms.mastodon.metrics.read"),
     "bluesky": Platform("bluesky", "Bluesky", "platforms:bluesky-connect", "platforms.bluesky.metrics.read"),
     "linkedin": Platform("linkedin", "LinkedIn", "platforms:linkedin-connect"),
-    "facebook": Platform("facebook", "Facebook Page", "platforms:facebook-connect"),
-    "instagram": Platform("instagram", "Instagram", "platforms:instagram-connect", preview_note=
-                          "Needs an image (JPEG, 4:5 to 1.91:1) or a video: Instagram takes no text-only posts."),
+    "facebook": Platform("facebook", "Facebook Page", "platforms:facebook-connect", "platforms.facebook.metrics.read"),
+    "instagram": Platform("instagram", "Instagram", "platforms:instagram-connect", "platforms.instagram.metrics.read",
+                          preview_note="Needs an image (JPEG, 4:5 to 1.91:1) or a video: Instagram takes no text-only posts."),
 }
 
 # LinkedIn's tokens last 60 days and cannot be refreshed (outside its partner programme): say so

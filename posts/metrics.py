@@ -1,7 +1,8 @@
 """Public metrics of published posts, read from X in batches within its rate limits, and from
-the other networks that give them cheaply (Mastodon, Bluesky: platforms.registry's `metrics`
-readers), stored in the same fields (likes, replies, reposts, quotes; impressions and bookmarks
-are X's only). LinkedIn's are not read: its member-post counts need scopes it grants to partners.
+the other networks that give them cheaply (Mastodon, Bluesky, Facebook Pages, Instagram:
+platforms.registry's `metrics` readers), stored in the same fields (likes, replies, reposts, quotes;
+impressions and bookmarks are X's only). LinkedIn's are not read: its member-post counts need
+scopes it grants to partners.
 
 A django-q2 schedule runs `posts.tasks.refresh_metrics` every five minutes; it reads only the
 channels `due_for_metrics` (15 minutes, 1 hour and 1 day after publishing, hourly in the first

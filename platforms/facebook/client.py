@@ -159,7 +159,7 @@ def error(answer: requests.Response, body: dict, *, doing: str, sent: bool = Fal
         return common.permanent("forbidden", f"Facebook blocked it as against its policies: {message}")
     if code == 324 or subcode == 2069019:
         return common.permanent("media", f"Facebook refused the photo: {message}")
-    if status == 404 or code == 803:
+    if status == 404 or code == 803 or subcode == 33:  # 33: the object does not exist (or is not shown)
         return common.permanent("not_found", f"Facebook does not know it: {message}")
     return common.permanent("bad_request", f"Facebook refused it: {message}")
 

@@ -35,6 +35,7 @@ THROTTLED = {4, 17, 32, 613}
 PUBLISHING_LIMIT = 2207042  # error_subcode: the posts-per-24-hours quota is spent
 FETCH_FAILED = {2207052, 2207003}  # the media could not be fetched (or timed out) from its URL
 TOKEN_INVALID = 190
+OBJECT_MISSING = 33  # error_subcode (with code 100): the object does not exist, or is not shown to this token
 
 
 def authorize_url(*, state: str, redirect_uri: str) -> str:
@@ -160,6 +161,9 @@ class Instagram:
     def media(self, media_id: str) -> dict:
         return self._call("GET", f"/{media_id}", doing="reading the post", fields="id,permalink,timestamp")
 
+    def counts(self, media_id: str) -> dict:
+        return self._call("GET", f"/{media_id}", doing="reading a post's counts", fields="like_count,comments_count")
+
     def recent_media(self, user_id: str, *, limit: int = 25) -> list[dict]:
         """The account's newest media, newest first."""
         answer = self._call("GET", f"/{user_id}/media", doing="reading the account's posts",
@@ -211,6 +215,8 @@ def error(answer: requests.Response, *, doing: str, sent: bool = False, account=
         return common.retry("server", f"Instagram failed ({message}) while {doing}", outcome_unknown=sent)
     if code == 10 or 200 <= (code or 0) <= 299 or code == 368:
         return common.permanent("forbidden", f"Instagram refused it ({message}): the connection may lack a permission")
+    if code == 100 and subcode == OBJECT_MISSING:
+        return common.permanent("not_found", f"Instagram does not know it: {message}")
     return common.permanent("bad_request", f"Instagram refused it: {message}")
 
 

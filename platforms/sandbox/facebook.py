@@ -2,7 +2,8 @@
 (/dialog/oauth, a consent page), the token exchange (code, then fb_exchange_token for a long-lived
 token), /me, /me/accounts (the person's pages with their page tokens), a page, unpublished photo
 uploads, /feed posts (message, link, attached_media; the same message as the page's last post
-answers 506 as Facebook does), /published_posts. Errors in Graph's shape
+answers 506 as Facebook does), /published_posts, and posts' reactions, comments and shares (GET
+/{post-id} or /?ids=, at most 50, with the counts a test set through /_sandbox/counts). Errors in Graph's shape
 ({"error": {message, type, code, error_subcode, is_transient, fbtrace_id}}), X-App-Usage and
 X-Business-Use-Case-Usage on page calls, and a throttle (code 80001, with
 estimated_time_to_regain_access) once a page spends its calls of the hour. appsecret_proof is
@@ -25,6 +26,7 @@ from .state import State
 SHORT_TTL = 2 * 3600
 LONG_TTL = 60 * 86400
 MAX_MESSAGE = 63206
+MAX_IDS = 50  # ids in one ?ids= read
 TASKS = ["ANALYZE", "ADVERTISE", "MODERATE", "CREATE_CONTENT", "MANAGE"]
 _PREFIX = re.compile(r"^/v\d+\.\d+(/.*)$")
 
@@ -44,6 +46,8 @@ def route(req):
     }
     if (m, p) in fixed:
         return fixed[(m, p)]
+    if m == "GET" and (p == "" or re.fullmatch(r"/\d+_\d+", p)):
+        return (lambda s, r: post_counts(s, r, p.strip("/"))), "facebook.posts"
     node, _, edge = p.strip("/").partition("/")
     if not node.isdigit():
         return None, ""
@@ -309,6 +313,43 @@ def published_posts(state: State, req, page_id: str):
     data = [{"id": p["id"], "created_time": _graph_time(p["created"]), **({"message": p["message"]} if p["message"] else {})}
             for p in mine]
     return _json(_paged(req, data), headers=headers)
+
+
+def post_counts(state: State, req, node: str):
+    """A post (GET /{post-id}) or several (GET /?ids=a,b) with reactions, comments and shares
+    (summary counts; shares left out at none, as Graph does). A post that is gone: code 100 subcode
+    33 alone, 803 among ids."""
+    ids = [node] if node else [i for i in req.arg("ids").split(",") if i]
+    if not ids:
+        return error(400, 100, "(#100) Must specify ids", kind="GraphMethodException")
+    if len(ids) > MAX_IDS:
+        return error(400, 100, f"(#100) Too many IDs. Maximum: {MAX_IDS}.", kind="GraphMethodException")
+    missing = [i for i in ids if i not in state.fb_posts]
+    if missing and node:
+        return error(400, 100, f"Unsupported get request. Object with ID '{node}' does not exist, cannot be loaded "
+                               "due to missing permissions, or does not support this operation", subcode=33,
+                     kind="GraphMethodException")
+    if missing:
+        return error(404, 803, f"(#803) Some of the aliases you requested do not exist: {','.join(missing)}")
+    pages = {state.fb_posts[i]["page_id"] for i in ids}
+    grant, headers, problem = _page_grant(state, req, pages.pop())
+    if problem:
+        return problem
+    if pages:
+        return error(403, 200, "(#200) The user hasn't authorized the application to perform this action")
+    found = {i: _post_counts(state, i) for i in ids}
+    return _json(found[node] if node else found, headers=headers)
+
+
+def _post_counts(state: State, post_id: str) -> dict:
+    counts = {"reactions": 0, "comments": 0, "shares": 0, **state.counts.get(post_id, {})}
+    body = {"id": post_id,
+            "reactions": {"data": [], "summary": {"total_count": counts["reactions"]}},
+            "comments": {"data": [], "summary": {"order": "ranked", "total_count": counts["comments"],
+                                                 "can_comment": True}}}
+    if counts["shares"]:
+        body["shares"] = {"count": counts["shares"]}
+    return body
 
 
 def _paged(req, data: list) -> dict:

@@ -5,7 +5,8 @@ for a 60-day one (ig_exchange_token) and its refresh (ig_refresh_token) under /i
 HTTP (an unreachable or non-JPEG file is refused as Instagram refuses it), status_code
 (IN_PROGRESS for a video's first look, then FINISHED; EXPIRED after 24 hours; PUBLISHED),
 media_publish (once per container; the 24-hour quota of content_publishing_limit), the account's
-media and one media's fields. Errors in the Graph shape {"error": {message, type, code,
+media and one media's fields (like_count and comments_count: the counts a test set through
+/_sandbox/counts). Errors in the Graph shape {"error": {message, type, code,
 error_subcode, is_transient, fbtrace_id}}."""
 
 from __future__ import annotations
@@ -297,7 +298,7 @@ def get_node(state: State, req, node: str):
                     container["status_code"] = "FINISHED"
             return _json(200, {"id": node, "status_code": _status(container), "status": _status(container)})
     if media and media["user_id"] == grant["user_id"]:
-        return _json(200, _media_json(media))
+        return _json(200, _media_json(state, media))
     return graph_error(400, f"Unsupported get request. Object with ID '{node}' does not exist", 100, 33)
 
 
@@ -351,13 +352,14 @@ def list_media(state: State, req, user_id: str):
         return problem
     limit = min(int(req.arg("limit", "25") or 25), 100)
     mine = sorted((m for m in state.ig_media.values() if m["user_id"] == user_id), key=lambda m: -m["created"])
-    return _json(200, {"data": [_media_json(m) for m in mine[:limit]], "paging": {}})
+    return _json(200, {"data": [_media_json(state, m) for m in mine[:limit]], "paging": {}})
 
 
-def _media_json(media: dict) -> dict:
+def _media_json(state: State, media: dict) -> dict:
     stamp = datetime.fromtimestamp(media["created"], tz=UTC).strftime("%Y-%m-%dT%H:%M:%S+0000")
     return {"id": media["id"], "caption": media["caption"], "timestamp": stamp, "media_type": media["media_type"],
-            "permalink": f"https://www.instagram.test/p/{media['id']}/"}
+            "permalink": f"https://www.instagram.test/p/{media['id']}/",
+            "like_count": 0, "comments_count": 0, **state.counts.get(media["id"], {})}
 
 
 def _one(form: dict, name: str) -> str:

@@ -309,3 +309,38 @@ def test_staff_see_each_attempts_container_in_the_admin(client, sam, instagram_a
     page = client.get("/admin/platforms/instagramcontainer/").content.decode()
     assert "17889615691921234" in page and "socialhub-7-1-1764500000000000" in page
     assert instagram_account.oauth2_access_token not in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_metrics_job_reads_a_post_s_likes_and_comments_and_marks_a_deleted_one_unavailable(
+    client, alice, sandbox, site, write
+):
+    from posts import metrics
+
+    post = write("Tulips in bloom")
+    publishing.publish_post(post_id=post.pk)
+    channel = PostChannel.objects.get(post=post)
+    control(sandbox, "counts", id=channel.remote_id, like_count=11, comments_count=3)
+
+    assert metrics.refresh_metrics().updated == 1
+
+    channel.refresh_from_db()
+    assert channel.metrics == {"likes": 11, "replies": 3}
+    client.force_login(alice)
+    assert "11 likes" in client.get(f"/posts/{post.pk}/").content.decode()
+    del sandbox.state.ig_media[channel.remote_id]
+    run = metrics.refresh_metrics(now=timezone.now() + dt.timedelta(hours=2))
+    channel.refresh_from_db()
+    assert run.unavailable == 1 and channel.metrics == {"likes": 11, "replies": 3, "unavailable": True}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rate_limited_instagram_account_s_counts_wait_for_the_next_run(sandbox, site, write):
+    from posts import metrics
+
+    post = write("Tulips in bloom")
+    publishing.publish_post(post_id=post.pk)
+    fault(sandbox, "instagram.container", status=429)
+
+    assert (metrics.refresh_metrics().skipped, metrics.refresh_metrics().updated) == (1, 1)
+    assert PostChannel.objects.get(post=post).metrics == {"likes": 0, "replies": 0}
