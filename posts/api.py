@@ -146,12 +146,23 @@ class PostListView(generics.ListAPIView):
     def get_queryset(self):
         filters = PostFilterSerializer(data=self.request.query_params)
         filters.is_valid(raise_exception=True)
-        # A post shows its task's people by id only: the task is joined, not its people.
-        posts = Post.objects.listed_for(self.request.user).for_list(join=("task",))
+        # A post shows its task's people by id only. The viewer's tasks are read first anyway (to
+        # filter by them), with those ids, and handed to the page's posts: nothing is joined.
+        # Staff see every task: their page joins each post's task instead.
+        user = self.request.user
+        self.tasks = None
+        if not user.is_platform_staff:
+            self.tasks = {task.pk: task for task in TaskAssign.objects.for_user(user).only("user_id", "reseller_id")}
+        task_ids = None if self.tasks is None else list(self.tasks)
+        posts = Post.objects.listed_for(user, task_ids).for_list(join=("task",) if self.tasks is None else ())
         return filters.filter(posts)
 
     def paginate_queryset(self, queryset):
-        return prefetch_rows(super().paginate_queryset(queryset), thread=True, channel_parts=True)
+        page = super().paginate_queryset(queryset)
+        for post in page if self.tasks is not None else ():
+            if post.task_id in self.tasks:  # a task made since is read on its own
+                post.task = self.tasks[post.task_id]
+        return prefetch_rows(page, thread=True, channel_parts=True)
 
     @extend_schema(operation_id="posts_list", parameters=[PostFilterSerializer])
     def get(self, request, *args, **kwargs):

@@ -4,7 +4,6 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 
@@ -170,11 +169,12 @@ class PostQuerySet(models.QuerySet):
 def prefetch_rows(posts: list["Post"], *, thread: bool = False, channel_parts: bool = False) -> list["Post"]:
     """Read what the rows of a page of posts (PostQuerySet.for_list) show into plain lists
     (`<name>_list`, read through `related_list`: Django builds no queryset per row for them): the
-    channels with their accounts (never their tokens); with `thread` the media and parts, with
-    the parts' media; with `channel_parts` what each channel sent of each part too. A relation
+    channels with what a list shows of their accounts (never a token); with `thread` the media
+    and parts, with the parts' media; with `channel_parts` what each channel sent of each part
+    too. A relation
     no post of the page has (for_list counted them) is not queried: a page of single posts
     without media is read in two queries, the page and its channels."""
-    channels = channels_with_accounts(to_attr="channels_list")
+    channels = channels_with_accounts(to_attr="channels_list", listed=True)
     has_media, has_parts = any(p.n_media for p in posts), any(p.n_parts for p in posts)
     if channel_parts and has_parts:
         channels.queryset = channels.queryset.prefetch_related(models.Prefetch("parts", to_attr="parts_list"))
@@ -193,21 +193,35 @@ def prefetch_rows(posts: list["Post"], *, thread: bool = False, channel_parts: b
     return posts
 
 
-def channels_with_accounts(to_attr: str | None = None) -> models.Prefetch:
+# What a list shows of a channel's account: its name as a label (Account.__str__), its platform.
+LISTED_ACCOUNT_FIELDS = ("id", "provider", "server_url", "provider_account_id", "username", "name")
+
+
+def channels_with_accounts(to_attr: str | None = None, *, listed: bool = False) -> models.Prefetch:
     """A post's channels with their X accounts, leaving the accounts' encrypted token columns
-    unread: showing a post never needs a secret (and reading one would decrypt it)."""
+    unread: showing a post never needs a secret (and reading one would decrypt it). `listed`:
+    only what a list shows of them (LISTED_ACCOUNT_FIELDS), a third of an account's columns."""
     from socials.fields import EncryptedTextField
     from socials.models import Account
 
-    secrets = [f"account__{f.name}" for f in Account._meta.concrete_fields if isinstance(f, EncryptedTextField)]
-    queryset = PostChannel.objects.select_related("account").defer(*secrets)
+    fields = Account._meta.concrete_fields
+    if listed:
+        unread = [f"account__{f.name}" for f in fields if f.name not in LISTED_ACCOUNT_FIELDS]
+    else:
+        unread = [f"account__{f.name}" for f in fields if isinstance(f, EncryptedTextField)]
+    queryset = PostChannel.objects.select_related("account").defer(*unread)
     return models.Prefetch("channels", queryset=queryset, to_attr=to_attr)
 
 
 def _count_of(model) -> models.expressions.BaseExpression:
-    """How many `model` rows belong to the outer post (a subquery, run for the page's rows only)."""
-    rows = model.objects.filter(post=models.OuterRef("pk")).order_by().values("post")
-    return Coalesce(models.Subquery(rows.annotate(n=models.Count("pk")).values("n")), 0)
+    """How many `model` rows belong to the outer post (a subquery, run for the page's rows only).
+
+    Written as SQL: the same subquery as an ORM Subquery(OuterRef) costs each list about 2 ms of
+    CPU to build and compile (twice per page), more than reading the page does
+    (docs/performance.md). The outer table is the post list's own base table, never aliased."""
+    table, post = model._meta.db_table, Post._meta.db_table
+    sql = f'SELECT COUNT(*) FROM "{table}" counted WHERE counted."post_id" = "{post}"."id"'
+    return models.expressions.RawSQL(sql, (), output_field=models.IntegerField())
 
 
 def related_list(instance: models.Model, name: str) -> list:

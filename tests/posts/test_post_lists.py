@@ -126,3 +126,22 @@ def test_lists_show_a_long_posts_whole_text_with_its_hashtags(client, request, m
     page = client.get(url).content.decode()
 
     assert f"{text}\n\n#bakery #sourdough" in page and "…" not in page
+
+
+def test_rows_label_every_networks_account_without_a_query_per_row(client, rita, alice, make_post):
+    """A list reads only the account columns its rows show; those are enough for each network's label."""
+    from tests.conftest import make_account
+
+    first = make_post(content="First")
+    client.force_login(rita)
+    with CaptureQueriesContext(connection) as before:
+        client.get("/posts/")
+    mastodon = make_account(alice, "alice_m", provider="mastodon", server_url="https://social.example")
+    page = make_account(alice, "", provider="facebook", name="Alice's Bakery", provider_account_id="4242")
+    for post in (first, make_post(content="Second")):
+        for account in (mastodon, page):
+            PostChannel.objects.create(post=post, account=account)
+    with CaptureQueriesContext(connection) as after:
+        shown = client.get("/posts/").content.decode()
+    assert shown.count("@alice_m@social.example") == 2 and shown.count("Alice&#x27;s Bakery") == 2
+    assert len(after.captured_queries) == len(before.captured_queries)
