@@ -40,7 +40,7 @@ def parse(argv):
     parser.add_argument("--database-url", default=harness.DEFAULT_DATABASE_URL)
     parser.add_argument("--redis-url", default=harness.DEFAULT_REDIS_URL)
     parser.add_argument("--limit", type=float, default=30.0, help="target: seconds until all are published")
-    parser.add_argument("--min-ratio", type=float, default=0.5)
+    parser.add_argument("--min-ratio", type=float, default=0.74)  # issue 13
     parser.add_argument("--workdir", default=None, help="keep logs here (default: a temporary folder)")
     return parser.parse_args(argv)
 
