@@ -1,6 +1,6 @@
 """Writes the ledger: every answered X call an account's client makes is priced and recorded.
 
-`watch(client, account)` hooks a response hook into the client's HTTP session (platforms.x.tokens
+`watch(client, account)` hooks a response hook into the client's own calls (platforms.x.tokens
 does it for every client it hands out), so whatever code calls X, the call is counted where it is
 made.
 Prices follow X's pay-per-use list (costs.prices): a created post (a post with a link costs more),
@@ -83,7 +83,7 @@ def watch(client, account, *, x_app: str | None = None) -> None:
             log.exception("Could not record the cost of an X call")
         return response
 
-    client.session.hooks.setdefault("response", []).append(hook)
+    client.hooks["response"].append(hook)
 
 
 def record(response, *, account, x_app: str) -> list[XCall]:

@@ -16,6 +16,7 @@ the loggers that do (see ``_LEAKY_LOGGERS``).
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields
@@ -23,7 +24,8 @@ from datetime import datetime, timedelta, timezone
 from typing import IO, Any
 
 import requests
-from requests_oauthlib import OAuth1Session, OAuth2Session
+from oauthlib.oauth2 import InsecureTransportError, is_secure_transport
+from requests_oauthlib import OAuth1
 from urllib3.exceptions import ClosedPoolError, MaxRetryError, NewConnectionError
 
 from socials.error_kinds import ErrorKind, RateLimit, info, message_for
@@ -352,20 +354,45 @@ def _ms_since(started: float) -> int:
     return round((time.monotonic() - started) * 1000)
 
 
-def _default_session(credentials: Credentials) -> requests.Session:
+_pool = threading.local()
+
+
+def _pooled_session(credentials: Credentials) -> requests.Session:
+    """The calling thread's session, shared by every account: its connections to X stay open
+    between calls (a new session per call opened a new connection each time). Each client
+    signs its own requests (`_auth`)."""
+    session = getattr(_pool, "session", None)
+    if session is None:
+        session = _pool.session = requests.Session()
+    return session
+
+
+class _Bearer(requests.auth.AuthBase):
+    """OAuth 2.0 bearer token (user context or app-only), over https only, as oauthlib insists
+    (OAUTHLIB_INSECURE_TRANSPORT lets the loopback sandbox through)."""
+
+    def __init__(self, token: str) -> None:
+        self.token = token
+
+    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
+        if not is_secure_transport(request.url):
+            raise InsecureTransportError()
+        request.headers["Authorization"] = f"Bearer {self.token}"
+        return request
+
+
+def _auth(credentials: Credentials) -> requests.auth.AuthBase:
     if isinstance(credentials, OAuth1Credentials):
-        return OAuth1Session(
+        return OAuth1(
             credentials.consumer_key,
             client_secret=credentials.consumer_secret,
             resource_owner_key=credentials.token,
             resource_owner_secret=credentials.token_secret,
         )  # HMAC-SHA1 in the Authorization header is the default
     if isinstance(credentials, OAuth2Credentials):
-        return OAuth2Session(token={"access_token": credentials.access_token, "token_type": "Bearer"})
+        return _Bearer(credentials.access_token)
     if isinstance(credentials, AppBearerCredentials):
-        session = requests.Session()
-        session.headers["Authorization"] = f"Bearer {credentials.bearer_token}"
-        return session
+        return _Bearer(credentials.bearer_token)
     raise TypeError(f"Unsupported credentials: {type(credentials).__name__}")
 
 
@@ -386,7 +413,12 @@ class XClient:
         self.credentials = credentials
         self.api_url = api_url.rstrip("/")
         self.timeout = timeout
-        self.session = (session_factory or _default_session)(credentials)
+        self.auth = _auth(credentials)
+        self.session = (session_factory or _pooled_session)(credentials)
+        self._owns_session = session_factory is not None
+        # This client's own response hooks (costs.recorder), sent with each of its requests: the
+        # pooled session is shared by every account's clients on the thread.
+        self.hooks: dict[str, list[Callable]] = {"response": []}
         self.last_rate_limit: RateLimit | None = None
         # When X forgets the media of the last upload_media (from "expires_after_secs"), if it said.
         self.last_media_expires_at: datetime | None = None
@@ -395,7 +427,8 @@ class XClient:
         return f"XClient({type(self.credentials).__name__}, api_url={self.api_url!r})"
 
     def close(self) -> None:
-        self.session.close()
+        if self._owns_session:  # the thread's pooled session stays open for the next client
+            self.session.close()
 
     def __enter__(self) -> XClient:
         return self
@@ -573,7 +606,10 @@ class XClient:
 
     def _call(self, method: str, path: str, *, media: bool = False, **kwargs: Any) -> dict:
         """Send, record rate limits, and return the JSON body ({} when empty). Raises XError."""
-        response = _send(self.session, method, self.api_url + path, path=path, timeout=self.timeout, **kwargs)
+        response = _send(
+            self.session, method, self.api_url + path, path=path, timeout=self.timeout, auth=self.auth, hooks=self.hooks,
+            **kwargs
+        )
         self.last_rate_limit = _rate_limit(response)
         if not response.ok:
             raise _http_error(response, media=media)

@@ -87,3 +87,19 @@ def test_reads_with_the_app_token_are_the_clients_spend_on_the_platform_app(sand
 
     read = XCall.objects.get(kind="post_read")
     assert (read.client, read.account, read.x_app) == (alice, account, "platform")
+
+
+def test_clients_sharing_a_thread_s_connections_charge_each_call_to_its_own_account(sandbox, rita, alice, task):
+    """X's clients on one thread share its keep-alive session; each account's posts are still
+    signed with its own token and charged to it alone."""
+    first, second = sandbox_account(sandbox.url, alice, "alice_x"), sandbox_account(sandbox.url, alice, "alice_shop")
+    posts = [services.create_post(author=rita, task=task, account_ids=[account.pk], content=f"Hello {n} from {account.username}")
+             for n, account in enumerate((first, second, first))]
+    for post in posts:
+        services.review_post(actor=alice, post=post, action=1)
+        publishing.publish_post(post_id=post.pk)
+
+    created = XCall.objects.filter(kind="post_create")
+    assert sorted(created.values_list("account__username", flat=True)) == ["alice_shop", "alice_x", "alice_x"]
+    billed = sorted(e["user_id"] for e in x_bill(sandbox)["data"] if e["kind"] == "post_create")
+    assert billed == sorted([first.provider_account_id, second.provider_account_id, first.provider_account_id])
