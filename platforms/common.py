@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Sequence
+from types import ModuleType
 
 from django.utils import timezone
 
@@ -63,3 +65,25 @@ def check_account(account, platform: str) -> None:
         raise permanent("not_connected", f"This {platform} account is disconnected: connect it again.")
     if account.state == account.State.RECONNECT_NEEDED:
         raise permanent("auth", account.state_message or f"Reconnect your {platform} account")
+
+
+class PlatformRules:
+    """The rules half of a publisher whose platform's `limits` module states them
+    (`problem(text)`, `media_problem(media)`): asked while a post is written and again before
+    sending. `no_threads`: why a thread cannot go there ("" where threads are reply chains)."""
+
+    label: str
+    limits: ModuleType
+    no_threads = ""
+
+    def check(self, account, *, text: str) -> None:
+        check_account(account, self.label)
+
+    def length_problem(self, account, text: str) -> str:
+        return self.limits.problem(text)
+
+    def media_problem(self, account, media: Sequence) -> str:
+        return self.limits.media_problem(media)
+
+    def thread_problem(self, account, parts: int) -> str:
+        return self.no_threads if parts > 1 else ""

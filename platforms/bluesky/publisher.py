@@ -28,20 +28,10 @@ BLOB_LIFETIME = dt.timedelta(hours=1)
 _LINK = re.compile(r"https?://[^\s<>\"]+[^\s<>\".,;:!?)\]'']")
 
 
-class BlueskyPublisher:
+class BlueskyPublisher(common.PlatformRules):
     provider = "bluesky"
-
-    def check(self, account: Account, *, text: str) -> None:
-        common.check_account(account, "Bluesky")
-
-    def length_problem(self, account: Account, text: str) -> str:
-        return limits.problem(text)
-
-    def media_problem(self, account: Account, media: Sequence) -> str:
-        return limits.media_problem(media)
-
-    def thread_problem(self, account: Account, parts: int) -> str:
-        return ""  # threads are reply chains
+    label = "Bluesky"
+    limits = limits
 
     def upload_media(
         self, account: Account, files: Sequence[MediaFile], *, heartbeat: Callable[[], None]

@@ -25,20 +25,11 @@ PHOTO_LIFETIME = dt.timedelta(hours=1)
 CLOCK_SKEW = dt.timedelta(minutes=2)
 
 
-class FacebookPublisher:
+class FacebookPublisher(common.PlatformRules):
     provider = "facebook"
-
-    def check(self, account: Account, *, text: str) -> None:
-        common.check_account(account, "Facebook")
-
-    def length_problem(self, account: Account, text: str) -> str:
-        return limits.problem(text)
-
-    def media_problem(self, account: Account, media: Sequence) -> str:
-        return limits.media_problem(media)
-
-    def thread_problem(self, account: Account, parts: int) -> str:
-        return "Facebook Pages have no threads: send a single post there, or leave the Page out" if parts > 1 else ""
+    label = "Facebook"
+    limits = limits
+    no_threads = "Facebook Pages have no threads: send a single post there, or leave the Page out"
 
     def _api(self, account: Account, timeout=None) -> Graph:
         return Graph(account.oauth2_access_token, account=account, timeout=sum(timeout) if timeout else None)

@@ -30,22 +30,16 @@ CLOCK_SKEW = dt.timedelta(minutes=2)
 DAY = dt.timedelta(hours=24)
 
 
-class InstagramPublisher:
+class InstagramPublisher(common.PlatformRules):
     provider = "instagram"
+    label = "Instagram"
+    limits = limits
+    no_threads = "Instagram has no threads: send a single post there, or leave the Instagram account out"
 
     def check(self, account: Account, *, text: str) -> None:
-        common.check_account(account, "Instagram")
+        super().check(account, text=text)
         if account.expires_at and account.expires_at <= timezone.now():
             raise common.reconnect(account, "Instagram's 60-day access ended: reconnect the account")
-
-    def length_problem(self, account: Account, text: str) -> str:
-        return limits.problem(text)
-
-    def media_problem(self, account: Account, media: Sequence) -> str:
-        return limits.media_problem(media)
-
-    def thread_problem(self, account: Account, parts: int) -> str:
-        return "Instagram has no threads: send a single post there, or leave the Instagram account out" if parts > 1 else ""
 
     def upload_media(
         self, account: Account, files: Sequence[MediaFile], *, heartbeat: Callable[[], None]

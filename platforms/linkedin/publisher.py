@@ -33,22 +33,16 @@ def author(account: Account) -> str:
     return f"urn:li:person:{account.provider_account_id}"
 
 
-class LinkedInPublisher:
+class LinkedInPublisher(common.PlatformRules):
     provider = "linkedin"
+    label = "LinkedIn"
+    limits = limits
+    no_threads = "LinkedIn has no threads: send a single post there, or leave the LinkedIn account out"
 
     def check(self, account: Account, *, text: str) -> None:
-        common.check_account(account, "LinkedIn")
+        super().check(account, text=text)
         if account.expires_at and account.expires_at <= timezone.now():
             raise accounts.reconnect(account, "LinkedIn's 60-day access ended: reconnect the account")
-
-    def length_problem(self, account: Account, text: str) -> str:
-        return limits.problem(text)
-
-    def media_problem(self, account: Account, media: Sequence) -> str:
-        return limits.media_problem(media)
-
-    def thread_problem(self, account: Account, parts: int) -> str:
-        return "LinkedIn has no threads: send a single post there, or leave the LinkedIn account out" if parts > 1 else ""
 
     def _api(self, account: Account, timeout=None) -> LinkedIn:
         return LinkedIn(account.oauth2_access_token, account=account, timeout=sum(timeout) if timeout else None)
