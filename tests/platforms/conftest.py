@@ -5,6 +5,9 @@ from joserfc.jwk import ECKey
 
 from platforms.bluesky import client as bluesky_client
 from platforms.sandbox.server import start_sandbox
+from posts import publishing
+from posts import services as post_services
+from posts.models import PostChannel
 from socials import services
 from socials.models import Account
 from tests.platforms.helpers import control, linkedin_app
@@ -111,3 +114,18 @@ def instagram_account(sandbox, alice):
         name=user["name"], token_type=Account.TokenType.OAUTH2_USER, oauth2_access_token=user["token"],
         expires_at=timezone.now() + dt.timedelta(days=60),
     ).account
+
+
+@pytest.fixture
+def published(rita, alice, task):
+    """A post published now to the given accounts, returning its channels by provider."""
+
+    def _publish(*accounts, content="Counting the tulips"):
+        post = post_services.create_post(author=rita, task=task, content=content, account_ids=[a.pk for a in accounts])
+        post_services.review_post(actor=alice, post=post, action=1)
+        publishing.publish_post(post_id=post.pk)
+        channels = {c.account.provider: c for c in PostChannel.objects.filter(post=post).select_related("account")}
+        assert {c.state for c in channels.values()} == {PostChannel.State.PUBLISHED}
+        return post, channels
+
+    return _publish

@@ -22,3 +22,9 @@ def linkedin_app(settings, sb) -> None:
         "provider_id": "linkedin", "name": "LinkedIn", "client_id": "li-client", "secret": "li-secret",
         "settings": {"server_url": settings.LINKEDIN_OIDC_URL, "scope": settings.LINKEDIN_SCOPES.split()}}]}
     settings.SOCIALACCOUNT_PROVIDERS = providers
+
+
+def read(channel):
+    """A channel's metrics as stored now."""
+    channel.refresh_from_db()
+    return channel.metrics

@@ -4,34 +4,12 @@ the other networks' counts."""
 
 import datetime as dt
 
-import pytest
 import requests
 from django.utils import timezone
 
-from posts import metrics, publishing, services
-from posts.models import PostChannel
+from posts import metrics
 from socials.models import Account
-from tests.platforms.helpers import control, fault
-
-
-@pytest.fixture
-def published(rita, alice, task):
-    """A post published now to the given accounts, returning its channels by provider."""
-
-    def _publish(*accounts, content="Counting the tulips"):
-        post = services.create_post(author=rita, task=task, content=content, account_ids=[a.pk for a in accounts])
-        services.review_post(actor=alice, post=post, action=1)
-        publishing.publish_post(post_id=post.pk)
-        channels = {c.account.provider: c for c in PostChannel.objects.filter(post=post).select_related("account")}
-        assert {c.state for c in channels.values()} == {PostChannel.State.PUBLISHED}
-        return post, channels
-
-    return _publish
-
-
-def read(channel):
-    channel.refresh_from_db()
-    return channel.metrics
+from tests.platforms.helpers import control, fault, read
 
 
 def test_a_page_post_s_reactions_comments_and_shares_show_as_likes_replies_and_reposts(

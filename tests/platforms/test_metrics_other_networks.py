@@ -3,32 +3,10 @@ the sandbox's stand-ins) into the same fields as X's, and shows them on the post
 are not read (member-post counts need scopes LinkedIn grants to partners), so its page shows no
 numbers rather than zeros."""
 
-import pytest
 import requests
 
-from posts import metrics, publishing, services
-from posts.models import PostChannel
-from tests.platforms.helpers import control, fault
-
-
-@pytest.fixture
-def published(rita, alice, task):
-    """A post published now to the given accounts, returning its channels by provider."""
-
-    def _publish(*accounts, content="Counting the tulips"):
-        post = services.create_post(author=rita, task=task, content=content, account_ids=[a.pk for a in accounts])
-        services.review_post(actor=alice, post=post, action=1)
-        publishing.publish_post(post_id=post.pk)
-        channels = {c.account.provider: c for c in PostChannel.objects.filter(post=post).select_related("account")}
-        assert {c.state for c in channels.values()} == {PostChannel.State.PUBLISHED}
-        return post, channels
-
-    return _publish
-
-
-def read(channel):
-    channel.refresh_from_db()
-    return channel.metrics
+from posts import metrics
+from tests.platforms.helpers import control, fault, read
 
 
 def test_a_mastodon_status_s_favourites_boosts_and_replies_are_stored_as_likes_reposts_and_replies(
