@@ -2,6 +2,7 @@
 
     python -m bench.queries --large 1000000     # seeds the database (left seeded)
     python -m bench.pages [--requests 30]       # then measures against it, one request at a time
+    python -m bench.pages --profile 40          # and prints where each path spends its time
 
 Fetches the reseller dashboard /posts/, the client's review inbox /posts/inbox/ and
 GET /api/posts with Django's test client, production settings (DEBUG off), against a database
@@ -32,6 +33,8 @@ def parse(argv):
     parser = argparse.ArgumentParser(prog="python -m bench.pages", description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=30)
     parser.add_argument("--database-url", default=harness.DEFAULT_DATABASE_URL)
+    parser.add_argument("--profile", type=int, default=0, metavar="N",
+                        help="also print each path's N costliest functions (cProfile over --requests requests)")
     return parser.parse_args(argv)
 
 
@@ -63,10 +66,21 @@ def main(argv=None) -> int:
         profile = cProfile.Profile()
         profile.runcall(client.get, path, HTTP_HOST="127.0.0.1")
         calls = pstats.Stats(profile).total_calls
+        if args.profile:
+            _print_profile(client, path, args)
         cpu.sort()
         print(f"  {name:<20} {path:<14} {status}  CPU {cpu[len(cpu) // 2]:5.1f} ms (lowest {cpu[0]:5.1f})  "
               f"{len(statements)} statements  {calls:,} Python calls  {len(response.content):,} bytes")
     return 0
+
+
+def _print_profile(client, path: str, args) -> None:
+    """The path's costliest functions over --requests requests: by own time, then by cumulative time."""
+    profile = cProfile.Profile(time.process_time)  # CPU time, as the figures above: not waits on PostgreSQL
+    for _ in range(args.requests):
+        profile.runcall(client.get, path, HTTP_HOST="127.0.0.1")
+    for order in ("tottime", "cumulative"):
+        pstats.Stats(profile, stream=sys.stdout).strip_dirs().sort_stats(order).print_stats(args.profile)
 
 
 if __name__ == "__main__":
