@@ -56,18 +56,14 @@ def app_of(account) -> str:
     return PLATFORM
 
 
-def app_labels() -> dict[str, str]:
-    """X app keys (as the ledger writes them) -> names people know: SocialHub's own app, or the
-    client X app (agency.ClientXApp) whose OAuth 2.0 client id it is. Reads no secret column, so an
-    OAuth 1.0a app (keyed by a digest of its consumer key) keeps its key as its name."""
-    from agency.models import ClientXApp
+PLATFORM_LABEL = "SocialHub's X app"
 
-    labels = {PLATFORM: "SocialHub's X app"}
-    apps = ClientXApp.objects.exclude(oauth2_client_id="").values_list(
-        "oauth2_client_id", "client__username", "client__first_name", "client__last_name")
-    for client_id, username, first, last in apps:
-        labels[client_id[:80]] = f"{f'{first} {last}'.strip() or username}'s X app"
-    return labels
+
+def app_label(username: str, first_name: str, last_name: str) -> str:
+    """The name people know a client X app (agency.ClientXApp) by, its client's: the ledger keys it
+    by its OAuth 2.0 client id. An OAuth 1.0a app (keyed by a digest of its consumer key) has no
+    such name and keeps its key (costs.selectors.usage)."""
+    return f"{f'{first_name} {last_name}'.strip() or username}'s X app"
 
 
 def watch(client, account, *, x_app: str | None = None) -> None:

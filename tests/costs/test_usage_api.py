@@ -59,6 +59,24 @@ def test_caps_show_beside_the_spend(client, sam, alice):
     assert "of a $25.00 cap" in client.get("/posts/").content.decode()
 
 
+def test_an_apps_cap_and_its_clients_full_name_show_beside_its_spend(client, sam, alice):
+    from agency.models import ClientXApp
+    from costs import caps
+
+    alice.first_name, alice.last_name = "Alice", "Shop"
+    alice.save()
+    ClientXApp.objects.create(client=alice, oauth2_client_id="client-app-1", oauth2_client_secret="s")
+    charge(make_account(alice, "alice_x"), 15_000, x_app="client-app-1")
+    caps.set_cap(actor=sam, x_app="client-app-1", monthly_usd="12.345")
+    caps.set_cap(actor=sam, client=alice, monthly_usd="0.125")
+    client.force_login(sam)
+
+    this = client.get("/api/usage").json()["this_month"]
+
+    assert [(a["name"], a["monthly_cap_usd"]) for a in this["x_apps"]] == [("Alice Shop's X app", "$12.345")]
+    assert [(c["username"], c["monthly_cap_usd"]) for c in this["clients"]] == [("alice", "$0.125")]
+
+
 def test_a_reseller_sees_only_their_clients(client, rita, alice, bob, task):
     TaskAssign.objects.create(user=alice, reseller=rita, title="Summer")  # a second task: still counted once
     charge(make_account(alice, "alice_x"), 15_000)
