@@ -145,3 +145,18 @@ def test_rows_label_every_networks_account_without_a_query_per_row(client, rita,
         shown = client.get("/posts/").content.decode()
     assert shown.count("@alice_m@social.example") == 2 and shown.count("Alice&#x27;s Bakery") == 2
     assert len(after.captured_queries) == len(before.captured_queries)
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Europe/Paris", "America/St_Johns"])
+def test_rows_show_times_as_the_date_filter_would(zone):
+    import datetime as dt
+    import zoneinfo
+
+    from django.utils import dateformat
+
+    from posts.rows import WHEN_FORMAT, when
+
+    with timezone.override(zoneinfo.ZoneInfo(zone)):
+        for moment in (dt.datetime(2026, 1, 5, 0, 7, tzinfo=dt.UTC), dt.datetime(987, 12, 31, 23, 59, tzinfo=dt.UTC),
+                       dt.datetime(2026, 5, 31, 13, 30, tzinfo=dt.UTC), dt.datetime(2026, 9, 9, 9, 9, tzinfo=dt.UTC)):
+            assert when(moment) == dateformat.format(timezone.localtime(moment), WHEN_FORMAT)
