@@ -1,11 +1,13 @@
 import datetime as dt
 
 from django import template
+from django.template.loader import get_template
 from django.utils import timezone
 
 from posts import preview
 from posts.media import signed_url as media_signed_url
 from posts.models import Post
+from posts.options import PostOptions
 from socials import error_kinds
 
 register = template.Library()
@@ -33,6 +35,39 @@ STATUS_CLASS = {
 def x_text(text: str):
     """The post's text as X shows it (safe HTML)."""
     return preview.text_html(text or "")
+
+
+@register.filter
+def x_head(channels, client) -> dict:
+    """The head of a post's card as X shows it (posts/_x_preview.html): its first channel's
+    account (initial, name, @handle), else the client's name, else "Your client". Worked out here
+    once per card: in the template it was a dozen lookups through the account and the client."""
+    account = channels[0].account if channels else None
+    if account is not None:
+        username = account.username
+        return {"initial": username[:1].upper(), "name": account.name or username, "handle": f"@{username}"}
+    name = (client.get_full_name() or client.username) if client else "Your client"
+    return {"initial": "X", "name": name, "handle": ""}
+
+
+@register.filter
+def x_options(options) -> str:
+    """posts/_x_options.html for these options. Most posts have none: their (empty) markup is the
+    template's, rendered once (per process, and again when the template is reloaded) rather than
+    once per card."""
+    template = get_template("posts/_x_options.html")
+    if options != _NO_OPTIONS:
+        return template.render({"options": options})
+    compiled = template.template  # the engine's cached Template (get_template wraps it anew each call)
+    html = _NO_OPTIONS_HTML.get(compiled)
+    if html is None:
+        _NO_OPTIONS_HTML.clear()
+        html = _NO_OPTIONS_HTML[compiled] = template.render({"options": _NO_OPTIONS})
+    return html
+
+
+_NO_OPTIONS = PostOptions()
+_NO_OPTIONS_HTML: dict = {}
 
 
 @register.filter
