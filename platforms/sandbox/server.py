@@ -205,7 +205,8 @@ def control(state: State, req: Request) -> Response:
         return json_response(200, {"expired": body.get("page_id")})
     if path == "facebook/config" and req.method == "POST":
         state.fb_rate_limit = int(body.get("rate_limit", state.fb_rate_limit))
-        return json_response(200, {"rate_limit": state.fb_rate_limit})
+        state.fb_video_processing = float(body.get("video_processing", state.fb_video_processing))
+        return json_response(200, {"rate_limit": state.fb_rate_limit, "video_processing": state.fb_video_processing})
     if path.startswith("instagram/") and (answer := instagram.control(state, req, path.removeprefix("instagram/"))):
         return answer
     if path == "bluesky/users" and req.method == "POST":

@@ -27,7 +27,7 @@ def jwt(claims: dict) -> str:
 
 
 CREATES = frozenset({"mastodon.statuses", "bluesky.createRecord", "linkedin.posts", "facebook.feed",
-                     "instagram.media_publish"})
+                     "facebook.videos", "instagram.media_publish"})
 
 
 class State:
@@ -91,6 +91,8 @@ class State:
             self.fb_tokens: dict[str, dict] = {}  # token -> {kind, user_id, page_id, expires, long, secret}
             self.fb_photos: dict[str, dict] = {}
             self.fb_posts: dict[str, dict] = {}  # "{page}_{post}" -> post
+            self.fb_videos: dict[str, dict] = {}  # video id -> video (its post reaches the feed once processed)
+            self.fb_video_processing = 0.0  # seconds before a video's post is in the page's feed
             self.fb_calls: dict[str, list[float]] = {}  # page id -> call times in the last hour
             self.fb_rate_limit = 4800  # calls per page an hour
             # Instagram
