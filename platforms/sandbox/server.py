@@ -186,8 +186,9 @@ def control(state: State, req: Request) -> Response:
                                       "scopes": set(linkedin.ALL_SCOPES)}
         return json_response(200, {**member, "token": token})
     if path == "linkedin/organizations" and req.method == "POST":
-        return json_response(200, state.linkedin_organization(body.get("name") or "Example Bakery",
-                                                              list(body.get("admins") or ["Alice Example"])))
+        admins = body["admins"] if "admins" in body else ["Alice Example"]
+        return json_response(200, state.linkedin_organization(body.get("name") or "Example Bakery", list(admins),
+                                                              list(body.get("roles") or [])))
     if path == "linkedin/posts" and req.method == "GET":
         return json_response(200, list(state.li_posts.values()))
     if path == "facebook/users" and req.method == "POST":
