@@ -105,7 +105,7 @@
     previewTimer = window.setTimeout(refreshPreview, 200);
   }
 
-  // --- Accounts follow the chosen task's client; the preview shows the first one ticked.
+  // --- Accounts follow the chosen task's client; the X preview shows the first X account ticked.
   function filterAccounts() {
     if (!taskSelect) return;
     const option = taskSelect.selectedOptions[0];
@@ -125,7 +125,8 @@
   }
 
   function updatePreviewAccount() {
-    const box = $$("[data-account]").find((input) => input.checked);
+    // The X card shows the first X account ticked (each other network's card comes with its own header).
+    const box = $$("[data-account]").find((input) => input.checked && input.dataset.provider === "twitter");
     if (!box) return;
     // Every card of the preview: part 1's and a thread's later parts'.
     $$("[data-preview-name]").forEach((name) => { name.textContent = box.dataset.name; });

@@ -58,6 +58,7 @@ def test_each_networks_card_shows_the_accounts_header_and_the_attached_image(cli
     image = post.media.get()
     client.force_login(rita)
     page = client.get(reverse("posts:edit", args=[post.pk])).content.decode()
+    assert "{#" not in page and "{%" not in page  # no template comment or tag left as text
 
     expected = {  # network: (name shown, handle shown, initial)
         "twitter": ("Alice&#x27;s Flowers", "@alice_flowers", "A"),
