@@ -169,3 +169,31 @@ def test_the_composer_previews_only_the_networks_of_the_ticked_accounts(new_page
     expect(page.locator("[data-network=bluesky] [data-network-text]")).to_have_text("Tulips")
     page.get_by_role("checkbox", name="@alice.bsky.test").uncheck()
     expect(page.locator("[data-network=mastodon]")).to_be_visible()
+
+
+def test_each_networks_card_shows_the_ticked_account_the_pictures_and_its_fold(new_page, alice, rita, task):
+    from tests.conftest import PNG_BYTES
+
+    for provider, username, name in (("linkedin", "ts-1", "Tulip Studio"), ("instagram", "tulip.studio", "")):
+        Account.objects.create(user=alice, provider=provider, provider_account_id=f"id-{provider}", username=username,
+                               name=name, token_type=Account.TokenType.OAUTH2_USER, oauth2_access_token="t")
+    page = new_page(rita)
+    page.goto(f"/posts/new/?task={task.pk}")
+    page.get_by_role("checkbox", name="Tulip Studio").check()
+    page.get_by_role("checkbox", name="@tulip.studio").check()
+    page.get_by_label("Text", exact=True).fill("Tulips from our growers, picked this morning. " * 6)
+    page.locator("[data-media-input]").set_input_files(files=[
+        {"name": f"tulips-{n}.png", "mimeType": "image/png", "buffer": PNG_BYTES} for n in (1, 2)])
+
+    linkedin, instagram = page.locator("[data-network=linkedin]"), page.locator("[data-network=instagram]")
+    expect(linkedin.locator("[data-network-name]")).to_have_text("Tulip Studio")
+    expect(linkedin.locator(".net-media img")).to_have_count(2)
+    expect(instagram.locator(".net-head [data-network-name]")).to_have_text("tulip.studio")
+    expect(instagram.locator(".net-media img").first).to_be_visible()
+    expect(instagram.locator(".net-media img").nth(1)).to_be_hidden()  # a swipe away, as in a carousel
+    expect(instagram.locator("[data-ig-counter]")).to_have_text("1/2")
+    expect(instagram.locator("[data-ig-dots] span")).to_have_count(2)
+    more = linkedin.get_by_text("see more")
+    expect(more).to_be_visible()
+    more.click()
+    expect(linkedin.locator("[data-network-text]")).to_contain_text("picked this morning. Tulips from our growers")
