@@ -6,6 +6,7 @@ disconnect."""
 from django.urls import reverse
 
 from platforms.bluesky import client as bluesky_client
+from platforms.bluesky import identity
 from socials import services
 from socials.models import Account
 from tests.platforms.conftest import BLUESKY_HANDLE, BLUESKY_PASSWORD
@@ -40,12 +41,12 @@ def test_a_wrong_app_password_is_said_on_the_form_and_connects_nothing(client, s
 def test_a_handle_without_a_dot_is_refused_next_to_the_field(client, alice):
     client.force_login(alice)
     page = client.post(CONNECT, {"handle": "alice", "app_password": "x"})
-    assert "has a dot in it" in page.content.decode()
+    assert "A Bluesky handle is a domain name" in page.content.decode()
 
 
 def test_the_session_is_refreshed_before_it_expires_and_the_spent_refresh_token_is_gone(sandbox, bluesky_account):
     control(sandbox, "bluesky/config", access_ttl=60)  # within the 15-minute margin: refresh first
-    session = bluesky_client.sign_in(BLUESKY_HANDLE, BLUESKY_PASSWORD)
+    session = bluesky_client.sign_in(identity.resolve(BLUESKY_HANDLE), BLUESKY_PASSWORD)
     Account.objects.filter(pk=bluesky_account.pk).update(
         oauth2_access_token=session["access_jwt"], oauth2_refresh_token=session["refresh_jwt"])
     bluesky_account.refresh_from_db()
