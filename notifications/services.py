@@ -65,13 +65,13 @@ def schedule_flush(*, user_id: int, delay: float | None = None) -> None:
     if known is not None and now < known - SCHEDULE_MARGIN:
         return
     name = flush_schedule_name(user_id)
-    next_run = Schedule.objects.filter(name=name).values_list("next_run", flat=True).first()
-    if next_run is None:
-        next_run = now + dt.timedelta(seconds=delay)
-        try:
-            schedule(FLUSH_TASK, user_id, name=name, schedule_type=Schedule.ONCE, next_run=next_run)
-        except IntegrityError:
-            return  # another receiver scheduled it a moment ago: one flush is all we need
+    next_run = now + dt.timedelta(seconds=delay)
+    try:
+        schedule(FLUSH_TASK, user_id, name=name, schedule_type=Schedule.ONCE, next_run=next_run)
+    except IntegrityError:  # django-q2 refuses a second schedule of that name: one flush is all we need
+        next_run = Schedule.objects.filter(name=name).values_list("next_run", flat=True).first()
+        if next_run is None:
+            return
     if len(_flush_due) > 10_000:  # forget the flushes that are past
         for pk in [pk for pk, when in _flush_due.items() if when <= now]:
             _flush_due.pop(pk, None)
