@@ -5,7 +5,8 @@ posts, and how fast an oversized one is refused.
 
 Runs the view in process (Django's test client, a logged-in reseller, SQLite in memory): no
 network, so the figure is the server's own work. Cases: one 280-character post (plain, and
-mixed CJK/emoji/URLs), a 25-part thread of such parts, and a 9 MB body (refused with 413 by
+mixed CJK/emoji/URLs), a 25-part thread of such parts, that post to accounts on all six networks
+(each network's text, count and card header), and a 9 MB body (refused with 413 by
 socialhub/middleware.py before anything reads it; the time includes the test client building the
 9 MB request). Prints median and max per case; target: the
 longest valid post well under 50 ms. Exits 1 when it is missed.
@@ -46,11 +47,26 @@ def _setup():
     from accounts.models import User
 
     user = User.objects.create_user(username="bench", password="x", role=User.Role.RESELLER)
+    _accounts_everywhere(user)
     from django.test import Client
 
     client = Client()
     client.force_login(user)
     return client
+
+
+def _accounts_everywhere(reseller) -> None:
+    """A client of the reseller with an account on each network, for the per-network previews."""
+    from accounts.models import User
+    from posts.models import TaskAssign
+    from socials.models import Account
+
+    client = User.objects.create_user(username="bench-client", password="x", role=User.Role.CLIENT)
+    TaskAssign.objects.create(user=client, reseller=reseller, title="Bench")
+    for provider in ("twitter", "linkedin", "facebook", "instagram", "bluesky", "mastodon"):
+        Account.objects.create(user=client, provider=provider, provider_account_id=f"bench-{provider}",
+                               username=f"bench_{provider}", name="Bench Bakery", server_url="https://example.social",
+                               token_type=Account.TokenType.OAUTH2_USER, oauth2_access_token="t")
 
 
 def _time(client, data, runs: int, **extra) -> tuple[float, float, int]:
@@ -66,6 +82,12 @@ def _time(client, data, runs: int, **extra) -> tuple[float, float, int]:
     return statistics.median(timings), max(timings), status
 
 
+def _all_accounts() -> list[int]:
+    from socials.models import Account
+
+    return list(Account.objects.values_list("pk", flat=True))
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.preview", description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=50)
@@ -77,6 +99,7 @@ def main(argv=None) -> int:
         ("one post, 280 plain characters", {"content": plain, "hashtags": "spring"}, {}),
         ("one post, 280 weighted, CJK/emoji/URL", {"content": mixed, "hashtags": "spring"}, {}),
         ("thread of 25 such parts", thread, {}),
+        ("that post to six networks", {"content": mixed, "hashtags": "spring", "accounts": _all_accounts()}, {}),
         (
             "9 MB body (refused)",
             "content=" + "a" * 9_000_000,

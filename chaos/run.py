@@ -268,6 +268,9 @@ def restart_every_cluster(args, env: dict[str, str], work, clusters: list) -> No
 
 def main(argv=None) -> int:
     args = parse(argv)
+    # Stopped from outside (a test's time limit, Ctrl-C in a terminal that sends TERM): unwind, so
+    # the `finally` below stops every cluster, dispatcher and sandbox it started.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     seed = args.seed if args.seed is not None else random.randrange(10**6)
     rng = random.Random(seed)
     with harness.workdir(args.workdir) as work:

@@ -57,7 +57,8 @@ FIRST_WEEK_EVERY = dt.timedelta(hours=1)
 
 
 def due_for_metrics(now: dt.datetime) -> Q:
-    """Published channels whose numbers should be read now (see CHECKPOINTS)."""
+    """Published channels whose numbers should be read now (see CHECKPOINTS). A post found gone
+    (deleted, or its account suspended or protected) is not read again: every read is billed."""
     tracking = dt.timedelta(days=MetricsPolicy.current().tracking_days)
     published, read = "published_at", "metrics_updated_at"
     never = Q(metrics_updated_at__isnull=True)
@@ -68,7 +69,7 @@ def due_for_metrics(now: dt.datetime) -> Q:
         never | Q(metrics_updated_at__lt=today))
     # A channel without a publish time (recorded by hand) is read like a post of its first week.
     unknown = Q(published_at__isnull=True) & (never | Q(metrics_updated_at__lte=now - FIRST_WEEK_EVERY))
-    return young | older | unknown
+    return (young | older | unknown) & ~Q(metrics__has_key="unavailable")
 
 
 def _missed_checkpoint(now: dt.datetime, published: str, read: str) -> Q:

@@ -151,7 +151,8 @@ def _networks(form) -> list[dict]:
         return []
     overrides = {p: form[f"text_{p}"].value() or "" for p, _label in form.networks}
     return preview.networks(list(form.fields["accounts"].queryset), form["content"].value() or "",
-                            form["hashtags"].value() or "", overrides, form["accounts"].value() or ())
+                            form["hashtags"].value() or "", overrides, form["accounts"].value() or (),
+                            visibility=form["mastodon_visibility"].value() or "public")
 
 
 def _chosen_accounts(request, ids, post: Post | None) -> list[Account]:
@@ -325,12 +326,13 @@ def preview_text(request):
     for n in numbers:
         part = preview.describe(request.POST[f"part-{n}-content"], "", limit=limit)
         data["parts"].append({"n": n, **part, "html": str(preview.text_html(part["text"]))})
-    # Each network's own text and count, for the accounts ticked (the composer sends them).
+    # Each network's own text, count and header, for the accounts ticked (the composer sends them).
     ticked = [pk for pk in map(parse_id, request.POST.getlist("accounts")) if pk is not None]
     accounts = Account.objects.for_user(request.user).filter(pk__in=ticked)
     overrides = {key.removeprefix("text_"): value for key, value in request.POST.items() if key.startswith("text_")}
     data["networks"] = [{k: v for k, v in n.items() if k != "account"} for n in preview.networks(
-        accounts, request.POST.get("content", ""), request.POST.get("hashtags", ""), overrides, ticked)]
+        accounts, request.POST.get("content", ""), request.POST.get("hashtags", ""), overrides, ticked,
+        visibility=request.POST.get("mastodon_visibility") or "public")]
     options = _draft_options(request.POST)
     data["options_html"] = render_to_string("posts/_x_options.html", {"options": options}) if options else ""
     texts = [data["text"], *(part["text"] for part in data["parts"])]

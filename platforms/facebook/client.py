@@ -1,7 +1,10 @@
 """Facebook Pages with plain requests (Meta's Python SDKs are stale): the Graph API at
 FACEBOOK_GRAPH_URL/FACEBOOK_API_VERSION (old versions are retired on a schedule: keep it current),
-page tokens read from /me/accounts after Facebook Login, posts, unpublished photo uploads, the
-page's published posts (the lookup that settles a lost answer), and one error mapping.
+page tokens read from /me/accounts after Facebook Login, posts, unpublished photo uploads (with
+their alt text, alt_text_custom: graph-api/reference/photo), videos Facebook fetches from a URL of
+ours (POST /{page-id}/videos with file_url and description, answering {"id": video id}:
+graph-api/reference/page/videos), the page's published posts and videos (the lookups that settle a
+lost answer), and one error mapping.
 
 Facts (developers.facebook.com/docs/): pages/access-tokens (a page token read with a long-lived
 user token does not expire, but can be revoked), pages-api/posts (POST /{page-id}/feed answers
@@ -19,6 +22,7 @@ import hashlib
 import hmac
 import json
 import logging
+from urllib.parse import urlsplit
 
 import requests
 from django.conf import settings
@@ -36,6 +40,9 @@ RATE_LIMIT_CODES = frozenset({4, 17, 32, 341, 613, *range(80000, 80015)})
 # When no header says how long (X-App-Usage counts over a rolling hour but names no time).
 DEFAULT_WAIT = dt.timedelta(minutes=10)
 PERMISSION_CODES = frozenset({10, *range(200, 300)})
+# A video Facebook could not fetch or read: 389 (unable to fetch the file from the URL), 351 (error
+# loading the video), 352 (a format Facebook does not take), 6000 (a problem with the video file).
+VIDEO_FILE_CODES = frozenset({351, 352, 389, 6000})
 PAGES_LIMIT = 10  # pages of /me/accounts and of published_posts read at most
 
 
@@ -109,10 +116,26 @@ class Graph:
 
     # --- publishing
 
-    def upload_photo(self, page_id: str, *, data: bytes, mime_type: str) -> str:
-        """An unpublished photo of the page (published=false), for attached_media. Its id."""
-        body = self.call("POST", f"/{page_id}/photos", doing="uploading a photo", data={"published": "false"},
+    def upload_photo(self, page_id: str, *, data: bytes, mime_type: str, alt_text: str = "") -> str:
+        """An unpublished photo of the page (published=false), for attached_media, with the alt text
+        screen readers read out (alt_text_custom) when given. Its id."""
+        fields = {"published": "false", **({"alt_text_custom": alt_text} if alt_text else {})}
+        body = self.call("POST", f"/{page_id}/photos", doing="uploading a photo", data=fields,
                          files={"source": ("photo", data, mime_type)})
+        return str(body["id"])
+
+    def create_video(self, page_id: str, *, description: str, file_url: str) -> str:
+        """POST /{page-id}/videos: a published video post that Facebook fetches from `file_url`
+        (one call, which makes the post); the new video's id."""
+        try:
+            body = self.call("POST", f"/{page_id}/videos", doing="posting the video", sent=True,
+                             data={"file_url": file_url, "description": description, "published": "true"})
+        except PublishError as exc:
+            if exc.details.get("code") in VIDEO_FILE_CODES:
+                raise video_fetch_failed(file_url, exc.user_message) from exc
+            raise
+        if not body.get("id"):
+            raise common.retry("server", "Facebook answered without the new video's id", outcome_unknown=True)
         return str(body["id"])
 
     def create_post(self, page_id: str, *, message: str, photo_ids: list[str], link: str = "") -> str:
@@ -134,6 +157,15 @@ class Graph:
             params["since"] = int(since.timestamp())
         return self.pages(f"/{page_id}/published_posts", doing="reading the Page's posts", params=params)
 
+    def videos(self, page_id: str, *, since: dt.datetime | None) -> list[dict]:
+        """The page's own videos (type=uploaded), newest first, created since `since` when given. A
+        video is listed here as soon as it exists, before its post reaches the page's feed (which
+        waits for Facebook to process the video)."""
+        params = {"type": "uploaded", "fields": "id,description,created_time", "limit": 100}
+        if since:
+            params["since"] = int(since.timestamp())
+        return self.pages(f"/{page_id}/videos", doing="reading the Page's videos", params=params)
+
 
 def error(answer: requests.Response, body: dict, *, doing: str, sent: bool = False, account=None) -> PublishError:
     """Graph's {"error": {...}} as the engine's kinds."""
@@ -141,6 +173,7 @@ def error(answer: requests.Response, body: dict, *, doing: str, sent: bool = Fal
     code, subcode = _int(err.get("code")), _int(err.get("error_subcode"))
     message = str(err.get("error_user_msg") or err.get("message") or answer.reason or answer.status_code)
     status = answer.status_code
+    details = {"code": code, "subcode": subcode}
     if code in RATE_LIMIT_CODES or status == 429:
         retry_at = regain_access_at(answer.headers)
         return common.wait_until(f"Facebook's rate limit: waiting until {retry_at:%Y-%m-%d %H:%M} UTC", retry_at)
@@ -161,7 +194,16 @@ def error(answer: requests.Response, body: dict, *, doing: str, sent: bool = Fal
         return common.permanent("media", f"Facebook refused the photo: {message}")
     if status == 404 or code == 803 or subcode == 33:  # 33: the object does not exist (or is not shown)
         return common.permanent("not_found", f"Facebook does not know it: {message}")
+    if code in VIDEO_FILE_CODES:
+        return PublishError("media", f"Facebook refused the video: {message}", permanent=True, details=details)
     return common.permanent("bad_request", f"Facebook refused it: {message}")
+
+
+def video_fetch_failed(file_url: str, detail: str) -> PublishError:
+    """Facebook could not fetch or read the video at our signed link: say where it looked."""
+    parts = urlsplit(file_url)
+    return common.permanent("media", f"Facebook could not fetch the video at {parts.scheme}://{parts.netloc}{parts.path} "
+                                     f"({detail}): SITE_URL ({settings.SITE_URL}) must be reachable from the internet")
 
 
 def regain_access_at(headers) -> dt.datetime:

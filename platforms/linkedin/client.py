@@ -28,6 +28,11 @@ log = logging.getLogger(__name__)
 
 _URN = re.compile(r"urn:li:(?:share|ugcPost):\d+")
 ORGANIZATION = "urn:li:organization:"
+# Page roles that may create the page's organic posts (organizations/organization-access-control-by-role):
+# ADMINISTRATOR ("post updates") and CONTENT_ADMINISTRATOR ("create and manage Page content, including
+# updates"). Not DIRECT_SPONSORED_CONTENT_POSTER (sponsored content, which SocialHub does not make),
+# RECRUITING_POSTER (jobs), ANALYST, CURATOR, LEAD_CAPTURE_ADMINISTRATOR or LEAD_GEN_FORMS_MANAGER.
+POSTING_ROLES = frozenset({"ADMINISTRATOR", "CONTENT_ADMINISTRATOR"})
 PAGE_SIZE = 100
 
 
@@ -74,14 +79,17 @@ class LinkedIn:
         return self._call("GET", "/v2/userinfo", doing="reading the member's profile").json()
 
     def administered_pages(self) -> list[Page]:
-        """The organization pages the member administers (approved), with their names."""
+        """The organization pages the member may post to (a POSTING_ROLES role, approved), with their
+        names. One read of every approved role (the finder's `role` filter takes one role only)."""
         ids, start = [], 0
         while True:
             answer = self._call("GET", "/rest/organizationAcls", doing="listing the pages you administer", params={
-                "q": "roleAssignee", "role": "ADMINISTRATOR", "state": "APPROVED", "start": start, "count": PAGE_SIZE,
+                "q": "roleAssignee", "state": "APPROVED", "start": start, "count": PAGE_SIZE,
             }).json()
             elements = answer.get("elements") or []
-            ids += [urn.rsplit(":", 1)[1] for e in elements if (urn := str(e.get("organization") or "")).startswith(ORGANIZATION)]
+            ids += [urn.rsplit(":", 1)[1] for e in elements
+                    if (urn := str(e.get("organization") or "")).startswith(ORGANIZATION)
+                    and e.get("role") in POSTING_ROLES and e.get("state") == "APPROVED"]
             start += len(elements)
             if len(elements) < PAGE_SIZE or start >= int((answer.get("paging") or {}).get("total") or 0):
                 break

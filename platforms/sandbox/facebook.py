@@ -1,9 +1,14 @@
 """The Facebook Pages stand-in, under /<version>/ as the Graph API is: Facebook Login's dialog
 (/dialog/oauth, a consent page), the token exchange (code, then fb_exchange_token for a long-lived
 token), /me, /me/accounts (the person's pages with their page tokens), a page, unpublished photo
-uploads, /feed posts (message, link, attached_media; the same message as the page's last post
-answers 506 as Facebook does), /published_posts, and posts' reactions, comments and shares (GET
-/{post-id} or /?ids=, at most 50, with the counts a test set through /_sandbox/counts). Errors in Graph's shape
+uploads (with alt_text_custom), /feed posts (message, link, attached_media; the same message as
+the page's last post answers 506 as Facebook does), video posts (POST /{page-id}/videos with a
+file_url the sandbox really fetches over HTTP, or a `source` file; an unreachable file answers 389,
+one that is not a video 352; the video is listed at once in GET /{page-id}/videos, its post
+reaches /published_posts once "processed", after /_sandbox/facebook/config's video_processing
+seconds), /published_posts, and posts' and videos' reactions, comments and shares (GET
+/{post-id} or /?ids=, at most 50, with the counts a test set through /_sandbox/counts; a video has
+no `shares` field, and asking for it fails the read as Graph does). Errors in Graph's shape
 ({"error": {message, type, code, error_subcode, is_transient, fbtrace_id}}), X-App-Usage and
 X-Business-Use-Case-Usage on page calls, and a throttle (code 80001, with
 estimated_time_to_regain_access) once a page spends its calls of the hour. appsecret_proof is
@@ -19,6 +24,8 @@ import json
 import re
 import secrets
 import time
+import urllib.error
+import urllib.request
 from urllib.parse import urlencode
 
 from .state import State
@@ -27,6 +34,7 @@ SHORT_TTL = 2 * 3600
 LONG_TTL = 60 * 86400
 MAX_MESSAGE = 63206
 MAX_IDS = 50  # ids in one ?ids= read
+MAX_ALT_TEXT = 1000  # unverified: Meta names no limit for alt_text_custom; SocialHub's own is 1,000
 TASKS = ["ANALYZE", "ADVERTISE", "MODERATE", "CREATE_CONTENT", "MANAGE"]
 _PREFIX = re.compile(r"^/v\d+\.\d+(/.*)$")
 
@@ -52,8 +60,10 @@ def route(req):
     if not node.isdigit():
         return None, ""
     edges = {
-        ("GET", ""): (page, "facebook.page"),
+        ("GET", ""): (page_or_video, "facebook.page"),
         ("POST", "photos"): (photos, "facebook.photos"),
+        ("POST", "videos"): (create_video, "facebook.videos"),
+        ("GET", "videos"): (page_videos, "facebook.page_videos"),
         ("POST", "feed"): (create_post, "facebook.feed"),
         ("GET", "feed"): (published_posts, "facebook.published_posts"),
         ("GET", "published_posts"): (published_posts, "facebook.published_posts"),
@@ -233,6 +243,11 @@ def accounts(state: State, req):
     return _json(_paged(req, data))
 
 
+def page_or_video(state: State, req, node: str):
+    """GET /{id}: a page, or a video (read as a post is, for its counts)."""
+    return post_counts(state, req, node) if node in state.fb_videos else page(state, req, node)
+
+
 def page(state: State, req, page_id: str):
     grant, headers, problem = _page_grant(state, req, page_id)
     if problem:
@@ -254,9 +269,13 @@ def photos(state: State, req, page_id: str):
     if not (source[0].startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8"))):
         return error(400, 324, "(#324) Missing or invalid image file", subcode=2069019)
     published = fields.get("published", "true") != "false"
+    alt_text = fields.get("alt_text_custom", "")
+    if len(alt_text) > MAX_ALT_TEXT:
+        return error(400, 100, f"(#100) Param alt_text_custom must be at most {MAX_ALT_TEXT} characters long")
     photo_id = state.next_id()
     with state.lock:
-        state.fb_photos[photo_id] = {"id": photo_id, "page_id": page_id, "published": published, "size": len(source[0])}
+        state.fb_photos[photo_id] = {"id": photo_id, "page_id": page_id, "published": published, "size": len(source[0]),
+                                     "alt_text_custom": alt_text}
     if not published:
         return _json({"id": photo_id}, headers=headers)
     post_id = _store_post(state, page_id, fields.get("caption", ""), photos=[photo_id])
@@ -293,6 +312,71 @@ def create_post(state: State, req, page_id: str):
     return _json({"id": post_id}, headers=headers)
 
 
+def create_video(state: State, req, page_id: str):
+    """A video post: file_url (fetched here, as Facebook fetches it) or a `source` file, with its
+    description. Answers {"id": video id}."""
+    grant, headers, problem = _page_grant(state, req, page_id)
+    if problem:
+        return problem
+    multipart = "multipart/form-data" in req.headers.get("Content-Type", "")
+    parts = req.multipart() if multipart else {}
+    form = ({k: v.decode() for k, (v, kind) in parts.items() if kind is None} if multipart
+            else {k: v[0] for k, v in req.form().items() if v})
+    description = form.get("description", "")
+    if len(description) > MAX_MESSAGE:
+        return error(400, 100, f"(#100) Param description must be at most {MAX_MESSAGE} characters long")
+    if form.get("file_url") and "source" in parts:
+        return error(400, 100, "(#100) Only one of file_url and source may be given")
+    if form.get("file_url"):
+        data = _fetch(form["file_url"])
+        if data is None:
+            return error(400, 389, "(#389) Unable to fetch video file from URL.", kind="OAuthException")
+    elif "source" in parts:
+        data = parts["source"][0]
+    else:
+        return error(400, 100, "(#100) Requires one of the params: file_url, source, upload_phase",
+                     kind="GraphMethodException")
+    if data[4:8] != b"ftyp":  # every MP4 (and QuickTime) file starts with its ftyp box
+        return error(400, 352, "(#352) Sorry, the video file you selected is in a format that we don't support.")
+    video_id = state.next_id()
+    with state.lock:
+        state.fb_videos[video_id] = {"id": video_id, "page_id": page_id, "description": description,
+                                     "title": form.get("title", ""), "size": len(data), "created": time.time(),
+                                     "published": form.get("published", "true") != "false",
+                                     "post_id": f"{page_id}_{state.next_id()}"}
+    return _json({"id": video_id}, headers=headers)
+
+
+def _fetch(url: str) -> bytes | None:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as answer:  # noqa: S310 (the sandbox fetches what it is told)
+            return answer.read()
+    except (urllib.error.URLError, OSError, ValueError):
+        return None
+
+
+def page_videos(state: State, req, page_id: str):
+    """GET /{page-id}/videos: the page's own videos (type=uploaded, as the page's own are), newest first."""
+    grant, headers, problem = _page_grant(state, req, page_id)
+    if problem:
+        return problem
+    if req.arg("type") not in ("", "uploaded"):
+        return _json(_paged(req, []), headers=headers)
+    since = float(req.arg("since") or 0)
+    mine = sorted((v for v in state.fb_videos.values() if v["page_id"] == page_id and v["created"] >= since),
+                  key=lambda v: -v["created"])
+    data = [{"id": v["id"], "created_time": _graph_time(v["created"]), "updated_time": _graph_time(v["created"]),
+             **({"description": v["description"]} if v["description"] else {})} for v in mine]
+    return _json(_paged(req, data), headers=headers)
+
+
+def _video_posts(state: State, page_id: str) -> list[dict]:
+    """The page's video posts that reached its feed: published videos, processed by now."""
+    ready = time.time() - state.fb_video_processing
+    return [{"id": v["post_id"], "page_id": page_id, "message": v["description"], "created": v["created"]}
+            for v in state.fb_videos.values() if v["page_id"] == page_id and v["published"] and v["created"] <= ready]
+
+
 def _store_post(state: State, page_id: str, message: str, *, photos: list[str], link: str = "") -> str:
     with state.lock:
         post_id = f"{page_id}_{state.next_id()}"
@@ -308,8 +392,8 @@ def published_posts(state: State, req, page_id: str):
     if problem:
         return problem
     since = float(req.arg("since") or 0)
-    mine = sorted((p for p in state.fb_posts.values() if p["page_id"] == page_id and p["created"] >= since),
-                  key=lambda p: -p["created"])
+    posts = [*state.fb_posts.values(), *_video_posts(state, page_id)]
+    mine = sorted((p for p in posts if p["page_id"] == page_id and p["created"] >= since), key=lambda p: -p["created"])
     data = [{"id": p["id"], "created_time": _graph_time(p["created"]), **({"message": p["message"]} if p["message"] else {})}
             for p in mine]
     return _json(_paged(req, data), headers=headers)
@@ -324,19 +408,22 @@ def post_counts(state: State, req, node: str):
         return error(400, 100, "(#100) Must specify ids", kind="GraphMethodException")
     if len(ids) > MAX_IDS:
         return error(400, 100, f"(#100) Too many IDs. Maximum: {MAX_IDS}.", kind="GraphMethodException")
-    missing = [i for i in ids if i not in state.fb_posts]
+    known = {**state.fb_posts, **state.fb_videos}
+    missing = [i for i in ids if i not in known]
     if missing and node:
         return error(400, 100, f"Unsupported get request. Object with ID '{node}' does not exist, cannot be loaded "
                                "due to missing permissions, or does not support this operation", subcode=33,
                      kind="GraphMethodException")
     if missing:
         return error(404, 803, f"(#803) Some of the aliases you requested do not exist: {','.join(missing)}")
-    pages = {state.fb_posts[i]["page_id"] for i in ids}
+    pages = {known[i]["page_id"] for i in ids}
     grant, headers, problem = _page_grant(state, req, pages.pop())
     if problem:
         return problem
     if pages:
         return error(403, 200, "(#200) The user hasn't authorized the application to perform this action")
+    if "shares" in req.arg("fields").split(",") and any(i in state.fb_videos for i in ids):
+        return error(400, 100, "(#100) Tried accessing nonexisting field (shares) on node type (Video)")
     found = {i: _post_counts(state, i) for i in ids}
     return _json(found[node] if node else found, headers=headers)
 
@@ -347,7 +434,7 @@ def _post_counts(state: State, post_id: str) -> dict:
             "reactions": {"data": [], "summary": {"total_count": counts["reactions"]}},
             "comments": {"data": [], "summary": {"order": "ranked", "total_count": counts["comments"],
                                                  "can_comment": True}}}
-    if counts["shares"]:
+    if counts["shares"] and post_id not in state.fb_videos:
         body["shares"] = {"count": counts["shares"]}
     return body
 

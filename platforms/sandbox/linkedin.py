@@ -30,6 +30,9 @@ KEY_ID = "sandbox-key-1"
 # control by role; shares/posts-api).
 ADMIN_SCOPES = {"r_organization_admin", "rw_organization_admin"}
 ORGANIZATION_POSTING = "w_organization_social"
+# The roles whose members may create a page's organic posts: ADMINISTRATOR ("post updates") and
+# CONTENT_ADMINISTRATOR ("create and manage Page content, including updates").
+POSTING_ROLES = ("ADMINISTRATOR", "CONTENT_ADMINISTRATOR")
 ALL_SCOPES = ("openid", "profile", "w_member_social", ORGANIZATION_POSTING, "r_organization_admin")
 _KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)  # one per sandbox process
 
@@ -182,11 +185,13 @@ def _member(state: State, req, *, versioned: bool = True):
 
 
 def _may_act_as(state: State, member: dict, author: str, *, scope: str = "") -> bool:
-    """The member themself, or an organization they administer (with the scope that allows it)."""
+    """The member themself, or an organization where their role may post, approved (with the
+    scope that allows it)."""
     if author == f"urn:li:person:{member['sub']}":
         return True
     org = state.li_orgs.get(author.removeprefix("urn:li:organization:"))
-    return bool(org and member["sub"] in org["admins"] and (not scope or scope in member["scopes"]))
+    role, state_ = (org or {}).get("acl", {}).get(member["sub"], ("", ""))
+    return bool(org and role in POSTING_ROLES and state_ == "APPROVED" and (not scope or scope in member["scopes"]))
 
 
 def organization_acls(state: State, req):
@@ -197,12 +202,14 @@ def organization_acls(state: State, req):
         return _error(403, "Not enough permissions to access: organizationAcls.FINDER-roleAssignee", "ACCESS_DENIED")
     if req.arg("q") != "roleAssignee":
         return _error(400, "q=roleAssignee is required", "QUERY_PARAM_NOT_ALLOWED")
-    if req.arg("role", "ADMINISTRATOR") != "ADMINISTRATOR" or req.arg("state", "APPROVED") != "APPROVED":
-        return _json(200, {"elements": [], "paging": {"start": 0, "count": 0, "links": [], "total": 0}})
-    mine = sorted((o for o in state.li_orgs.values() if member["sub"] in o["admins"]), key=lambda o: int(o["id"]))
+    # role and state are optional filters of the roleAssignee finder: without them, every role in any state.
+    role, wanted = req.arg("role"), req.arg("state")
+    mine = sorted(((o, *o["acl"][member["sub"]]) for o in state.li_orgs.values() if member["sub"] in o["acl"]),
+                  key=lambda found: int(found[0]["id"]))
+    mine = [(o, r, s) for o, r, s in mine if (not role or r == role) and (not wanted or s == wanted)]
     start, count = int(req.arg("start", "0") or 0), min(int(req.arg("count", "10") or 10), 100)
-    elements = [{"roleAssignee": f"urn:li:person:{member['sub']}", "role": "ADMINISTRATOR", "state": "APPROVED",
-                 "organization": f"urn:li:organization:{o['id']}"} for o in mine[start:start + count]]
+    elements = [{"roleAssignee": f"urn:li:person:{member['sub']}", "role": r, "state": s,
+                 "organization": f"urn:li:organization:{o['id']}"} for o, r, s in mine[start:start + count]]
     return _json(200, {"elements": elements, "paging": {"start": start, "count": count, "links": [], "total": len(mine)}})
 
 

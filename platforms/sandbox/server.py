@@ -186,8 +186,9 @@ def control(state: State, req: Request) -> Response:
                                       "scopes": set(linkedin.ALL_SCOPES)}
         return json_response(200, {**member, "token": token})
     if path == "linkedin/organizations" and req.method == "POST":
-        return json_response(200, state.linkedin_organization(body.get("name") or "Example Bakery",
-                                                              list(body.get("admins") or ["Alice Example"])))
+        admins = body["admins"] if "admins" in body else ["Alice Example"]
+        return json_response(200, state.linkedin_organization(body.get("name") or "Example Bakery", list(admins),
+                                                              list(body.get("roles") or [])))
     if path == "linkedin/posts" and req.method == "GET":
         return json_response(200, list(state.li_posts.values()))
     if path == "facebook/users" and req.method == "POST":
@@ -205,7 +206,8 @@ def control(state: State, req: Request) -> Response:
         return json_response(200, {"expired": body.get("page_id")})
     if path == "facebook/config" and req.method == "POST":
         state.fb_rate_limit = int(body.get("rate_limit", state.fb_rate_limit))
-        return json_response(200, {"rate_limit": state.fb_rate_limit})
+        state.fb_video_processing = float(body.get("video_processing", state.fb_video_processing))
+        return json_response(200, {"rate_limit": state.fb_rate_limit, "video_processing": state.fb_video_processing})
     if path.startswith("instagram/") and (answer := instagram.control(state, req, path.removeprefix("instagram/"))):
         return answer
     if path == "bluesky/users" and req.method == "POST":

@@ -27,7 +27,7 @@ def jwt(claims: dict) -> str:
 
 
 CREATES = frozenset({"mastodon.statuses", "bluesky.createRecord", "linkedin.posts", "facebook.feed",
-                     "instagram.media_publish"})
+                     "facebook.videos", "instagram.media_publish"})
 
 
 class State:
@@ -83,7 +83,7 @@ class State:
             self.li_tokens: dict[str, dict] = {}  # token -> {sub, expires}
             self.li_images: dict[str, dict] = {}
             self.li_posts: dict[str, dict] = {}  # urn -> post
-            self.li_orgs: dict[str, dict] = {}  # id -> {id, name, vanity, admins: {sub}}
+            self.li_orgs: dict[str, dict] = {}  # id -> {id, name, vanity, acl: {sub: (role, state)}}
             # Facebook
             self.fb_users: dict[str, dict] = {}  # id -> {id, name, pages: [page ids]}
             self.fb_pages: dict[str, dict] = {}  # id -> {id, name, username, tasks: {user id: [tasks]}}
@@ -91,6 +91,8 @@ class State:
             self.fb_tokens: dict[str, dict] = {}  # token -> {kind, user_id, page_id, expires, long, secret}
             self.fb_photos: dict[str, dict] = {}
             self.fb_posts: dict[str, dict] = {}  # "{page}_{post}" -> post
+            self.fb_videos: dict[str, dict] = {}  # video id -> video (its post reaches the feed once processed)
+            self.fb_video_processing = 0.0  # seconds before a video's post is in the page's feed
             self.fb_calls: dict[str, list[float]] = {}  # page id -> call times in the last hour
             self.fb_rate_limit = 4800  # calls per page an hour
             # Instagram
@@ -159,18 +161,21 @@ class State:
             self.li_members[member["sub"]] = member
             return dict(member)
 
-    def linkedin_organization(self, name: str, admins: list[str]) -> dict:
-        """A page administered by these members (by name; each is made if new)."""
+    def linkedin_organization(self, name: str, admins: list[str], roles: list[dict] | None = None) -> dict:
+        """A page administered by these members (by name; each is made if new), and other members'
+        roles on it ({"name", "role", "state"}: CONTENT_ADMINISTRATOR, ANALYST, ..., REQUESTED, ...)."""
         with self.lock:
-            subs = {self.linkedin_member(admin)["sub"] for admin in admins}
-            for org in self.li_orgs.values():
-                if org["name"] == name:
-                    org["admins"] |= subs
-                    return {**org, "admins": sorted(org["admins"])}
-            org_id = str(1000 + len(self.li_orgs) + 1)
-            org = {"id": org_id, "name": name, "vanity": name.lower().replace(" ", "-"), "admins": subs}
-            self.li_orgs[org_id] = org
-            return {**org, "admins": sorted(subs)}
+            given = [(admin, "ADMINISTRATOR", "APPROVED") for admin in admins]
+            given += [(r["name"], r.get("role") or "ADMINISTRATOR", r.get("state") or "APPROVED") for r in roles or []]
+            acl = {self.linkedin_member(who)["sub"]: (role, state) for who, role, state in given}
+            org = next((o for o in self.li_orgs.values() if o["name"] == name), None)
+            if org is None:
+                org_id = str(1000 + len(self.li_orgs) + 1)
+                org = {"id": org_id, "name": name, "vanity": name.lower().replace(" ", "-"), "acl": {}}
+                self.li_orgs[org_id] = org
+            org["acl"].update(acl)
+            return {**{k: v for k, v in org.items() if k != "acl"}, "admins": sorted(
+                sub for sub, (role, state) in org["acl"].items() if (role, state) == ("ADMINISTRATOR", "APPROVED"))}
 
     # --- Facebook
 

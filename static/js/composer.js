@@ -2,7 +2,8 @@
 // With it: the server's weighted count and the X preview while typing, accounts filtered by task,
 // drag and drop with alt text per file, an upload progress bar, errors swapped in next to their
 // fields without losing anything typed or attached, the unsent draft kept in localStorage, and
-// threads: "Add another part", each part with its own count, media and card in the preview.
+// threads: "Add another part", each part with its own count, media and card in the preview; and each
+// network's card (its text as that network shows it, the account's header, the media as it lays them out).
 (() => {
   "use strict";
   const form = document.querySelector("[data-composer]");
@@ -43,6 +44,8 @@
       if (field.type !== "checkbox" || field.checked) body.append(field.name, field.value);
     });
     $$("[data-account]:checked").forEach((box) => body.append("accounts", box.value));
+    const visibility = $("[name=mastodon_visibility]");
+    if (visibility) body.append("mastodon_visibility", visibility.value);
     counter.dataset.pending = "1";
     try {
       const response = await fetch(form.dataset.previewUrl, { method: "POST", body, credentials: "same-origin" });
@@ -73,6 +76,18 @@
         card.querySelector("[data-network-text]").innerHTML = network.html;
         card.querySelector("[data-network-count]").textContent = network.used;
         card.querySelector("[data-network-counter]").classList.toggle("over", network.over);
+        card.querySelectorAll("[data-network-name]").forEach((name) => { name.textContent = network.name; });
+        card.querySelector("[data-network-handle]").textContent = network.handle;
+        card.querySelector("[data-network-meta]").textContent = network.meta;
+        const initial = card.querySelector("[data-network-initial]");
+        initial.textContent = network.initial;
+        initial.classList.toggle("is-page", network.page);
+        const link = card.querySelector("[data-network-link]");
+        if (link) {
+          link.querySelector("[data-network-link-host]").textContent = network.link_host.toUpperCase();
+          link.dataset.host = network.link_host;
+          showLinkCard(card);
+        }
       });
       const tagErrors = $("[data-errors-for=hashtags]");
       tagErrors.innerHTML = data.hashtag_error ? `<ul class="errorlist"><li></li></ul>` : "";
@@ -90,7 +105,7 @@
     previewTimer = window.setTimeout(refreshPreview, 200);
   }
 
-  // --- Accounts follow the chosen task's client; the preview shows the first one ticked.
+  // --- Accounts follow the chosen task's client; the X preview shows the first X account ticked.
   function filterAccounts() {
     if (!taskSelect) return;
     const option = taskSelect.selectedOptions[0];
@@ -110,12 +125,60 @@
   }
 
   function updatePreviewAccount() {
-    const box = $$("[data-account]").find((input) => input.checked);
+    // The X card shows the first X account ticked (each other network's card comes with its own header).
+    const box = $$("[data-account]").find((input) => input.checked && input.dataset.provider === "twitter");
     if (!box) return;
     // Every card of the preview: part 1's and a thread's later parts'.
     $$("[data-preview-name]").forEach((name) => { name.textContent = box.dataset.name; });
     $$("[data-preview-handle]").forEach((handle) => { handle.textContent = `@${box.dataset.username}`; });
     $$("[data-preview-initial]").forEach((initial) => { initial.textContent = (box.dataset.username[0] || "X").toUpperCase(); });
+  }
+
+  // --- Each network's media, laid out as it lays them out (app.css, by data-count); on Instagram one
+  // picture at a time (data-tiles), at its ratio within 4:5 to 1.91:1, with the carousel's dots.
+  // The same as posts/_network_media.html renders.
+  function layoutMedia(box) {
+    const tiles = box.querySelectorAll(":scope > img, :scope > video");
+    const shown = Number(box.dataset.tiles || 4);
+    box.dataset.count = tiles.length;
+    tiles.forEach((tile, i) => { tile.hidden = i >= shown; });
+    const igCounter = box.querySelector("[data-ig-counter]");
+    if (!igCounter) return;
+    igCounter.textContent = `1/${tiles.length}`;
+    igCounter.hidden = tiles.length < 2;
+    const dots = box.parentElement.querySelector("[data-ig-dots]");
+    dots.replaceChildren(...Array.from(tiles.length > 1 ? tiles : [], (_, i) => {
+      const dot = document.createElement("span");
+      if (i === 0) dot.className = "on";
+      return dot;
+    }));
+    const first = tiles[0];
+    box.style.aspectRatio = "";
+    if (first && first.tagName === "IMG") {
+      const fit = () => {
+        if (!first.naturalWidth) return;
+        const ratio = Math.min(1.91, Math.max(0.8, first.naturalWidth / first.naturalHeight));
+        box.style.aspectRatio = String(ratio);
+      };
+      if (first.complete) fit(); else first.addEventListener("load", fit, { once: true });
+    }
+  }
+
+  function showLinkCard(card) {
+    // Facebook sends a post with a link and no photo as a link post, shown with the page's card.
+    const link = card.querySelector("[data-network-link]");
+    const media = card.querySelector("[data-network-media]");
+    if (link) link.hidden = !link.dataset.host || Number(media.dataset.count) > 0;
+  }
+
+  function renderNetworkMedia(nodes) {
+    $$("[data-network-media]").forEach((box) => {
+      box.querySelectorAll("[data-new]").forEach((node) => node.remove());
+      const counter = box.querySelector("[data-ig-counter]");  // stays last, over the picture
+      nodes.forEach((node) => box.insertBefore(node.cloneNode(true), counter));
+      layoutMedia(box);
+      showLinkCard(box.closest("[data-network]"));
+    });
   }
 
   // --- Media: drag and drop or pick; each file gets its own alt text.
@@ -146,6 +209,7 @@
       if (node.tagName === "IMG") node.alt = item.alt; else node.muted = true;
       previewMedia.append(node);
     });
+    renderNetworkMedia(Array.from(previewMedia.querySelectorAll("[data-new]")));
   }
 
   function addFiles(list) {
@@ -387,7 +451,7 @@
   form.addEventListener("change", (event) => {
     if (event.target === taskSelect) { filterAccounts(); schedulePreview(); }
     if (event.target.matches("[data-account]")) { updatePreviewAccount(); schedulePreview(); }
-    if (event.target.matches("[data-option]")) schedulePreview();
+    if (event.target.matches("[data-option]") || event.target.name === "mastodon_visibility") schedulePreview();
     if (event.target.name === "when") toggleSchedule();
     saveDraft();
   });
@@ -399,6 +463,7 @@
     $$("[data-account]").forEach((box) => { if (ticked.includes(box.value)) box.checked = !box.closest("label").hidden; });
   }
   updatePreviewAccount();
+  $$("[data-network-media]").forEach(layoutMedia);
   toggleSchedule();
   $$("[data-errors-for]").forEach((box) => { if (box.textContent.trim()) reveal(box); });
   restoreDraft();

@@ -48,29 +48,37 @@ def chaos_database(worker_id):
 def test_posts_to_every_network_through_faults_and_killed_workers_are_each_published_once_or_failed_with_a_reason(
     chaos_database, tmp_path
 ):
-    run = subprocess.run(
+    run = subprocess.Popen(
         [sys.executable, "-m", "chaos", "--posts", "40", "--accounts", "4", "--spread", "8",
          "--clusters", "2", "--workers", "3", "--threads", "4", "--kill-every", "3", "--seed", "11",
          "--timeout", "100", "--database-url", chaos_database, "--workdir", str(tmp_path)],
-        cwd=ROOT, capture_output=True, text=True, timeout=200,
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         env={k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"},
     )
-    report = run.stdout + run.stderr[-3000:]
+    try:
+        # The run stops itself after --timeout; this limit only catches a hang (set-up included,
+        # which takes minutes on a loaded machine).
+        stdout, stderr = run.communicate(timeout=600)
+    except subprocess.TimeoutExpired:
+        run.terminate()  # TERM, not KILL: the run stops the clusters and sandboxes it started
+        stdout, stderr = run.communicate(timeout=60)
+        pytest.fail(f"the chaos run hung\n{stdout}{stderr[-3000:]}")
+    report = stdout + stderr[-3000:]
     assert run.returncode == 0, report
-    assert "RESULT: all targets met" in run.stdout, report
-    kills = int(re.search(r"(\d+) worker\(s\) SIGKILLed", run.stdout).group(1))
+    assert "RESULT: all targets met" in stdout, report
+    kills = int(re.search(r"(\d+) worker\(s\) SIGKILLed", stdout).group(1))
     assert kills >= 2, report
-    assert "every cluster restarted at once 1 time(s)" in run.stdout, report
+    assert "every cluster restarted at once 1 time(s)" in stdout, report
     failed, lost = map(int, re.search(r"platform sandbox: (\d+) creates answered 503, (\d+) answers lost",
-                                      run.stdout).groups())
+                                      stdout).groups())
     assert failed >= 1 and lost >= 1, report
-    fetches = int(re.search(r"the site served (\d+) signed image links", run.stdout).group(1))
+    fetches = int(re.search(r"the site served (\d+) signed image links", stdout).group(1))
     # 8 of the 40 posts are threads of 3, which skip networks without threads; 20 carry an image, 16
     # of them no thread: those go to Instagram, which fetches each image at least once.
     expected = {"twitter": 40, "mastodon": 40, "bluesky": 40, "linkedin": 32, "facebook": 32, "instagram": 16}
     assert fetches >= 16, report
     for network in NETWORKS:
-        row = re.search(rf"^{network.label} +(\d+) +(\d+) +(\d+) +(\d+) +0 +0 +0 +0$", run.stdout, re.M)
+        row = re.search(rf"^{network.label} +(\d+) +(\d+) +(\d+) +(\d+) +0 +0 +0 +0$", stdout, re.M)
         assert row, report
         channels, published, failed, held = map(int, row.groups())
         assert channels == expected[network.provider] == published + failed, report

@@ -24,10 +24,13 @@ from posts.models import Post, PostChannel
 from socials import services as account_services
 from socials.models import Account
 from socials.publishers import PublishError
-from tests.conftest import MP4_BYTES, PNG_BYTES, upload
+from tests.conftest import PNG_BYTES, upload
 from tests.platforms.helpers import control, fault
 
 State = PostChannel.State
+# A 1x1 lossless WebP (RIFF, WEBP, a VP8L chunk): a type Facebook Pages are not sent.
+WEBP_BYTES = (b"RIFF" + (26).to_bytes(4, "little") + b"WEBPVP8L" + (13).to_bytes(4, "little")
+              + b"\x2f\x00\x00\x00\x10\x07\x10\x11\x11\x88\x88\xfe\x07\x00")
 
 
 @pytest.fixture
@@ -229,14 +232,14 @@ def test_a_transient_failure_is_retried_and_posts_once(sandbox, write):
 def test_facebooks_rules_are_checked_while_writing(sandbox, rita, task, facebook_account):
     with pytest.raises(ValidationError) as long_text:
         services.create_post(author=rita, task=task, content="f" * 63207, account_ids=[facebook_account.pk])
-    with pytest.raises(ValidationError) as video:
-        services.create_post(author=rita, task=task, content="Film", account_ids=[facebook_account.pk],
-                             media_files=[upload("v.mp4", MP4_BYTES, "video/mp4")])
+    with pytest.raises(ValidationError) as webp:
+        services.create_post(author=rita, task=task, content="Photo", account_ids=[facebook_account.pk],
+                             media_files=[upload("p.webp", WEBP_BYTES, "image/webp")])
     with pytest.raises(ValidationError) as thread:
         services.create_post(author=rita, task=task, account_ids=[facebook_account.pk],
                              parts=[{"content": "One"}, {"content": "Two"}])
     assert "Too long for Facebook: 63,207 characters" in str(long_text.value)
-    assert "SocialHub does not send videos there yet" in str(video.value)
+    assert "Facebook Pages take photos here as JPEG, PNG or GIF" in str(webp.value)
     assert "Facebook Pages have no threads" in str(thread.value)
     services.create_post(author=rita, task=task, content="f" * 63206, account_ids=[facebook_account.pk])
 

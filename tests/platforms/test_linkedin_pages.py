@@ -60,6 +60,31 @@ def test_the_member_chooses_which_of_their_pages_to_connect(client, sandbox, ali
     assert "Connected LinkedIn pages: Example Bakery." in listing
 
 
+def test_pages_where_the_member_may_post_are_offered_and_other_roles_are_not(client, sandbox, alice, rita, task):
+    def page(name, role, state="APPROVED"):
+        return control(sandbox, "linkedin/organizations", name=name, admins=[],
+                       roles=[{"name": "Alice Example", "role": role, "state": state}])
+
+    offered = [page("Admin Bakery", "ADMINISTRATOR"), page("Content Cafe", "CONTENT_ADMINISTRATOR")]
+    not_offered = [page("Analyst Books", "ANALYST"), page("Curator Club", "CURATOR"),
+                   page("Sponsored Shoes", "DIRECT_SPONSORED_CONTENT_POSTER"), page("Jobs Inc", "RECRUITING_POSTER"),
+                   page("Requested Realty", "CONTENT_ADMINISTRATOR", "REQUESTED"),
+                   page("Revoked Rentals", "ADMINISTRATOR", "REVOKED")]
+    client.force_login(alice)
+    _, answer = sign_in(client, sandbox)
+
+    shown = client.get(answer["Location"]).content.decode()
+    assert all(p["name"] in shown for p in offered)
+    assert not [p["name"] for p in not_offered if p["name"] in shown]
+    client.post(answer["Location"], {"pages": [offered[1]["id"]]})
+    cafe = Account.objects.get(provider_account_id=f"urn:li:organization:{offered[1]['id']}")
+    post = services.create_post(author=rita, task=task, content="Flat whites all day", account_ids=[cafe.pk])
+    services.review_post(actor=alice, post=post, action=1)
+    publishing.publish_post(post_id=post.pk)  # a content administrator's post goes out as the page
+    [made] = sandbox.state.li_posts.values()
+    assert made["author"] == cafe.provider_account_id and PostChannel.objects.get(post=post).state == State.PUBLISHED
+
+
 def test_when_linkedin_fails_to_list_the_pages_the_profile_still_connects_and_says_so(client, sandbox, alice, pages):
     client.force_login(alice)
     fault(sandbox, "linkedin.organizationAcls", status=503)

@@ -52,3 +52,10 @@ def test_tracking_stops_after_the_staff_set_period(channel):
     assert not due(channel, published_ago=31 * DAY, read_ago=2 * DAY)
     MetricsPolicy.objects.create(tracking_days=60)
     assert due(channel, published_ago=31 * DAY, read_ago=2 * DAY)
+
+
+def test_a_post_found_gone_is_not_read_again(channel):
+    assert due(channel, published_ago=3 * DAY, read_ago=2 * HOUR)
+    PostChannel.objects.filter(pk=channel.pk).update(metrics={"likes": 4, "unavailable": True})
+    assert not due(channel, published_ago=3 * DAY, read_ago=2 * HOUR)
+    assert not due(channel, published_ago=2 * MIN)

@@ -257,16 +257,19 @@ class Command(BaseCommand):
             browser.close()
 
     def fill_composer(self, page) -> None:
-        """A post to the client's accounts on five networks, with a text of its own for LinkedIn, and a
-        JPEG (Instagram takes no other images), drawn by the browser: there is no imaging library here."""
+        """A post to the client's accounts on all six networks, with a text of its own for LinkedIn (long
+        enough for its "see more"), and a JPEG (Instagram takes no other images), drawn by the browser:
+        there is no imaging library here."""
         page.select_option("#id_task", label="Alice Flowers: Spring collection")
         page.fill("#id_content", "Peony season starts Saturday 🌸 Come early, they go fast! "
                                  "Opening hours: https://example.com/visit")
         page.fill("#id_hashtags", "#peonies spring")
-        for account in ["@alice_flowers", "(Mastodon)", "(Bluesky)", "Alice's Flowers (LinkedIn)", "(Instagram)"]:
+        for account in ["@alice_flowers", "(Mastodon)", "(Bluesky)", "Alice's Flowers (LinkedIn)", "(Facebook Page)",
+                        "(Instagram)"]:
             page.locator("label.check", has_text=account).locator("input").check()
         page.fill("#id_text_linkedin", "Peony season starts this Saturday at Alice's Flowers. Our growers in the "
-                                       "Loire valley picked the first stems this week: come early, they go fast.")
+                                       "Loire valley picked the first stems this week: come early, they go fast. "
+                                       "We also make bouquets to order for weddings and events: ask the team.")
         photo = page.evaluate("""() => {
             const canvas = Object.assign(document.createElement("canvas"), {width: 640, height: 360});
             const draw = canvas.getContext("2d"), fill = draw.createLinearGradient(0, 0, 0, 360);
