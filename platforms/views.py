@@ -160,6 +160,8 @@ def bluesky_connect(request: HttpRequest) -> HttpResponse:
                 )
             except PublishError as exc:
                 form.add_error("handle" if who is None else None, exc.user_message)  # the handle did not resolve
+            except ValidationError as exc:  # the server's answer lacked what an account needs
+                form.add_error(None, "Connecting Bluesky failed: " + " ".join(exc.messages))
             else:
                 return _connected(request, result)
     return render(request, "platforms/bluesky_connect.html", {

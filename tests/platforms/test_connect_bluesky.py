@@ -85,3 +85,16 @@ def test_reconnecting_keeps_one_account_and_releases_nothing_twice(client, sandb
     assert f'value="{BLUESKY_HANDLE}"'.encode() in page.content
     client.post(CONNECT, {"handle": BLUESKY_HANDLE, "app_password": BLUESKY_PASSWORD, "account": bluesky_account.pk})
     assert Account.objects.filter(provider="bluesky").count() == 1
+
+
+def test_a_sign_in_answer_missing_the_account_s_id_is_a_form_error_not_a_500(client, sandbox, alice, monkeypatch):
+    control(sandbox, "bluesky/users", handle=BLUESKY_HANDLE, app_password=BLUESKY_PASSWORD)
+    real_sign_in = bluesky_client.sign_in
+    monkeypatch.setattr(bluesky_client, "sign_in", lambda *a, **k: {**real_sign_in(*a, **k), "did": ""})
+    client.force_login(alice)
+
+    page = client.post(CONNECT, {"handle": BLUESKY_HANDLE, "app_password": BLUESKY_PASSWORD})
+
+    assert page.status_code == 200
+    assert "Connecting Bluesky failed: The account&#x27;s id on its network is required." in page.content.decode()
+    assert not Account.objects.filter(provider="bluesky").exists()
