@@ -62,11 +62,12 @@ def _mastodon_posts(sb: Sandboxes) -> list[tuple[str, str]]:
 
 def _bluesky_account(sb: Sandboxes, client, i: int):
     from platforms.bluesky import client as bluesky_client
+    from platforms.bluesky import identity
     from socials.models import Account
 
     handle, password = f"{client.username}.bsky.test", f"chaos-{i:04d}-app-pass"
     sb.platforms.post("bluesky/users", handle=handle, app_password=password)
-    session = bluesky_client.sign_in(handle, password)  # as the connect page does
+    session = bluesky_client.sign_in(identity.resolve(handle), password)  # as the connect page does
     return Account(user=client, provider="bluesky", server_url=session["pds"], provider_account_id=session["did"],
                    username=session["handle"], token_type=Account.TokenType.APP_PASSWORD,
                    oauth2_access_token=session["access_jwt"], oauth2_refresh_token=session["refresh_jwt"])
@@ -139,7 +140,8 @@ def platform_settings(sb: Sandboxes, timeout: float) -> dict[str, str]:
     url = sb.platforms.url
     return {
         "mastodon_allow_http": "1",
-        "bluesky_service_url": url, "bluesky_web_url": url,
+        "bluesky_plc_url": url, "bluesky_web_url": url, "bluesky_handle_dns": "0",
+        "bluesky_handle_did_url": f"{url}/handles/{{handle}}/.well-known/atproto-did",
         "linkedin_client_id": "chaos-linkedin-client", "linkedin_client_secret": "chaos-linkedin-secret",
         "linkedin_auth_url": f"{url}/oauth/v2", "linkedin_api_url": url, "linkedin_web_url": url,
         "facebook_app_id": "chaos-facebook-app", "facebook_app_secret": "chaos-facebook-secret",

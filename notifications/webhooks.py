@@ -118,11 +118,11 @@ def body_of(delivery: WebhookDelivery) -> bytes:
     return json.dumps(document, sort_keys=True, separators=(",", ":")).encode()
 
 
-def enqueue(*, endpoints: Iterable[WebhookEndpoint], event: str, payload: dict) -> list[WebhookDelivery]:
+def enqueue(*, endpoint_ids: Iterable[int], event: str, payload: dict) -> list[WebhookDelivery]:
     """Log one delivery per endpoint and hand each to its own task after commit (ids only)."""
     deliveries = [
-        WebhookDelivery.objects.create(endpoint=endpoint, event=event, payload=payload)
-        for endpoint in endpoints
+        WebhookDelivery.objects.create(endpoint_id=endpoint_id, event=event, payload=payload)
+        for endpoint_id in endpoint_ids
     ]
     for delivery in deliveries:
         transaction.on_commit(lambda pk=delivery.pk: _async(pk))
@@ -250,10 +250,6 @@ def deliver(*, delivery_id: int) -> WebhookDelivery | None:
     return delivery
 
 
-def endpoints_for(reseller_ids: Iterable[int]):
-    return WebhookEndpoint.objects.filter(reseller_id__in=list(reseller_ids), is_active=True)
-
-
 @transaction.atomic
 def save_endpoint(*, reseller, url: str, secret: str = "", is_active: bool = True) -> WebhookEndpoint:
     """Create or change a reseller's endpoint. A blank secret keeps the stored one.
@@ -282,4 +278,4 @@ def send_test_event(*, reseller) -> WebhookDelivery:
     """Queue a "ping" to the reseller's endpoint (even if switched off). Raises DoesNotExist."""
     endpoint = WebhookEndpoint.objects.get(reseller=reseller)
     payload = {"message": "Test event from SocialHub.", "reseller": reseller.username}
-    return enqueue(endpoints=[endpoint], event=PING_EVENT, payload=payload)[0]
+    return enqueue(endpoint_ids=[endpoint.pk], event=PING_EVENT, payload=payload)[0]

@@ -1,6 +1,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
+from .bluesky.identity import is_handle_or_did
 from .mastodon.client import normalize_instance
 
 
@@ -24,8 +25,8 @@ class BlueskyHandleForm(forms.Form):
 
     def clean_handle(self) -> str:
         handle = self.cleaned_data["handle"].strip().lstrip("@").lower()
-        if "." not in handle and not handle.startswith("did:"):
-            raise ValidationError("A Bluesky handle has a dot in it, for example you.bsky.social.")
+        if not is_handle_or_did(handle):  # atproto's handle syntax: a domain name
+            raise ValidationError("A Bluesky handle is a domain name, for example you.bsky.social.")
         return handle
 
 

@@ -1,6 +1,7 @@
 """What the pages and services need to know of each platform, in one table: its name, how an
-account is labelled, where its connect flow starts, its length rule, how to test and revoke a
-connection. Each platform's own code is in its folder (platforms/x/, platforms/mastodon/, ...)."""
+account is labelled, where its connect flow starts, its length rule. (Testing and revoking a
+connection: each folder's Connection, registered in platforms.apps.) Each platform's own code is
+in its folder (platforms/x/, platforms/mastodon/, ...)."""
 
 from __future__ import annotations
 
@@ -90,28 +91,6 @@ def reconnect_url(account) -> str:
 def connect_options() -> list[tuple[str, str]]:
     """(label, url) of the platforms connected through SocialHub's own flows."""
     return [(f"Connect {p.label} account", reverse(p.connect_url_name)) for p in PLATFORMS.values() if p.connect_url_name]
-
-
-def revoke(account) -> bool | None:
-    """Tell the platform to end SocialHub's access. None: nothing to revoke."""
-    if account.provider == "mastodon":
-        from .mastodon.client import revoke as revoke_mastodon
-
-        return revoke_mastodon(account)
-    if account.provider == "bluesky":
-        from .bluesky.client import revoke as revoke_bluesky
-
-        return revoke_bluesky(account)
-    # LinkedIn offers no revoke for member tokens, nor Instagram; a Facebook page token has none either (only the
-    # person's DELETE /me/permissions, which would end every page's access): the app is removed there.
-    return None
-
-
-def test_connection(account):
-    """socials.services.ConnectionReport for a Mastodon or Bluesky account."""
-    from .connection import test_connection as run
-
-    return run(account)
 
 
 def length_problem(account, text: str) -> str:

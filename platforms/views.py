@@ -23,6 +23,7 @@ from socials.models import Account
 from socials.publishers import PublishError
 
 from .bluesky import client as bluesky
+from .bluesky import identity as bluesky_identity
 from .bluesky import oauth as bluesky_oauth
 from .forms import BlueskyAppPasswordForm, BlueskyHandleForm, MastodonInstanceForm
 from .instagram import client as instagram
@@ -147,8 +148,10 @@ def bluesky_connect(request: HttpRequest) -> HttpResponse:
     elif request.method == "POST":
         form = BlueskyAppPasswordForm(request.POST)
         if form.is_valid():
+            who = None
             try:
-                session = bluesky.sign_in(form.cleaned_data["handle"], form.cleaned_data["app_password"])
+                who = bluesky_identity.resolve(form.cleaned_data["handle"])
+                session = bluesky.sign_in(who, form.cleaned_data["app_password"])
                 result = services.connect_account(
                     user=request.user, provider="bluesky", server_url=session["pds"],
                     provider_account_id=session["did"], username=session["handle"], name=session["name"],
@@ -156,7 +159,9 @@ def bluesky_connect(request: HttpRequest) -> HttpResponse:
                     oauth2_access_token=session["access_jwt"], oauth2_refresh_token=session["refresh_jwt"],
                 )
             except PublishError as exc:
-                form.add_error(None, exc.user_message)
+                form.add_error("handle" if who is None else None, exc.user_message)  # the handle did not resolve
+            except ValidationError as exc:  # the server's answer lacked what an account needs
+                form.add_error(None, "Connecting Bluesky failed: " + " ".join(exc.messages))
             else:
                 return _connected(request, result)
     return render(request, "platforms/bluesky_connect.html", {

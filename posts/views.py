@@ -23,7 +23,7 @@ from socialhub.parsing import parse_id, parse_ids
 
 from costs import prices
 from costs.selectors import post_spend
-from socials.services import PROVIDER as X_PROVIDER
+from platforms.x.accounts import PROVIDER as X_PROVIDER
 from socials.models import Account
 
 from . import counters, errors, preview, rows, services

@@ -257,9 +257,12 @@ MASTODON_TIMEOUT = env.float("MASTODON_TIMEOUT", default=20)
 # Instances must speak https; only the local sandbox may be plain http.
 MASTODON_ALLOW_HTTP = env.bool("MASTODON_ALLOW_HTTP", default=False)
 MASTODON_INSTANCE_HINT = env.str("MASTODON_INSTANCE_HINT", default="")  # prefills the connect form
-# Bluesky: app passwords sign in at the entryway (com.atproto.server.createSession), which names
-# the account's PDS in its DID document; posts go there (atproto.com/specs/handle).
-BLUESKY_SERVICE_URL = env.str("BLUESKY_SERVICE_URL", default="https://bsky.social").rstrip("/")
+# Bluesky: a handle resolves to a DID by DNS (TXT _atproto.<handle>) or HTTPS (the URL below, with
+# {handle} filled in), and the DID's document names the account's PDS, where it signs in and posts
+# (atproto.com/specs/handle). The sandbox serves handles over plain http and has no DNS: scripts/run
+# points the URL at it and turns DNS off.
+BLUESKY_HANDLE_DID_URL = env.str("BLUESKY_HANDLE_DID_URL", default="https://{handle}/.well-known/atproto-did")
+BLUESKY_HANDLE_DNS = env.bool("BLUESKY_HANDLE_DNS", default=True)
 BLUESKY_WEB_URL = env.str("BLUESKY_WEB_URL", default="https://bsky.app").rstrip("/")
 BLUESKY_TIMEOUT = env.float("BLUESKY_TIMEOUT", default=20)
 # Sign in with Bluesky (atproto OAuth, atproto.com/specs/oauth): SocialHub is a confidential client

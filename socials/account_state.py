@@ -18,7 +18,7 @@ def mark_reconnect_needed(account: Account, message: str) -> None:
         state=Account.State.RECONNECT_NEEDED, state_message=message[:255], updated_at=timezone.now()
     )
     account.state, account.state_message = Account.State.RECONNECT_NEEDED, message[:255]
-    log.warning("X account %s needs reconnecting: %s", account.pk, message)
+    log.warning("%s account %s needs reconnecting: %s", account.provider, account.pk, message)
     transaction.on_commit(lambda: account_needs_reconnect.send_robust(sender=Account, account=account))
 
 

@@ -5,10 +5,10 @@ from django.core.exceptions import ValidationError
 from socialhub.errors import NotAllowed
 
 from . import services
-from .models import Account
+from .models import SECRET_FIELDS, Account
 
 # Secrets are write-only: the form offers empty password inputs; a blank input keeps the stored value.
-TOKEN_FIELDS = services.SECRET_FIELDS
+TOKEN_FIELDS = SECRET_FIELDS
 
 
 class AccountAdminForm(forms.ModelForm):
@@ -45,11 +45,10 @@ class AccountAdminForm(forms.ModelForm):
         stored = {} if not self.instance.pk or token_type != self.instance.token_type else {
             name: getattr(self.instance, name) for name in services.TOKEN_FIELDS
         }
-        services.check_tokens(token_type, {**stored, **given})
+        provider = self.instance.provider  # a new account is X's: other networks connect from their own flows
+        services.check_tokens(provider=provider, token_type=token_type, values={**stored, **given})
         if not self.instance.pk and not cleaned.get("provider_account_id"):
-            if token_type == Account.TokenType.BEARER:
-                raise ValidationError({"provider_account_id": "Give the X account id: a bearer token has no user."})
-            me = services.identify(token_type, given)  # fills in the X id and username from X
+            me = services.identify(provider=provider, token_type=token_type, values=given)  # the id and username, from X
             cleaned["provider_account_id"] = me["id"]
             cleaned["username"] = cleaned.get("username") or me.get("username", "")
             cleaned["name"] = cleaned.get("name") or me.get("name", "")
@@ -68,7 +67,8 @@ def test_connection(modeladmin, request, queryset):
 def disconnect(modeladmin, request, queryset):
     for account in queryset:
         result = services.disconnect_account(actor=request.user, account=account)
-        revoke = {True: "tokens revoked at X", False: "X's revoke failed", None: "nothing to revoke"}[result.revoked]
+        where = account.platform_label
+        revoke = {True: f"tokens revoked at {where}", False: f"{where}'s revoke failed", None: "nothing to revoke"}[result.revoked]
         modeladmin.message_user(request, f"{account} disconnected ({revoke}; {result.held} post(s) held).")
 
 

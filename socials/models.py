@@ -8,6 +8,18 @@ from .fields import EncryptedTextField
 POST_LENGTH = 280  # X's weighted limit
 LONG_POST_LENGTH = 25000  # for Premium subscribers (X's note_tweet)
 PREMIUM_SUBSCRIPTIONS = ("Premium", "PremiumPlus")
+# Every credential an account stores, whatever its platform. Secrets are never shown again.
+SECRET_FIELDS = (
+    "access_token",
+    "oauth1_access_token",
+    "oauth1_access_token_secret",
+    "oauth1_consumer_key",
+    "oauth1_consumer_secret",
+    "oauth2_access_token",
+    "oauth2_refresh_token",
+    "oauth2_client_secret",
+)
+TOKEN_FIELDS = (*SECRET_FIELDS, "oauth2_client_id")
 
 
 class AccountQuerySet(models.QuerySet):

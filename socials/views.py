@@ -11,6 +11,7 @@ from allauth.socialaccount.adapter import get_adapter
 from socialhub.errors import NotAllowed
 
 from platforms.registry import connect_options as platform_connect_options
+from platforms.x import accounts as x_accounts
 from platforms.x.client import XError
 from platforms.x.tokens import AccountUnusable
 
@@ -52,10 +53,10 @@ def accounts(request):
 def account_detail(request, pk):
     account = _account(request.user, pk)
     profile, tweets, problem = None, [], ""
-    if account.state != Account.State.DISCONNECTED and account.provider == "twitter":
+    if account.state != Account.State.DISCONNECTED and account.provider == x_accounts.PROVIDER:
         try:
-            profile = services.profile(account)
-            tweets = services.recent_tweets(account)
+            profile = x_accounts.profile(account)
+            tweets = x_accounts.recent_tweets(account)
         except (XError, AccountUnusable) as exc:
             problem = exc.user_message
         account.refresh_from_db()  # reading may have refreshed its token or found it broken
@@ -76,7 +77,7 @@ def test_connection(request, pk):
     try:
         report = services.test_connection(actor=request.user, account=account)
     except NotAllowed:
-        raise Http404("No X account here.") from None
+        raise Http404("No account here.") from None
     level = messages.SUCCESS if report.works else messages.ERROR
     messages.add_message(request, level, report.summary())
     return redirect("socials:account", pk=account.pk)
@@ -91,11 +92,12 @@ def disconnect(request, pk):
     except NotAllowed as exc:
         messages.error(request, str(exc))
         return redirect("socials:accounts")
-    text = f"Disconnected X account {result.account}: SocialHub no longer holds its tokens."
+    where = result.account.platform_label
+    text = f"Disconnected {where} account {result.account}: SocialHub no longer holds its tokens."
     if result.held:
         text += f" {result.held} waiting post(s) are held until you reconnect it."
     if result.revoked is False:
-        text += " X could not be told to revoke access: you can remove SocialHub under X's connected apps."
+        text += f" {where} could not be told to revoke access: you can remove SocialHub in {where}'s settings."
     messages.success(request, text)
     return redirect("socials:accounts")
 

@@ -275,6 +275,15 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")
 
 
+@pytest.fixture(autouse=True)
+def _no_flush_remembered():
+    """Each test's database starts without flush schedules: the process must not remember one
+    (notifications.services._flush_due) from a test before."""
+    from notifications import services as notification_services
+
+    notification_services._flush_due.clear()
+
+
 @pytest.fixture
 def bytes_io():
     return io.BytesIO

@@ -25,3 +25,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
 # threads (the live server's) must close theirs at the end of each request, or the run ends with
 # sessions still open on the test database.
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+
+# No test asks real DNS for a Bluesky handle (there is no internet here): the sandbox serves
+# /.well-known/atproto-did, and unit tests give platforms.bluesky.identity a DNS resolver of their own.
+BLUESKY_HANDLE_DNS = False

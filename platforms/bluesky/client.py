@@ -31,6 +31,7 @@ from socials.publishers import PublishError
 
 from .. import common
 from . import dpop, oauth
+from .identity import Identity
 
 log = logging.getLogger(__name__)
 
@@ -55,18 +56,21 @@ def _client(base_url: str, timeout: float | None = None) -> Client:
     return _Client(base_url=base_url, request=Request(timeout=timeout or settings.BLUESKY_TIMEOUT))
 
 
-def sign_in(handle: str, app_password: str) -> dict:
-    """Sign in with an app password at BLUESKY_SERVICE_URL. Returns did, handle, the PDS to write
-    to, the session's tokens and the display name. Raises PublishError."""
-    client = _client(settings.BLUESKY_SERVICE_URL)
+def sign_in(who: Identity, app_password: str) -> dict:
+    """Sign in with an app password at the account's own PDS (com.atproto.server.createSession;
+    `who` from identity.resolve). Returns did, handle, the PDS to write to, the session's tokens and
+    the display name. Raises PublishError."""
+    client = _client(who.pds)
     try:
-        client.login(handle.strip().lstrip("@"), app_password.strip(), fetch_bsky_profile=False)
+        client.login(who.did, app_password.strip(), fetch_bsky_profile=False)
     except UnauthorizedError as exc:
         raise common.permanent("auth", "Bluesky did not accept that handle and app password.") from exc
     except FAILURES as exc:
         raise error(exc, doing="signing in") from exc
     session = client._session  # set by login; atproto keeps it there
-    pds = (session.pds_endpoint or settings.BLUESKY_SERVICE_URL).removesuffix("/xrpc").rstrip("/")
+    if session.did != who.did:
+        raise common.permanent("auth", "Bluesky signed in another account than the one typed in.")
+    pds = (session.pds_endpoint or who.pds).removesuffix("/xrpc").rstrip("/")
     return {"did": session.did, "handle": session.handle, "pds": pds, "access_jwt": session.access_jwt,
             "refresh_jwt": session.refresh_jwt, "name": display_name(client, session.did)}
 

@@ -4,8 +4,8 @@
 - SocialHub's client_id is the URL of its client metadata document (served by the
   bluesky-client-metadata view). It authenticates with `private_key_jwt`: an ES256 client
   assertion signed with BLUESKY_OAUTH_PRIVATE_KEY, whose public half the document publishes.
-- A handle resolves to a DID (com.atproto.identity.resolveHandle at BLUESKY_SERVICE_URL, the way
-  bsky's own OAuth clients resolve handles), the DID document names the PDS, the PDS's
+- A handle resolves to a DID, whose document names the PDS (identity.py, atproto's way: DNS or
+  /.well-known/atproto-did, then the DID document, which must claim the handle back); the PDS's
   protected-resource metadata names the authorization server, whose metadata gives its endpoints.
 - The request goes by PAR with PKCE S256 and a DPoP proof; the browser only carries `request_uri`.
   The callback checks `state`, `iss`, then `sub` in the token answer against the DID looked up.
@@ -26,8 +26,6 @@ from functools import cache
 from urllib.parse import urlencode
 
 import httpx
-from atproto_core.exceptions import AtProtocolError
-from atproto_identity.did.resolver import DidResolver
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
@@ -37,7 +35,7 @@ from joserfc.jwk import ECKey
 from socials.publishers import PublishError
 
 from .. import common
-from . import dpop
+from . import dpop, identity
 
 log = logging.getLogger(__name__)
 
@@ -125,36 +123,6 @@ def _get_json(http: httpx.Client, url: str, *, what: str) -> dict:
     return data
 
 
-def resolve_handle(http: httpx.Client, handle: str) -> str:
-    if handle.startswith("did:"):
-        return handle
-    url = f"{settings.BLUESKY_SERVICE_URL}/xrpc/com.atproto.identity.resolveHandle?" + urlencode({"handle": handle})
-    try:
-        response = http.get(url)
-    except httpx.HTTPError as exc:
-        raise common.retry("connection", "Bluesky could not be reached while looking up the handle") from exc
-    try:
-        did = response.json().get("did") if response.status_code == 200 else None
-    except ValueError:
-        did = None
-    if not isinstance(did, str) or not did.startswith("did:"):
-        raise common.permanent("auth", f"Bluesky knows no account @{handle}.")
-    return did
-
-
-def identity(did: str) -> tuple[str, str]:
-    """(handle, PDS URL) from the DID document. Raises PublishError."""
-    resolver = DidResolver(plc_url=settings.BLUESKY_PLC_URL, timeout=settings.BLUESKY_TIMEOUT)
-    try:
-        document = resolver.resolve(did)
-    except AtProtocolError as exc:
-        raise common.retry("connection", "Bluesky's directory could not be read for this account") from exc
-    pds = document.get_pds_endpoint() if document else None
-    if not pds:
-        raise common.permanent("auth", "This Bluesky account names no server to write to.")
-    return document.get_handle() or "", pds.rstrip("/")
-
-
 def authorization_server(http: httpx.Client, pds: str) -> Server:
     """The PDS's authorization server, its metadata checked against atproto's requirements."""
     resource = _get_json(http, f"{pds}/.well-known/oauth-protected-resource", what="asking the account's server how to sign in")
@@ -213,11 +181,9 @@ def start(handle: str) -> tuple[str, dict]:
     """Push the authorization request. Returns the URL to send the browser to, and what the
     callback needs (kept server-side in the session: PKCE verifier, DPoP key, expected DID and
     issuer). Raises PublishError."""
+    who = identity.resolve(handle)  # checked both ways: the DID's document claims the handle
+    did, pds = who.did, who.pds
     with _http() as http:
-        did = resolve_handle(http, handle)
-        claimed, pds = identity(did)
-        if not handle.startswith("did:") and claimed.lower() != handle:  # handles are checked both ways
-            raise common.permanent("auth", f"The Bluesky account behind @{handle} does not claim that handle.")
         server = authorization_server(http, pds)
         key, state = dpop.new_key(), secrets.token_urlsafe(24)
         verifier, challenge = _pkce()
@@ -254,8 +220,8 @@ def finish(pending: dict, *, code: str, iss: str) -> dict:
     if tokens.get("sub") != pending["did"]:
         raise common.permanent("auth", "Bluesky signed in another account than the one typed in.")
     _check_tokens(tokens)
-    handle, pds = identity(pending["did"])
-    return {"did": pending["did"], "handle": handle or pending["handle"], "pds": pds, "dpop_key": pending["dpop_key"],
+    who = identity.of_did(pending["did"])
+    return {"did": who.did, "handle": who.handle or pending["handle"], "pds": who.pds, "dpop_key": pending["dpop_key"],
             **_session(tokens)}
 
 

@@ -49,7 +49,6 @@ def route(req):
         ("POST", "com.atproto.repo.createRecord"): create_record,
         ("GET", "com.atproto.repo.getRecord"): get_record,
         ("GET", "app.bsky.feed.getPosts"): get_posts,
-        ("GET", "com.atproto.identity.resolveHandle"): resolve_handle,
     }
     handler = table.get((m, nsid))
     return (handler, "bluesky." + nsid.rsplit(".", 1)[-1]) if handler else (None, "")
@@ -59,14 +58,6 @@ def _session_json(state: State, user: dict, access: str, refresh: str, base_url:
     return {"did": user["did"], "handle": user["handle"], "email": f"{user['handle']}@example.test",
             "emailConfirmed": True, "accessJwt": access, "refreshJwt": refresh, "active": True,
             "didDoc": did_doc(user, base_url)}
-
-
-def resolve_handle(state: State, req):
-    handle = req.arg("handle").lower()
-    user = next((u for u in state.bluesky_users.values() if u["handle"] == handle), None)
-    if user is None:
-        return _error(400, "InvalidRequest", "Unable to resolve handle")
-    return _json(200, {"did": user["did"]})
 
 
 def create_session(state: State, req):

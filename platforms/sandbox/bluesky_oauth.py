@@ -1,8 +1,10 @@
 """The Bluesky stand-in's OAuth side (atproto.com/specs/oauth), in two places as at Bluesky:
 
 - on the PDS (the main sandbox address): the protected-resource metadata naming the
-  authorization server, DID documents as a PLC directory serves them (GET /did:plc:...), and
-  the DPoP checks of resource calls (`check_proof`, used by bluesky._authorized);
+  authorization server, DID documents as a PLC directory serves them (GET /did:plc:...), each
+  handle's /.well-known/atproto-did as its own web server would serve it (under
+  /handles/<handle>/, the sandbox being one address for every handle), and the DPoP checks of
+  resource calls (`check_proof`, used by bluesky._authorized);
 - on the entryway (its own address, since an issuer is a bare origin and the Mastodon stand-in
   already answers /.well-known/oauth-authorization-server on the main one): the authorization
   server metadata, PAR, a consent page, the token endpoint and revocation.
@@ -56,8 +58,12 @@ def _one(form: dict, name: str) -> str:
 # --- On the PDS -------------------------------------------------------------------------------
 
 
+WELL_KNOWN_DID = "/.well-known/atproto-did"
+
+
 def handles(path: str) -> bool:
-    return path.startswith("/did:") or path == "/.well-known/oauth-protected-resource"
+    return (path.startswith("/did:") or path == "/.well-known/oauth-protected-resource"
+            or path.startswith("/handles/") and path.endswith(WELL_KNOWN_DID))
 
 
 def pds_route(req):
@@ -65,7 +71,20 @@ def pds_route(req):
         return protected_resource, "bluesky.protected_resource"
     if req.method == "GET" and req.path.startswith("/did:"):
         return did_document, "bluesky.plc"
+    if req.method == "GET" and req.path.startswith("/handles/"):
+        return handle_did, "bluesky.atproto_did"
     return None, ""
+
+
+def handle_did(state: State, req):
+    """The handle's DID as text, as https://<handle>/.well-known/atproto-did answers (atproto.com/specs/handle)."""
+    from .server import Response
+
+    handle = req.path.removeprefix("/handles/").removesuffix(WELL_KNOWN_DID).lower()
+    user = next((u for u in state.bluesky_users.values() if u["handle"] == handle), None)
+    if user is None:
+        return Response(404, b"Not Found", content_type="text/plain; charset=utf-8")
+    return Response(200, user["did"].encode(), content_type="text/plain; charset=utf-8")
 
 
 def protected_resource(state: State, req):

@@ -15,7 +15,9 @@ the loggers that do (see ``_LEAKY_LOGGERS``).
 
 from __future__ import annotations
 
+import functools
 import logging
+import os
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -360,11 +362,26 @@ _pool = threading.local()
 def _pooled_session(credentials: Credentials) -> requests.Session:
     """The calling thread's session, shared by every account: its connections to X stay open
     between calls (a new session per call opened a new connection each time). Each client
-    signs its own requests (`_auth`)."""
+    signs its own requests (`_auth`).
+
+    It does not read the environment on each request (`trust_env` off): requests would scan
+    os.environ for proxy settings twice per call, about 8% of a publish's CPU. The environment's
+    proxies (HTTPS_PROXY, NO_PROXY, ...) are read once per X address instead (`_environ_proxies`),
+    and its CA bundle (REQUESTS_CA_BUNDLE, CURL_CA_BUNDLE) when the session is made: set them
+    before the process starts, as for any setting."""
     session = getattr(_pool, "session", None)
     if session is None:
         session = _pool.session = requests.Session()
+        session.trust_env = False
+        session.verify = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True
     return session
+
+
+@functools.cache
+def _environ_proxies(api_url: str) -> dict[str, str]:
+    """The proxies the environment names for this address (none when NO_PROXY exempts it), as
+    requests would find them for each request with trust_env on: read once per process."""
+    return requests.utils.get_environ_proxies(api_url)
 
 
 class _Bearer(requests.auth.AuthBase):
@@ -606,6 +623,8 @@ class XClient:
 
     def _call(self, method: str, path: str, *, media: bool = False, **kwargs: Any) -> dict:
         """Send, record rate limits, and return the JSON body ({} when empty). Raises XError."""
+        if not self.session.trust_env:  # the pooled session: the environment's proxies, read once
+            kwargs.setdefault("proxies", dict(_environ_proxies(self.api_url)))
         response = _send(
             self.session, method, self.api_url + path, path=path, timeout=self.timeout, auth=self.auth, hooks=self.hooks,
             **kwargs

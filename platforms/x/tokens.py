@@ -18,7 +18,7 @@ from django.utils import timezone
 from costs import recorder as costs_recorder
 from socials.account_state import lock_account, mark_reconnect_needed
 from socials.error_kinds import ErrorKind
-from socials.models import Account
+from socials.models import TOKEN_FIELDS, Account
 
 from .client import (
     AppBearerCredentials,
@@ -40,17 +40,6 @@ REFRESHES_PER_CALL = 2
 # X's tokens, secrets and client ids are printable ASCII without spaces; they go into HTTP headers
 # (Basic auth, OAuth signatures) that cannot carry anything else.
 TOKEN_TEXT = re.compile(r"[\x21-\x7e]{1,4096}")
-SECRET_FIELDS = (
-    "access_token",
-    "oauth1_access_token",
-    "oauth1_access_token_secret",
-    "oauth1_consumer_key",
-    "oauth1_consumer_secret",
-    "oauth2_access_token",
-    "oauth2_refresh_token",
-    "oauth2_client_secret",
-)
-TOKEN_FIELDS = (*SECRET_FIELDS, "oauth2_client_id")  # every credential an account stores
 DAMAGED = "Reconnect your X account: its saved credentials are not valid X tokens."
 
 

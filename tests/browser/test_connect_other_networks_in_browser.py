@@ -57,7 +57,8 @@ def test_a_client_signs_in_with_bluesky(new_page, platform_sandbox, alice, setti
     from tests.platforms.helpers import control
 
     settings.SITE_URL = live_server.url
-    settings.BLUESKY_SERVICE_URL = settings.BLUESKY_PLC_URL = platform_sandbox.url
+    settings.BLUESKY_PLC_URL = platform_sandbox.url
+    settings.BLUESKY_HANDLE_DID_URL = f"{platform_sandbox.url}/handles/{{handle}}/.well-known/atproto-did"
     settings.BLUESKY_OAUTH_PRIVATE_KEY = CLIENT_KEY
     control(platform_sandbox, "bluesky/users", handle="alice.bsky.test", app_password="abcd-efgh-ijkl-mnop")
     client = new_page(alice)

@@ -1,6 +1,8 @@
 """Events become one email per person per burst, grouped by kind, with links to the posts."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django_q.models import Schedule
 
 from notifications import tasks
@@ -66,6 +68,25 @@ def test_flushing_twice_sends_once_and_later_events_get_a_new_email(
     assert "Feedback from alice: Too long" in mailoutbox[1].body
     assert "First" not in mailoutbox[1].body
     assert not PendingNotification.objects.exists()
+
+
+def test_a_burst_looks_for_the_flush_schedule_once_and_still_makes_one_email(
+    make_post, alice, rita, mailoutbox, django_capture_on_commit_callbacks
+):
+    posts = [make_post(content=f"Offer {i}") for i in range(5)]
+
+    def schedule_statements(events) -> list[str]:
+        with CaptureQueriesContext(connection) as queries, django_capture_on_commit_callbacks(execute=True):
+            for post in events:
+                services.review_post(actor=alice, post=post, action=1)
+        return [q["sql"].split()[0] for q in queries if Schedule._meta.db_table in q["sql"]]
+
+    assert "INSERT" in schedule_statements(posts[:1])  # the first event schedules the flush
+    assert schedule_statements(posts[1:]) == []  # the next ones know it is coming
+
+    tasks.flush(rita.pk)
+    (email,) = mailoutbox
+    assert email.subject == "SocialHub: 5 posts were approved"
 
 
 def test_mixed_events_come_in_one_email_grouped_by_kind(

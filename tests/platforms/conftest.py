@@ -4,6 +4,7 @@ import pytest
 from joserfc.jwk import ECKey
 
 from platforms.bluesky import client as bluesky_client
+from platforms.bluesky import identity
 from platforms.sandbox.server import start_sandbox
 from posts import publishing
 from posts import services as post_services
@@ -21,7 +22,8 @@ CLIENT_KEY = ECKey.generate_key("P-256", private=True).as_pem(private=True).deco
 def sandbox(settings):
     sb = start_sandbox()
     settings.MASTODON_ALLOW_HTTP = True
-    settings.BLUESKY_SERVICE_URL = settings.BLUESKY_PLC_URL = sb.url
+    settings.BLUESKY_PLC_URL = sb.url
+    settings.BLUESKY_HANDLE_DID_URL = f"{sb.url}/handles/{{handle}}/.well-known/atproto-did"
     settings.BLUESKY_OAUTH_PRIVATE_KEY = CLIENT_KEY
     settings.BLUESKY_WEB_URL = "https://bsky.test"
     settings.LINKEDIN_API_URL, settings.LINKEDIN_WEB_URL = sb.url, "https://linkedin.test"
@@ -56,7 +58,7 @@ def mastodon_account(sandbox, alice):
 def bluesky_account(sandbox, alice):
     """alice's Bluesky account, signed in with an app password as the connect page does."""
     control(sandbox, "bluesky/users", handle=BLUESKY_HANDLE, app_password=BLUESKY_PASSWORD)
-    session = bluesky_client.sign_in(BLUESKY_HANDLE, BLUESKY_PASSWORD)
+    session = bluesky_client.sign_in(identity.resolve(BLUESKY_HANDLE), BLUESKY_PASSWORD)
     return services.connect_account(
         user=alice, provider="bluesky", server_url=session["pds"], provider_account_id=session["did"],
         username=session["handle"], token_type=Account.TokenType.APP_PASSWORD,

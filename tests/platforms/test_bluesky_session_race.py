@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 
 from platforms.bluesky import client as bluesky_client
+from platforms.bluesky import identity
 from socials import services
 from socials.models import Account
 from tests.platforms.conftest import BLUESKY_HANDLE, BLUESKY_PASSWORD
@@ -18,7 +19,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def test_two_workers_refresh_an_expiring_session_once(sandbox, alice, bluesky_account):
     control(sandbox, "bluesky/config", access_ttl=60)  # inside the refresh margin at once
-    session = bluesky_client.sign_in(BLUESKY_HANDLE, BLUESKY_PASSWORD)
+    session = bluesky_client.sign_in(identity.resolve(BLUESKY_HANDLE), BLUESKY_PASSWORD)
     Account.objects.filter(pk=bluesky_account.pk).update(
         oauth2_access_token=session["access_jwt"], oauth2_refresh_token=session["refresh_jwt"])
     reports, start = [], threading.Barrier(2)

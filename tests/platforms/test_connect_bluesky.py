@@ -6,6 +6,7 @@ disconnect."""
 from django.urls import reverse
 
 from platforms.bluesky import client as bluesky_client
+from platforms.bluesky import identity
 from socials import services
 from socials.models import Account
 from tests.platforms.conftest import BLUESKY_HANDLE, BLUESKY_PASSWORD
@@ -40,12 +41,12 @@ def test_a_wrong_app_password_is_said_on_the_form_and_connects_nothing(client, s
 def test_a_handle_without_a_dot_is_refused_next_to_the_field(client, alice):
     client.force_login(alice)
     page = client.post(CONNECT, {"handle": "alice", "app_password": "x"})
-    assert "has a dot in it" in page.content.decode()
+    assert "A Bluesky handle is a domain name" in page.content.decode()
 
 
 def test_the_session_is_refreshed_before_it_expires_and_the_spent_refresh_token_is_gone(sandbox, bluesky_account):
     control(sandbox, "bluesky/config", access_ttl=60)  # within the 15-minute margin: refresh first
-    session = bluesky_client.sign_in(BLUESKY_HANDLE, BLUESKY_PASSWORD)
+    session = bluesky_client.sign_in(identity.resolve(BLUESKY_HANDLE), BLUESKY_PASSWORD)
     Account.objects.filter(pk=bluesky_account.pk).update(
         oauth2_access_token=session["access_jwt"], oauth2_refresh_token=session["refresh_jwt"])
     bluesky_account.refresh_from_db()
@@ -84,3 +85,16 @@ def test_reconnecting_keeps_one_account_and_releases_nothing_twice(client, sandb
     assert f'value="{BLUESKY_HANDLE}"'.encode() in page.content
     client.post(CONNECT, {"handle": BLUESKY_HANDLE, "app_password": BLUESKY_PASSWORD, "account": bluesky_account.pk})
     assert Account.objects.filter(provider="bluesky").count() == 1
+
+
+def test_a_sign_in_answer_missing_the_account_s_id_is_a_form_error_not_a_500(client, sandbox, alice, monkeypatch):
+    control(sandbox, "bluesky/users", handle=BLUESKY_HANDLE, app_password=BLUESKY_PASSWORD)
+    real_sign_in = bluesky_client.sign_in
+    monkeypatch.setattr(bluesky_client, "sign_in", lambda *a, **k: {**real_sign_in(*a, **k), "did": ""})
+    client.force_login(alice)
+
+    page = client.post(CONNECT, {"handle": BLUESKY_HANDLE, "app_password": BLUESKY_PASSWORD})
+
+    assert page.status_code == 200
+    assert "Connecting Bluesky failed: The account&#x27;s id on its network is required." in page.content.decode()
+    assert not Account.objects.filter(provider="bluesky").exists()

@@ -70,7 +70,8 @@ def test_an_unknown_handle_is_said_next_to_the_field_and_nothing_is_pushed(clien
     client.force_login(alice)
     publish_client_metadata(client, sandbox)
     page = client.post(CONNECT, {"oauth-handle": "nobody.bsky.test"})
-    assert "Bluesky knows no account @nobody.bsky.test." in page.content.decode()
+    assert page.context["oauth_form"].errors["handle"] == [
+        "No Bluesky account has the handle @nobody.bsky.test: check its spelling (for example you.bsky.social)."]
     assert not sandbox.state.par_requests
 
 

@@ -66,3 +66,56 @@ def test_a_post_in_memory_is_due_exactly_when_the_queryset_says_so(make_post):
         Post.objects.filter(pk=post.pk).update(status=status, schedule_at=when, published_at=now)
         post.refresh_from_db()
         assert post.is_due(now) == Post.objects.due(now).filter(pk=post.pk).exists(), (status, when)
+
+
+def test_the_claim_takes_exactly_the_channels_claimable_says(make_post, settings):
+    """The claim's UPDATE is compiled from models.claimable once per process (posts.publishing):
+    it must take what claimable allows, and nothing else."""
+    from posts import publishing
+    from posts.models import claimable
+
+    settings.PUBLISH_LEASE_SECONDS = 60
+    now = timezone.now()
+    minute = dt.timedelta(minutes=1)
+    cases = [
+        {"state": State.QUEUED},
+        {"state": State.RETRY, "next_attempt_at": None},
+        {"state": State.RETRY, "next_attempt_at": now - minute},
+        {"state": State.RETRY, "next_attempt_at": now + minute},
+        {"state": State.UNKNOWN, "next_attempt_at": now},
+        {"state": State.UNKNOWN, "next_attempt_at": now + minute},
+        {"state": State.SENDING, "claimed_at": now - 2 * minute},
+        {"state": State.SENDING, "claimed_at": now - dt.timedelta(seconds=30)},
+        {"state": State.HELD},
+        {"state": State.FAILED},
+        {"state": State.PUBLISHED, "remote_id": "1"},
+    ]
+    for fields in cases:
+        channel = channel_in(make_post, status=Post.Status.PROCESSING, **fields)
+        allowed = PostChannel.objects.filter(claimable(now), pk=channel.pk).exists()
+        assert publishing._claim(channel, "Claimed text", now) == allowed, fields
+        channel.refresh_from_db()
+        if allowed:
+            assert (channel.state, channel.claimed_at, channel.sent_text, channel.attempts) == (
+                State.SENDING, now, "Claimed text", 1
+            )
+            assert channel.first_attempt_at == now and channel.updated_at == now
+        else:
+            assert channel.state == fields["state"]
+
+
+def test_the_claim_does_not_take_a_channel_changed_since_it_was_read(make_post, settings):
+    from posts import publishing
+
+    settings.PUBLISH_LEASE_SECONDS = 60
+    now = timezone.now()
+    queued = channel_in(make_post)
+    PostChannel.objects.filter(pk=queued.pk).update(state=State.SENDING, claimed_at=now)  # another worker's
+    assert not publishing._claim(queued, "Mine", now)
+
+    abandoned = channel_in(make_post, status=Post.Status.PROCESSING, state=State.SENDING,
+                           claimed_at=now - dt.timedelta(minutes=5))
+    PostChannel.objects.filter(pk=abandoned.pk).update(claimed_at=now - dt.timedelta(minutes=4))  # taken over
+    assert not publishing._claim(abandoned, "Mine", now)
+    abandoned.refresh_from_db()
+    assert publishing._claim(abandoned, "Mine", now)  # as read now: past its lease, so ours

@@ -59,10 +59,10 @@ def test_the_account_page_says_when_x_cannot_be_read(client, alice, alice_accoun
 
 @responses.activate
 def test_reading_with_the_app_bearer_token(alice_account, x_app):
-    from socials import services
+    from platforms.x import accounts
 
     responses.get(f"{API}/2/users/{alice_account.provider_account_id}/tweets", json={"data": [{"id": "1", "text": "t"}]})
-    assert services.recent_tweets(alice_account, with_app=True) == [{"id": "1", "text": "t"}]
+    assert accounts.recent_tweets(alice_account, with_app=True) == [{"id": "1", "text": "t"}]
     assert responses.calls[0].request.headers["Authorization"] == "Bearer app-bearer"
 
 
