@@ -45,13 +45,13 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Case, Exists, Expression, F, OuterRef, Prefetch, Q, Value, When, prefetch_related_objects
+from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, Value, When, prefetch_related_objects
 from django.db.models.functions import Coalesce
-from django.db.models.sql.subqueries import UpdateQuery
 from django.utils import timezone
 
 from costs import recorder as costs_recorder
 from platforms.registry import platform_label
+from socialhub import compiled
 from socials.error_kinds import ErrorKind
 from socials.publishers import AttemptKey, MediaFile, Published, PublishError, publisher_for
 
@@ -276,11 +276,8 @@ def _claim(channel: PostChannel, text: str, now: dt.datetime) -> bool:
     """Take the channel with one conditional UPDATE, if it is claimable (models.claimable) and still
     as read; False if it is not, or another worker has it."""
     # A vanished worker's channel ("sending"): take over exactly that lease.
-    sql, params = _claim_statement(channel.state == State.SENDING, settings.PUBLISH_LEASE_SECONDS)
-    values = {"now": now, "pk": channel.pk, "state": channel.state, "token": channel.claimed_at, "text": text}
-    with transaction.mark_for_rollback_on_error(), connection.cursor() as cursor:
-        cursor.execute(sql, [p.prepare(values[p.name], connection) if isinstance(p, _Slot) else p for p in params])
-        claimed = cursor.rowcount
+    statement = _claim_statement(channel.state == State.SENDING, settings.PUBLISH_LEASE_SECONDS)
+    claimed = _run(statement, now=now, pk=channel.pk, state=channel.state, token=channel.claimed_at, text=text)
     if claimed:
         channel.claimed_at, channel.sent_text = now, text
         channel.attempts += 1
@@ -288,42 +285,32 @@ def _claim(channel: PostChannel, text: str, now: dt.datetime) -> bool:
     return bool(claimed)
 
 
-class _Slot(Expression):
-    """A placeholder for one of a claim's own values in the claim's precompiled UPDATE."""
-
-    def __init__(self, name: str, field):
-        super().__init__(output_field=field)
-        self.name = name
-
-    def as_sql(self, compiler, connection):
-        return "%s", [self]
-
-    def prepare(self, value, connection):
-        return self.output_field.get_db_prep_value(value, connection)
+def _run(statement: compiled.Statement, **values) -> int:
+    """Send a precompiled UPDATE with this call's values; how many rows it changed."""
+    with transaction.mark_for_rollback_on_error(), connection.cursor() as cursor:
+        cursor.execute(statement.sql, statement.bind(**values))
+        return cursor.rowcount
 
 
 @functools.cache
-def _claim_statement(taking_over: bool, lease_seconds: int) -> tuple[str, tuple]:
+def _claim_statement(taking_over: bool, lease_seconds: int) -> compiled.Statement:
     """The claim's conditional UPDATE, compiled by the ORM from models.claimable once per process
-    (per shape, and per lease: claimable reads it): its SQL, and its parameters with a _Slot where
-    each claim's own values go. Compiling it for every claim cost about 2 ms of CPU, a sixth of
-    a publish (docs/performance.md)."""
-    field = PostChannel._meta.get_field
-    now = _Slot("now", field("claimed_at"))
-    mine = PostChannel.objects.filter(claimable(now), pk=_Slot("pk", field("id")), state=_Slot("state", field("state")))
+    (per shape, and per lease: claimable reads it). Compiling it for every claim cost about 2 ms
+    of CPU, a sixth of a publish (docs/performance.md)."""
+    now = compiled.slot(PostChannel, "now", "claimed_at")
+    mine = PostChannel.objects.filter(
+        claimable(now), pk=compiled.slot(PostChannel, "pk", "id"), state=compiled.slot(PostChannel, "state")
+    )
     if taking_over:
-        mine = mine.filter(claimed_at=_Slot("token", field("claimed_at")))
-    update = mine.query.chain(UpdateQuery)  # what QuerySet.update builds, without running it
-    update.add_update_values({
+        mine = mine.filter(claimed_at=compiled.slot(PostChannel, "token", "claimed_at"))
+    return compiled.update(mine, {
         "state": State.SENDING,
         "claimed_at": now,
         "attempts": F("attempts") + 1,
         "first_attempt_at": Coalesce("first_attempt_at", now),
-        "sent_text": _Slot("text", field("sent_text")),
+        "sent_text": compiled.slot(PostChannel, "text", "sent_text"),
         "updated_at": now,
     })
-    sql, params = update.get_compiler(connection=connection).as_sql()
-    return sql, tuple(params)
 
 
 def publish_post(*, post_id: int, timeout: tuple[float, float] | None = None) -> Post | None:
@@ -718,19 +705,7 @@ def _published(channel: PostChannel, result: Published | None, *, how: str = "")
     now = timezone.now()
     tweet = {"remote_id": result.remote_id, "remote_url": result.url} if result else {}
     # Recorded whatever the lease says: the tweet exists, and a row must never forget it.
-    updated = (
-        PostChannel.objects.filter(pk=channel.pk)
-        .exclude(state=State.PUBLISHED)
-        .update(
-            state=State.PUBLISHED,
-            **tweet,
-            published_at=now,
-            last_error="",
-            error_kind="",
-            next_attempt_at=None,
-            updated_at=now,
-        )
-    )
+    updated = _run(_published_statement(bool(result)), pk=channel.pk, now=now, **tweet)
     if not updated:
         log.error("Channel %s was already published when %s arrived", channel.pk, result.remote_id if result else "its last part")
     channel.state, channel.last_error, channel.error_kind = State.PUBLISHED, "", ""
@@ -741,6 +716,19 @@ def _published(channel: PostChannel, result: Published | None, *, how: str = "")
         platform_label(channel.account.provider), channel.post_id, channel.pk, channel.remote_id, channel.remote_url, f" ({how})" if how else "",
     )
     return ChannelResult(channel, State.PUBLISHED)
+
+
+@functools.cache
+def _published_statement(with_tweet: bool) -> compiled.Statement:
+    """The channel's published UPDATE (with a single post's tweet, or without: a thread's parts
+    were recorded one by one), compiled once per process like the claim."""
+    now = compiled.slot(PostChannel, "now", "published_at")
+    tweet = {"remote_id": compiled.slot(PostChannel, "remote_id"), "remote_url": compiled.slot(PostChannel, "remote_url")}
+    return compiled.update(
+        PostChannel.objects.filter(pk=compiled.slot(PostChannel, "pk", "id")).exclude(state=State.PUBLISHED),
+        {"state": State.PUBLISHED, **(tweet if with_tweet else {}), "published_at": now, "last_error": "",
+         "error_kind": "", "next_attempt_at": None, "updated_at": now},
+    )
 
 
 def backoff(attempts: int) -> dt.timedelta:
@@ -809,15 +797,24 @@ def settle(post: Post, *, states: set[str] | None = None) -> int:
         states = set(PostChannel.objects.filter(post_id=post.pk).values_list("state", flat=True))
         getattr(post, "_prefetched_objects_cache", {}).pop("channels", None)
     now = timezone.now()
-    active = Post.objects.filter(pk=post.pk, status__in=[Post.Status.APPROVED, Post.Status.PROCESSING])
     if states and states == {State.PUBLISHED}:
-        if active.update(status=Post.Status.PUBLISHED, published_at=now, updated_at=now):
+        if _run(_settle_statement(Post.Status.PUBLISHED), pk=post.pk, now=now):
             post.status, post.published_at = Post.Status.PUBLISHED, now
             log.info("Post %s published", post.pk)
             signals.send_on_commit(signals.post_published, post=post)
     elif states and not states & set(PENDING) and State.FAILED in states:
-        if active.update(status=Post.Status.FAILED, updated_at=now):
+        if _run(_settle_statement(Post.Status.FAILED), pk=post.pk, now=now):
             post.status = Post.Status.FAILED
             log.error("Post %s failed to publish", post.pk)
             signals.send_on_commit(signals.post_failed, post=post)
     return post.status
+
+
+@functools.cache
+def _settle_statement(status: str) -> compiled.Statement:
+    """A post's conditional UPDATE to published or failed, compiled once per process (compiling
+    it for every post cost about as much CPU as the claim did)."""
+    now = compiled.slot(Post, "now", "updated_at")
+    active = Post.objects.filter(pk=compiled.slot(Post, "pk", "id"), status__in=[Post.Status.APPROVED, Post.Status.PROCESSING])
+    published = {"published_at": now} if status == Post.Status.PUBLISHED else {}
+    return compiled.update(active, {"status": status, **published, "updated_at": now})
