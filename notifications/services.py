@@ -19,6 +19,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from accounts.models import User
+from socialhub import compiled
 
 from .models import KINDS_BY_ROLE, Kind, PendingNotification, Preference, WebhookEndpoint
 from .payloads import settings_url
@@ -121,7 +122,8 @@ def queue(*, recipient: User, kind: str, payload: dict, enabled: bool | None = N
         enabled = Preference.objects.is_enabled(recipient, kind)
     if not recipient.is_active or not enabled:
         return None
-    item = PendingNotification.objects.create(recipient=recipient, kind=kind, payload=payload)
+    item = PendingNotification(recipient=recipient, kind=kind, payload=payload)
+    compiled.insert([item])  # one per published post: its SQL is made once per process
     schedule_flush(user_id=recipient.pk)
     return item
 
