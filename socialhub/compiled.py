@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection, models, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
 from django.db.models import Expression
 from django.db.models.fields import AutoFieldMixin
 from django.db.models.sql.subqueries import UpdateQuery
@@ -49,7 +49,8 @@ class Statement:
 
     def bind(self, **values: Any) -> list:
         """The parameters for one call: each Slot's value, prepared as its field would."""
-        return [p.prepare(values[p.name], connection) if isinstance(p, Slot) else p for p in self.params]
+        db = connections[DEFAULT_DB_ALIAS]  # this thread's, looked up once rather than per value
+        return [p.prepare(values[p.name], db) if isinstance(p, Slot) else p for p in self.params]
 
 
 def update(queryset: models.QuerySet, changes: dict[str, Any]) -> Statement:
@@ -79,12 +80,13 @@ def insert(objs: Sequence[models.Model], *, ignore_conflicts: bool = False) -> N
     if not objs:
         return
     sql, fields = _insert_sql(type(objs[0]), len(objs), ignore_conflicts)
-    params = [f.get_db_prep_save(f.pre_save(obj, True), connection) for obj in objs for f in fields]
-    with transaction.mark_for_rollback_on_error(), connection.cursor() as cursor:
+    db = connections[DEFAULT_DB_ALIAS]  # this thread's, looked up once rather than per value
+    params = [f.get_db_prep_save(f.pre_save(obj, True), db) for obj in objs for f in fields]
+    with transaction.mark_for_rollback_on_error(), db.cursor() as cursor:
         cursor.execute(sql, params)
         if not ignore_conflicts:
             pk = type(objs[0])._meta.pk
             for obj, (value,) in zip(objs, cursor.fetchall(), strict=True):
                 setattr(obj, pk.attname, value)
     for obj in objs:
-        obj._state.adding, obj._state.db = False, connection.alias
+        obj._state.adding, obj._state.db = False, db.alias
