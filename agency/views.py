@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from posts import preview
 from posts import services as post_services
 from posts.models import Post, TaskAssign
 from socialhub.errors import InvalidState, NotAllowed
@@ -235,7 +236,7 @@ def review(request, token: str):
             messages.success(request, "Thank you: your decision is recorded.")
             return redirect(request.path)
     posts = link.posts.with_relations().prefetch_related("reviews__actor").order_by("schedule_at", "created_at", "pk")
-    items = [{"post": post, "error": errors.get(post.pk, ""), "last_review": (list(post.reviews.all()) or [None])[-1],
+    items = [{"post": post, "cards": preview.post_cards(post, signed=True), "error": errors.get(post.pk, ""), "last_review": (list(post.reviews.all()) or [None])[-1],
               "feedback": request.POST.get("feedback", "") if errors.get(post.pk) else ""} for post in posts]
     context = {"link": link, "items": items, "client": link.task.user, "reseller": link.task.reseller}
     response = render(request, "agency/review.html", context, status=status)

@@ -381,14 +381,6 @@ class Post(models.Model):
                 for p in self.shown_parts]
         return [first, *rest]
 
-    @property
-    def network_texts(self) -> list[dict]:
-        """The networks with a text of their own, as reviewers see it: [{provider, label, text}]."""
-        from platforms.registry import platform_label
-
-        return [{"provider": p, "label": platform_label(p), "text": self.thread_for(p)[0].text}
-                for p in sorted(self.text_overrides or {})]
-
     def thread_for(self, provider: str) -> list["ThreadPart"]:
         """The thread as it goes to one platform: part 1's text is that platform's override, when
         the post has one (with the post's hashtags), else the same as `thread`."""

@@ -254,3 +254,47 @@ def networks(accounts, content: str, hashtags, overrides: dict, chosen=(), *, vi
             **account_header(account, visibility=visibility),
         })
     return shown
+
+
+def post_cards(post, *, signed: bool = False) -> dict:
+    """What a saved post's page shows of it (posts/_post_cards.html): X's card, headed by the first X
+    account, when the post goes to X (or to no account yet), and a card per channel elsewhere."""
+    on_x = [c for c in post.shown_channels if c.account.provider == "twitter"]
+    return {"on_x": on_x, "networks": channel_cards(post, signed=signed)}
+
+
+def channel_cards(post, *, signed: bool = False) -> list[dict]:
+    """A saved post as each of its channels off X will show it (posts/_network_preview.html, the
+    composer's cards): one card per account, under that account's header, with the network's own
+    text (its override, else the post's, with the hashtags) and the post's media; a thread's later
+    parts (Bluesky, Mastodon) as replies under it. X's card is posts/_x_thread.html (its options
+    and each part's state). `signed`: the media by signed URL, for a page seen without logging in
+    (a review link). Uses the prefetched channels, accounts and media (Post.objects.with_relations)."""
+    from platforms.registry import platform_label
+
+    from .media import signed_url
+
+    thread = post.thread
+    media = [[{"url": signed_url(m) if signed else m.url, "kind": m.kind, "alt_text": m.alt_text} for m in part.media]
+             for part in thread]
+    overrides = post.text_overrides or {}
+    replies: dict[str, list[dict]] = {}
+    cards = []
+    # In the composer's order (by network), the accounts of one network in the channels' order.
+    for channel in sorted(post.shown_channels, key=lambda c: c.account.provider):
+        account = channel.account
+        provider = account.provider
+        if provider == "twitter":
+            continue
+        own = overrides.get(provider)  # as Post.thread_for sends it
+        text = compose_text(own, post.hashtags) if own else thread[0].text
+        if provider not in replies:  # the later parts read the same from every account on a network
+            replies[provider] = [{"html": network_html(provider, part.text), "media": shown}
+                                 for part, shown in zip(thread[1:], media[1:])]
+        cards.append({
+            "provider": provider, "label": platform_label(provider), "text": text, "own": bool(own),
+            "html": network_html(provider, text), "media": media[0], "parts": replies[provider],
+            "tiles": LOOKS.get(provider, Look()).tiles, "link_host": first_link_host(provider, text),
+            **account_header(account, visibility=post.mastodon_visibility),
+        })
+    return cards

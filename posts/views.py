@@ -353,6 +353,7 @@ def detail(request, pk: int, review_form=None, status: int = 400):
         "posts/detail.html",
         {
             "post": post,
+            "cards": preview.post_cards(post),
             "reviews": reviews,
             "can_edit": services.can_edit(request.user, post) and post.is_editable,
             "can_review": can_review,

@@ -171,7 +171,9 @@ class Command(BaseCommand):
             services.review_post(actor=alice, post=scheduled, action=1)
         post(spring, "Meet Léa, our new florist 🌼 She trained in Kyoto and loves ikebana.", ["team"],
              image=((255, 236, 179), (255, 160, 0)), alt="Léa arranging yellow flowers",
-             schedule=now + dt.timedelta(days=4, hours=3))
+             schedule=now + dt.timedelta(days=4, hours=3), on=("linkedin", "facebook"),
+             text_overrides={"linkedin": "We are delighted to welcome Léa to the team. She trained in Kyoto, "
+                                         "and brings the art of ikebana to our spring arrangements."})
         post(spring, "Rainy day? Our café corner serves hot chocolate with every bouquet ☕", ["cozy"])
         post(spring, "Thank you for 1,000 followers! 🎉 A small gift for the first 50 visitors this week.")
         post(bakery, "New: cardamom buns, Fridays only", ["fika"], schedule=now + dt.timedelta(days=6))
