@@ -19,8 +19,8 @@ from socialhub.errors import NotAllowed
 from socialhub.parsers import JSONParser
 from socialhub.parsing import parse_id
 
-from . import errors, services
-from .models import Post, TaskAssign, prefetch_rows
+from . import api_list, errors, services
+from .models import Post, TaskAssign
 from .serializers import (
     PostDetailSerializer,
     PostEditFormSerializer,
@@ -152,17 +152,16 @@ class PostListView(generics.ListAPIView):
         user = self.request.user
         self.tasks = None
         if not user.is_platform_staff:
-            self.tasks = {task.pk: task for task in TaskAssign.objects.for_user(user).only("user_id", "reseller_id")}
+            self.tasks = {pk: (client, reseller) for pk, client, reseller in
+                          TaskAssign.objects.for_user(user).values_list("pk", "user_id", "reseller_id")}
         task_ids = None if self.tasks is None else list(self.tasks)
-        posts = Post.objects.listed_for(user, task_ids).for_list(join=("task",) if self.tasks is None else ())
-        return filters.filter(posts)
+        posts = filters.filter(Post.objects.listed_for(user, task_ids).for_list(join=()))
+        return api_list.rows(posts, join_task=self.tasks is None)
 
-    def paginate_queryset(self, queryset):
-        page = super().paginate_queryset(queryset)
-        for post in page if self.tasks is not None else ():
-            if post.task_id in self.tasks:  # a task made since is read on its own
-                post.task = self.tasks[post.task_id]
-        return prefetch_rows(page, thread=True, channel_parts=True)
+    def list(self, request, *args, **kwargs):
+        # The page as plain rows (posts.api_list), not PostSerializer over models: the same JSON.
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(api_list.represent(page, request, self.tasks))
 
     @extend_schema(operation_id="posts_list", parameters=[PostFilterSerializer])
     def get(self, request, *args, **kwargs):

@@ -508,10 +508,10 @@ class PostSerializer(serializers.ModelSerializer):
 
     @cached_property
     def _when(self):
-        return _times()  # once per serializer: a list's posts share it
+        return api_times()  # once per serializer: a list's posts share it
 
 
-def _times():
+def api_times():
     """A time as the API's DateTimeFields show it (ISO 8601 in the current time zone, "Z" for UTC):
     what DRF's field gives (tests compare the two), given the zone once rather than looking it up
     for every time, and without the field's generic steps for the times a database gives (aware

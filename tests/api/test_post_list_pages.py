@@ -82,7 +82,8 @@ def test_the_schema_documents_the_cursor_and_no_count(client, db):
     assert {"next", "previous", "results"} <= set(page) and "count" not in page
 
 
-def test_each_post_reads_as_drfs_own_fields_would_show_it(api, rita, alice, make_post, alice_account):
+@pytest.mark.parametrize("who", ["alice", "rita", "sam"])  # staff's page joins the tasks, the others' do not
+def test_each_post_reads_as_drfs_own_fields_would_show_it(request, api, rita, alice, make_post, alice_account, who):
     second = make_account(alice, "alice_two")
     first = {"content": "One", "media_files": [upload("a.png", PNG_BYTES, "image/png")]}
     post = make_post(
@@ -96,13 +97,27 @@ def test_each_post_reads_as_drfs_own_fields_would_show_it(api, rita, alice, make
     ChannelPart.objects.create(
         channel=channel, part=post.parts.get(), remote_id="1800", remote_url="https://x.com/1800"
     )
-    body = api(alice).get("/api/posts").json()["results"]
+    plain = make_post(content="Hello #spring", hashtags=["spring", "launch"], text_overrides={"mastodon": "Hi"},
+                      options={"reply_settings": "following"})
+    Post.objects.filter(pk=plain.pk).update(status=Post.Status.REJECTED, feedback="Not yet")
+    body = api(request.getfixturevalue(who)).get("/api/posts").json()["results"]
 
-    request = APIRequestFactory().get("/api/posts")
-    [fresh] = prefetch_rows([Post.objects.for_list().get(pk=post.pk)], thread=True, channel_parts=True)
-    generic = serializers.ModelSerializer.to_representation(PostSerializer(context={"request": request}), fresh)
-    assert body == [_json(generic)]
-    assert sorted(c["state"] for c in body[0]["parts"][1]["channels"]) == ["awaiting_approval", "published"]
+    factory_request = APIRequestFactory().get("/api/posts")
+    fresh = prefetch_rows(list(Post.objects.for_list().filter(pk__in=[post.pk, plain.pk])), thread=True,
+                          channel_parts=True)
+    serializer = PostSerializer(context={"request": factory_request})
+    assert body == [_json(serializers.ModelSerializer.to_representation(serializer, p)) for p in fresh]
+    assert sorted(c["state"] for c in body[1]["parts"][1]["channels"]) == ["awaiting_approval", "published"]
+    assert body[0]["channels"][0]["state"] == "not_sent" and body[0]["options"]["reply_settings"] == "following"
+
+
+def test_a_post_of_a_task_made_after_the_viewers_tasks_were_read_shows_its_people(rita, alice, make_post):
+    from posts import api_list
+
+    post = make_post(content="New task's")
+    [row] = api_list.rows(Post.objects.filter(pk=post.pk).for_list(join=()), join_task=False)
+    [shown] = api_list.represent([row], None, tasks={})
+    assert (shown["client"], shown["reseller"]) == (str(alice.pk), str(rita.pk))
 
 
 def test_a_page_of_single_posts_reads_no_media_or_parts_and_a_thread_on_it_still_shows(api, rita, make_post):
