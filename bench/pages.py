@@ -69,7 +69,8 @@ def main(argv=None) -> int:
         if args.profile:
             _print_profile(client, path, args)
         cpu.sort()
-        print(f"  {name:<20} {path:<14} {status}  CPU {cpu[len(cpu) // 2]:5.1f} ms (lowest {cpu[0]:5.1f})  "
+        print(f"  {name:<20} {path:<14} {status}  CPU {cpu[len(cpu) // 2]:5.1f} ms (lowest {cpu[0]:5.1f}, "
+              f"mean {sum(cpu) / len(cpu):5.1f}, highest {cpu[-1]:6.1f})  "
               f"{len(statements)} statements  {calls:,} Python calls  {len(response.content):,} bytes")
     return 0
 
