@@ -4,6 +4,7 @@ import pytest
 from django.test import RequestFactory
 from rest_framework.test import APIClient
 
+from posts import api_list
 from posts.serializers import PostSerializer
 from socialhub import api as api_module
 
@@ -71,16 +72,19 @@ def test_a_cursor_that_is_not_ours_is_404(api, rita):
 
 
 def test_a_crash_inside_an_endpoint_is_a_500_envelope_without_a_trace(api, alice, make_post, monkeypatch):
-    make_post()
+    post = make_post()
 
-    def crash(self, instance):
+    def crash(*args, **kwargs):
         raise RuntimeError("secret internals")
 
+    # The list builds its JSON from rows (posts.api_list), one post through PostSerializer.
+    monkeypatch.setattr(api_list, "represent", crash)
     monkeypatch.setattr(PostSerializer, "to_representation", crash)
-    response = api(alice).get("/api/posts")
-    body = assert_envelope(response, 500)
-    assert "secret" not in response.content.decode()
-    assert body["message"] == "Internal server error."
+    for path in ("/api/posts", f"/api/posts/{post.pk}"):
+        response = api(alice).get(path)
+        body = assert_envelope(response, 500)
+        assert "secret" not in response.content.decode()
+        assert body["message"] == "Internal server error."
 
 
 UNKNOWN = ["/api/nothing-here", "/api/nothing/here/", "/post/1/nothing", "/post/", "/socials/publish/nothing",
