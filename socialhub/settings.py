@@ -93,6 +93,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "socialhub.context_processors.sandbox",
             ],
+            # {% url %} with only literals is reversed once per process (socialhub/template_urls.py).
+            "builtins": ["socialhub.template_urls"],
         },
     },
 ]
