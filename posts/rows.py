@@ -1,10 +1,11 @@
-"""What a row of a post list shows, worked out once per row in Python.
+"""A row of a post list and a post's status fragment, built in Python.
 
-A list page renders 20 rows; each value a template works out itself (a lookup chain through the
-post, its task and its client, a filter, a {% url %}) costs it several times what the same
-line of Python does, so the pages get them ready-made: `post.row`, a dict the row templates read
-with one lookup per value. The status fragment (posts/_status.html) stays a template: the live
-status endpoint sends the same fragment.
+The dashboard and the published list show 20 rows a view, each with its status fragment (a badge,
+a note and a line per channel), which the live status endpoint and the post page show too. As
+templates they cost about 125 microseconds a row, most of a dashboard's rendering: Django's
+template engine resolves, localizes and escapes each of a row's 25 values on its own. Built here
+with format_html, as Django's admin builds its change list rows, a row costs a fifth of that
+(docs/performance.md, "Rows in Python"). `post.row` keeps the values the inbox's template reads.
 """
 
 from __future__ import annotations
@@ -12,9 +13,14 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
+from django.utils.formats import localize
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 
-from .models import Post, prefetch_rows
-from .templatetags.posts_tags import is_live
+from socials import error_kinds
+
+from .models import Post, PostChannel, prefetch_rows
+from .templatetags.posts_tags import STATUS_CLASS, is_live, metric_items
 
 _PK = 987654321  # a placeholder id in reversed URLs, replaced by each row's own
 _PK_TEXT = str(_PK)
@@ -34,11 +40,13 @@ def person(user) -> str:
     return user.get_full_name() or user.username
 
 
-def rows(posts, *, tasks: dict | None = None, thread: bool = False) -> list[Post]:
+def rows(posts, *, tasks: dict | None = None, thread: bool = False, html: bool = False,
+         writer: bool = False) -> list[Post]:
     """A page of posts (PostQuerySet.for_list) with what their rows show read (prefetch_rows,
     `thread`: the thread itself too) and `post.row` set: their links (reversed once per page, not
-    once per row), text, client, accounts and schedule. `tasks`: the viewer's tasks by id, with
-    their people, so the posts' own query need not join them."""
+    once per row), text, client, accounts and schedule; with `html`, `post.html` too: the row as the
+    dashboard and the published list show it (`writer`: with its Edit and Write it again links). `tasks`:
+    the viewer's tasks by id, with their people, so the posts' own query need not join them."""
     posts = prefetch_rows(list(posts), thread=thread)
     links = {name: reverse(f"posts:{name}", args=[_PK]) for name in ("detail", "edit", "review")}
     compose = reverse("posts:compose")
@@ -64,4 +72,79 @@ def rows(posts, *, tasks: dict | None = None, thread: bool = False) -> list[Post
             "failed": status == Post.Status.FAILED,
             "editable": status in Post.EDITABLE,
         }
+        if html:
+            post.html = row_html(post.row, status_html(post), writer=writer)
     return posts
+
+
+def row_html(row: dict, status: SafeString, *, writer: bool) -> SafeString:
+    """One post's line in a list: its text (linked to the post), who and what it is for, when,
+    and its live status."""
+    about = [row["client"], row["task"], row["accounts"]]
+    if row["attachments"]:
+        about.append(row["attachments"])
+    if row["parts"]:
+        about.append(f"thread of {row['parts']} parts")
+    about.append(f"scheduled {row['when']}" if row["when"] else "as soon as approved")
+    links = SafeString()
+    if writer and row["failed"]:
+        links += format_html('\n  <a class="small" href="{}">Write it again</a>', row["again"])
+    if writer and row["editable"]:
+        links += format_html('\n  <a class="small" href="{}">Edit</a>', row["edit"])
+    return format_html(
+        '<li class="post-row">\n  <div class="post-main">\n    <a class="post-text" href="{}">{}</a>\n'
+        '    <div class="muted small">For {}</div>\n  </div>\n'
+        '  <div class="post-status" data-post-status data-post-id="{}" data-status="{}" data-live="{}" '
+        'aria-live="polite">{}</div>{}\n</li>',
+        row["detail"], row["text"], " · ".join(about), row["pk"], row["status"], row["live"], status, links,
+    )
+
+
+_SENT = (Post.Status.PROCESSING, Post.Status.PUBLISHED, Post.Status.FAILED)
+
+
+def status_html(post: Post) -> SafeString:
+    """A post's status: its badge; when approved, when it goes out; while sending, so; when
+    rejected, the feedback; once sending began, a line per channel (shown_channels)."""
+    status = post.status
+    html = format_html('<span class="badge {}">{}</span>', STATUS_CLASS.get(status, "pending"),
+                       post.get_status_display())
+    if status == Post.Status.APPROVED:
+        note = f"for {when(post.schedule_at)}" if post.schedule_at else "publishing shortly"
+        html += format_html('\n<span class="muted">{}</span>', note)
+    elif status == Post.Status.PROCESSING:
+        html += mark_safe('\n<span class="muted">sending…</span>')
+    elif status == Post.Status.REJECTED and post.feedback:
+        html += format_html('\n<p class="feedback"><strong>Feedback:</strong> {}</p>', post.feedback)
+    if status in _SENT:
+        lines = format_html_join("\n", "  <li>{}</li>", ((_channel_line(c),) for c in post.shown_channels))
+        html += format_html('\n<ul class="channels">\n{}\n</ul>', lines)
+    return html
+
+
+def _channel_line(channel: PostChannel) -> SafeString:
+    """How one channel went: published (linked, with its metrics), failed (why, and what to do),
+    or where it stands (waiting for X, the next try, why it is held)."""
+    account, state = channel.account, channel.state
+    if state == PostChannel.State.PUBLISHED:
+        if channel.remote_url:
+            line = format_html('<a href="{}" target="_blank" rel="noopener">View on {} as {}</a>',
+                               channel.remote_url, account.platform_label, account)
+        else:
+            line = format_html("Published as {}", account)
+        metrics = metric_items(channel.metrics)
+        if metrics:
+            spans = format_html_join("", "<span>{} {}</span>", ((localize(v), label) for label, v in metrics))
+            line += format_html(' <span class="metrics">{}</span>', spans)
+        return line
+    if state == PostChannel.State.FAILED:
+        return format_html('<span class="bad">{}: {}</span> <span class="advice">What to do: {}</span>',
+                           account, channel.last_error or "failed", error_kinds.advice(channel.error_kind))
+    if state == PostChannel.State.RETRY and channel.error_kind == "rate_limited":
+        return format_html("{}: waiting for X. {}", account, channel.last_error)
+    line = format_html("{}: {}", account, channel.public_state_label.lower())
+    if state == PostChannel.State.RETRY and channel.next_attempt_at:
+        line += format_html(", next try {}", f"{timezone.localtime(channel.next_attempt_at):%H:%M}")
+    if state == PostChannel.State.HELD and channel.last_error:
+        line += format_html(' <span class="held-reason" data-held-reason>{}</span>', channel.last_error)
+    return line

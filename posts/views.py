@@ -94,7 +94,7 @@ def dashboard(request):
             "status": status,
             "tasks": tasks,
             "page": page,
-            "rows": rows.rows(page.object_list, tasks=by_id),
+            "rows": rows.rows(page.object_list, tasks=by_id, html=True, writer=True),
         },
     )
 
@@ -405,17 +405,17 @@ def status(request):
     """The live status of the given posts (?ids=1,2): JSON with each post's status fragment."""
     ids = parse_ids(request.GET.get("ids", ""), limit=100)
     posts = Post.objects.for_user(request.user).filter(pk__in=ids).prefetch_related("channels__account")
-    rows = [
+    answer = [
         {
             "id": p.pk,
             "status": p.status,
             "label": p.get_status_display(),
             "live": is_live(p),
-            "html": render_to_string("posts/_status.html", {"post": p}, request=request),
+            "html": rows.status_html(p),
         }
         for p in posts
     ]
-    return JsonResponse({"posts": rows})
+    return JsonResponse({"posts": answer})
 
 
 # --- Client pages: review inbox, reviewed history, published posts.
@@ -529,7 +529,8 @@ def published(request):
     counts = counters.by_task_and_status(user, task_ids)
     total = sum(n for (_, state), n in counts.items() if state == Post.Status.PUBLISHED)
     page = _page(request, posts.order_by("-published_at", "-pk"), count=total)
-    return render(request, "posts/published.html", {"page": page, "rows": rows.rows(page.object_list, tasks=tasks)})
+    shown = rows.rows(page.object_list, tasks=tasks, html=True, writer=not user.is_client)
+    return render(request, "posts/published.html", {"page": page, "rows": shown})
 
 
 # --- Calendar.

@@ -95,51 +95,12 @@ def status_class(status: int) -> str:
     return STATUS_CLASS.get(status, "pending")
 
 
-_SENT = (Post.Status.PROCESSING, Post.Status.PUBLISHED, Post.Status.FAILED)
-
-
 @register.filter
-def status_view(post) -> dict:
-    """What a post's status fragment (posts/_status.html) shows, worked out in one call: its badge,
-    a note, the reviewer's feedback and a line per channel once sending began. The dashboard shows
-    20 of them a view; as template lookups and filters they cost about twice as much."""
-    from posts.rows import when
+def status_html(post):
+    """The post's status fragment (posts.rows.status_html): its badge, note and channels."""
+    from posts.rows import status_html as html
 
-    status = post.status
-    note = ""
-    if status == Post.Status.APPROVED:
-        note = f"for {when(post.schedule_at)}" if post.schedule_at else "publishing shortly"
-    elif status == Post.Status.PROCESSING:
-        note = "sending…"
-    return {
-        "badge": STATUS_CLASS.get(status, "pending"),
-        "label": post.get_status_display(),
-        "note": note,
-        "feedback": post.feedback if status == Post.Status.REJECTED else "",
-        "channels": [_channel_line(channel) for channel in post.shown_channels] if status in _SENT else [],
-    }
-
-
-def _channel_line(channel) -> dict:
-    """One channel's line: `kind` picks its markup (link, failed, or plain text), `text` says it."""
-    account, state = channel.account, channel.state
-    if state == channel.State.PUBLISHED:
-        if channel.remote_url:
-            line = {"kind": "link", "url": channel.remote_url,
-                    "text": f"View on {account.platform_label} as {account}"}
-        else:
-            line = {"kind": "plain", "text": f"Published as {account}"}
-        return {**line, "metrics": metric_items(channel.metrics)}
-    if state == channel.State.FAILED:
-        return {"kind": "failed", "text": f"{account}: {channel.last_error or 'failed'}",
-                "advice": error_kinds.advice(channel.error_kind)}
-    if state == channel.State.RETRY and channel.error_kind == "rate_limited":
-        return {"kind": "plain", "text": f"{account}: waiting for X. {channel.last_error}"}
-    text = f"{account}: {channel.public_state_label.lower()}"
-    if state == channel.State.RETRY and channel.next_attempt_at:
-        text += f", next try {timezone.localtime(channel.next_attempt_at):%H:%M}"
-    held = channel.last_error if state == channel.State.HELD else ""
-    return {"kind": "plain", "text": text, "held": held}
+    return html(post)
 
 
 LIVE_WINDOW = dt.timedelta(minutes=2)

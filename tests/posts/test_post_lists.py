@@ -39,6 +39,24 @@ def test_the_dashboard_shows_each_state_with_what_it_needs(client, rita, alice, 
     assert "Broken one" in filtered and "Live one" not in filtered
 
 
+def test_the_dashboard_links_a_writer_to_edit_a_pending_post_and_to_write_a_failed_one_again(client, rita, make_post):
+    pending, failed = make_post(content="Still pending"), make_post(content="Broken one")
+    fail(failed)
+    client.force_login(rita)
+    page = client.get("/posts/").content.decode()
+    assert f'<a class="small" href="/posts/{pending.pk}/edit/">Edit</a>' in page
+    assert f'<a class="small" href="/posts/new/?from={failed.pk}">Write it again</a>' in page
+    assert page.count(">Edit</a>") == 1  # the failed post is not edited, it is written again
+
+
+def test_the_client_sees_published_posts_without_the_writers_links(client, alice, make_post):
+    publish(make_post(content="Live one"))
+    client.force_login(alice)
+    page = client.get("/posts/published/").content.decode()
+    assert "Live one" in page and "View on X as @alice_x" in page
+    assert "Write it again" not in page and ">Edit</a>" not in page
+
+
 def queries_for(client, url):
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(url).status_code == 200

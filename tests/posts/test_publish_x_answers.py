@@ -207,7 +207,7 @@ def test_a_thread_part_with_two_cashtags_is_refused(make_post):
 
 
 def test_the_post_shows_until_when_it_waits_for_xs_daily_limit(approved, x, settings):
-    from django.template.loader import render_to_string
+    from posts.rows import status_html
 
     settings.PUBLISH_DEADLINE_SECONDS = 24 * 3600
     post = approved()
@@ -218,7 +218,7 @@ def test_the_post_shows_until_when_it_waits_for_xs_daily_limit(approved, x, sett
     })
     publishing.publish_post(post_id=post.pk)
 
-    html = render_to_string("posts/_status.html", {"post": Post.objects.get(pk=post.pk)})
+    html = status_html(Post.objects.get(pk=post.pk))
 
     reset_at = dt.datetime.fromtimestamp(daily_reset, tz=dt.UTC)
     assert f"Wait until {reset_at:%Y-%m-%d %H:%M} UTC: X&#x27;s 24-hour limit on posts is reached" in html
