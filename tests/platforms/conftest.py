@@ -119,12 +119,34 @@ def instagram_account(sandbox, alice):
 
 
 @pytest.fixture
-def published(rita, alice, task):
+def approved_post(rita, alice, task):
+    """A post rita writes for the given accounts and alice approves, not yet handed to a worker."""
+
+    def _approved_post(*accounts, content, **fields):
+        post = post_services.create_post(
+            author=rita, task=task, content=content, account_ids=[a.pk for a in accounts], **fields)
+        post_services.review_post(actor=alice, post=post, action=1)
+        return post
+
+    return _approved_post
+
+
+@pytest.fixture
+def facebook_post(approved_post, facebook_account):
+    """An approved post for alice's Facebook Page: facebook_post("Fresh bread", media_files=[...])."""
+
+    def _facebook_post(content, **fields):
+        return approved_post(facebook_account, content=content, **fields)
+
+    return _facebook_post
+
+
+@pytest.fixture
+def published(approved_post):
     """A post published now to the given accounts, returning its channels by provider."""
 
     def _publish(*accounts, content="Counting the tulips"):
-        post = post_services.create_post(author=rita, task=task, content=content, account_ids=[a.pk for a in accounts])
-        post_services.review_post(actor=alice, post=post, action=1)
+        post = approved_post(*accounts, content=content)
         publishing.publish_post(post_id=post.pk)
         channels = {c.account.provider: c for c in PostChannel.objects.filter(post=post).select_related("account")}
         assert {c.state for c in channels.values()} == {PostChannel.State.PUBLISHED}
