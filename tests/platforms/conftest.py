@@ -119,6 +119,13 @@ def instagram_account(sandbox, alice):
 
 
 @pytest.fixture
+def site(live_server, settings):
+    """SocialHub reachable at SITE_URL (a live test server), so the sandbox can fetch its files."""
+    settings.SITE_URL = live_server.url
+    return live_server.url
+
+
+@pytest.fixture
 def approved_post(rita, alice, task):
     """A post rita writes for the given accounts and alice approves, not yet handed to a worker."""
 

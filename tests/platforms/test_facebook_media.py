@@ -17,13 +17,6 @@ State = PostChannel.State
 live = pytest.mark.django_db(transaction=True)  # the live server (SITE_URL) shares the database
 
 
-@pytest.fixture
-def site(live_server, settings):
-    """SocialHub reachable at SITE_URL (a live test server), so the sandbox can fetch its files."""
-    settings.SITE_URL = live_server.url
-    return live_server.url
-
-
 def video():
     return upload("loaves.mp4", MP4_BYTES, "video/mp4")
 
