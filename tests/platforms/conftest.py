@@ -141,11 +141,7 @@ def approved_post(rita, alice, task):
 @pytest.fixture
 def facebook_post(approved_post, facebook_account):
     """An approved post for alice's Facebook Page: facebook_post("Fresh bread", media_files=[...])."""
-
-    def _facebook_post(content, **fields):
-        return approved_post(facebook_account, content=content, **fields)
-
-    return _facebook_post
+    return lambda content, **fields: approved_post(facebook_account, content=content, **fields)
 
 
 @pytest.fixture
