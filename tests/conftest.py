@@ -144,6 +144,18 @@ def sandbox_account(sandbox_url: str, user: User, username: str, x_user: dict | 
 
 
 @pytest.fixture
+def x_sandbox(settings):
+    """The local X sandbox (xsandbox) on a free port, with the app talking to it and linking tweets
+    there. tests/browser/conftest.py has its own, which also configures the X apps for signing in."""
+    from xsandbox import start_sandbox
+
+    sb = start_sandbox(port=0, quiet=True)
+    settings.X_API_URL = settings.X_WEB_URL = sb.url
+    yield sb
+    sb.stop()
+
+
+@pytest.fixture
 def alice_account(alice):
     return make_account(alice, "alice_x")
 
