@@ -208,6 +208,20 @@ def x(request):
         yield mock
 
 
+def in_turn(*answers):
+    """A `responses` callback giving one answer a request, in turn: a (status, headers, body) is
+    X's answer, an exception is raised as the connection's failure (a lost answer)."""
+    answers = iter(answers)
+
+    def answer(request):
+        got = next(answers)
+        if isinstance(got, Exception):
+            raise got
+        return got
+
+    return answer
+
+
 @pytest.fixture
 def x_api(settings):
     """The app talks to X at X_API, links tweets at https://x.com and reconciles without pausing."""
