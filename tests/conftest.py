@@ -144,6 +144,18 @@ def sandbox_account(sandbox_url: str, user: User, username: str, x_user: dict | 
 
 
 @pytest.fixture
+def x_sandbox(settings):
+    """The local X sandbox (xsandbox) on a free port, with the app talking to it and linking tweets
+    there. tests/browser/conftest.py has its own, which also configures the X apps for signing in."""
+    from xsandbox import start_sandbox
+
+    sb = start_sandbox(port=0, quiet=True)
+    settings.X_API_URL = settings.X_WEB_URL = sb.url
+    yield sb
+    sb.stop()
+
+
+@pytest.fixture
 def alice_account(alice):
     return make_account(alice, "alice_x")
 
@@ -194,6 +206,20 @@ def x(request):
     strict = request.node.get_closest_marker("strict_x") is not None
     with responses.RequestsMock(assert_all_requests_are_fired=strict) as mock:
         yield mock
+
+
+def in_turn(*answers):
+    """A `responses` callback giving one answer a request, in turn: a (status, headers, body) is
+    X's answer, an exception is raised as the connection's failure (a lost answer)."""
+    answers = iter(answers)
+
+    def answer(request):
+        got = next(answers)
+        if isinstance(got, Exception):
+            raise got
+        return got
+
+    return answer
 
 
 @pytest.fixture

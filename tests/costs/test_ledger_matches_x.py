@@ -10,23 +10,14 @@ from posts import publishing, services
 from posts import metrics as analytics
 from socials import services as social_services
 from tests.conftest import PNG_BYTES, sandbox_account, upload
-from xsandbox import start_sandbox
-
-
-@pytest.fixture
-def sandbox(settings):
-    sb = start_sandbox(port=0, quiet=True)
-    settings.X_API_URL = settings.X_WEB_URL = sb.url
-    yield sb
-    sb.stop()
 
 
 def x_bill(sb) -> dict:
     return requests.get(f"{sb.url}/_sandbox/ledger", timeout=5).json()
 
 
-def test_a_run_costs_the_app_what_x_bills(sandbox, rita, alice, task):
-    account = sandbox_account(sandbox.url, alice, "alice_x")
+def test_a_run_costs_the_app_what_x_bills(x_sandbox, rita, alice, task):
+    account = sandbox_account(x_sandbox.url, alice, "alice_x")
     post = services.create_post(
         author=rita, task=task, account_ids=[account.pk],
         parts=[{"content": "Spring opening: example.com/spring", "media_files": [upload("a.png", PNG_BYTES)],
@@ -39,7 +30,7 @@ def test_a_run_costs_the_app_what_x_bills(sandbox, rita, alice, task):
     analytics.refresh_metrics()
     analytics.refresh_metrics()  # read again the same UTC day: X does not charge twice
 
-    bill = x_bill(sandbox)
+    bill = x_bill(x_sandbox)
     ours = {kind: sum(c.micros for c in XCall.objects.filter(kind=kind)) for kind in XCall.Kind.values}
     assert {k: v["micros"] for k, v in bill["by_kind"].items()} == {k: v for k, v in ours.items() if v}
     assert XCall.objects.total() == bill["total_micros"] == 200_000 + 15_000 + 5_000 + 1_000 + 5_000
@@ -47,19 +38,19 @@ def test_a_run_costs_the_app_what_x_bills(sandbox, rita, alice, task):
         e["resource_id"] for e in bill["data"] if e["kind"] == "post_read")
 
 
-def test_the_post_shows_what_publishing_it_spent(sandbox, rita, alice, task, client, settings):
+def test_the_post_shows_what_publishing_it_spent(x_sandbox, rita, alice, task, client, settings):
     settings.PUBLISH_RECONCILE_DELAY_SECONDS = 0
-    account = sandbox_account(sandbox.url, alice, "alice_x")
+    account = sandbox_account(x_sandbox.url, alice, "alice_x")
     post = services.create_post(author=rita, task=task, account_ids=[account.pk], content="Read https://example.com")
     services.review_post(actor=alice, post=post, action=1)
-    requests.post(f"{sandbox.url}/_sandbox/faults/next", json={"path": "/2/tweets", "lose_answer": True}, timeout=5)
+    requests.post(f"{x_sandbox.url}/_sandbox/faults/next", json={"path": "/2/tweets", "lose_answer": True}, timeout=5)
 
     publishing.publish_post(post_id=post.pk)
 
     spend = post_spend(post)
     # The timeline read that found it after the lost answer, and the post (with its link) X made.
     assert [(c["kind"], c["calls"]) for c in spend["calls"]] == [("post_create_url", 1), ("post_read", 1)]
-    assert spend["micros"] == x_bill(sandbox)["total_micros"]
+    assert spend["micros"] == x_bill(x_sandbox)["total_micros"]
     assert spend["usd"] == "$0.205"
     client.force_login(rita)
     body = client.get(f"/api/posts/{post.pk}").json()
@@ -67,16 +58,16 @@ def test_the_post_shows_what_publishing_it_spent(sandbox, rita, alice, task, cli
     assert body["x_estimate"] == "≈ $0.20 on X: it has a link"
 
 
-def test_refused_calls_are_free(sandbox, rita, alice, task):
-    account = sandbox_account(sandbox.url, alice, "alice_x")
-    requests.post(f"{sandbox.url}/_sandbox/faults", json={"credits_depleted": True}, timeout=5)
+def test_refused_calls_are_free(x_sandbox, rita, alice, task):
+    account = sandbox_account(x_sandbox.url, alice, "alice_x")
+    requests.post(f"{x_sandbox.url}/_sandbox/faults", json={"credits_depleted": True}, timeout=5)
     social_services.test_connection(actor=alice, account=account)
     assert not XCall.objects.exists()
 
 
-def test_reads_with_the_app_token_are_the_clients_spend_on_the_platform_app(sandbox, rita, alice, task, settings):
-    settings.TWITTER_BEARER_TOKEN = sandbox.state.config.app_bearer_token
-    account = sandbox_account(sandbox.url, alice, "alice_x")
+def test_reads_with_the_app_token_are_the_clients_spend_on_the_platform_app(x_sandbox, rita, alice, task, settings):
+    settings.TWITTER_BEARER_TOKEN = x_sandbox.state.config.app_bearer_token
+    account = sandbox_account(x_sandbox.url, alice, "alice_x")
     post = services.create_post(author=rita, task=task, account_ids=[account.pk], content="Hello")
     services.review_post(actor=alice, post=post, action=1)
     publishing.publish_post(post_id=post.pk)
@@ -89,10 +80,10 @@ def test_reads_with_the_app_token_are_the_clients_spend_on_the_platform_app(sand
     assert (read.client, read.account, read.x_app) == (alice, account, "platform")
 
 
-def test_clients_sharing_a_thread_s_connections_charge_each_call_to_its_own_account(sandbox, rita, alice, task):
+def test_clients_sharing_a_thread_s_connections_charge_each_call_to_its_own_account(x_sandbox, rita, alice, task):
     """X's clients on one thread share its keep-alive session; each account's posts are still
     signed with its own token and charged to it alone."""
-    first, second = sandbox_account(sandbox.url, alice, "alice_x"), sandbox_account(sandbox.url, alice, "alice_shop")
+    first, second = sandbox_account(x_sandbox.url, alice, "alice_x"), sandbox_account(x_sandbox.url, alice, "alice_shop")
     posts = [services.create_post(author=rita, task=task, account_ids=[account.pk], content=f"Hello {n} from {account.username}")
              for n, account in enumerate((first, second, first))]
     for post in posts:
@@ -101,5 +92,5 @@ def test_clients_sharing_a_thread_s_connections_charge_each_call_to_its_own_acco
 
     created = XCall.objects.filter(kind="post_create")
     assert sorted(created.values_list("account__username", flat=True)) == ["alice_shop", "alice_x", "alice_x"]
-    billed = sorted(e["user_id"] for e in x_bill(sandbox)["data"] if e["kind"] == "post_create")
+    billed = sorted(e["user_id"] for e in x_bill(x_sandbox)["data"] if e["kind"] == "post_create")
     assert billed == sorted([first.provider_account_id, second.provider_account_id, first.provider_account_id])

@@ -11,20 +11,11 @@ from posts import publishing, services
 from socialhub import errors
 from posts.models import Post, PostChannel
 from tests.conftest import sandbox_account
-from xsandbox import start_sandbox
 
 
 @pytest.fixture
-def sandbox(settings):
-    sb = start_sandbox(port=0, quiet=True)
-    settings.X_API_URL = settings.X_WEB_URL = sb.url
-    yield sb
-    sb.stop()
-
-
-@pytest.fixture
-def linked_post(sandbox, rita, alice, task):
-    account = sandbox_account(sandbox.url, alice, "alice_x")
+def linked_post(x_sandbox, rita, alice, task):
+    account = sandbox_account(x_sandbox.url, alice, "alice_x")
     post = services.create_post(author=rita, task=task, account_ids=[account.pk], content="Read example.com/spring")
     return post
 
@@ -38,7 +29,7 @@ def approve_and_publish(post, alice, django_capture_on_commit_callbacks):
 
 
 def test_a_post_over_the_clients_cap_is_held_with_the_reason(
-        linked_post, alice, rita, sam, sandbox, django_capture_on_commit_callbacks):
+        linked_post, alice, rita, sam, x_sandbox, django_capture_on_commit_callbacks):
     caps.set_cap(actor=sam, client=alice, monthly_usd="0.10")
 
     channel = approve_and_publish(linked_post, alice, django_capture_on_commit_callbacks)
@@ -48,12 +39,12 @@ def test_a_post_over_the_clients_cap_is_held_with_the_reason(
         "Held: sending it ($0.20) would take alice's X spend this month to $0.20, over the monthly cap of $0.10. "
         "It goes out once staff raise the cap, or when the month turns.")
     assert Post.objects.get(pk=linked_post.pk).status == Post.Status.PROCESSING  # held, not failed
-    assert not sandbox.state.tweets
+    assert not x_sandbox.state.tweets
     told = set(PendingNotification.objects.filter(kind="post_held").values_list("recipient__username", flat=True))
     assert told == {"rita", "sam"}
 
 
-def test_raising_the_cap_releases_the_post(linked_post, alice, sam, sandbox, django_capture_on_commit_callbacks):
+def test_raising_the_cap_releases_the_post(linked_post, alice, sam, x_sandbox, django_capture_on_commit_callbacks):
     caps.set_cap(actor=sam, client=alice, monthly_usd="0.10")
     approve_and_publish(linked_post, alice, django_capture_on_commit_callbacks)
 
@@ -63,7 +54,7 @@ def test_raising_the_cap_releases_the_post(linked_post, alice, sam, sandbox, dja
 
     linked_post.refresh_from_db()
     assert linked_post.status == Post.Status.PUBLISHED
-    assert len(sandbox.state.tweets) == 1
+    assert len(x_sandbox.state.tweets) == 1
 
 
 def test_a_cap_on_the_x_app_holds_too(linked_post, alice, sam, django_capture_on_commit_callbacks):

@@ -119,12 +119,37 @@ def instagram_account(sandbox, alice):
 
 
 @pytest.fixture
-def published(rita, alice, task):
+def site(live_server, settings):
+    """SocialHub reachable at SITE_URL (a live test server), so the sandbox can fetch its files."""
+    settings.SITE_URL = live_server.url
+    return live_server.url
+
+
+@pytest.fixture
+def approved_post(rita, alice, task):
+    """A post rita writes for the given accounts and alice approves, not yet handed to a worker."""
+
+    def _approved_post(*accounts, content, **fields):
+        post = post_services.create_post(
+            author=rita, task=task, content=content, account_ids=[a.pk for a in accounts], **fields)
+        post_services.review_post(actor=alice, post=post, action=1)
+        return post
+
+    return _approved_post
+
+
+@pytest.fixture
+def facebook_post(approved_post, facebook_account):
+    """An approved post for alice's Facebook Page: facebook_post("Fresh bread", media_files=[...])."""
+    return lambda content, **fields: approved_post(facebook_account, content=content, **fields)
+
+
+@pytest.fixture
+def published(approved_post):
     """A post published now to the given accounts, returning its channels by provider."""
 
     def _publish(*accounts, content="Counting the tulips"):
-        post = post_services.create_post(author=rita, task=task, content=content, account_ids=[a.pk for a in accounts])
-        post_services.review_post(actor=alice, post=post, action=1)
+        post = approved_post(*accounts, content=content)
         publishing.publish_post(post_id=post.pk)
         channels = {c.account.provider: c for c in PostChannel.objects.filter(post=post).select_related("account")}
         assert {c.state for c in channels.values()} == {PostChannel.State.PUBLISHED}

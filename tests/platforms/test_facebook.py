@@ -33,16 +33,6 @@ WEBP_BYTES = (b"RIFF" + (26).to_bytes(4, "little") + b"WEBPVP8L" + (13).to_bytes
               + b"\x2f\x00\x00\x00\x10\x07\x10\x11\x11\x88\x88\xfe\x07\x00")
 
 
-@pytest.fixture
-def write(rita, alice, task, facebook_account):
-    def _write(content="Fresh bread at eight", **fields):
-        post = services.create_post(author=rita, task=task, content=content, account_ids=[facebook_account.pk], **fields)
-        services.review_post(actor=alice, post=post, action=1)
-        return post
-
-    return _write
-
-
 def posts(sandbox):
     return sorted(sandbox.state.fb_posts.values(), key=lambda p: p["created"])
 
@@ -127,8 +117,8 @@ def test_nobody_signs_in_with_facebook(client, sandbox, rita):
     assert "connected by clients" in answer.content.decode()
 
 
-def test_a_text_post_with_a_link_is_published_as_a_link_post(sandbox, write, facebook_account):
-    post = write("New loaves today: https://bakery.example/menu.")
+def test_a_text_post_with_a_link_is_published_as_a_link_post(sandbox, facebook_post, facebook_account):
+    post = facebook_post("New loaves today: https://bakery.example/menu.")
 
     publishing.publish_post(post_id=post.pk)
 
@@ -141,8 +131,8 @@ def test_a_text_post_with_a_link_is_published_as_a_link_post(sandbox, write, fac
     assert channel.remote_url == f"https://facebook.test/{page_id}/posts/{post_id}"
 
 
-def test_photos_are_uploaded_unpublished_then_attached_to_one_post(sandbox, write):
-    post = write("Two loaves", media_files=[upload("a.png", PNG_BYTES, "image/png"), upload("b.png", PNG_BYTES, "image/png")])
+def test_photos_are_uploaded_unpublished_then_attached_to_one_post(sandbox, facebook_post):
+    post = facebook_post("Two loaves", media_files=[upload("a.png", PNG_BYTES, "image/png"), upload("b.png", PNG_BYTES, "image/png")])
 
     publishing.publish_post(post_id=post.pk)
 
@@ -152,8 +142,8 @@ def test_photos_are_uploaded_unpublished_then_attached_to_one_post(sandbox, writ
     assert PostChannel.objects.get(post=post).state == State.PUBLISHED
 
 
-def test_a_lost_answer_is_found_among_the_pages_posts_and_not_sent_again(sandbox, write):
-    post = write("Lost in the oven")
+def test_a_lost_answer_is_found_among_the_pages_posts_and_not_sent_again(sandbox, facebook_post):
+    post = facebook_post("Lost in the oven")
     fault(sandbox, "facebook.feed", lose_answer=True)
 
     publishing.publish_post(post_id=post.pk)
@@ -163,8 +153,8 @@ def test_a_lost_answer_is_found_among_the_pages_posts_and_not_sent_again(sandbox
     assert Post.objects.get(pk=post.pk).status == Post.Status.PUBLISHED
 
 
-def test_facebooks_duplicate_to_a_retry_is_settled_as_that_post(sandbox, write):
-    post = write("Behind a lagging list")
+def test_facebooks_duplicate_to_a_retry_is_settled_as_that_post(sandbox, facebook_post):
+    post = facebook_post("Behind a lagging list")
     fault(sandbox, "facebook.feed", lose_answer=True)
     fault(sandbox, "facebook.published_posts", status=200, body={"data": [], "paging": {}})
 
@@ -177,8 +167,8 @@ def test_facebooks_duplicate_to_a_retry_is_settled_as_that_post(sandbox, write):
     assert channel.state == State.PUBLISHED and channel.remote_id == made["id"]
 
 
-def test_a_throttle_waits_as_long_as_facebook_estimates(sandbox, write):
-    post = write("Busy morning")
+def test_a_throttle_waits_as_long_as_facebook_estimates(sandbox, facebook_post):
+    post = facebook_post("Busy morning")
     fault(sandbox, "facebook.feed", status=400, code=80001, regain_in=30)
 
     publishing.publish_post(post_id=post.pk)
@@ -200,8 +190,8 @@ def test_a_page_over_its_hourly_calls_is_throttled_by_the_sandbox(sandbox, faceb
     assert throttled.value.retry_at > timezone.now() + dt.timedelta(minutes=50)
 
 
-def test_an_expired_token_asks_for_a_reconnect_and_sends_nothing(sandbox, write, facebook_account, alice):
-    post = write("Too late")
+def test_an_expired_token_asks_for_a_reconnect_and_sends_nothing(sandbox, facebook_post, facebook_account, alice):
+    post = facebook_post("Too late")
     control(sandbox, "facebook/expire", page_id=facebook_account.provider_account_id)
 
     publishing.publish_post(post_id=post.pk)
@@ -215,8 +205,8 @@ def test_an_expired_token_asks_for_a_reconnect_and_sends_nothing(sandbox, write,
     assert not report.works and report.error_kind == "auth"
 
 
-def test_a_transient_failure_is_retried_and_posts_once(sandbox, write):
-    post = write("Second batch")
+def test_a_transient_failure_is_retried_and_posts_once(sandbox, facebook_post):
+    post = facebook_post("Second batch")
     fault(sandbox, "facebook.feed", status=503)
 
     publishing.publish_post(post_id=post.pk)

@@ -8,7 +8,7 @@ from types import SimpleNamespace
 import pytest
 
 from platforms.facebook import limits
-from posts import metrics, publishing, services
+from posts import metrics, publishing
 from posts.models import Post, PostChannel
 from tests.conftest import MP4_BYTES, PNG_BYTES, upload
 from tests.platforms.helpers import control, fault, read
@@ -17,30 +17,13 @@ State = PostChannel.State
 live = pytest.mark.django_db(transaction=True)  # the live server (SITE_URL) shares the database
 
 
-@pytest.fixture
-def site(live_server, settings):
-    """SocialHub reachable at SITE_URL (a live test server), so the sandbox can fetch its files."""
-    settings.SITE_URL = live_server.url
-    return live_server.url
-
-
-@pytest.fixture
-def write(rita, alice, task, facebook_account):
-    def _write(content="Fresh bread at eight", **fields):
-        post = services.create_post(author=rita, task=task, content=content, account_ids=[facebook_account.pk], **fields)
-        services.review_post(actor=alice, post=post, action=1)
-        return post
-
-    return _write
-
-
 def video():
     return upload("loaves.mp4", MP4_BYTES, "video/mp4")
 
 
-def test_photos_carry_their_alt_text_to_facebook(sandbox, write):
-    post = write("Two loaves", media_files=[upload("a.png", PNG_BYTES, "image/png"), upload("b.png", PNG_BYTES, "image/png")],
-                 alt_texts=["A sourdough loaf on a board", ""])
+def test_photos_carry_their_alt_text_to_facebook(sandbox, facebook_post):
+    post = facebook_post("Two loaves", media_files=[upload("a.png", PNG_BYTES, "image/png"), upload("b.png", PNG_BYTES, "image/png")],
+                         alt_texts=["A sourdough loaf on a board", ""])
 
     publishing.publish_post(post_id=post.pk)
 
@@ -49,8 +32,8 @@ def test_photos_carry_their_alt_text_to_facebook(sandbox, write):
 
 
 @live
-def test_a_video_is_posted_from_a_signed_link_as_one_video_post(sandbox, site, write, facebook_account):
-    post = write("The oven at dawn", media_files=[video()])
+def test_a_video_is_posted_from_a_signed_link_as_one_video_post(sandbox, site, facebook_post, facebook_account):
+    post = facebook_post("The oven at dawn", media_files=[video()])
 
     publishing.publish_post(post_id=post.pk)
 
@@ -63,9 +46,9 @@ def test_a_video_is_posted_from_a_signed_link_as_one_video_post(sandbox, site, w
 
 
 @live
-def test_a_lost_video_answer_is_found_among_the_pages_videos_before_its_post_is_in_the_feed(sandbox, site, write):
+def test_a_lost_video_answer_is_found_among_the_pages_videos_before_its_post_is_in_the_feed(sandbox, site, facebook_post):
     control(sandbox, "facebook/config", video_processing=3600)  # its post is not in the feed yet
-    post = write("Lost in the oven", media_files=[video()])
+    post = facebook_post("Lost in the oven", media_files=[video()])
     fault(sandbox, "facebook.videos", lose_answer=True)
 
     publishing.publish_post(post_id=post.pk)
@@ -76,9 +59,9 @@ def test_a_lost_video_answer_is_found_among_the_pages_videos_before_its_post_is_
 
 
 @live
-def test_a_video_facebook_cannot_fetch_fails_saying_why(sandbox, write, settings):
+def test_a_video_facebook_cannot_fetch_fails_saying_why(sandbox, facebook_post, settings):
     settings.SITE_URL = "http://127.0.0.1:9"  # nothing listens there: as a server the internet cannot reach
-    post = write("Nobody can see this", media_files=[video()])
+    post = facebook_post("Nobody can see this", media_files=[video()])
 
     publishing.publish_post(post_id=post.pk)
 
@@ -90,9 +73,9 @@ def test_a_video_facebook_cannot_fetch_fails_saying_why(sandbox, write, settings
 
 
 @live
-def test_a_video_post_s_reactions_and_comments_are_read_without_shares(sandbox, site, write, facebook_account):
-    publishing.publish_post(post_id=write("Counted", media_files=[video()]).pk)
-    publishing.publish_post(post_id=write("A text post beside it").pk)
+def test_a_video_post_s_reactions_and_comments_are_read_without_shares(sandbox, site, facebook_post, facebook_account):
+    publishing.publish_post(post_id=facebook_post("Counted", media_files=[video()]).pk)
+    publishing.publish_post(post_id=facebook_post("A text post beside it").pk)
     channels = {c.remote_id: c for c in PostChannel.objects.all()}
     [video_id] = sandbox.state.fb_videos
     control(sandbox, "counts", id=video_id, reactions=7, comments=2)

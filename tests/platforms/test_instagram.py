@@ -36,19 +36,11 @@ def photo(name="tulips.jpg", **size):
 
 
 @pytest.fixture
-def site(live_server, settings):
-    """SocialHub reachable at SITE_URL (a live test server), so the sandbox can fetch its files."""
-    settings.SITE_URL = live_server.url
-    return live_server.url
+def write(approved_post, instagram_account):
+    """An approved post for alice's Instagram account, with one photo unless given media: Instagram needs one."""
 
-
-@pytest.fixture
-def write(rita, alice, task, instagram_account):
-    def _write(content="Spring is here", media=None, **fields):
-        post = services.create_post(author=rita, task=task, content=content, account_ids=[instagram_account.pk],
-                                    media_files=[photo()] if media is None else media, **fields)
-        services.review_post(actor=alice, post=post, action=1)
-        return post
+    def _write(content, media=None, **fields):
+        return approved_post(instagram_account, content=content, media_files=[photo()] if media is None else media, **fields)
 
     return _write
 

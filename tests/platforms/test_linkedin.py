@@ -26,13 +26,9 @@ State = PostChannel.State
 
 
 @pytest.fixture
-def write(rita, alice, task, linkedin_account):
-    def _write(content="Spring is here", **fields):
-        post = services.create_post(author=rita, task=task, content=content, account_ids=[linkedin_account.pk], **fields)
-        services.review_post(actor=alice, post=post, action=1)
-        return post
-
-    return _write
+def write(approved_post, linkedin_account):
+    """An approved post for alice's LinkedIn profile (not yet handed to a worker)."""
+    return lambda content, **fields: approved_post(linkedin_account, content=content, **fields)
 
 
 def posts(sandbox):

@@ -142,13 +142,9 @@ def page_account(client, sandbox, alice, pages):
 
 
 @pytest.fixture
-def write(rita, alice, task, page_account):
-    def _write(content, **fields):
-        post = services.create_post(author=rita, task=task, content=content, account_ids=[page_account.pk], **fields)
-        services.review_post(actor=alice, post=post, action=1)
-        return post
-
-    return _write
+def write(approved_post, page_account):
+    """An approved post for the LinkedIn Page alice connected first (not yet handed to a worker)."""
+    return lambda content, **fields: approved_post(page_account, content=content, **fields)
 
 
 def org_posts(sandbox, page_account):

@@ -19,13 +19,9 @@ State = PostChannel.State
 
 
 @pytest.fixture
-def write(rita, alice, task, bluesky_account):
-    def _write(content="Spring is here", **fields):
-        post = services.create_post(author=rita, task=task, content=content, account_ids=[bluesky_account.pk], **fields)
-        services.review_post(actor=alice, post=post, action=1)
-        return post
-
-    return _write
+def write(approved_post, bluesky_account):
+    """An approved post for alice's Bluesky account (not yet handed to a worker)."""
+    return lambda content, **fields: approved_post(bluesky_account, content=content, **fields)
 
 
 def records(sandbox):

@@ -22,15 +22,9 @@ State = PostChannel.State
 
 
 @pytest.fixture
-def write(rita, alice, task, mastodon_account):
+def write(approved_post, mastodon_account):
     """An approved post for alice's Mastodon account (not yet handed to a worker)."""
-
-    def _write(content="Spring is here", **fields):
-        post = services.create_post(author=rita, task=task, content=content, account_ids=[mastodon_account.pk], **fields)
-        services.review_post(actor=alice, post=post, action=1)
-        return post
-
-    return _write
+    return lambda content, **fields: approved_post(mastodon_account, content=content, **fields)
 
 
 def statuses(sandbox):

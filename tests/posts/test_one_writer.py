@@ -19,7 +19,6 @@ from posts import publishing, services
 from posts.models import Post, PostChannel
 from socials import services as socials_services
 from tests.conftest import sandbox_account, sandbox_control
-from xsandbox import start_sandbox
 
 ROOT = Path(__file__).resolve().parents[2]
 CHANNEL_STATE = re.compile(rf'^UPDATE "{PostChannel._meta.db_table}" SET .*"state" =', re.S)
@@ -49,16 +48,8 @@ class Writers:
         raise AssertionError("an UPDATE from outside the project")
 
 
-@pytest.fixture
-def sandbox(settings):
-    sb = start_sandbox(port=0, quiet=True)
-    settings.X_API_URL = settings.X_WEB_URL = sb.url
-    yield sb
-    sb.stop()
-
-
-def test_only_publishing_writes_a_channels_state(sandbox, rita, alice, sam, task, django_capture_on_commit_callbacks):
-    account = sandbox_account(sandbox.url, alice, "alice_x")
+def test_only_publishing_writes_a_channels_state(x_sandbox, rita, alice, sam, task, django_capture_on_commit_callbacks):
+    account = sandbox_account(x_sandbox.url, alice, "alice_x")
 
     def post(text):
         return services.create_post(author=rita, task=task, account_ids=[account.pk], content=text)
@@ -74,7 +65,7 @@ def test_only_publishing_writes_a_channels_state(sandbox, rita, alice, sam, task
         publishing.publish_post(post_id=published.pk)
         assert state(published) == PostChannel.State.PUBLISHED
 
-        sandbox_control(sandbox.url, "faults/next", path="/2/tweets", method="POST", status=400,
+        sandbox_control(x_sandbox.url, "faults/next", path="/2/tweets", method="POST", status=400,
                         body={"title": "Invalid Request", "detail": "One or more parameters to your request was invalid.",
                               "type": "https://api.x.com/2/problems/invalid-request"})
         publishing.publish_post(post_id=failing.pk)
@@ -91,7 +82,7 @@ def test_only_publishing_writes_a_channels_state(sandbox, rita, alice, sam, task
         socials_services.disconnect_account(actor=alice, account=account)
         services.review_post(actor=alice, post=waiting, action=1)
         assert state(waiting) == state(capped) == PostChannel.State.HELD
-        tokens = sandbox_control(sandbox.url, "users", username="alice_x")["oauth2"]
+        tokens = sandbox_control(x_sandbox.url, "users", username="alice_x")["oauth2"]
         socials_services.connect_account(
             user=alice, provider_account_id=account.provider_account_id, username="alice_x",
             token_type=account.token_type, oauth2_access_token=tokens["access_token"],

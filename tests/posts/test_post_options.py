@@ -7,7 +7,6 @@ from django.core.exceptions import ValidationError
 from posts import publishing, services
 from posts.models import Post, PostChannel
 from tests.conftest import PNG_BYTES, sandbox_account, sandbox_control, upload
-from xsandbox import start_sandbox
 
 POLL = {"options": ["Tulips", "Roses"], "duration_minutes": 60}
 
@@ -83,14 +82,6 @@ def test_options_can_be_cleared_on_edit(make_post, rita):
     assert post.poll_options == [] and post.reply_settings == "everyone"
 
 
-@pytest.fixture
-def sandbox(settings):
-    sb = start_sandbox(port=0, quiet=True)
-    settings.X_API_URL = settings.X_WEB_URL = sb.url
-    yield sb
-    sb.stop()
-
-
 def approve_and_publish(post, alice):
     services.review_post(actor=alice, post=post, action=1)
     publishing.publish_post(post_id=post.pk)
@@ -102,8 +93,8 @@ def sandbox_tweets(sb):
     return requests.get(f"{sb.url}/_sandbox/tweets", timeout=5).json()["data"]
 
 
-def test_options_reach_x_with_part_1_only(sandbox, rita, alice, task):
-    account = sandbox_account(sandbox.url, alice, "alice_x")
+def test_options_reach_x_with_part_1_only(x_sandbox, rita, alice, task):
+    account = sandbox_account(x_sandbox.url, alice, "alice_x")
     post = services.create_post(
         author=rita, task=task, account_ids=[account.pk],
         parts=[{"content": "Which flower?"}, {"content": "Vote above!"}],
@@ -112,22 +103,22 @@ def test_options_reach_x_with_part_1_only(sandbox, rita, alice, task):
     post = approve_and_publish(post, alice)
 
     assert post.status == Post.Status.PUBLISHED
-    first, second = sandbox_tweets(sandbox)
+    first, second = sandbox_tweets(x_sandbox)
     assert first["options"]["poll"] == POLL and first["options"]["reply_settings"] == "following"
     assert first["options"]["made_with_ai"] is True
     assert second["options"] == {"poll": None, "reply_settings": "everyone", "community_id": None,
                                  "share_with_followers": False, "made_with_ai": False, "paid_partnership": False}
 
 
-def test_a_quote_post_quotes_the_pasted_link(sandbox, rita, alice, task):
-    account = sandbox_account(sandbox.url, alice, "alice_x")
-    x_user = sandbox_control(sandbox.url, "users", username="nasa")
-    quoted = requests.post(f"{sandbox.url}/2/tweets", json={"text": "Launch day"}, timeout=5,
+def test_a_quote_post_quotes_the_pasted_link(x_sandbox, rita, alice, task):
+    account = sandbox_account(x_sandbox.url, alice, "alice_x")
+    x_user = sandbox_control(x_sandbox.url, "users", username="nasa")
+    quoted = requests.post(f"{x_sandbox.url}/2/tweets", json={"text": "Launch day"}, timeout=5,
                            headers={"Authorization": f"Bearer {x_user['oauth2']['access_token']}"}).json()["data"]["id"]
     post = services.create_post(author=rita, task=task, account_ids=[account.pk], content="Look at this",
-                                options={"quote": f"{sandbox.url}/nasa/status/{quoted}"})
+                                options={"quote": f"{x_sandbox.url}/nasa/status/{quoted}"})
 
     post = approve_and_publish(post, alice)
 
     assert post.channels.get().state == PostChannel.State.PUBLISHED
-    assert sandbox_tweets(sandbox)[-1]["quote_of"] == quoted
+    assert sandbox_tweets(x_sandbox)[-1]["quote_of"] == quoted

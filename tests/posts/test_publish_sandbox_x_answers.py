@@ -13,19 +13,15 @@ from platforms.x.publisher import XPublisher
 from posts import publishing, services
 from posts.models import Post, PostChannel
 from tests.conftest import PNG_BYTES, sandbox_account, sandbox_control, upload
-from xsandbox import start_sandbox
 
 pytestmark = pytest.mark.e2e
 State = PostChannel.State
 
 
 @pytest.fixture
-def sandbox(settings):
-    sb = start_sandbox(port=0, quiet=True)
-    settings.X_API_URL = settings.X_WEB_URL = sb.url
+def sandbox(x_sandbox, settings):
     settings.PUBLISH_RECONCILE_DELAY_SECONDS = 0
-    yield sb
-    sb.stop()
+    return x_sandbox
 
 
 def control(sb, route, **body):

@@ -12,7 +12,7 @@ import responses
 
 from posts import publishing, services
 from posts.models import ChannelPart, Post, PostChannel
-from tests.conftest import X_API
+from tests.conftest import X_API, in_turn
 
 API = X_API
 TWEETS = f"{API}/2/tweets"
@@ -90,15 +90,8 @@ def test_a_rate_limit_at_part_3_keeps_parts_1_and_2_and_waits_for_the_reset(appr
 
 def test_a_lost_part_is_looked_for_among_the_replies_to_the_part_before(approved_thread, x, alice_account):
     post = approved_thread("One", "Two")
-    answers = iter([(201, {}, json.dumps({"data": {"id": "100", "text": "One"}})), requests.exceptions.ReadTimeout()])
-
-    def answer(request):
-        got = next(answers)
-        if isinstance(got, Exception):
-            raise got
-        return got
-
-    x.add_callback(responses.POST, TWEETS, callback=answer)
+    x.add_callback(responses.POST, TWEETS, callback=in_turn(
+        (201, {}, json.dumps({"data": {"id": "100", "text": "One"}})), requests.exceptions.ReadTimeout()))
     timeline = x.get(f"{API}/2/users/{alice_account.provider_account_id}/tweets", json={"data": [
         {"id": "101", "text": "Two", "referenced_tweets": [{"type": "replied_to", "id": "100"}]},
         {"id": "99", "text": "Two", "referenced_tweets": [{"type": "replied_to", "id": "42"}]},
@@ -115,19 +108,11 @@ def test_a_lost_part_is_looked_for_among_the_replies_to_the_part_before(approved
 
 def test_a_lost_part_answering_another_tweet_is_not_taken_for_ours(approved_thread, x, alice_account):
     post = approved_thread("One", "Two")
-    answers = iter([
+    x.add_callback(responses.POST, TWEETS, callback=in_turn(
         (201, {}, json.dumps({"data": {"id": "100", "text": "One"}})),
         requests.exceptions.ReadTimeout(),
         (201, {}, json.dumps({"data": {"id": "102", "text": "Two"}})),
-    ])
-
-    def answer(request):
-        got = next(answers)
-        if isinstance(got, Exception):
-            raise got
-        return got
-
-    x.add_callback(responses.POST, TWEETS, callback=answer)
+    ))
     x.get(f"{API}/2/users/{alice_account.provider_account_id}/tweets", json={"data": [
         {"id": "99", "text": "Two", "referenced_tweets": [{"type": "replied_to", "id": "42"}]},
     ]})

@@ -10,20 +10,16 @@ from django.utils import timezone
 from posts import publishing, services
 from posts.models import ChannelPart, Post, PostChannel
 from tests.conftest import PNG_BYTES, sandbox_account, sandbox_control, upload
-from xsandbox import start_sandbox
 
 State = PostChannel.State
 PARTS = ["1/3 Spring is here", "2/3 The tulips are out", "3/3 Come and see them"]
 
 
 @pytest.fixture
-def sandbox(settings):
-    sb = start_sandbox(port=0, quiet=True)
-    settings.X_API_URL = settings.X_WEB_URL = sb.url
+def sandbox(x_sandbox, settings):
     settings.PUBLISH_RECONCILE_DELAY_SECONDS = 0
     settings.PUBLISH_RETRY_BASE_SECONDS = 0  # a retry is due at once: the test plays the next worker
-    yield sb
-    sb.stop()
+    return x_sandbox
 
 
 def control(sb, route, **body):

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from posts import publishing, services
 from posts.models import Post, PostChannel
-from tests.conftest import X_API
+from tests.conftest import X_API, in_turn
 
 API = X_API
 TWEETS = f"{API}/2/tweets"
@@ -64,16 +64,8 @@ def test_a_duplicate_to_the_retry_of_an_unknown_outcome_is_not_a_failure_while_x
     approved, x, alice_account
 ):
     post = approved(content="Launch day", hashtags=[])
-    answers = iter([requests.exceptions.ReadTimeout("read timed out"),
-                    (403, {}, json.dumps(DUPLICATE))])
-
-    def answer(request):
-        outcome = next(answers)
-        if isinstance(outcome, Exception):
-            raise outcome
-        return outcome
-
-    x.add_callback(responses.POST, TWEETS, callback=answer)
+    x.add_callback(responses.POST, TWEETS, callback=in_turn(
+        requests.exceptions.ReadTimeout("read timed out"), (403, {}, json.dumps(DUPLICATE))))
     timeline_url = f"{API}/2/users/{alice_account.provider_account_id}/tweets"
     x.get(timeline_url, json={"meta": {"result_count": 0}})  # the first lookup: not there (yet)
 
