@@ -9,7 +9,9 @@ class PostsConfig(AppConfig):
         from django.core import checks
         from django.db.models.signals import post_migrate
 
-        from socialhub import qlocks
+        from django_q.signals import post_execute_in_worker
+
+        from socialhub import qlocks, warmup
         from socials.signals import account_connected, account_disconnected
 
         from . import counters, publishing
@@ -21,6 +23,7 @@ class PostsConfig(AppConfig):
         # A worker killed while waiting for a task must not leave its cluster's queue locked.
         qlocks.install()
         checks.register(qlocks.check_django_q)
+        post_execute_in_worker.connect(warmup.freeze_after_first_task, dispatch_uid="socialhub.warmup.freeze")
 
         # SQLite drops a table's triggers when a migration rebuilds it: the counters' come back.
         post_migrate.connect(counters.ensure_installed, sender=self, dispatch_uid="posts.counters.ensure_installed")

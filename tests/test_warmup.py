@@ -45,3 +45,21 @@ def test_a_broken_template_stops_the_start_naming_the_template(tmp_path, setting
     with override_settings(TEMPLATES=templates), pytest.raises(TemplateSyntaxError) as raised:
         compile_templates()
     assert str(raised.value).startswith("broken.html: ")
+
+
+WORKER_PROBE = """
+import gc, django
+django.setup()
+from django_q.signals import post_execute_in_worker
+before = gc.get_freeze_count()
+post_execute_in_worker.send(sender="django_q", func=print, task={"name": "first"})
+print(before, gc.get_freeze_count() > 50_000)
+"""
+
+
+def test_a_publishing_worker_freezes_what_it_holds_after_its_first_task():
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "socialhub.settings", "DEBUG": "1"}
+    answer = subprocess.run([sys.executable, "-c", WORKER_PROBE], cwd=ROOT, env=env, capture_output=True, text=True,
+                            timeout=120)
+    assert answer.returncode == 0, answer.stderr
+    assert answer.stdout.split("\n")[0] == "0 True"
