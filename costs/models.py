@@ -7,6 +7,7 @@ are exact; `costs.prices.usd` shows them.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q, Sum
+from django.db.models.functions import Coalesce
 
 
 class XCallQuerySet(models.QuerySet):
@@ -59,6 +60,32 @@ class XCall(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.endpoint} ({self.micros / 1_000_000:.3f} $)"
+
+
+class SpendMonth(models.Model):
+    """What the ledger holds per UTC month, client and X app, kept by the database itself
+    (costs.rollup's triggers on costs_xcall), so the spend panel reads a row per client and app
+    instead of every call of two months. `manage.py recount_spend` rebuilds it from the ledger."""
+
+    month = models.DateField(help_text="The first day of the UTC month.")
+    # CASCADE, not SET_NULL like the ledger: Django deletes a client's rows here before it sets the
+    # client's calls to NULL, and the triggers then add those calls to the rows without a client.
+    client = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True,
+                               related_name="spend_months")
+    x_app = models.CharField("X app", max_length=80)
+    micros = models.BigIntegerField(default=0)
+    calls = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "monthly spend"
+        constraints = [
+            # COALESCE: NULLs are distinct in a plain unique index (PostgreSQL and SQLite alike), and the
+            # triggers' ON CONFLICT needs one row for the calls without a client too.
+            models.UniqueConstraint("month", Coalesce("client", 0), "x_app", name="spendmonth_one_per_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.client_id or '-'} {self.x_app}: {self.micros / 1_000_000:.3f} $"
 
 
 class SpendCap(models.Model):
