@@ -60,12 +60,15 @@ STATES = [0, 1, 3, 4, 5]  # pending, approved, published, failed, rejected: what
 
 def seed_mix(accounts, count: int) -> None:
     """`count` more posts for the first client, one channel each, in every state the pages show,
-    round-robin, one second apart (newest last). Generated inside PostgreSQL with
-    INSERT ... SELECT over generate_series: a million posts and their channels in about a minute,
-    with no Python object per row. Columns this does not name get their model default."""
+    round-robin, one second apart (newest last), and one X call in the ledger per published post,
+    at a moment of the last 60 days (the spend panel's this month and last). Generated inside
+    PostgreSQL with INSERT ... SELECT over generate_series: a million posts and their channels in
+    about a minute, with no Python object per row. Columns this does not name get their model
+    default."""
     from django.db import connection
     from django.utils import timezone
 
+    from costs.models import XCall
     from posts.models import Post, PostChannel
 
     if count <= 0:
@@ -106,7 +109,27 @@ def seed_mix(accounts, count: int) -> None:
             f"INSERT INTO posts_postchannel ({columns}) SELECT {values} FROM posts_post AS p WHERE p.id > %s",
             [*params, last_id],
         )
-        cursor.execute("ANALYZE posts_post; ANALYZE posts_postchannel; ANALYZE posts_postcount")
+        # Spread over 60 days by a multiplicative hash of the id, so a month holds about half the calls.
+        at = "(%s::timestamptz - (p.id * 7919 %% 5184000) * interval '1 second')"
+        call_columns = {
+            "at": (at, [now]),
+            "day": (f"({at} AT TIME ZONE 'UTC')::date", [now]),
+            "account_id": ("%s", [account.pk]),
+            "client_id": ("%s", [account.user_id]),
+            "x_app": ("'platform'", []),
+            "post_id": ("p.id", []),
+            "endpoint": ("'POST /2/tweets'", []),
+            "kind": ("'post_create'", []),
+            "micros": ("15000", []),
+            "resource_id": ("(1000000000000 + p.id)::text", []),
+        }
+        columns, values, params = _insert_parts(XCall, call_columns)
+        cursor.execute(
+            f"INSERT INTO costs_xcall ({columns}) SELECT {values} FROM posts_post AS p WHERE p.id > %s AND p.status = 3",
+            [*params, last_id],
+        )
+        cursor.execute("ANALYZE posts_post; ANALYZE posts_postchannel; ANALYZE posts_postcount; "
+                       "ANALYZE costs_xcall; ANALYZE costs_spendmonth")
 
 
 def _insert_parts(model, given: dict) -> tuple[str, str, list]:
