@@ -144,10 +144,13 @@ def post_spend(post) -> dict:
 
 
 def month_spend(*, client_id: int | None = None, x_app: str | None = None, now: dt.datetime | None = None) -> int:
-    start, end = months(now)["this_month"]
-    calls = XCall.objects.filter(at__gte=start, at__lt=end)
+    """This UTC month's spend in micro-dollars, of a client or an X app (or both): read from the
+    monthly rollup (SpendMonth), a row per client and app, as the cap check before each publish
+    must not sum every call of the month."""
+    start, _ = months(now)["this_month"]
+    rows = SpendMonth.objects.filter(month=start.date())
     if client_id is not None:
-        calls = calls.filter(client_id=client_id)
+        rows = rows.filter(client_id=client_id)
     if x_app is not None:
-        calls = calls.filter(x_app=x_app)
-    return calls.total()
+        rows = rows.filter(x_app=x_app)
+    return rows.aggregate(total=Sum("micros"))["total"] or 0
