@@ -118,6 +118,8 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
+# Database sessions, read with a plain statement (socialhub/sessions.py).
+SESSION_ENGINE = "socialhub.sessions"
 SITE_ID = 1
 
 AUTH_PASSWORD_VALIDATORS = [
