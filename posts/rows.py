@@ -5,11 +5,13 @@ a note and a line per channel), which the live status endpoint and the post page
 templates they cost about 125 microseconds a row, most of a dashboard's rendering: Django's
 template engine resolves, localizes and escapes each of a row's 25 values on its own. Built here
 with format_html, as Django's admin builds its change list rows, a row costs a fifth of that
-(docs/performance.md, "Rows in Python"). `post.row` keeps the values the inbox's template reads.
+(docs/performance.md, "Rows in Python"). The inbox's items are built the same way around the
+post's card, which stays a template (posts/_x_thread.html): the composer fills the same markup.
 """
 
 from __future__ import annotations
 
+from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
@@ -97,6 +99,38 @@ def row_html(row: dict, status: SafeString, *, writer: bool) -> SafeString:
         '  <div class="post-status" data-post-status data-post-id="{}" data-status="{}" data-live="{}" '
         'aria-live="polite">{}</div>{}\n</li>',
         row["detail"], row["text"], " · ".join(about), row["pk"], row["status"], row["live"], status, links,
+    )
+
+
+def inbox_item_html(post: Post, *, csrf_input: str, next_url: str) -> SafeString:
+    """One post waiting for review (rows() with `thread`, and `row["reseller"]` set): a box to
+    tick for the bulk review, the post as X shows it, who wrote it for what and when, and one form
+    to approve it or reject it with feedback (Approve skips the check that feedback is given)."""
+    row = post.row
+    card = get_template("posts/_x_thread.html").render(
+        {"thread": post.thread, "channels": post.shown_channels, "client": post.task.user})
+    when_line = f"to publish {row['when']}" if row["when"] else "published as soon as you approve"
+    staff = mark_safe("<br><strong>Staff step</strong>: once you approve, the client is asked.") \
+        if post.review_step == Post.ReviewStep.STAFF else ""
+    return format_html(
+        '<li class="inbox-item">\n'
+        '  <label class="check select"><input type="checkbox" name="posts" value="{pk}" form="bulk" data-select> '
+        '<span class="visually-hidden">Select post {pk}</span></label>\n'
+        '  <input type="hidden" name="version-{pk}" value="{version}" form="bulk">\n'
+        '  <div class="inbox-preview">\n{card}\n'
+        '    <p class="muted small">From {reseller} · {task} · {when} · to {accounts} · '
+        '<a href="{detail}">details</a>{staff}</p>\n  </div>\n'
+        '  <form method="post" action="{review}" class="review-actions">{csrf}\n'
+        '    <input type="hidden" name="next" value="{next}"><input type="hidden" name="version" value="{version}">\n'
+        '    <button type="submit" name="action" value="1" formnovalidate>Approve</button>\n'
+        '    <details>\n      <summary>Reject…</summary>\n'
+        '      <label for="feedback-{pk}">Feedback for the reseller</label>\n'
+        '      <textarea name="feedback" id="feedback-{pk}" rows="3" required></textarea>\n'
+        '      <button type="submit" name="action" value="2" class="danger">Reject with feedback</button>\n'
+        '    </details>\n  </form>\n</li>',
+        pk=row["pk"], version=row["version"], card=mark_safe(card), reseller=row["reseller"], task=row["task"],
+        when=when_line, accounts=row["accounts"], detail=row["detail"], staff=staff, review=row["review"],
+        csrf=csrf_input, next=next_url,
     )
 
 

@@ -443,11 +443,12 @@ def inbox(request):
     listed = awaiting.for_list(join=("task__user", "task__reseller") if tasks is None else ())
     page = _page(request, listed.order_by("schedule_at", "created_at", "pk"), count=waiting)
     shown = rows.rows(page.object_list, tasks=tasks, thread=True)
+    # The CSRF field once for the page's 21 forms ({% csrf_token %} builds it again for each).
+    csrf, next_url = csrf_input(request), request.get_full_path()
     for post in shown:
         post.row["reseller"] = rows.person(post.task.reseller) if post.task.reseller_id else ""
-    # The CSRF field once for the page's 21 forms ({% csrf_token %} builds it again for each).
-    return render(request, "posts/inbox.html", {"page": page, "rows": shown, "next": request.get_full_path(),
-                                                "csrf_input": csrf_input(request)})
+        post.html = rows.inbox_item_html(post, csrf_input=csrf, next_url=next_url)
+    return render(request, "posts/inbox.html", {"page": page, "rows": shown, "csrf_input": csrf})
 
 
 def _review_message(action: int, count: int) -> str:
