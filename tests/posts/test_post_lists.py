@@ -178,3 +178,28 @@ def test_rows_show_times_as_the_date_filter_would(zone):
         for moment in (dt.datetime(2026, 1, 5, 0, 7, tzinfo=dt.UTC), dt.datetime(987, 12, 31, 23, 59, tzinfo=dt.UTC),
                        dt.datetime(2026, 5, 31, 13, 30, tzinfo=dt.UTC), dt.datetime(2026, 9, 9, 9, 9, tzinfo=dt.UTC)):
             assert when(moment) == dateformat.format(timezone.localtime(moment), WHEN_FORMAT)
+
+
+MARKUP = '<img src=x onerror="alert(1)">'
+
+
+def test_what_people_typed_is_shown_as_text_in_every_list(client, rita, alice, task, make_post):
+    task.title = f"Launch {MARKUP}"
+    task.save()
+    waiting = make_post(content=f"Hello {MARKUP}", hashtags=[])
+    failed = make_post(content="Broken one")
+    fail(failed, message=f"X said {MARKUP}")
+    from posts import services
+
+    services.review_post(actor=alice, post=make_post(content="Nope"), action=2, feedback=f"Not {MARKUP}")
+    client.force_login(rita)
+    dashboard = client.get("/posts/").content.decode()
+    client.force_login(alice)
+    inbox = client.get("/posts/inbox/").content.decode()
+    status = client.get(f"/posts/status/?ids={failed.pk}").json()["posts"][0]["html"]
+    for page in (dashboard, inbox, status):
+        assert MARKUP not in page
+    assert "Hello &lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in dashboard
+    assert "Not &lt;img" in dashboard and "Launch &lt;img" in dashboard and "X said &lt;img" in dashboard
+    assert "Launch &lt;img" in inbox and f'value="{waiting.pk}"' in inbox
+    assert "X said &lt;img" in status
