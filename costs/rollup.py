@@ -23,6 +23,8 @@ import datetime as dt
 from django.db import connection as default_connection
 from django.db import transaction
 
+from socialhub.triggers import Triggers
+
 TRIGGERS = ("costs_spend_insert", "costs_spend_update", "costs_spend_delete")
 KEY = "(month, (COALESCE(client_id, 0)), x_app)"  # the unique index ON CONFLICT infers
 MONTH = {"postgresql": """date_trunc('month', "at" AT TIME ZONE 'UTC')::date""",
@@ -116,51 +118,9 @@ SQLITE = [
     END""",
 ]
 
-DROP_POSTGRESQL = """
-DROP TRIGGER IF EXISTS costs_spend_insert ON costs_xcall;
-DROP TRIGGER IF EXISTS costs_spend_update ON costs_xcall;
-DROP TRIGGER IF EXISTS costs_spend_delete ON costs_xcall;
-DROP FUNCTION IF EXISTS costs_spend_insert();
-DROP FUNCTION IF EXISTS costs_spend_update();
-DROP FUNCTION IF EXISTS costs_spend_delete();
-"""
 
 
-def install(connection=default_connection) -> None:
-    """Create (or replace) the triggers. Idempotent."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(POSTGRESQL)
-        elif connection.vendor == "sqlite":
-            for statement in SQLITE:
-                cursor.execute(statement)
-        else:  # pragma: no cover - the project runs on PostgreSQL and SQLite only
-            raise NotImplementedError(f"No spend rollup triggers for {connection.vendor}.")
 
-
-def uninstall(connection=default_connection) -> None:
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(DROP_POSTGRESQL)
-        else:
-            for name in TRIGGERS:
-                cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
-
-
-def installed(connection=default_connection) -> bool:
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT count(*) FROM pg_trigger WHERE tgrelid = 'costs_xcall'::regclass AND tgname = ANY(%s)",
-                [list(TRIGGERS)],
-            )
-        else:
-            cursor.execute(
-                "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'costs_xcall' "
-                f"AND name IN ({', '.join(['%s'] * len(TRIGGERS))})",
-                list(TRIGGERS),
-            )
-        return cursor.fetchone()[0] == len(TRIGGERS)
 
 
 def recount(connection=default_connection) -> list[tuple[dt.date, int | None, str, tuple, tuple]]:
@@ -201,14 +161,7 @@ def _order(item) -> tuple:
     return month, client or 0, app
 
 
-def ensure_installed(sender=None, using="default", **kwargs) -> None:
-    """post_migrate: SQLite drops a table's triggers when a migration rebuilds the table
-    (Django's ALTER TABLE emulation), so put them back and recount if they were missing."""
-    from django.db import connections
-
-    connection = connections[using]
-    if "costs_spendmonth" not in connection.introspection.table_names():
-        return
-    if not installed(connection):
-        install(connection)
-        recount(connection)
+_TRIGGERS = Triggers(table="costs_xcall", names=TRIGGERS, postgresql=POSTGRESQL, sqlite=tuple(SQLITE),
+                     summary="costs_spendmonth", recount=recount)
+install, uninstall, installed = _TRIGGERS.install, _TRIGGERS.uninstall, _TRIGGERS.installed
+ensure_installed = _TRIGGERS.ensure_installed

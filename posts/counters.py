@@ -17,6 +17,8 @@ from __future__ import annotations
 from django.db import connection as default_connection
 from django.db import transaction
 
+from socialhub.triggers import Triggers
+
 TRIGGERS = ("posts_post_count_insert", "posts_post_count_update", "posts_post_count_delete")
 
 POSTGRESQL = """
@@ -80,51 +82,9 @@ SQLITE = [
     END""",
 ]
 
-DROP_POSTGRESQL = """
-DROP TRIGGER IF EXISTS posts_post_count_insert ON posts_post;
-DROP TRIGGER IF EXISTS posts_post_count_update ON posts_post;
-DROP TRIGGER IF EXISTS posts_post_count_delete ON posts_post;
-DROP FUNCTION IF EXISTS posts_post_count_insert();
-DROP FUNCTION IF EXISTS posts_post_count_update();
-DROP FUNCTION IF EXISTS posts_post_count_delete();
-"""
 
 
-def install(connection=default_connection) -> None:
-    """Create (or replace) the triggers. Idempotent."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(POSTGRESQL)
-        elif connection.vendor == "sqlite":
-            for statement in SQLITE:
-                cursor.execute(statement)
-        else:  # pragma: no cover - the project runs on PostgreSQL and SQLite only
-            raise NotImplementedError(f"No post counter triggers for {connection.vendor}.")
 
-
-def uninstall(connection=default_connection) -> None:
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(DROP_POSTGRESQL)
-        else:
-            for name in TRIGGERS:
-                cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
-
-
-def installed(connection=default_connection) -> bool:
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT count(*) FROM pg_trigger WHERE tgrelid = 'posts_post'::regclass AND tgname = ANY(%s)",
-                [list(TRIGGERS)],
-            )
-        else:
-            cursor.execute(
-                "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'posts_post' "
-                f"AND name IN ({', '.join(['%s'] * len(TRIGGERS))})",
-                list(TRIGGERS),
-            )
-        return cursor.fetchone()[0] == len(TRIGGERS)
 
 
 def recount(connection=default_connection) -> list[tuple[int, int, int, int]]:
@@ -154,18 +114,6 @@ def recount(connection=default_connection) -> list[tuple[int, int, int, int]]:
     return wrong
 
 
-def ensure_installed(sender=None, using="default", **kwargs) -> None:
-    """post_migrate: SQLite drops a table's triggers when a migration rebuilds the table
-    (Django's ALTER TABLE emulation), so put them back and recount if they were missing."""
-    from django.db import connections
-
-    connection = connections[using]
-    if "posts_postcount" not in connection.introspection.table_names():
-        return
-    if not installed(connection):
-        install(connection)
-        recount(connection)
-
 
 def by_task_and_status(user, task_ids: list[int] | None = None) -> dict[tuple[int, int], int]:
     """{(task id, status): posts} over the tasks `user` may see, or over `task_ids` (one query
@@ -178,3 +126,9 @@ def by_task_and_status(user, task_ids: list[int] | None = None) -> dict[tuple[in
     elif not user.is_platform_staff:
         rows = rows.filter(task__in=TaskAssign.objects.for_user(user))
     return {(task, status): n for task, status, n in rows.values_list("task_id", "status", "n")}
+
+
+_TRIGGERS = Triggers(table="posts_post", names=TRIGGERS, postgresql=POSTGRESQL, sqlite=tuple(SQLITE),
+                     summary="posts_postcount", recount=recount)
+install, uninstall, installed = _TRIGGERS.install, _TRIGGERS.uninstall, _TRIGGERS.installed
+ensure_installed = _TRIGGERS.ensure_installed
