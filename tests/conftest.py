@@ -6,10 +6,13 @@ staff; mallory is a client with no tasks and no accounts.
 
 import datetime as dt
 import io
+import random
+import threading
 import zoneinfo
 
 import pytest
 import responses
+from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 
 from accounts.models import User
@@ -349,3 +352,33 @@ def dispatching():
     yield thread
     stop.set()
     thread.join(timeout=10)
+
+
+def write_concurrently(step, *, writers: int = 6, rounds: int = 30) -> None:
+    """Run `step(rng)` `rounds` times in each of `writers` threads at once (PostgreSQL: each its own
+    connection), each time in a transaction; a deadlock victim's transaction is rolled back whole,
+    as in production. Fails with the errors the writers met. Needs django_db(transaction=True)."""
+    start, errors = threading.Barrier(writers), []
+
+    def writer(seed: int) -> None:
+        rng = random.Random(seed)
+        try:
+            start.wait()
+            for _ in range(rounds):
+                try:
+                    with transaction.atomic():
+                        step(rng)
+                except OperationalError as exc:  # a deadlock victim is rolled back whole: nothing half-counted
+                    if "deadlock" not in str(exc):
+                        raise
+        except Exception as exc:  # noqa: BLE001 - reported to the test thread
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=writer, args=(seed,)) for seed in range(writers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not errors, errors

@@ -3,18 +3,17 @@ and recount_spend repairs it."""
 
 import datetime as dt
 import io
-import random
-import threading
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import call_command
-from django.db import OperationalError, connection, transaction
+from django.db import connection
 from django.utils import timezone
 
 from costs import rollup, selectors
 from costs.models import SpendMonth, XCall
 from socialhub import compiled
+from tests.conftest import write_concurrently
 
 UTC = dt.timezone.utc
 NOW = dt.datetime(2026, 11, 15, 12, tzinfo=UTC)  # this month: November 2026, last month: October
@@ -176,40 +175,30 @@ def test_after_migrate_missing_triggers_come_back_with_exact_totals(alice):
 
 # --- Concurrent writers (PostgreSQL: real concurrency; SQLite has a single writer).
 
-def _writer(seed: int, client_ids: list, start, errors: list) -> None:
-    rng = random.Random(seed)
+def _step(client_ids: list):
     months = [NOW, NOW - dt.timedelta(days=20)]
     apps = ["platform", "client-app-1"]
 
-    def new_call():
+    def new_call(rng):
         at = rng.choice(months)
         return XCall(at=at, day=at.date(), client_id=rng.choice(client_ids), x_app=rng.choice(apps),
                      endpoint="POST /2/tweets", kind="post_create", micros=rng.choice([1_000, 5_000, 15_000]))
 
-    try:
-        start.wait()
-        for _ in range(30):
-            try:
-                with transaction.atomic():
-                    kind = rng.random()
-                    if kind < 0.5:  # the recorder: one raw INSERT of one or a few calls
-                        compiled.insert([new_call() for _ in range(rng.randint(1, 3))])
-                    elif kind < 0.7:  # a few calls repriced or moved to another client, app or month
-                        ids = list(XCall.objects.order_by("?").values_list("pk", flat=True)[:3])
-                        XCall.objects.filter(pk__in=ids).update(
-                            client_id=rng.choice(client_ids), x_app=rng.choice(apps), at=rng.choice(months))
-                    elif kind < 0.8:
-                        XCall.objects.filter(pk__in=XCall.objects.order_by("?").values("pk")[:2]).update(micros=200_000)
-                    else:  # calls go, and one comes, in the same transaction
-                        XCall.objects.filter(pk__in=list(XCall.objects.order_by("?").values_list("pk", flat=True)[:2])).delete()
-                        compiled.insert([new_call()])
-            except OperationalError as exc:  # a deadlock victim is rolled back whole: nothing half-counted
-                if "deadlock" not in str(exc):
-                    raise
-    except Exception as exc:  # noqa: BLE001 - reported to the test thread
-        errors.append(exc)
-    finally:
-        connection.close()
+    def step(rng):
+        kind = rng.random()
+        if kind < 0.5:  # the recorder: one raw INSERT of one or a few calls
+            compiled.insert([new_call(rng) for _ in range(rng.randint(1, 3))])
+        elif kind < 0.7:  # a few calls repriced or moved to another client, app or month
+            ids = list(XCall.objects.order_by("?").values_list("pk", flat=True)[:3])
+            XCall.objects.filter(pk__in=ids).update(
+                client_id=rng.choice(client_ids), x_app=rng.choice(apps), at=rng.choice(months))
+        elif kind < 0.8:
+            XCall.objects.filter(pk__in=XCall.objects.order_by("?").values("pk")[:2]).update(micros=200_000)
+        else:  # calls go, and one comes, in the same transaction
+            XCall.objects.filter(pk__in=list(XCall.objects.order_by("?").values_list("pk", flat=True)[:2])).delete()
+            compiled.insert([new_call(rng)])
+
+    return step
 
 
 @pytest.mark.django_db(transaction=True)
@@ -218,13 +207,7 @@ def test_the_rollup_stays_exact_under_concurrent_calls_from_several_connections(
         pytest.skip("concurrent writers need PostgreSQL")
     client_ids = [alice.pk, bob.pk, None]
     compiled.insert([call(None, 1_000), call(alice, 1_000), call(bob, 1_000, at=NOW - dt.timedelta(days=20))])
-    start, errors = threading.Barrier(6), []
-    threads = [threading.Thread(target=_writer, args=(seed, client_ids, start, errors)) for seed in range(6)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not errors
+    write_concurrently(_step(client_ids))
     assert rolled_up() == summed()
     assert panel(sam) == ledger()
     assert XCall.objects.count() > 3  # calls were added, moved and deleted meanwhile

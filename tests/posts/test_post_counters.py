@@ -1,17 +1,16 @@
 """The per-task, per-state post counters stay exact whoever writes, and recount_posts repairs them."""
 
 import io
-import random
-import threading
 
 import pytest
 from django.core.management import call_command
-from django.db import OperationalError, connection, transaction
+from django.db import connection
 from django.db.models import Count
 from django.utils import timezone
 
 from posts import counters, services
 from posts.models import Post, PostCount, TaskAssign
+from tests.conftest import write_concurrently
 
 
 def actual() -> dict:
@@ -112,37 +111,27 @@ def test_staff_inbox_leaves_out_what_staff_wrote_themselves(client, sam, make_po
 STATES = [s.value for s in Post.Status]
 
 
-def _writer(seed: int, post_ids: list[int], task_ids: list[int], author_id: int, start, errors: list) -> None:
-    rng = random.Random(seed)
-    try:
-        start.wait()
-        for _ in range(30):
-            try:
-                with transaction.atomic():
-                    kind = rng.random()
-                    if kind < 0.5:  # one post changes state (conditional update, like a claim)
-                        Post.objects.filter(pk=rng.choice(post_ids)).update(status=rng.choice(STATES))
-                    elif kind < 0.7:  # several posts of both tasks in one statement
-                        Post.objects.filter(pk__in=rng.sample(post_ids, 5)).update(status=rng.choice(STATES))
-                    elif kind < 0.8:  # a post moves to the other task and changes state
-                        Post.objects.filter(pk=rng.choice(post_ids)).update(
-                            task_id=rng.choice(task_ids), status=rng.choice(STATES)
-                        )
-                    elif kind < 0.9:  # new posts
-                        Post.objects.bulk_create([
-                            Post(task_id=rng.choice(task_ids), created_by_id=author_id, published_at=timezone.now())
-                            for _ in range(2)
-                        ])
-                    else:  # a post goes, and another changes state in the same transaction
-                        Post.objects.filter(pk=rng.choice(post_ids)).delete()
-                        Post.objects.filter(pk=rng.choice(post_ids)).update(status=rng.choice(STATES))
-            except OperationalError as exc:  # a deadlock victim is rolled back whole: nothing half-counted
-                if "deadlock" not in str(exc):
-                    raise
-    except Exception as exc:  # noqa: BLE001 - reported to the test thread
-        errors.append(exc)
-    finally:
-        connection.close()
+def _step(post_ids: list[int], task_ids: list[int], author_id: int):
+    def step(rng):
+        kind = rng.random()
+        if kind < 0.5:  # one post changes state (conditional update, like a claim)
+            Post.objects.filter(pk=rng.choice(post_ids)).update(status=rng.choice(STATES))
+        elif kind < 0.7:  # several posts of both tasks in one statement
+            Post.objects.filter(pk__in=rng.sample(post_ids, 5)).update(status=rng.choice(STATES))
+        elif kind < 0.8:  # a post moves to the other task and changes state
+            Post.objects.filter(pk=rng.choice(post_ids)).update(
+                task_id=rng.choice(task_ids), status=rng.choice(STATES)
+            )
+        elif kind < 0.9:  # new posts
+            Post.objects.bulk_create([
+                Post(task_id=rng.choice(task_ids), created_by_id=author_id, published_at=timezone.now())
+                for _ in range(2)
+            ])
+        else:  # a post goes, and another changes state in the same transaction
+            Post.objects.filter(pk=rng.choice(post_ids)).delete()
+            Post.objects.filter(pk=rng.choice(post_ids)).update(status=rng.choice(STATES))
+
+    return step
 
 
 @pytest.mark.django_db(transaction=True)
@@ -156,14 +145,7 @@ def test_counters_stay_exact_under_concurrent_state_changes(alice, bob, rita):
     # The check constraint wants a publish time on published posts: give every post one.
     Post.objects.update(published_at=posts[0].created_at)
     post_ids, task_ids = [p.pk for p in posts], [t.pk for t in tasks]
-    start, errors = threading.Barrier(6), []
-    threads = [threading.Thread(target=_writer, args=(seed, post_ids, task_ids, rita.pk, start, errors))
-               for seed in range(6)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not errors
+    write_concurrently(_step(post_ids, task_ids, rita.pk))
     assert counted() == actual()
     assert sum(counted().values()) > 60  # posts were added, moved and deleted meanwhile
 
