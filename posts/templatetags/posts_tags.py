@@ -39,10 +39,11 @@ def x_text(text: str):
 
 @register.filter
 def x_head(channels, client) -> dict:
-    """The head of a post's card as X shows it (posts/_x_preview.html): its first channel's
-    account (initial, name, @handle), else the client's name, else "Your client". Worked out here
-    once per card: in the template it was a dozen lookups through the account and the client."""
-    account = channels[0].account if channels else None
+    """The head of a post's card as X shows it (posts/_x_preview.html): its first X account's
+    (initial, name, @handle), else the client's name, else "Your client". Worked out here once per
+    card: in the template it was a dozen lookups through the account and the client. Only an X
+    account heads the X card: a Facebook page first in the list showed an empty "@"."""
+    account = next((c.account for c in channels or () if c.account.provider == "twitter"), None)
     if account is not None:
         username = account.username
         return {"initial": username[:1].upper(), "name": account.name or username, "handle": f"@{username}"}

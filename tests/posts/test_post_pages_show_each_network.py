@@ -140,3 +140,15 @@ def test_the_inbox_list_shows_no_network_cards(client, alice, post):
     client.force_login(alice)
     page = client.get(reverse("posts:inbox")).content.decode()
     assert "Peonies are in" in page and "data-network=" not in page
+
+
+def test_the_inbox_card_is_headed_by_the_x_account_though_another_network_comes_first(
+        client, alice, rita, task, linkedin):
+    on_x = make_account(alice, "alice_on_x")
+    post = services.create_post(author=rita, task=task, content="Tulips", hashtags=[], account_ids=[linkedin.pk])
+    services.edit_post(actor=rita, post=post, account_ids=[linkedin.pk, on_x.pk])  # X added later: second
+    assert [c.account for c in post.channels.all()] == [linkedin, on_x]
+    client.force_login(alice)
+    page = client.get(reverse("posts:inbox")).content.decode()
+    head = page[page.index('<div class="x-head">') : page.index("</div>", page.index('<div class="x-head">'))]
+    assert "@alice_on_x" in head and "kQ3n_Alice" not in head
