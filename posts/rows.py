@@ -20,6 +20,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from socials import error_kinds
+from socials.error_kinds import ErrorKind
 
 from .models import Post, PostChannel, prefetch_rows
 from .templatetags.posts_tags import STATUS_CLASS, is_live, metric_items
@@ -60,7 +61,7 @@ def rows(posts, *, tasks: dict | None = None, thread: bool = False, html: bool =
         n_media, n_parts = post.n_media, post.n_parts
         post.row = {
             # Numbers as text: a template localizes every number it shows, at a cost per number.
-            "pk": pk, "status": str(status), "version": str(post.version),
+            "pk": pk, "version": str(post.version),
             **{name: url.replace(_PK_TEXT, pk) for name, url in links.items()},
             "again": f"{compose}?from={pk}",
             "text": post.full_text or "(media only)",
@@ -70,18 +71,17 @@ def rows(posts, *, tasks: dict | None = None, thread: bool = False, html: bool =
             "attachments": f"{n_media} attachment{'s' if n_media != 1 else ''}" if n_media else "",
             "parts": n_parts + 1 if n_parts else 0,
             "when": when(post.schedule_at) if post.schedule_at else "",
-            "live": "1" if is_live(post) else "0",
             "failed": status == Post.Status.FAILED,
             "editable": status in Post.EDITABLE,
         }
         if html:
-            post.html = row_html(post.row, status_html(post), writer=writer)
+            post.html = row_html(post.row, live_status_html(post), writer=writer)
     return posts
 
 
 def row_html(row: dict, status: SafeString, *, writer: bool) -> SafeString:
     """One post's line in a list: its text (linked to the post), who and what it is for, when,
-    and its live status."""
+    and its live status (live_status_html)."""
     about = [row["client"], row["task"], row["accounts"]]
     if row["attachments"]:
         about.append(row["attachments"])
@@ -95,10 +95,8 @@ def row_html(row: dict, status: SafeString, *, writer: bool) -> SafeString:
         links += format_html('\n  <a class="small" href="{}">Edit</a>', row["edit"])
     return format_html(
         '<li class="post-row">\n  <div class="post-main">\n    <a class="post-text" href="{}">{}</a>\n'
-        '    <div class="muted small">For {}</div>\n  </div>\n'
-        '  <div class="post-status" data-post-status data-post-id="{}" data-status="{}" data-live="{}" '
-        'aria-live="polite">{}</div>{}\n</li>',
-        row["detail"], row["text"], " · ".join(about), row["pk"], row["status"], row["live"], status, links,
+        '    <div class="muted small">For {}</div>\n  </div>\n  {}{}\n</li>',
+        row["detail"], row["text"], " · ".join(about), status, links,
     )
 
 
@@ -135,6 +133,14 @@ def inbox_item_html(post: Post, *, csrf_input: str, next_url: str) -> SafeString
 
 
 _SENT = (Post.Status.PROCESSING, Post.Status.PUBLISHED, Post.Status.FAILED)
+
+
+def live_status_html(post: Post) -> SafeString:
+    """A post's status (status_html) in the box the page's script keeps current while the post is
+    live (static/js/status.js): in list rows, on the post page and on the reviewed list."""
+    return format_html(
+        '<div class="post-status" data-post-status data-post-id="{}" data-status="{}" data-live="{}" '
+        'aria-live="polite">{}</div>', post.pk, post.status, "1" if is_live(post) else "0", status_html(post))
 
 
 def status_html(post: Post) -> SafeString:
@@ -174,7 +180,7 @@ def _channel_line(channel: PostChannel) -> SafeString:
     if state == PostChannel.State.FAILED:
         return format_html('<span class="bad">{}: {}</span> <span class="advice">What to do: {}</span>',
                            account, channel.last_error or "failed", error_kinds.advice(channel.error_kind))
-    if state == PostChannel.State.RETRY and channel.error_kind == "rate_limited":
+    if state == PostChannel.State.RETRY and channel.error_kind == ErrorKind.RATE_LIMITED:
         return format_html("{}: waiting for X. {}", account, channel.last_error)
     line = format_html("{}: {}", account, channel.public_state_label.lower())
     if state == PostChannel.State.RETRY and channel.next_attempt_at:

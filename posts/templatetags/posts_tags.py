@@ -4,6 +4,7 @@ from django import template
 from django.template.loader import get_template
 from django.utils import timezone
 
+from platforms.x.accounts import PROVIDER as X_PROVIDER
 from posts import preview
 from posts.media import signed_url as media_signed_url
 from posts.models import Post
@@ -43,7 +44,7 @@ def x_head(channels, client) -> dict:
     (initial, name, @handle), else the client's name, else "Your client". Worked out here once per
     card: in the template it was a dozen lookups through the account and the client. Only an X
     account heads the X card: a Facebook page first in the list showed an empty "@"."""
-    account = next((c.account for c in channels or () if c.account.provider == "twitter"), None)
+    account = next((c.account for c in channels or () if c.account.provider == X_PROVIDER), None)
     if account is not None:
         username = account.username
         return {"initial": username[:1].upper(), "name": account.name or username, "handle": f"@{username}"}
@@ -97,9 +98,9 @@ def status_class(status: int) -> str:
 
 
 @register.filter
-def status_html(post):
-    """The post's status fragment (posts.rows.status_html): its badge, note and channels."""
-    from posts.rows import status_html as html
+def live_status_html(post):
+    """The post's status in its live box (posts.rows.live_status_html)."""
+    from posts.rows import live_status_html as html
 
     return html(post)
 
