@@ -6,9 +6,13 @@ staff; mallory is a client with no tasks and no accounts.
 
 import datetime as dt
 import io
+import os
 import random
+import subprocess
+import sys
 import threading
 import zoneinfo
+from pathlib import Path
 
 import pytest
 import responses
@@ -382,3 +386,13 @@ def write_concurrently(step, *, writers: int = 6, rounds: int = 30) -> None:
     for thread in threads:
         thread.join(timeout=120)
     assert not errors, errors
+
+
+def run_probe(code: str) -> list[str]:
+    """Run `code` in a fresh Python process with the project's settings (a process of its own: what
+    it imports or freezes must not leak into the test run), and return the lines it printed."""
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "socialhub.settings", "DEBUG": "1"}
+    answer = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parents[1], env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert answer.returncode == 0, answer.stderr
+    return answer.stdout.split("\n")

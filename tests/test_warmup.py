@@ -2,9 +2,6 @@
 garbage collector's full passes (socialhub/warmup.py): without that, about one request in 300 waited
 over 100 ms for a collection (docs/performance.md, "Collector pauses")."""
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -12,6 +9,7 @@ from django.template import TemplateSyntaxError
 from django.test import override_settings
 
 from socialhub.warmup import compile_templates
+from tests.conftest import run_probe
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -26,12 +24,9 @@ print(len(gc.get_objects()) < 20_000)
 
 
 def test_the_web_process_starts_with_its_templates_compiled_and_its_objects_frozen():
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "socialhub.settings", "DEBUG": "1"}
-    answer = subprocess.run([sys.executable, "-c", PROBE], cwd=ROOT, env=env, capture_output=True, text=True,
-                            timeout=120)
-    assert answer.returncode == 0, answer.stderr
+    lines = run_probe(PROBE)
     # Frozen: a full collection walks only what requests make, not the process's own 240,000 objects.
-    assert answer.stdout.split("\n")[:2] == ["True True True", "True"]
+    assert lines[:2] == ["True True True", "True"]
 
 
 def test_every_project_template_compiles():
@@ -58,8 +53,5 @@ print(before, gc.get_freeze_count() > 50_000)
 
 
 def test_a_publishing_worker_freezes_what_it_holds_after_its_first_task():
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "socialhub.settings", "DEBUG": "1"}
-    answer = subprocess.run([sys.executable, "-c", WORKER_PROBE], cwd=ROOT, env=env, capture_output=True, text=True,
-                            timeout=120)
-    assert answer.returncode == 0, answer.stderr
-    assert answer.stdout.split("\n")[0] == "0 True"
+    lines = run_probe(WORKER_PROBE)
+    assert lines[0] == "0 True"
