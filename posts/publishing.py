@@ -36,6 +36,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import logging
+import os
 import queue
 import random
 import threading
@@ -44,7 +45,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, close_old_connections, connection, transaction
 from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, Value, When, prefetch_related_objects
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -360,7 +361,7 @@ def _publish_loaded(post: Post, *, timeout: tuple[float, float] | None = None) -
 
 def publish_posts(*, post_ids: Sequence[int], threads: int | None = None) -> None:
     """Publish several posts concurrently: at most `threads` (PUBLISH_THREADS) at once, each in
-    its own thread with its own database connection, closed when the batch is done.
+    a thread of this process's _Senders with its own database connection, kept for the next batch.
 
     The batch is read in one go (two to five queries, not per post) and its approved posts are
     marked processing in one UPDATE; then each post goes through the same steps as publish_post,
@@ -392,29 +393,95 @@ def publish_posts(*, post_ids: Sequence[int], threads: int | None = None) -> Non
         for post in posts:
             _publish_logged(post)
         return
-    todo: queue.SimpleQueue[Post] = queue.SimpleQueue()
-    for post in posts:
-        todo.put(post)
+    _senders(threads).publish(posts)
 
-    def drain() -> None:
+
+class _Senders:
+    """This process's publishing threads, at most `size` (PUBLISH_THREADS), each with its own
+    database connection, kept from one batch to the next: a batch used to start threads of its
+    own, each opening a PostgreSQL connection (a backend forked, its caches filled) and closing it
+    at the end, about one connection for every two posts of a burst (docs/performance.md). A
+    thread starts when a batch needs it; before each post it drops its connection if that failed,
+    outlived CONN_MAX_AGE or no longer answers (close_old_connections, as a request does); idle
+    for IDLE_SECONDS, it closes the connection and ends."""
+
+    IDLE_SECONDS = 30.0
+
+    def __init__(self, size: int):
+        self.size = size
+        self.todo: queue.SimpleQueue = queue.SimpleQueue()
+        self.lock = threading.Lock()
+        self.running = 0
+        self.threads: list[threading.Thread] = []
+
+    def publish(self, posts: Sequence[Post]) -> None:
+        """Publish `posts`, at most `size` at once; return when every one is done."""
+        left, lock, done = [len(posts)], threading.Lock(), threading.Event()
+
+        def finished() -> None:
+            with lock:
+                left[0] -= 1
+                if not left[0]:
+                    done.set()
+
+        with self.lock:
+            for post in posts:
+                self.todo.put((post, finished))
+            for _ in range(min(self.size, len(posts)) - self.running):
+                self.running += 1
+                thread = threading.Thread(target=self._serve, name=f"publish-{self.running}", daemon=True)
+                self.threads = [t for t in self.threads if t.is_alive()] + [thread]
+                thread.start()
+        done.wait()
+
+    def stop(self) -> None:
+        """End every thread once the work handed to it is done, each closing its connection."""
+        with self.lock:
+            for _ in range(self.running):
+                self.todo.put(None)
+        for thread in self.threads:
+            thread.join(timeout=30)
+
+    def _serve(self) -> None:
         try:
             while True:
                 try:
-                    post = todo.get_nowait()
+                    item = self.todo.get(timeout=self.IDLE_SECONDS)
                 except queue.Empty:
+                    with self.lock:  # nothing was handed out meanwhile: end (else go on)
+                        if self.todo.empty():
+                            self.running -= 1
+                            return
+                    continue
+                if item is None:
+                    with self.lock:
+                        self.running -= 1
                     return
-                _publish_logged(post)
+                post, finished = item
+                try:
+                    close_old_connections()
+                    _publish_logged(post)
+                finally:
+                    finished()
         finally:
             connection.close()  # this thread's own connection
 
-    workers = [
-        threading.Thread(target=drain, name=f"publish-{i}", daemon=True)
-        for i in range(min(threads, len(posts)))
-    ]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
+
+_senders_by_size: dict[tuple[int, int], _Senders] = {}
+
+
+def _senders(size: int) -> _Senders:
+    """This process's _Senders of `size` threads (a forked child starts its own)."""
+    key = (os.getpid(), size)
+    return _senders_by_size.get(key) or _senders_by_size.setdefault(key, _Senders(size))
+
+
+def stop_senders() -> None:
+    """End this process's publishing threads, closing their connections (tests, before the test
+    database is dropped)."""
+    for senders in _senders_by_size.values():
+        senders.stop()
+    _senders_by_size.clear()
 
 
 def _publish_logged(post: Post) -> None:

@@ -37,7 +37,10 @@ def _no_session_left_open(django_db_setup, django_db_blocker):
 
     from django.db import connection
 
+    from posts import publishing
+
     yield
+    publishing.stop_senders()
     if connection.vendor != "postgresql":
         return
     with django_db_blocker.unblock():

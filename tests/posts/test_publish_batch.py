@@ -32,10 +32,10 @@ def x_account(sandbox, alice):
     return sandbox_account(sandbox.url, alice, "alice_x")
 
 
-def approved_posts(count, *, rita, alice, task, account):
+def approved_posts(count, *, rita, alice, task, account, name="Batch post"):
     posts = []
     for i in range(count):
-        post = services.create_post(author=rita, task=task, account_ids=[account.pk], content=f"Batch post {i}")
+        post = services.create_post(author=rita, task=task, account_ids=[account.pk], content=f"{name} {i}")
         services.review_post(actor=alice, post=post, action=1)
         posts.append(post)
     return posts
@@ -56,6 +56,32 @@ def test_a_worker_sends_a_batch_of_posts_concurrently_each_once(sandbox, x_accou
     assert elapsed < 8 * 0.3 / 2  # one after another would take 2.4 s at 300 ms a tweet
     assert set(Post.objects.values_list("status", flat=True)) == {State.PUBLISHED}
     assert sorted(t.text for t in live_tweets(sandbox)) == sorted(p.content for p in posts)
+
+
+def other_sessions() -> list[int]:
+    """The backend pids of the other sessions on the test database (a worker's threads')."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")
+        return [pid for pid, in cursor.fetchall()]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_keeps_its_connections_between_batches_and_replaces_a_lost_one(sandbox, x_account, alice, rita, task):
+    if connection.vendor != "postgresql":
+        pytest.skip("reads PostgreSQL's sessions")
+    first = approved_posts(4, rita=rita, alice=alice, task=task, account=x_account)
+    publishing.publish_posts(post_ids=[p.pk for p in first], threads=4)
+    kept = other_sessions()
+    assert kept  # no new connection (a forked backend) for every batch
+
+    with connection.cursor() as cursor:  # PostgreSQL restarted, or the sessions were ended
+        for pid in kept:
+            cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+    second = approved_posts(4, rita=rita, alice=alice, task=task, account=x_account, name="Second batch post")
+    publishing.publish_posts(post_ids=[p.pk for p in second], threads=4)
+
+    assert set(Post.objects.values_list("status", flat=True)) == {State.PUBLISHED}
+    assert len(live_tweets(sandbox)) == 8
 
 
 @pytest.mark.django_db(transaction=True)
