@@ -267,7 +267,7 @@ def channel_cards(post, *, signed: bool = False) -> list[dict]:
     """A saved post as each of its channels off X will show it (posts/_network_preview.html, the
     composer's cards): one card per account, under that account's header, with the network's own
     text (its override, else the post's, with the hashtags) and the post's media; a thread's later
-    parts (Bluesky, Mastodon) as replies under it. X's card is posts/_x_thread.html (its options
+    parts (Bluesky, Mastodon) as replies under it. X's card is posts/x_card.py (its options
     and each part's state). `signed`: the media by signed URL, for a page seen without logging in
     (a review link). Uses the prefetched channels, accounts and media (Post.objects.with_relations)."""
     from platforms.registry import platform_label

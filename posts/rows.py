@@ -5,13 +5,12 @@ a note and a line per channel), which the live status endpoint and the post page
 templates they cost about 125 microseconds a row, most of a dashboard's rendering: Django's
 template engine resolves, localizes and escapes each of a row's 25 values on its own. Built here
 with format_html, as Django's admin builds its change list rows, a row costs a fifth of that
-(docs/performance.md, "Rows in Python"). The inbox's items are built the same way around the
-post's card, which stays a template (posts/_x_thread.html): the composer fills the same markup.
+(docs/performance.md, "Rows in Python"). The inbox's items are built the same way, with the
+post's card as X shows it from posts/x_card.py.
 """
 
 from __future__ import annotations
 
-from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
@@ -24,6 +23,7 @@ from socials.error_kinds import ErrorKind
 
 from .models import Post, PostChannel, prefetch_rows
 from .templatetags.posts_tags import STATUS_CLASS, is_live, metric_items
+from .x_card import thread_html
 
 _PK = 987654321  # a placeholder id in reversed URLs, replaced by each row's own
 _PK_TEXT = str(_PK)
@@ -105,8 +105,7 @@ def inbox_item_html(post: Post, *, csrf_input: str, next_url: str) -> SafeString
     tick for the bulk review, the post as X shows it, who wrote it for what and when, and one form
     to approve it or reject it with feedback (Approve skips the check that feedback is given)."""
     row = post.row
-    card = get_template("posts/_x_thread.html").render(
-        {"thread": post.thread, "channels": post.shown_channels, "client": post.task.user})
+    card = thread_html(post.thread, channels=post.shown_channels, client=post.task.user)
     when_line = f"to publish {row['when']}" if row["when"] else "published as soon as you approve"
     staff = mark_safe("<br><strong>Staff step</strong>: once you approve, the client is asked.") \
         if post.review_step == Post.ReviewStep.STAFF else ""
@@ -126,7 +125,7 @@ def inbox_item_html(post: Post, *, csrf_input: str, next_url: str) -> SafeString
         '      <textarea name="feedback" id="feedback-{pk}" rows="3" required></textarea>\n'
         '      <button type="submit" name="action" value="2" class="danger">Reject with feedback</button>\n'
         '    </details>\n  </form>\n</li>',
-        pk=row["pk"], version=row["version"], card=mark_safe(card), reseller=row["reseller"], task=row["task"],
+        pk=row["pk"], version=row["version"], card=card, reseller=row["reseller"], task=row["task"],
         when=when_line, accounts=row["accounts"], detail=row["detail"], staff=staff, review=row["review"],
         csrf=csrf_input, next=next_url,
     )

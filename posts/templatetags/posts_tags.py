@@ -1,14 +1,10 @@
 import datetime as dt
 
 from django import template
-from django.template.loader import get_template
 from django.utils import timezone
 
-from platforms.x.accounts import PROVIDER as X_PROVIDER
-from posts import preview
-from posts.media import signed_url as media_signed_url
 from posts.models import Post
-from posts.options import PostOptions
+from posts.x_card import card_html, head_html, thread_html
 from socials import error_kinds
 
 register = template.Library()
@@ -32,51 +28,18 @@ STATUS_CLASS = {
 }
 
 
-@register.filter
-def x_text(text: str):
-    """The post's text as X shows it (safe HTML)."""
-    return preview.text_html(text or "")
+@register.simple_tag
+def x_thread(thread, channels, client, show_states=False, signed=False):
+    """`{% x_thread thread channels client show_states=... signed=... %}`: the post as X shows it
+    (posts.x_card.thread_html)."""
+    return thread_html(thread, channels=channels, client=client, show_states=bool(show_states), signed=bool(signed))
 
 
-@register.filter
-def x_head(channels, client) -> dict:
-    """The head of a post's card as X shows it (posts/_x_preview.html): its first X account's
-    (initial, name, @handle), else the client's name, else "Your client". Worked out here once per
-    card: in the template it was a dozen lookups through the account and the client. Only an X
-    account heads the X card: a Facebook page first in the list showed an empty "@"."""
-    account = next((c.account for c in channels or () if c.account.provider == X_PROVIDER), None)
-    if account is not None:
-        username = account.username
-        return {"initial": username[:1].upper(), "name": account.name or username, "handle": f"@{username}"}
-    name = (client.get_full_name() or client.username) if client else "Your client"
-    return {"initial": "X", "name": name, "handle": ""}
-
-
-@register.filter
-def x_options(options) -> str:
-    """posts/_x_options.html for these options. Most posts have none: their (empty) markup is the
-    template's, rendered once (per process, and again when the template is reloaded) rather than
-    once per card."""
-    template = get_template("posts/_x_options.html")
-    if options != _NO_OPTIONS:
-        return template.render({"options": options})
-    compiled = template.template  # the engine's cached Template (get_template wraps it anew each call)
-    html = _NO_OPTIONS_HTML.get(compiled)
-    if html is None:
-        _NO_OPTIONS_HTML.clear()
-        html = _NO_OPTIONS_HTML[compiled] = template.render({"options": _NO_OPTIONS})
-    return html
-
-
-_NO_OPTIONS = PostOptions()
-_NO_OPTIONS_HTML: dict = {}
-
-
-@register.filter
-def signed_url(media) -> str:
-    """The file's link for a page seen without logging in (a review link): it opens until it
-    expires (posts.media.signed_url)."""
-    return media_signed_url(media)
+@register.simple_tag
+def x_card(text, media, options=None):
+    """`{% x_card text media options %}`: one card as the composer shows it before the post has
+    an account (posts.x_card.card_html); the composer's script fills in the head."""
+    return card_html(text, media, options, head=head_html(None, None))
 
 
 @register.filter
