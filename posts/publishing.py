@@ -461,6 +461,8 @@ class _Senders:
                 try:
                     close_old_connections()
                     _publish_logged(post)
+                except Exception:  # the thread must live on: its batch and later ones count on it
+                    log.exception("Publishing post %s: the database connection could not be checked", post.pk)
                 finally:
                     finished()
         finally:
