@@ -71,7 +71,7 @@ def dashboard(request):
         return redirect("posts:inbox")
     # The tabs (per state), the task cards (per task) and the page count come from the counters
     # the database keeps per (task, state): a few rows, however many posts there are.
-    tasks = list(TaskAssign.objects.for_user(user).select_related("user"))
+    tasks = list(TaskAssign.objects.for_user(user).listed("user"))
     task_ids = None if user.is_platform_staff else [task.pk for task in tasks]
     by_id = {task.pk: task for task in tasks}
     counts, per_task = {}, {}
@@ -105,7 +105,7 @@ def _viewer_tasks(user, *people: str) -> dict[int, TaskAssign] | None:
     task: their lists join each post's task instead)."""
     if user.is_platform_staff:
         return None
-    return {task.pk: task for task in TaskAssign.objects.for_user(user).select_related(*people).order_by()}
+    return {task.pk: task for task in TaskAssign.objects.for_user(user).listed(*people).order_by()}
 
 
 def _schedule_value(form) -> str:
@@ -430,7 +430,7 @@ def inbox(request):
     tasks = _viewer_tasks(user, "user", "reseller")
     task_ids = None if tasks is None else list(tasks)
     scope = Post.objects.listed_for(user, task_ids)
-    awaiting = scope.awaiting_review_by(user, task_ids)
+    awaiting = Post.objects.awaiting_review_by(user, task_ids)
     # The total from the counters, less the pending posts this person does not decide, each
     # counted through a narrow index: their own (staff who also write; clients write none) and,
     # for a client, those still at the staff step (two-step approval).
