@@ -77,6 +77,21 @@ def test_an_apps_cap_and_its_clients_full_name_show_beside_its_spend(client, sam
     assert [(c["username"], c["monthly_cap_usd"]) for c in this["clients"]] == [("alice", "$0.125")]
 
 
+def test_the_spend_panel_shows_names_as_text(client, sam, alice):
+    from agency.models import ClientXApp
+
+    alice.first_name, alice.last_name = "<b>Alice</b>", "Shop"
+    alice.save()
+    ClientXApp.objects.create(client=alice, oauth2_client_id="client-app-1", oauth2_client_secret="s")
+    charge(make_account(alice, "alice_x"), 15_000, x_app="client-app-1")
+    client.force_login(sam)
+
+    page = client.get("/posts/").content.decode()
+
+    assert "<th scope=\"row\">&lt;b&gt;Alice&lt;/b&gt; Shop&#x27;s X app</th>" in page
+    assert "<b>Alice</b>" not in page
+
+
 def test_a_reseller_sees_only_their_clients(client, rita, alice, bob, task):
     TaskAssign.objects.create(user=alice, reseller=rita, title="Summer")  # a second task: still counted once
     charge(make_account(alice, "alice_x"), 15_000)
