@@ -1,6 +1,8 @@
 """socialhub/qlocks.py earns its place: without it, a qcluster worker killed while it waits for a
 task leaves the cluster's task queue locked, and no worker ever takes a task again (django-q2
-1.11.1, https://github.com/django-q2/django-q2/issues/23). With it, the next worker goes on."""
+1.11.1, https://github.com/django-q2/django-q2/issues/23); one killed while it holds its timer's
+lock (handing a result over) stops the cluster's guard, so no dead worker is replaced again. With
+it, the cluster goes on."""
 
 import multiprocessing
 import os
@@ -37,9 +39,39 @@ def test_with_the_patch_the_next_worker_takes_the_task():
     assert not frozen_after_killing_a_waiting_worker(qlocks.death_safe_queue_class()())
 
 
-def test_qcluster_builds_its_queues_with_the_patch():
+def guard_frozen_after_killing_a_worker_holding_its_timer(timer) -> bool:
+    """A worker holds its timer's lock (as django-q2's does while it hands its result over, setting
+    the timer inside) and is SIGKILLed there; can the cluster's guard still take the lock?"""
+
+    def hand_result_over():
+        with timer.get_lock():
+            timer.value = -1  # re-entrant: the worker sets its timer while it holds the lock
+            time.sleep(30)
+
+    holding = multiprocessing.get_context("fork").Process(target=hand_result_over)
+    holding.start()
+    time.sleep(0.5)
+    os.kill(holding.pid, signal.SIGKILL)
+    holding.join()
+    lock = timer.get_lock()
+    if not lock.acquire(timeout=3):
+        return True
+    lock.release()
+    return False
+
+
+def test_without_the_patch_a_worker_killed_holding_its_timer_stops_the_guard():
+    assert guard_frozen_after_killing_a_worker_holding_its_timer(multiprocessing.Value("f", 0))
+
+
+def test_with_the_patch_the_guard_goes_on():
+    assert not guard_frozen_after_killing_a_worker_holding_its_timer(qlocks.death_safe_value("f", 0))
+
+
+def test_qcluster_builds_its_queues_and_timers_with_the_patch():
     assert django_q.cluster.Queue.death_safe is True
     assert isinstance(django_q.cluster.Queue()._rlock, qlocks.DeathSafeLock)
+    assert isinstance(django_q.cluster.Value("f", -1).get_lock(), qlocks.DeathSafeLock)
 
 
 def test_the_installed_django_q2_is_the_one_the_patch_was_checked_against():
