@@ -2,8 +2,8 @@
 
 Every page and API call made with a login reads its session first. Django's store builds and
 compiles that lookup through the ORM on each request, about 0.3 ms of CPU, three times what
-sending and reading it costs (docs/performance.md, the latest figures). Writing, expiry and
-everything else stay Django's own.
+sending and reading it costs (docs/performance.md, "Sessions" in the night before's figures).
+Writing, expiry and everything else stay Django's own.
 https://docs.djangoproject.com/en/5.2/topics/http/sessions/#using-database-backed-sessions
 """
 
