@@ -119,10 +119,6 @@ SQLITE = [
 ]
 
 
-
-
-
-
 def recount(connection=default_connection) -> list[tuple[dt.date, int | None, str, tuple, tuple]]:
     """Rebuild the rollup from the ledger. Returns what was wrong:
     (month, client id, x_app, (micros, calls) it had, (micros, calls) it has now).

@@ -83,10 +83,6 @@ SQLITE = [
 ]
 
 
-
-
-
-
 def recount(connection=default_connection) -> list[tuple[int, int, int, int]]:
     """Rebuild the counters from the posts. Returns what was wrong: (task, status, had, has).
 
@@ -112,7 +108,6 @@ def recount(connection=default_connection) -> list[tuple[int, int, int, int]]:
         if had.get(key, 0) != has.get(key, 0):
             wrong.append((*key, had.get(key, 0), has.get(key, 0)))
     return wrong
-
 
 
 def by_task_and_status(user, task_ids: list[int] | None = None) -> dict[tuple[int, int], int]:

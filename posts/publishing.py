@@ -46,7 +46,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, close_old_connections, connection, transaction
-from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, Value, When, prefetch_related_objects
+from django.db.models import Case, Exists, F, OuterRef, Prefetch, Value, When, prefetch_related_objects
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 

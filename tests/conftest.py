@@ -35,8 +35,6 @@ def _no_session_left_open(django_db_setup, django_db_blocker):
     import time
     import warnings
 
-    from django.db import connection
-
     from posts import publishing
 
     yield
