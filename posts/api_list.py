@@ -19,13 +19,14 @@ from .models import (
     NOT_SENT,
     PART_STATE_LABELS,
     PART_WAITING,
+    STATUS_LABELS,
     ChannelPart,
     Post,
     PostChannel,
     PostMedia,
     PostPart,
 )
-from .serializers import STATUS_LABELS, api_times
+from .serializers import api_times
 
 POST_FIELDS = (
     "id", "task_id", "created_by_id", "content", "hashtags", "text_overrides", "status", "review_step", "version",

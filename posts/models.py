@@ -461,6 +461,10 @@ class ThreadPart:
     post_options: "object | None" = None  # part 1's PostOptions, to show them
 
 
+# A post's status as the lists and the API word it (Post.get_status_display, without its per-call
+# lookups: it builds a dict of the field's choices on every call).
+STATUS_LABELS = {status.value: str(status.label) for status in Post.Status}
+
 # A part's state on a channel: the channel's own states, or this one for parts after the one
 # the channel is at (they go out once it is on X).
 PART_WAITING = "waiting"

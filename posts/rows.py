@@ -15,13 +15,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
 from django.utils.formats import localize
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
+from socialhub.html import format_html, format_html_join
 from socials import error_kinds
 from socials.error_kinds import ErrorKind
 
-from .models import Post, PostChannel, prefetch_rows
+from .models import STATUS_LABELS, Post, PostChannel, prefetch_rows
 from .templatetags.posts_tags import STATUS_CLASS, is_live, metric_items
 from .x_card import thread_html
 
@@ -147,7 +147,7 @@ def status_html(post: Post) -> SafeString:
     rejected, the feedback; once sending began, a line per channel (shown_channels)."""
     status = post.status
     html = format_html('<span class="badge {}">{}</span>', STATUS_CLASS.get(status, "pending"),
-                       post.get_status_display())
+                       STATUS_LABELS.get(status, status))
     if status == Post.Status.APPROVED:
         note = f"for {when(post.schedule_at)}" if post.schedule_at else "publishing shortly"
         html += format_html('\n<span class="muted">{}</span>', note)

@@ -29,6 +29,7 @@ from .models import (
     NOT_SENT,
     PART_STATE_LABELS,
     PART_WAITING,
+    STATUS_LABELS,
     Post,
     PostChannel,
     PostMedia,
@@ -535,10 +536,6 @@ def api_times():
 
 def _id(value):
     return None if value is None else str(value)
-
-
-# A post's status as the API words it (Post.get_status_display, without its per-call lookups).
-STATUS_LABELS = {status.value: str(status.label) for status in Post.Status}
 
 
 def _post_representation(post: Post, request, when) -> dict:
