@@ -95,7 +95,7 @@ def dashboard(request):
             "status": status,
             "tasks": tasks,
             "page": page,
-            "rows": rows.rows(page.object_list, tasks=by_id, html=True, writer=True),
+            "rows_html": rows.joined(rows.rows(page.object_list, tasks=by_id, html=True, writer=True)),
         },
     )
 
@@ -448,7 +448,7 @@ def inbox(request):
     for post in shown:
         post.row["reseller"] = rows.person(post.task.reseller) if post.task.reseller_id else ""
         post.html = rows.inbox_item_html(post, csrf_input=csrf, next_url=next_url)
-    return render(request, "posts/inbox.html", {"page": page, "rows": shown, "csrf_input": csrf})
+    return render(request, "posts/inbox.html", {"page": page, "rows_html": rows.joined(shown), "csrf_input": csrf})
 
 
 def _review_message(action: int, count: int) -> str:
@@ -533,7 +533,7 @@ def published(request):
     total = sum(n for (_, state), n in counts.items() if state == Post.Status.PUBLISHED)
     page = _page(request, posts.order_by("-published_at", "-pk"), count=total)
     shown = rows.rows(page.object_list, tasks=tasks, html=True, writer=not user.is_client)
-    return render(request, "posts/published.html", {"page": page, "rows": shown})
+    return render(request, "posts/published.html", {"page": page, "rows_html": rows.joined(shown)})
 
 
 # --- Calendar.
