@@ -168,12 +168,18 @@ class PostQuerySet(models.QuerySet):
             channels_with_accounts(), "channels__parts", "media", "parts__media"
         )
 
-    def for_list(self, *, join: tuple[str, ...] = ("task__user", "task__reseller")):
+    def for_list(self, *, join: tuple[str, ...] = ("task__user", "task__reseller"), fields: tuple[str, ...] = ()):
         """A page of posts as a list shows them: the task and its people (`join`: what to join of
         them; a page that has them already joins nothing, see posts.rows) and how many media
         (`n_media`) and parts 2..n (`n_parts`) each post has. The rest comes with prefetch_rows
-        once the page is read."""
+        once the page is read. `fields`: only these of the post's columns (posts.rows.ROW_FIELDS,
+        CARD_FIELDS), and of a joined task its title and people, of them only their names: a row
+        shows a third of a post's 25 columns, and each column read is compiled and converted."""
         queryset = self.select_related(*join) if join else self
+        if fields:
+            task = ("task__title", "task__user", "task__reseller") if join else ()
+            people = [f"{person}__{name}" for person in join for name in LISTED_PERSON_FIELDS]
+            queryset = queryset.only(*fields, *task, *people)
         return queryset.annotate(n_media=_count_of(PostMedia), n_parts=_count_of(PostPart))
 
 

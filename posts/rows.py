@@ -23,8 +23,14 @@ from socials import error_kinds
 from socials.error_kinds import ErrorKind
 
 from .models import STATUS_LABELS, Post, PostChannel, prefetch_rows
+from .options import PostOptions
 from .templatetags.posts_tags import STATUS_CLASS, is_live, metric_items
 from .x_card import thread_html
+
+# The columns of a post that rows() and the status fragment read (PostQuerySet.for_list `fields`),
+# and an inbox item with its card (inbox_item_html) besides.
+ROW_FIELDS = ("task", "content", "hashtags", "status", "schedule_at", "version", "feedback")
+CARD_FIELDS = (*ROW_FIELDS, "review_step", *PostOptions.FIELDS)
 
 _PK = 987654321  # a placeholder id in reversed URLs, replaced by each row's own
 _PK_TEXT = str(_PK)

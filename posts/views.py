@@ -81,7 +81,8 @@ def dashboard(request):
     for task in tasks:
         task.n_posts = per_task.get(task.pk, 0)
     status = request.GET.get("status", "")
-    shown, shown_count = Post.objects.listed_for(user, task_ids).for_list(join=()), sum(counts.values())
+    shown = Post.objects.listed_for(user, task_ids).for_list(join=(), fields=rows.ROW_FIELDS)
+    shown_count = sum(counts.values())
     wanted = status if status == "0" else parse_id(status)  # 0 (pending) is a status, not an id
     if wanted is not None and int(wanted) in Post.Status.values:
         shown, shown_count = shown.filter(status=int(wanted)), counts.get(int(wanted), 0)
@@ -440,7 +441,7 @@ def inbox(request):
         waiting -= scope.pending().filter(created_by=user).count()
     if not user.is_platform_staff:
         waiting -= scope.pending().filter(review_step=Post.ReviewStep.STAFF).count()
-    listed = awaiting.for_list(join=("task__user", "task__reseller") if tasks is None else ())
+    listed = awaiting.for_list(join=("task__user", "task__reseller") if tasks is None else (), fields=rows.CARD_FIELDS)
     page = _page(request, listed.order_by("schedule_at", "created_at", "pk"), count=waiting)
     shown = rows.rows(page.object_list, tasks=tasks, thread=True)
     # The CSRF field once for the page's 21 forms ({% csrf_token %} builds it again for each).
@@ -528,7 +529,8 @@ def published(request):
     user = request.user
     tasks = _viewer_tasks(user, "user")
     task_ids = None if tasks is None else list(tasks)
-    posts = Post.objects.listed_for(user, task_ids).published().for_list(join=("task__user",) if tasks is None else ())
+    posts = Post.objects.listed_for(user, task_ids).published().for_list(
+        join=("task__user",) if tasks is None else (), fields=rows.ROW_FIELDS)
     counts = counters.by_task_and_status(user, task_ids)
     total = sum(n for (_, state), n in counts.items() if state == Post.Status.PUBLISHED)
     page = _page(request, posts.order_by("-published_at", "-pk"), count=total)
