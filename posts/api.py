@@ -20,7 +20,7 @@ from socialhub.parsers import JSONParser
 from socialhub.parsing import parse_id
 
 from . import api_list, errors, services
-from .models import Post, TaskAssign
+from .models import Post, TaskAssign, listed_tasks
 from .serializers import (
     PostDetailSerializer,
     PostEditFormSerializer,
@@ -152,8 +152,7 @@ class PostListView(generics.ListAPIView):
         user = self.request.user
         self.tasks = None
         if not user.is_platform_staff:
-            self.tasks = {pk: (client, reseller) for pk, client, reseller in
-                          TaskAssign.objects.for_user(user).values_list("pk", "user_id", "reseller_id")}
+            self.tasks = {task.pk: (task.user_id, task.reseller_id) for task in listed_tasks(user, ordered=False)}
         task_ids = None if self.tasks is None else list(self.tasks)
         posts = filters.filter(Post.objects.listed_for(user, task_ids).for_list(join=()))
         return api_list.rows(posts, join_task=self.tasks is None)

@@ -2,7 +2,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import models
+from django.db import connections, models, router
 from django.db.models import Q
 from django.utils import timezone
 
@@ -36,13 +36,6 @@ class TaskAssignQuerySet(models.QuerySet):
         if user.is_reseller:
             return self.filter(reseller=user)
         return self.filter(user=user)
-
-    def listed(self, *people: str):
-        """The tasks as the lists show them: their titles, with `people` ("user", "reseller")
-        joined and only their names read (never a password hash nor an e-mail address; fewer
-        columns to compile and read)."""
-        names = [f"{person}__{field}" for person in people for field in LISTED_PERSON_FIELDS]
-        return self.select_related(*people).only("user", "reseller", "title", *names)
 
 
 # What a list shows of a person: their name (User.get_full_name, else the username).
@@ -90,6 +83,44 @@ class TaskAssign(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+def listed_tasks(user, *people: str, ordered: bool = True) -> list[TaskAssign]:
+    """The tasks `user` may see (TaskAssignQuerySet.for_user) as the lists show them: their
+    titles and people's ids, with `people` ("user", "reseller") read too, only their names (never
+    a password hash nor an e-mail address); `ordered`: in the tasks' own order. What
+    `for_user(user).select_related(*people).only("user", "reseller", "title", <their names>)`
+    gives, read with one plain statement: every list reads it, and building and compiling it
+    through the ORM cost more than running it (docs/performance.md)."""
+    from accounts.models import User
+
+    alias = router.db_for_read(TaskAssign)
+    connection = connections[alias]
+    quote = connection.ops.quote_name
+    task_fields, person_fields = ["id", "user_id", "reseller_id", "title"], ["id", *LISTED_PERSON_FIELDS]
+    columns = [f"t.{quote(name)}" for name in task_fields]
+    joins, params = [], []
+    for n, person in enumerate(people):
+        columns += [f"p{n}.{quote(name)}" for name in person_fields]
+        kind = "LEFT OUTER JOIN" if TaskAssign._meta.get_field(person).null else "INNER JOIN"
+        joins.append(f"{kind} {quote(User._meta.db_table)} p{n} ON p{n}.{quote('id')} = t.{quote(person + '_id')}")
+    sql = f"SELECT {', '.join(columns)} FROM {quote(TaskAssign._meta.db_table)} t {' '.join(joins)}"
+    if not user.is_platform_staff:
+        sql += f" WHERE t.{quote('reseller_id' if user.is_reseller else 'user_id')} = %s"
+        params.append(user.pk)
+    if ordered:
+        sql += f" ORDER BY t.{quote('created_at')} DESC, t.{quote('id')} ASC"  # TaskAssign.Meta.ordering
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    tasks, width = [], len(person_fields)
+    for row in rows:
+        task = TaskAssign.from_db(alias, task_fields, row[:4])
+        for n, person in enumerate(people):
+            values = row[4 + n * width: 4 + (n + 1) * width]
+            setattr(task, person, None if values[0] is None else User.from_db(alias, person_fields, values))
+        tasks.append(task)
+    return tasks
 
 
 # --- What "due" means, once. A post is due when it is approved (or processing) and its time has

@@ -30,7 +30,7 @@ from socials.models import Account
 from . import counters, errors, preview, rows, services
 from . import options as post_options
 from .forms import BulkReviewForm, PostForm, ReviewForm, add_service_errors, options_from, thread_parts
-from .models import MAX_PARTS, Post, ReviewEvent, TaskAssign
+from .models import MAX_PARTS, Post, ReviewEvent, TaskAssign, listed_tasks
 from .templatetags.posts_tags import is_live
 
 PAGE_SIZE = 20
@@ -71,7 +71,7 @@ def dashboard(request):
         return redirect("posts:inbox")
     # The tabs (per state), the task cards (per task) and the page count come from the counters
     # the database keeps per (task, state): a few rows, however many posts there are.
-    tasks = list(TaskAssign.objects.for_user(user).listed("user"))
+    tasks = listed_tasks(user, "user")
     task_ids = None if user.is_platform_staff else [task.pk for task in tasks]
     by_id = {task.pk: task for task in tasks}
     counts, per_task = {}, {}
@@ -106,7 +106,7 @@ def _viewer_tasks(user, *people: str) -> dict[int, TaskAssign] | None:
     task: their lists join each post's task instead)."""
     if user.is_platform_staff:
         return None
-    return {task.pk: task for task in TaskAssign.objects.for_user(user).listed(*people).order_by()}
+    return {task.pk: task for task in listed_tasks(user, *people, ordered=False)}
 
 
 def _schedule_value(form) -> str:
