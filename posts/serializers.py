@@ -353,6 +353,17 @@ class PostFilterSerializer(serializers.Serializer):
     schedule_after = AwareDateTimeField(required=False, help_text="Scheduled at or after (ISO 8601).")
     schedule_before = AwareDateTimeField(required=False, help_text="Scheduled at or before (ISO 8601).")
 
+    @classmethod
+    def apply(cls, params, queryset):
+        """`queryset` filtered by the query `params` (ValidationError when one is wrong). Most lists
+        are asked for with none of them: they are not validated then (DRF copies a serializer's
+        fields for each one, which cost a list more than its filters)."""
+        if params.keys().isdisjoint(cls._declared_fields):
+            return queryset
+        filters = cls(data=params)
+        filters.is_valid(raise_exception=True)
+        return filters.filter(queryset)
+
     def filter(self, queryset):
         data = self.validated_data
         if data.get("status"):
