@@ -6,6 +6,8 @@ from django.db import connections, models, router
 from django.db.models import Q
 from django.utils import timezone
 
+from socialhub import plain_sql
+
 
 # Every time zone is within 14 hours of UTC, so a time at least a day from either end of
 # datetime's range can be shown in all of them.
@@ -235,16 +237,15 @@ class PostQuerySet(models.QuerySet):
 def prefetch_rows(posts: list["Post"], *, thread: bool = False, channel_parts: bool = False) -> list["Post"]:
     """Read what the rows of a page of posts (PostQuerySet.for_list) show into plain lists
     (`<name>_list`, read through `related_list`: Django builds no queryset per row for them): the
-    channels with what a list shows of their accounts (never a token); with `thread` the media
-    and parts, with the parts' media; with `channel_parts` what each channel sent of each part
-    too. A relation
-    no post of the page has (for_list counted them) is not queried: a page of single posts
-    without media is read in two queries, the page and its channels."""
-    channels = channels_with_accounts(to_attr="channels_list", listed=True)
+    channels with what a list shows of their accounts (never a token, listed_channels); with
+    `thread` the media and parts, with the parts' media; with `channel_parts` what each channel
+    sent of each part too. A relation no post of the page has (for_list counted them) is not
+    queried: a page of single posts without media is read in two queries, the page and its channels."""
     has_media, has_parts = any(p.n_media for p in posts), any(p.n_parts for p in posts)
+    channels = listed_channels(posts)
     if channel_parts and has_parts:
-        channels.queryset = channels.queryset.prefetch_related(models.Prefetch("parts", to_attr="parts_list"))
-    lookups = [channels]
+        models.prefetch_related_objects(channels, models.Prefetch("parts", to_attr="parts_list"))
+    lookups = []
     if thread and has_media:
         lookups.append(models.Prefetch("media", to_attr="media_list"))
     if thread and has_parts:
@@ -255,8 +256,42 @@ def prefetch_rows(posts: list["Post"], *, thread: bool = False, channel_parts: b
             post.media_list = []
         if thread and not has_parts:
             post.parts_list = []
-    models.prefetch_related_objects(posts, *lookups)
+    if lookups:
+        models.prefetch_related_objects(posts, *lookups)
     return posts
+
+
+def listed_channels(posts: list["Post"]) -> list["PostChannel"]:
+    """Each post's channels as `post.channels_list`, in order, each with its post and with what a
+    list shows of it (LISTED_CHANNEL_FIELDS) and of its account (LISTED_ACCOUNT_FIELDS): what
+    prefetching `channels` through PostChannel.objects.select_related("account").only(<those>)
+    gives, read with one plain statement (socialhub/plain_sql.py): through the ORM, preparing the
+    page's post ids and compiling the statement cost more than reading the channels."""
+    from socials.models import Account
+
+    for post in posts:
+        post.channels_list = []
+    if not posts:
+        return []
+    alias = router.db_for_read(PostChannel)
+    quote = connections[alias].ops.quote_name
+    channel_fields = [PostChannel._meta.get_field(name) for name in LISTED_CHANNEL_FIELDS]
+    account_fields = [Account._meta.get_field(name) for name in LISTED_ACCOUNT_FIELDS]
+    columns = [f"c.{quote(f.column)}" for f in channel_fields] + [f"a.{quote(f.column)}" for f in account_fields]
+    by_id = {post.pk: post for post in posts}
+    sql = (f"SELECT {', '.join(columns)} FROM {quote(PostChannel._meta.db_table)} c "
+           f"INNER JOIN {quote(Account._meta.db_table)} a ON a.{quote(Account._meta.pk.column)} = c.{quote('account_id')} "
+           f"WHERE c.{quote('post_id')} IN ({plain_sql.placeholders(by_id)}) ORDER BY c.{quote('id')}")
+    channel_names = [f.attname for f in channel_fields]
+    account_names = [f.attname for f in account_fields]
+    n, channels = len(channel_fields), []
+    for row in plain_sql.fetch(alias, sql, list(by_id), channel_fields + account_fields):
+        channel = PostChannel.from_db(alias, channel_names, row[:n])
+        channel.account = Account.from_db(alias, account_names, row[n:])
+        channel.post = post = by_id[channel.post_id]
+        post.channels_list.append(channel)
+        channels.append(channel)
+    return channels
 
 
 # What a list shows of a channel's account: its name as a label (Account.__str__), its platform.
@@ -269,22 +304,16 @@ LISTED_CHANNEL_FIELDS = (
 )
 
 
-def channels_with_accounts(to_attr: str | None = None, *, listed: bool = False) -> models.Prefetch:
+def channels_with_accounts(to_attr: str | None = None) -> models.Prefetch:
     """A post's channels with their X accounts, leaving the accounts' encrypted token columns
-    unread: showing a post never needs a secret (and reading one would decrypt it). `listed`:
-    only what a list shows of them (LISTED_CHANNEL_FIELDS, LISTED_ACCOUNT_FIELDS): about half a
-    channel's columns and a third of an account's, named with only() (cheaper to compile than
-    defer() of the rest)."""
+    unread: showing a post never needs a secret (and reading one would decrypt it). A list reads
+    less of them: listed_channels."""
     from socials.fields import EncryptedTextField
     from socials.models import Account
 
-    queryset = PostChannel.objects.select_related("account")
-    if listed:
-        queryset = queryset.only(*LISTED_CHANNEL_FIELDS, *(f"account__{name}" for name in LISTED_ACCOUNT_FIELDS))
-    else:
-        queryset = queryset.defer(
-            *(f"account__{f.name}" for f in Account._meta.concrete_fields if isinstance(f, EncryptedTextField))
-        )
+    queryset = PostChannel.objects.select_related("account").defer(
+        *(f"account__{f.name}" for f in Account._meta.concrete_fields if isinstance(f, EncryptedTextField))
+    )
     return models.Prefetch("channels", queryset=queryset, to_attr=to_attr)
 
 
