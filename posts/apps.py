@@ -11,7 +11,7 @@ class PostsConfig(AppConfig):
 
         from django_q.signals import post_execute_in_worker
 
-        from socialhub import qlocks, warmup
+        from socialhub import qlocks, timestamps, warmup
         from socials.signals import account_connected, account_disconnected
 
         from . import counters, publishing
@@ -24,6 +24,9 @@ class PostsConfig(AppConfig):
         qlocks.install()
         checks.register(qlocks.check_django_q)
         post_execute_in_worker.connect(warmup.freeze_after_first_task, dispatch_uid="socialhub.warmup.freeze")
+
+        # Times read by psycopg's C parser, not Django's loader built on its Python one.
+        timestamps.install()
 
         # SQLite drops a table's triggers when a migration rebuilds it: the counters' come back.
         post_migrate.connect(counters.ensure_installed, sender=self, dispatch_uid="posts.counters.ensure_installed")
