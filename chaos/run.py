@@ -18,8 +18,8 @@ escapes them), bare domains and links (X turns each into a t.co link), and long 
 accounts (X answers them cut, the whole text in `note_tweet`; the other networks get the short
 text as their own, "customize per network"), so a lost answer is reconciled against X's stored
 text, not ours. A random qcluster worker or dispatcher process (any cluster) gets SIGKILL every few
-seconds until every post has settled (a killed dispatcher is started again, as a process
-supervisor would); and once, mid-run, every cluster is killed at once and a new generation starts
+seconds until every post has settled, or for the first `--kill-for` seconds (a killed
+dispatcher is started again, as a process supervisor would); and once, mid-run, every cluster is killed at once and a new generation starts
 on new host names (`--restart-at`, as a deploy of every machine). At the end, for each network:
 
 - posts beyond one per channel and part (from the sandbox): duplicates, target 0;
@@ -213,6 +213,9 @@ def parse(argv):
     parser.add_argument("--threads", type=int, default=5, help="PUBLISH_THREADS per worker")
     parser.add_argument("--broker", choices=["orm", "redis"], default="orm")
     parser.add_argument("--kill-every", type=float, default=4.0, help="seconds between SIGKILLs (0: none)")
+    parser.add_argument("--kill-for", type=float, default=0,
+                        help="stop killing this many seconds into the run, so that the rest shows every "
+                        "post settling once the faults end (default 0: kill until every post has settled)")
     parser.add_argument("--restart-at", type=float, default=None,
                         help="seconds into the run when every cluster restarts at once "
                         "(default: half the spread; 0: never)")
@@ -231,16 +234,18 @@ def parse(argv):
 
 
 class Killer(threading.Thread):
-    """SIGKILLs a random worker or dispatcher process of a random cluster every `every` seconds."""
+    """SIGKILLs a random worker or dispatcher process of a random cluster every `every` seconds,
+    for `for_seconds` (0: until told to stop)."""
 
-    def __init__(self, clusters, every: float, rng: random.Random):
+    def __init__(self, clusters, every: float, rng: random.Random, for_seconds: float = 0):
         super().__init__(daemon=True)
         self.clusters, self.every, self.rng = clusters, every, rng
+        self.until = time.monotonic() + for_seconds if for_seconds else float("inf")
         self.done = threading.Event()
         self.kills: list[tuple[str, int]] = []
 
     def run(self) -> None:
-        while not self.done.wait(self.every):
+        while not self.done.wait(self.every) and time.monotonic() < self.until:
             cluster = self.rng.choice(self.clusters)
             pids = cluster.worker_pids()
             if pids and cluster.dispatcher.poll() is None:
@@ -306,7 +311,7 @@ def main(argv=None) -> int:
             ids = seed_posts(per_client, [start + dt.timedelta(seconds=i * step) for i in range(args.posts)])
             log(f"{len(ids)} posts due from {start:%H:%M:%S} over {args.spread:g} s; seed {seed}; logs in {work}")
             if args.kill_every > 0:
-                killer = Killer(clusters, args.kill_every, rng)
+                killer = Killer(clusters, args.kill_every, rng, args.kill_for)
                 killer.start()
 
             settled = [Post.Status.PUBLISHED, Post.Status.FAILED]
@@ -362,7 +367,8 @@ def main(argv=None) -> int:
           f"{args.accounts} clients in {elapsed:.0f} s; "
           f"{args.clusters} cluster(s) x {args.workers} workers x {args.threads} threads, broker {args.broker}")
     print(f"faults: {args.fail_rate:.0%} creates 503, {args.lose_rate:.0%} answers lost after creating, "
-          f"{args.expire_rate:.0%} X tokens expired per call; {kills} worker(s) SIGKILLed; "
+          f"{args.expire_rate:.0%} X tokens expired per call; {kills} worker(s) SIGKILLed"
+          f"{f' in the first {args.kill_for:g} s' if args.kill_for else ''}; "
           f"every cluster restarted at once {restarts} time(s); seed {seed}")
     paths = stats["requests_by_path"]
     print(f"X sandbox: {paths.get('POST /2/tweets', 0)} POST /2/tweets, "
@@ -379,6 +385,12 @@ def main(argv=None) -> int:
         print(label.ljust(10) + "".join(str(row[c]).rjust(16) for c in columns))
     print("(held: posts and thread parts the network holds; wrong ids: published channels whose recorded id "
           "it does not hold)")
+    stuck = [c for c in channels if c.state not in (PostChannel.State.PUBLISHED, PostChannel.State.FAILED)]
+    for c in stuck:  # what a reader needs to tell a slow run from a channel no worker takes
+        when = {name: getattr(c, name) for name in ("claimed_at", "dispatched_at", "next_attempt_at")}
+        print(f"unsettled: post {number[c.post_id]} on {c.account.provider}: {c.state}, {c.attempts} attempt(s), "
+              + ", ".join(f"{k.removesuffix('_at').replace('_', ' ')} {v:%H:%M:%S.%f}" for k, v in when.items() if v)
+              + (f", last error {c.error_kind}: {c.last_error[:160]}" if c.last_error else ""))
     print("X refreshes per account (done/needed): " + ", ".join(
         f"{x_users[u]} {refreshes.get(u, 0)}/{needed.get(u, 0)}" for u in sorted(x_users, key=lambda u: x_users[u])
         if refreshes.get(u, 0) or needed.get(u, 0)
