@@ -20,7 +20,7 @@ from socialhub.parsers import JSONParser
 from socialhub.parsing import parse_id
 
 from . import api_list, errors, services
-from .models import Post, TaskAssign
+from .models import Post, TaskAssign, listed_tasks
 from .serializers import (
     PostDetailSerializer,
     PostEditFormSerializer,
@@ -144,18 +144,16 @@ class PostListView(generics.ListAPIView):
     pagination_class = NewestFirstCursor
 
     def get_queryset(self):
-        filters = PostFilterSerializer(data=self.request.query_params)
-        filters.is_valid(raise_exception=True)
         # A post shows its task's people by id only. The viewer's tasks are read first anyway (to
         # filter by them), with those ids, and handed to the page's posts: nothing is joined.
         # Staff see every task: their page joins each post's task instead.
         user = self.request.user
         self.tasks = None
         if not user.is_platform_staff:
-            self.tasks = {pk: (client, reseller) for pk, client, reseller in
-                          TaskAssign.objects.for_user(user).values_list("pk", "user_id", "reseller_id")}
+            self.tasks = {task.pk: (task.user_id, task.reseller_id) for task in listed_tasks(user, ordered=False)}
         task_ids = None if self.tasks is None else list(self.tasks)
-        posts = filters.filter(Post.objects.listed_for(user, task_ids).for_list(join=()))
+        listed = Post.objects.listed_for(user, task_ids).for_list(join=())
+        posts = PostFilterSerializer.apply(self.request.query_params, listed)
         return api_list.rows(posts, join_task=self.tasks is None)
 
     def list(self, request, *args, **kwargs):

@@ -15,7 +15,7 @@ task. `manage.py recount_posts` rebuilds the table from the posts (and says what
 from __future__ import annotations
 
 from django.db import connection as default_connection
-from django.db import transaction
+from django.db import connections, router, transaction
 
 from socialhub.triggers import Triggers
 
@@ -112,15 +112,25 @@ def recount(connection=default_connection) -> list[tuple[int, int, int, int]]:
 
 def by_task_and_status(user, task_ids: list[int] | None = None) -> dict[tuple[int, int], int]:
     """{(task id, status): posts} over the tasks `user` may see, or over `task_ids` (one query
-    over the counters: a row per task and state, however many posts)."""
+    over the counters: a row per task and state, however many posts).
+
+    The lists' case (their task ids given, or staff, who see every task) is one plain statement:
+    the dashboard and the inbox read it on every view, and the ORM's building and compiling of it
+    cost more than PostgreSQL's running it (docs/performance.md)."""
     from .models import PostCount, TaskAssign
 
-    rows = PostCount.objects.filter(n__gt=0)
+    if task_ids is None and not user.is_platform_staff:
+        rows = PostCount.objects.filter(n__gt=0, task__in=TaskAssign.objects.for_user(user))
+        return {(task, status): n for task, status, n in rows.values_list("task_id", "status", "n")}
+    if task_ids is not None and not task_ids:
+        return {}
+    connection = connections[router.db_for_read(PostCount)]
+    sql = f"SELECT task_id, status, n FROM {connection.ops.quote_name(PostCount._meta.db_table)} WHERE n > 0"
     if task_ids is not None:
-        rows = rows.filter(task_id__in=task_ids)
-    elif not user.is_platform_staff:
-        rows = rows.filter(task__in=TaskAssign.objects.for_user(user))
-    return {(task, status): n for task, status, n in rows.values_list("task_id", "status", "n")}
+        sql += f" AND task_id IN ({', '.join(['%s'] * len(task_ids))})"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, task_ids or ())
+        return {(task, status): n for task, status, n in cursor.fetchall()}
 
 
 _TRIGGERS = Triggers(table="posts_post", names=TRIGGERS, postgresql=POSTGRESQL, sqlite=tuple(SQLITE),

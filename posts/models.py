@@ -2,9 +2,11 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import models
+from django.db import connections, models, router
 from django.db.models import Q
 from django.utils import timezone
+
+from socialhub import plain_sql
 
 
 # Every time zone is within 14 hours of UTC, so a time at least a day from either end of
@@ -19,7 +21,8 @@ class ShowableDateTimeField(models.DateTimeField):
     not, so no page, API answer or localtime() on it can overflow."""
 
     def from_db_value(self, value, expression, connection):
-        if value is None or timezone.is_naive(value):
+        # A list reads about 300 times a page: the common case (an aware time within range) first.
+        if value is None or value.utcoffset() is None or SHOWABLE_EARLIEST <= value <= SHOWABLE_LATEST:
             return value
         return min(max(value, SHOWABLE_EARLIEST), SHOWABLE_LATEST)
 
@@ -29,6 +32,23 @@ class ShowableDateTimeField(models.DateTimeField):
         return name, "django.db.models.DateTimeField", args, kwargs
 
 
+class JSONField(models.JSONField):
+    """A JSONField that reads an empty list or object without decoding it: most posts set no
+    hashtags apart, no text of their own per network, no poll, and most channels have no
+    metrics yet, and GET /api/posts decoded 200 such values a page (a tenth of its calls)."""
+
+    EMPTY = {"[]": list, "{}": dict}  # as PostgreSQL's jsonb and SQLite's text give them
+
+    def from_db_value(self, value, expression, connection):
+        empty = self.EMPTY.get(value) if type(value) is str else None
+        return empty() if empty is not None else super().from_db_value(value, expression, connection)
+
+    def deconstruct(self):
+        # Stored exactly like Django's JSONField: migrations see no difference.
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "django.db.models.JSONField", args, kwargs
+
+
 class TaskAssignQuerySet(models.QuerySet):
     def for_user(self, user):
         if user.is_platform_staff:
@@ -36,13 +56,6 @@ class TaskAssignQuerySet(models.QuerySet):
         if user.is_reseller:
             return self.filter(reseller=user)
         return self.filter(user=user)
-
-    def listed(self, *people: str):
-        """The tasks as the lists show them: their titles, with `people` ("user", "reseller")
-        joined and only their names read (never a password hash nor an e-mail address; fewer
-        columns to compile and read)."""
-        names = [f"{person}__{field}" for person in people for field in LISTED_PERSON_FIELDS]
-        return self.select_related(*people).only("user", "reseller", "title", *names)
 
 
 # What a list shows of a person: their name (User.get_full_name, else the username).
@@ -90,6 +103,44 @@ class TaskAssign(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+def listed_tasks(user, *people: str, ordered: bool = True) -> list[TaskAssign]:
+    """The tasks `user` may see (TaskAssignQuerySet.for_user) as the lists show them: their
+    titles and people's ids, with `people` ("user", "reseller") read too, only their names (never
+    a password hash nor an e-mail address); `ordered`: in the tasks' own order. What
+    `for_user(user).select_related(*people).only("user", "reseller", "title", <their names>)`
+    gives, read with one plain statement: every list reads it, and building and compiling it
+    through the ORM cost more than running it (docs/performance.md)."""
+    from accounts.models import User
+
+    alias = router.db_for_read(TaskAssign)
+    connection = connections[alias]
+    quote = connection.ops.quote_name
+    task_fields, person_fields = ["id", "user_id", "reseller_id", "title"], ["id", *LISTED_PERSON_FIELDS]
+    columns = [f"t.{quote(name)}" for name in task_fields]
+    joins, params = [], []
+    for n, person in enumerate(people):
+        columns += [f"p{n}.{quote(name)}" for name in person_fields]
+        kind = "LEFT OUTER JOIN" if TaskAssign._meta.get_field(person).null else "INNER JOIN"
+        joins.append(f"{kind} {quote(User._meta.db_table)} p{n} ON p{n}.{quote('id')} = t.{quote(person + '_id')}")
+    sql = f"SELECT {', '.join(columns)} FROM {quote(TaskAssign._meta.db_table)} t {' '.join(joins)}"
+    if not user.is_platform_staff:
+        sql += f" WHERE t.{quote('reseller_id' if user.is_reseller else 'user_id')} = %s"
+        params.append(user.pk)
+    if ordered:
+        sql += f" ORDER BY t.{quote('created_at')} DESC, t.{quote('id')} ASC"  # TaskAssign.Meta.ordering
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    tasks, width = [], len(person_fields)
+    for row in rows:
+        task = TaskAssign.from_db(alias, task_fields, row[:4])
+        for n, person in enumerate(people):
+            values = row[4 + n * width: 4 + (n + 1) * width]
+            setattr(task, person, None if values[0] is None else User.from_db(alias, person_fields, values))
+        tasks.append(task)
+    return tasks
 
 
 # --- What "due" means, once. A post is due when it is approved (or processing) and its time has
@@ -168,28 +219,33 @@ class PostQuerySet(models.QuerySet):
             channels_with_accounts(), "channels__parts", "media", "parts__media"
         )
 
-    def for_list(self, *, join: tuple[str, ...] = ("task__user", "task__reseller")):
+    def for_list(self, *, join: tuple[str, ...] = ("task__user", "task__reseller"), fields: tuple[str, ...] = ()):
         """A page of posts as a list shows them: the task and its people (`join`: what to join of
         them; a page that has them already joins nothing, see posts.rows) and how many media
         (`n_media`) and parts 2..n (`n_parts`) each post has. The rest comes with prefetch_rows
-        once the page is read."""
+        once the page is read. `fields`: only these of the post's columns (posts.rows.ROW_FIELDS,
+        CARD_FIELDS), and of a joined task its title and people, of them only their names: a row
+        shows a third of a post's 25 columns, and each column read is compiled and converted."""
         queryset = self.select_related(*join) if join else self
+        if fields:
+            task = ("task__title", "task__user", "task__reseller") if join else ()
+            people = [f"{person}__{name}" for person in join for name in LISTED_PERSON_FIELDS]
+            queryset = queryset.only(*fields, *task, *people)
         return queryset.annotate(n_media=_count_of(PostMedia), n_parts=_count_of(PostPart))
 
 
 def prefetch_rows(posts: list["Post"], *, thread: bool = False, channel_parts: bool = False) -> list["Post"]:
     """Read what the rows of a page of posts (PostQuerySet.for_list) show into plain lists
     (`<name>_list`, read through `related_list`: Django builds no queryset per row for them): the
-    channels with what a list shows of their accounts (never a token); with `thread` the media
-    and parts, with the parts' media; with `channel_parts` what each channel sent of each part
-    too. A relation
-    no post of the page has (for_list counted them) is not queried: a page of single posts
-    without media is read in two queries, the page and its channels."""
-    channels = channels_with_accounts(to_attr="channels_list", listed=True)
+    channels with what a list shows of their accounts (never a token, listed_channels); with
+    `thread` the media and parts, with the parts' media; with `channel_parts` what each channel
+    sent of each part too. A relation no post of the page has (for_list counted them) is not
+    queried: a page of single posts without media is read in two queries, the page and its channels."""
     has_media, has_parts = any(p.n_media for p in posts), any(p.n_parts for p in posts)
+    channels = listed_channels(posts)
     if channel_parts and has_parts:
-        channels.queryset = channels.queryset.prefetch_related(models.Prefetch("parts", to_attr="parts_list"))
-    lookups = [channels]
+        models.prefetch_related_objects(channels, models.Prefetch("parts", to_attr="parts_list"))
+    lookups = []
     if thread and has_media:
         lookups.append(models.Prefetch("media", to_attr="media_list"))
     if thread and has_parts:
@@ -200,8 +256,42 @@ def prefetch_rows(posts: list["Post"], *, thread: bool = False, channel_parts: b
             post.media_list = []
         if thread and not has_parts:
             post.parts_list = []
-    models.prefetch_related_objects(posts, *lookups)
+    if lookups:
+        models.prefetch_related_objects(posts, *lookups)
     return posts
+
+
+def listed_channels(posts: list["Post"]) -> list["PostChannel"]:
+    """Each post's channels as `post.channels_list`, in order, each with its post and with what a
+    list shows of it (LISTED_CHANNEL_FIELDS) and of its account (LISTED_ACCOUNT_FIELDS): what
+    prefetching `channels` through PostChannel.objects.select_related("account").only(<those>)
+    gives, read with one plain statement (socialhub/plain_sql.py): through the ORM, preparing the
+    page's post ids and compiling the statement cost more than reading the channels."""
+    from socials.models import Account
+
+    for post in posts:
+        post.channels_list = []
+    if not posts:
+        return []
+    alias = router.db_for_read(PostChannel)
+    quote = connections[alias].ops.quote_name
+    channel_fields = [PostChannel._meta.get_field(name) for name in LISTED_CHANNEL_FIELDS]
+    account_fields = [Account._meta.get_field(name) for name in LISTED_ACCOUNT_FIELDS]
+    columns = [f"c.{quote(f.column)}" for f in channel_fields] + [f"a.{quote(f.column)}" for f in account_fields]
+    by_id = {post.pk: post for post in posts}
+    sql = (f"SELECT {', '.join(columns)} FROM {quote(PostChannel._meta.db_table)} c "
+           f"INNER JOIN {quote(Account._meta.db_table)} a ON a.{quote(Account._meta.pk.column)} = c.{quote('account_id')} "
+           f"WHERE c.{quote('post_id')} IN ({plain_sql.placeholders(by_id)}) ORDER BY c.{quote('id')}")
+    channel_names = [f.attname for f in channel_fields]
+    account_names = [f.attname for f in account_fields]
+    n, channels = len(channel_fields), []
+    for row in plain_sql.fetch(alias, sql, list(by_id), channel_fields + account_fields):
+        channel = PostChannel.from_db(alias, channel_names, row[:n])
+        channel.account = Account.from_db(alias, account_names, row[n:])
+        channel.post = post = by_id[channel.post_id]
+        post.channels_list.append(channel)
+        channels.append(channel)
+    return channels
 
 
 # What a list shows of a channel's account: its name as a label (Account.__str__), its platform.
@@ -214,22 +304,16 @@ LISTED_CHANNEL_FIELDS = (
 )
 
 
-def channels_with_accounts(to_attr: str | None = None, *, listed: bool = False) -> models.Prefetch:
+def channels_with_accounts(to_attr: str | None = None) -> models.Prefetch:
     """A post's channels with their X accounts, leaving the accounts' encrypted token columns
-    unread: showing a post never needs a secret (and reading one would decrypt it). `listed`:
-    only what a list shows of them (LISTED_CHANNEL_FIELDS, LISTED_ACCOUNT_FIELDS): about half a
-    channel's columns and a third of an account's, named with only() (cheaper to compile than
-    defer() of the rest)."""
+    unread: showing a post never needs a secret (and reading one would decrypt it). A list reads
+    less of them: listed_channels."""
     from socials.fields import EncryptedTextField
     from socials.models import Account
 
-    queryset = PostChannel.objects.select_related("account")
-    if listed:
-        queryset = queryset.only(*LISTED_CHANNEL_FIELDS, *(f"account__{name}" for name in LISTED_ACCOUNT_FIELDS))
-    else:
-        queryset = queryset.defer(
-            *(f"account__{f.name}" for f in Account._meta.concrete_fields if isinstance(f, EncryptedTextField))
-        )
+    queryset = PostChannel.objects.select_related("account").defer(
+        *(f"account__{f.name}" for f in Account._meta.concrete_fields if isinstance(f, EncryptedTextField))
+    )
     return models.Prefetch("channels", queryset=queryset, to_attr=to_attr)
 
 
@@ -277,10 +361,10 @@ class Post(models.Model):
     )
     content = models.TextField(blank=True)
     # A list of hashtags without "#". JSONField works the same on SQLite and PostgreSQL.
-    hashtags = models.JSONField(default=list, blank=True)
+    hashtags = JSONField(default=list, blank=True)
     # "Customize per network": {provider: text} replacing `content` on that platform's channels
     # (hashtags still added). Empty: every channel gets `content`.
-    text_overrides = models.JSONField(default=dict, blank=True)
+    text_overrides = JSONField(default=dict, blank=True)
     status = models.PositiveSmallIntegerField(choices=Status.choices, default=Status.PENDING)
     schedule_at = ShowableDateTimeField(null=True, blank=True, help_text="Stored in UTC.")
     # Bumped by every edit. A review names the version it was shown, so nobody approves text
@@ -300,7 +384,7 @@ class Post(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # What X lets a post be besides text and media (posts/options.py checks them); sent with part 1.
-    poll_options = models.JSONField(default=list, blank=True, help_text="2 to 4 choices of up to 25 characters.")
+    poll_options = JSONField(default=list, blank=True, help_text="2 to 4 choices of up to 25 characters.")
     poll_duration_minutes = models.PositiveIntegerField(null=True, blank=True, help_text="5 to 10,080 minutes.")
     reply_settings = models.CharField(max_length=16, default="everyone", choices=[
         ("everyone", "Everyone"), ("following", "Accounts you follow"), ("mentionedUsers", "Only accounts you mention"),
@@ -461,6 +545,10 @@ class ThreadPart:
     post_options: "object | None" = None  # part 1's PostOptions, to show them
 
 
+# A post's status as the lists and the API word it (Post.get_status_display, without its per-call
+# lookups: it builds a dict of the field's choices on every call).
+STATUS_LABELS = {status.value: str(status.label) for status in Post.Status}
+
 # A part's state on a channel: the channel's own states, or this one for parts after the one
 # the channel is at (they go out once it is on X).
 PART_WAITING = "waiting"
@@ -543,7 +631,7 @@ class PostChannel(models.Model):
     remote_id = models.CharField(max_length=64, blank=True)
     remote_url = models.URLField(blank=True)
     sent_text = models.TextField(blank=True, help_text="The exact text sent to X.")
-    media_ids = models.JSONField(default=list, blank=True, help_text="X media ids uploaded.")
+    media_ids = JSONField(default=list, blank=True, help_text="X media ids uploaded.")
     last_error = models.TextField(blank=True)
     error_kind = models.CharField(max_length=32, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
@@ -554,7 +642,7 @@ class PostChannel(models.Model):
     dispatched_at = models.DateTimeField(null=True, blank=True, help_text="Last handed to a worker.")
     media_expires_at = models.DateTimeField(null=True, blank=True, help_text="When X forgets media_ids.")
     published_at = models.DateTimeField(null=True, blank=True)
-    metrics = models.JSONField(default=dict, blank=True)
+    metrics = JSONField(default=dict, blank=True)
     metrics_updated_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -606,7 +694,7 @@ class ChannelPart(models.Model):
     remote_url = models.URLField(blank=True)
     in_reply_to = models.CharField(max_length=64, blank=True, help_text="The tweet this part replies to.")
     sent_text = models.TextField(blank=True, help_text="The exact text sent to X.")
-    media_ids = models.JSONField(default=list, blank=True, help_text="X media ids uploaded.")
+    media_ids = JSONField(default=list, blank=True, help_text="X media ids uploaded.")
     media_expires_at = models.DateTimeField(null=True, blank=True, help_text="When X forgets media_ids.")
     published_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -29,6 +29,7 @@ from .models import (
     NOT_SENT,
     PART_STATE_LABELS,
     PART_WAITING,
+    STATUS_LABELS,
     Post,
     PostChannel,
     PostMedia,
@@ -352,6 +353,17 @@ class PostFilterSerializer(serializers.Serializer):
     schedule_after = AwareDateTimeField(required=False, help_text="Scheduled at or after (ISO 8601).")
     schedule_before = AwareDateTimeField(required=False, help_text="Scheduled at or before (ISO 8601).")
 
+    @classmethod
+    def apply(cls, params, queryset):
+        """`queryset` filtered by the query `params` (ValidationError when one is wrong). Most lists
+        are asked for with none of them: they are not validated then (DRF copies a serializer's
+        fields for each one, which cost a list more than its filters)."""
+        if params.keys().isdisjoint(cls._declared_fields):
+            return queryset
+        filters = cls(data=params)
+        filters.is_valid(raise_exception=True)
+        return filters.filter(queryset)
+
     def filter(self, queryset):
         data = self.validated_data
         if data.get("status"):
@@ -535,10 +547,6 @@ def api_times():
 
 def _id(value):
     return None if value is None else str(value)
-
-
-# A post's status as the API words it (Post.get_status_display, without its per-call lookups).
-STATUS_LABELS = {status.value: str(status.label) for status in Post.Status}
 
 
 def _post_representation(post: Post, request, when) -> dict:

@@ -30,7 +30,7 @@ from socials.models import Account
 from . import counters, errors, preview, rows, services
 from . import options as post_options
 from .forms import BulkReviewForm, PostForm, ReviewForm, add_service_errors, options_from, thread_parts
-from .models import MAX_PARTS, Post, ReviewEvent, TaskAssign
+from .models import MAX_PARTS, Post, ReviewEvent, TaskAssign, listed_tasks
 from .templatetags.posts_tags import is_live
 
 PAGE_SIZE = 20
@@ -71,7 +71,7 @@ def dashboard(request):
         return redirect("posts:inbox")
     # The tabs (per state), the task cards (per task) and the page count come from the counters
     # the database keeps per (task, state): a few rows, however many posts there are.
-    tasks = list(TaskAssign.objects.for_user(user).listed("user"))
+    tasks = listed_tasks(user, "user")
     task_ids = None if user.is_platform_staff else [task.pk for task in tasks]
     by_id = {task.pk: task for task in tasks}
     counts, per_task = {}, {}
@@ -81,7 +81,8 @@ def dashboard(request):
     for task in tasks:
         task.n_posts = per_task.get(task.pk, 0)
     status = request.GET.get("status", "")
-    shown, shown_count = Post.objects.listed_for(user, task_ids).for_list(join=()), sum(counts.values())
+    shown = Post.objects.listed_for(user, task_ids).for_list(join=(), fields=rows.ROW_FIELDS)
+    shown_count = sum(counts.values())
     wanted = status if status == "0" else parse_id(status)  # 0 (pending) is a status, not an id
     if wanted is not None and int(wanted) in Post.Status.values:
         shown, shown_count = shown.filter(status=int(wanted)), counts.get(int(wanted), 0)
@@ -95,7 +96,7 @@ def dashboard(request):
             "status": status,
             "tasks": tasks,
             "page": page,
-            "rows": rows.rows(page.object_list, tasks=by_id, html=True, writer=True),
+            "rows_html": rows.joined(rows.rows(page.object_list, tasks=by_id, html=True, writer=True)),
         },
     )
 
@@ -105,7 +106,7 @@ def _viewer_tasks(user, *people: str) -> dict[int, TaskAssign] | None:
     task: their lists join each post's task instead)."""
     if user.is_platform_staff:
         return None
-    return {task.pk: task for task in TaskAssign.objects.for_user(user).listed(*people).order_by()}
+    return {task.pk: task for task in listed_tasks(user, *people, ordered=False)}
 
 
 def _schedule_value(form) -> str:
@@ -440,7 +441,7 @@ def inbox(request):
         waiting -= scope.pending().filter(created_by=user).count()
     if not user.is_platform_staff:
         waiting -= scope.pending().filter(review_step=Post.ReviewStep.STAFF).count()
-    listed = awaiting.for_list(join=("task__user", "task__reseller") if tasks is None else ())
+    listed = awaiting.for_list(join=("task__user", "task__reseller") if tasks is None else (), fields=rows.CARD_FIELDS)
     page = _page(request, listed.order_by("schedule_at", "created_at", "pk"), count=waiting)
     shown = rows.rows(page.object_list, tasks=tasks, thread=True)
     # The CSRF field once for the page's 21 forms ({% csrf_token %} builds it again for each).
@@ -448,7 +449,7 @@ def inbox(request):
     for post in shown:
         post.row["reseller"] = rows.person(post.task.reseller) if post.task.reseller_id else ""
         post.html = rows.inbox_item_html(post, csrf_input=csrf, next_url=next_url)
-    return render(request, "posts/inbox.html", {"page": page, "rows": shown, "csrf_input": csrf})
+    return render(request, "posts/inbox.html", {"page": page, "rows_html": rows.joined(shown), "csrf_input": csrf})
 
 
 def _review_message(action: int, count: int) -> str:
@@ -528,12 +529,13 @@ def published(request):
     user = request.user
     tasks = _viewer_tasks(user, "user")
     task_ids = None if tasks is None else list(tasks)
-    posts = Post.objects.listed_for(user, task_ids).published().for_list(join=("task__user",) if tasks is None else ())
+    posts = Post.objects.listed_for(user, task_ids).published().for_list(
+        join=("task__user",) if tasks is None else (), fields=rows.ROW_FIELDS)
     counts = counters.by_task_and_status(user, task_ids)
     total = sum(n for (_, state), n in counts.items() if state == Post.Status.PUBLISHED)
     page = _page(request, posts.order_by("-published_at", "-pk"), count=total)
     shown = rows.rows(page.object_list, tasks=tasks, html=True, writer=not user.is_client)
-    return render(request, "posts/published.html", {"page": page, "rows": shown})
+    return render(request, "posts/published.html", {"page": page, "rows_html": rows.joined(shown)})
 
 
 # --- Calendar.

@@ -10,10 +10,10 @@ The post page and the review link show them through `{% x_thread %}`, the compos
 from __future__ import annotations
 
 from django.template.loader import get_template
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from platforms.x.accounts import PROVIDER as X_PROVIDER
+from socialhub.html import format_html, format_html_join
 
 from . import preview
 from .media import signed_url

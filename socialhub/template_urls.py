@@ -36,13 +36,26 @@ def _current_app(context) -> str | None:
             return None
 
 
+def _environment(context) -> tuple:
+    """What besides its arguments, the language and the autoescaping (which `{% language %}` and
+    `{% autoescape %}` change within a page) a literal link depends on, read once per render of a
+    page rather than for each of its dozen links: the current app's namespace, the prefix, the URLconf."""
+    environment = context.render_context.get(_environment)
+    if environment is None:
+        environment = context.render_context[_environment] = (
+            _current_app(context), get_script_prefix(), get_urlconf())
+    return environment
+
+
 class LiteralURLNode(URLNode):
     _reversed: dict[tuple, str] = {}  # at most one entry per literal link and deployment prefix
 
+    def __init__(self, view_name, args, kwargs, asvar):
+        super().__init__(view_name, args, kwargs, asvar)
+        self.link = (view_name.var, tuple(arg.var for arg in args), tuple((k, v.var) for k, v in kwargs.items()))
+
     def render(self, context):
-        key = (self.view_name.var, tuple(arg.var for arg in self.args),
-               tuple((name, value.var) for name, value in self.kwargs.items()),
-               _current_app(context), get_script_prefix(), get_urlconf(), get_language(), context.autoescape)
+        key = (self.link, _environment(context), get_language(), context.autoescape)
         url = self._reversed.get(key)
         if url is None:
             url = self._reversed[key] = super().render(context)

@@ -1,8 +1,8 @@
 from django import template
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from costs import selectors
+from socialhub.html import format_html, format_html_join
 
 register = template.Library()
 
