@@ -58,10 +58,6 @@ class PreferenceQuerySet(models.QuerySet):
     def disabled_kinds(self, user) -> set[str]:
         return set(self.filter(user=user, enabled=False).values_list("kind", flat=True))
 
-    def is_enabled(self, user, kind: str) -> bool:
-        """On unless the person switched it off (no row means on)."""
-        return not self.filter(user=user, kind=kind, enabled=False).exists()
-
 
 class Preference(models.Model):
     """A person's choice for one kind of notification. No row means the kind is on."""

@@ -31,11 +31,9 @@ def never_raise(receiver):
 
 
 def _tell(*, kind: Kind, recipients, payload: dict, reseller_ids) -> None:
-    recipients = {r.pk: r for r in recipients if r is not None and r.is_active}
+    recipient_ids = {r.pk for r in recipients if r is not None and r.is_active}
     reseller_ids = {pk for pk in reseller_ids if pk is not None}
-    switched_off, endpoint_ids = services.audience(kind=kind, recipient_ids=recipients, reseller_ids=reseller_ids)
-    for pk, recipient in recipients.items():
-        services.queue(recipient=recipient, kind=kind, payload=payload, enabled=pk not in switched_off)
+    endpoint_ids = services.queue(kind=kind, recipient_ids=recipient_ids, payload=payload, reseller_ids=reseller_ids)
     webhooks.enqueue(endpoint_ids=endpoint_ids, event=EVENT_NAMES[kind], payload=payload)
 
 

@@ -1,15 +1,15 @@
 """Notification actions: queue an email item, flush a person's queue as one email, preferences.
 
-Receivers ask `audience` who wants an event (one statement), then `queue` it for each (cheap: one
-insert, and a schedule row only when no flush is known to be coming). The django-q2 task `flush`
-sends everything pending for one person as ONE email, so a burst of 50 approvals is one message.
+Receivers `queue` an event: one statement inserts an item for each recipient who wants it and
+reads the webhook endpoints to deliver it to; a schedule row only when no flush is known to be
+coming. The django-q2 task `flush` sends everything pending for one person as ONE email, so a
+burst of 50 approvals is one message.
 """
 
 import datetime as dt
 import logging
 import uuid
 from collections.abc import Collection, Iterable
-from typing import NamedTuple
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -19,7 +19,6 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from accounts.models import User
-from socialhub import compiled
 
 from .models import KINDS_BY_ROLE, Kind, PendingNotification, Preference, WebhookEndpoint
 from .payloads import settings_url
@@ -79,53 +78,39 @@ def schedule_flush(*, user_id: int, delay: float | None = None) -> None:
     _flush_due[user_id] = next_run
 
 
-class Audience(NamedTuple):
-    switched_off: set[int]  # recipients who switched the event's kind off
-    endpoint_ids: list[int]  # the active webhook endpoints to deliver it to
-
-
-def audience(*, kind: str, recipient_ids: Collection[int], reseller_ids: Collection[int]) -> Audience:
-    """Who hears about one event, in one statement: which of the recipients switched `kind` off,
-    and the resellers' active webhook endpoints. Plain SQL: it runs after every publish, where
-    the ORM's compiling of two queries cost more CPU than PostgreSQL's answering them."""
+def queue(*, kind: str, recipient_ids: Collection[int], payload: dict, reseller_ids: Collection[int] = ()) -> list[int]:
+    """Queue one event, in one statement: an item for each recipient's next email (and their
+    flush), unless they switched `kind` off. Returns the resellers' active webhook endpoints, for
+    the caller to deliver to. Plain SQL: it runs after every publish, where the ORM's compiling
+    its queries, and a second round trip, cost more CPU than PostgreSQL's answering them."""
     parts, params = [], []
     if recipient_ids:
+        field = PendingNotification._meta.get_field
         parts.append(
-            f"SELECT 'off', user_id FROM {Preference._meta.db_table} "
-            f"WHERE user_id IN ({', '.join(['%s'] * len(recipient_ids))}) AND kind = %s AND enabled = %s"
+            f"WITH queued AS (INSERT INTO {PendingNotification._meta.db_table} (recipient_id, kind, payload, created_at) "
+            f"SELECT r.id, %s, %s, %s FROM (VALUES {', '.join(['(%s)'] * len(recipient_ids))}) AS r (id) "
+            f"WHERE NOT EXISTS (SELECT 1 FROM {Preference._meta.db_table} AS p "
+            f"WHERE p.user_id = r.id AND p.kind = %s AND p.enabled = %s) RETURNING recipient_id) "
+            "SELECT 'queued', recipient_id FROM queued"
         )
-        params += [*recipient_ids, kind, False]
+        payload = field("payload").get_db_prep_save(payload, connection)
+        params += [kind, payload, timezone.now(), *recipient_ids, kind, False]
     if reseller_ids:
         parts.append(
             f"SELECT 'webhook', id FROM {WebhookEndpoint._meta.db_table} "
             f"WHERE reseller_id IN ({', '.join(['%s'] * len(reseller_ids))}) AND is_active = %s"
         )
         params += [*reseller_ids, True]
-    found = Audience(set(), [])
     if not parts:
-        return found
-    with connection.cursor() as cursor:
+        return []
+    queued, endpoint_ids = [], []
+    with transaction.mark_for_rollback_on_error(), connection.cursor() as cursor:
         cursor.execute(" UNION ALL ".join(parts), params)
         for what, pk in cursor.fetchall():
-            if what == "off":
-                found.switched_off.add(pk)
-            else:
-                found.endpoint_ids.append(pk)
-    found.endpoint_ids.sort()
-    return found
-
-
-def queue(*, recipient: User, kind: str, payload: dict, enabled: bool | None = None) -> PendingNotification | None:
-    """Queue one item for the recipient's next email, unless they switched this kind off.
-    `enabled`: whether they want it, when the caller has read it already (audience)."""
-    if enabled is None:
-        enabled = Preference.objects.is_enabled(recipient, kind)
-    if not recipient.is_active or not enabled:
-        return None
-    item = PendingNotification(recipient=recipient, kind=kind, payload=payload)
-    compiled.insert([item])  # one per published post: its SQL is made once per process
-    schedule_flush(user_id=recipient.pk)
-    return item
+            (queued if what == "queued" else endpoint_ids).append(pk)
+    for user_id in sorted(queued):
+        schedule_flush(user_id=user_id)
+    return sorted(endpoint_ids)
 
 
 def _claim(user_id: int) -> tuple[uuid.UUID, list[PendingNotification]]:

@@ -345,12 +345,17 @@ def _publish_loaded(post: Post, *, timeout: tuple[float, float] | None = None) -
             )
         thread = post.thread
         sent = _sent_parts(post, thread)
+        # The post's only channel: the statement that records it published settles the post too.
+        settles = post if len(post.channels.all()) == 1 else None
         for channel in channels:
             # A per-network text (Post.text_overrides) replaces part 1's text on that network.
             own = post.thread_for(channel.account.provider) if post.text_overrides else thread
             if _claim(channel, own[0].text, timezone.now()):
                 with costs_recorder.for_post(post.pk):  # what X charges for it is the post's spend
-                    publish_channel(channel, thread=own, sent=sent.get(channel.pk, {}), timeout=timeout)
+                    publish_channel(channel, thread=own, sent=sent.get(channel.pk, {}), timeout=timeout, settles=settles)
+        if post.status == Post.Status.PUBLISHED:  # settled with its channel (_published)
+            _announce(post)
+            return post
     everyone = post.channels.all()
     if channels and len(channels) == len(everyone) and all(c.state == State.PUBLISHED for c in everyone):
         settle(post, states={State.PUBLISHED})  # all ours and published: nothing can change that
@@ -499,11 +504,13 @@ def publish_channel(
     thread: Sequence[ThreadPart],
     sent: dict[int, ChannelPart] | None = None,
     timeout: tuple[float, float] | None = None,
+    settles: Post | None = None,
 ) -> ChannelResult:
     """Send one claimed channel (state "sending", claimed by us): its thread's parts in order,
     each as a reply to the one before. Records each part's tweet as soon as X answers; parts
     already on X (a remote id recorded) are skipped, so a resumed thread never sends them twice.
-    `sent`: the channel's ChannelPart rows by position. Records the outcome on the rows."""
+    `sent`: the channel's ChannelPart rows by position. Records the outcome on the rows.
+    `settles`: the channel's post, when this is its only channel: published with it (_published)."""
     account = channel.account
     held = _Lease(channel)
     sent = dict(sent or {})
@@ -537,7 +544,7 @@ def publish_channel(
         outcome = _send_part(
             channel, publisher, part, reply_to=reply_to, record=sent.get(part.position), held=held,
             must_reconcile=must_reconcile, doubted=doubted, single=len(thread) == 1, timeout=timeout,
-            post_options=thread[0].post_options,
+            post_options=thread[0].post_options, settles=settles,
         )
         if isinstance(outcome, ChannelResult):
             return outcome  # failed, or another worker has the channel now
@@ -545,7 +552,7 @@ def publish_channel(
         reply_to = outcome.remote_id
     if len(thread) == 1:
         return ChannelResult(channel, State.PUBLISHED)
-    return _published(channel, None, how=f"all {len(thread)} parts")
+    return _published(channel, None, how=f"all {len(thread)} parts", settles=settles)
 
 
 def _held_by_spend_cap(channel: PostChannel, thread, sent: dict) -> ChannelResult | None:
@@ -590,6 +597,7 @@ def _options(publisher, part: ThreadPart, post_options) -> dict:
 def _send_part(
     channel: PostChannel, publisher, part: ThreadPart, *, reply_to: str, record: ChannelPart | None,
     held: _Lease, must_reconcile: bool, doubted: bool, single: bool, timeout, post_options=None,
+    settles: Post | None = None,
 ) -> Published | ChannelResult:
     """Send one part (reconciling first when its outcome is in doubt) and record its tweet.
     Returns the tweet, or the channel's result when it stops here (failure recorded)."""
@@ -609,7 +617,8 @@ def _send_part(
                 account, text=part.text, since=channel.first_attempt_at, reply_to=reply_to or None, key=key
             )
             if found:
-                _record_part(channel, part, record, found, single=single, how="found on X after an unknown outcome")
+                _record_part(channel, part, record, found, single=single, how="found on X after an unknown outcome",
+                             settles=settles)
                 return found
             must_reconcile = False  # absent: safe to send
         media_ids = _media_ids(channel, record, publisher, part.media, held)
@@ -633,10 +642,11 @@ def _send_part(
                 key=key,
             )
             if isinstance(found, Published):
-                _record_part(channel, part, record, found, single=single, how="found on X after " + exc.kind)
+                _record_part(channel, part, record, found, single=single, how="found on X after " + exc.kind,
+                             settles=settles)
             return found
         return _failed(channel, exc, unresolved=must_reconcile)
-    _record_part(channel, part, record, result, single=single)
+    _record_part(channel, part, record, result, single=single, settles=settles)
     return result
 
 
@@ -738,7 +748,8 @@ def _media_ids(
 
 
 def _record_part(
-    channel: PostChannel, part: ThreadPart, record: ChannelPart | None, result: Published, *, single: bool, how: str = ""
+    channel: PostChannel, part: ThreadPart, record: ChannelPart | None, result: Published, *, single: bool, how: str = "",
+    settles: Post | None = None,
 ) -> None:
     """Write a part's tweet at once, whatever the lease says: the tweet exists, and a row must
     never forget it (nor take another id: the first one recorded stays)."""
@@ -746,7 +757,7 @@ def _record_part(
         # Its answer was lost, but X created (and charged for) it: the ledger counts it now.
         costs_recorder.found_created(channel.account, result.remote_id, part.text)
     if single:
-        _published(channel, result, how=how)
+        _published(channel, result, how=how, settles=settles)
         return
     now = timezone.now()
     if part.position == 1:
@@ -768,13 +779,24 @@ def _record_part(
     )
 
 
-def _published(channel: PostChannel, result: Published | None, *, how: str = "") -> ChannelResult:
+def _published(
+    channel: PostChannel, result: Published | None, *, how: str = "", settles: Post | None = None
+) -> ChannelResult:
     """The channel is done: every part is on X. `result`: a single post's tweet (a thread's
-    parts were recorded one by one)."""
+    parts were recorded one by one). `settles`: the channel's post, when this is its only channel:
+    the same statement settles it as published (as settle would next), and sets it on the object."""
     now = timezone.now()
     tweet = {"remote_id": result.remote_id, "remote_url": result.url} if result else {}
     # Recorded whatever the lease says: the tweet exists, and a row must never forget it.
-    updated = _run(_published_statement(bool(result)), pk=channel.pk, now=now, **tweet)
+    if settles is None:
+        updated = _run(_published_statement(bool(result)), pk=channel.pk, now=now, **tweet)
+    else:
+        statement = _published_and_settled_statement(bool(result))
+        with transaction.mark_for_rollback_on_error(), connection.cursor() as cursor:
+            cursor.execute(statement.sql, statement.bind(pk=channel.pk, post=settles.pk, now=now, **tweet))
+            updated, settled = cursor.fetchone()
+        if settled:
+            settles.status, settles.published_at = Post.Status.PUBLISHED, now
     if not updated:
         log.error("Channel %s was already published when %s arrived", channel.pk, result.remote_id if result else "its last part")
     channel.state, channel.last_error, channel.error_kind = State.PUBLISHED, "", ""
@@ -797,6 +819,18 @@ def _published_statement(with_tweet: bool) -> compiled.Statement:
         PostChannel.objects.filter(pk=compiled.slot(PostChannel, "pk", "id")).exclude(state=State.PUBLISHED),
         {"state": State.PUBLISHED, **(tweet if with_tweet else {}), "published_at": now, "last_error": "",
          "error_kind": "", "next_attempt_at": None, "updated_at": now},
+    )
+
+
+@functools.cache
+def _published_and_settled_statement(with_tweet: bool) -> compiled.Statement:
+    """The channel's published UPDATE and its post's settle UPDATE to published, in one statement
+    (the post's only channel): how many rows each changed."""
+    channel, post = _published_statement(with_tweet), _settle_statement(Post.Status.PUBLISHED)
+    return compiled.Statement(
+        f"WITH channel AS ({channel.sql} RETURNING 1), post AS ({post.sql} RETURNING 1) "
+        "SELECT (SELECT count(*) FROM channel), (SELECT count(*) FROM post)",
+        channel.params + post.params,
     )
 
 
@@ -867,16 +901,21 @@ def settle(post: Post, *, states: set[str] | None = None) -> int:
         getattr(post, "_prefetched_objects_cache", {}).pop("channels", None)
     now = timezone.now()
     if states and states == {State.PUBLISHED}:
-        if _run(_settle_statement(Post.Status.PUBLISHED), pk=post.pk, now=now):
+        if _run(_settle_statement(Post.Status.PUBLISHED), post=post.pk, now=now):
             post.status, post.published_at = Post.Status.PUBLISHED, now
-            log.info("Post %s published", post.pk)
-            signals.send_on_commit(signals.post_published, post=post)
+            _announce(post)
     elif states and not states & set(PENDING) and State.FAILED in states:
-        if _run(_settle_statement(Post.Status.FAILED), pk=post.pk, now=now):
+        if _run(_settle_statement(Post.Status.FAILED), post=post.pk, now=now):
             post.status = Post.Status.FAILED
             log.error("Post %s failed to publish", post.pk)
             signals.send_on_commit(signals.post_failed, post=post)
     return post.status
+
+
+def _announce(post: Post) -> None:
+    """Tell whoever wants to know (after commit) that the post was settled as published."""
+    log.info("Post %s published", post.pk)
+    signals.send_on_commit(signals.post_published, post=post)
 
 
 @functools.cache
@@ -884,6 +923,6 @@ def _settle_statement(status: str) -> compiled.Statement:
     """A post's conditional UPDATE to published or failed, compiled once per process (compiling
     it for every post cost about as much CPU as the claim did)."""
     now = compiled.slot(Post, "now", "updated_at")
-    active = Post.objects.filter(pk=compiled.slot(Post, "pk", "id"), status__in=[Post.Status.APPROVED, Post.Status.PROCESSING])
+    active = Post.objects.filter(pk=compiled.slot(Post, "post", "id"), status__in=[Post.Status.APPROVED, Post.Status.PROCESSING])
     published = {"published_at": now} if status == Post.Status.PUBLISHED else {}
     return compiled.update(active, {"status": status, **published, "updated_at": now})

@@ -339,12 +339,35 @@ def _int_or_none(value: str | None) -> int | None:
 
 
 def _send(
-    session: requests.Session, method: str, url: str, *, path: str, timeout: Timeout, **kwargs: Any
+    session: requests.Session,
+    method: str,
+    url: str,
+    *,
+    path: str,
+    timeout: Timeout,
+    proxies: Mapping[str, str],
+    auth: requests.auth.AuthBase | None = None,
+    hooks: Mapping[str, list[Callable]] | None = None,
+    headers: Mapping[str, str] | None = None,
+    **body: Any,
 ) -> requests.Response:
-    """Send one request and log one line about it. Raises XError on network failures only."""
+    """Send one request and log one line about it. Raises XError on network failures only.
+
+    The request is prepared here and handed to `session.send`, not `session.request`: merging a
+    session's settings into each request (headers, params, auth, hooks, cookies, the environment)
+    cost about 5% of a publish's CPU, and these sessions have nothing to merge beyond their
+    headers and cookies. `proxies` are the environment's, read once (`_environ_proxies`); `body`:
+    params, json, data or files."""
     started = time.monotonic()
     try:
-        response = session.request(method, url, timeout=timeout, **kwargs)
+        if headers:
+            headers = {**session.headers, **headers}  # both spell them as requests does
+        request = requests.PreparedRequest()
+        request.prepare(
+            method=method, url=url, headers=headers or session.headers, auth=auth, cookies=session.cookies,
+            hooks=hooks, **body,
+        )
+        response = session.send(request, timeout=timeout, proxies=dict(proxies), verify=session.verify)
     except requests.RequestException as exc:
         logger.debug("%s %s -> %s in %d ms", method, path, type(exc).__name__, _ms_since(started))
         raise _network_error(exc) from exc
@@ -362,18 +385,23 @@ _pool = threading.local()
 def _pooled_session(credentials: Credentials) -> requests.Session:
     """The calling thread's session, shared by every account: its connections to X stay open
     between calls (a new session per call opened a new connection each time). Each client
-    signs its own requests (`_auth`).
-
-    It does not read the environment on each request (`trust_env` off): requests would scan
-    os.environ for proxy settings twice per call, about 8% of a publish's CPU. The environment's
-    proxies (HTTPS_PROXY, NO_PROXY, ...) are read once per X address instead (`_environ_proxies`),
-    and its CA bundle (REQUESTS_CA_BUNDLE, CURL_CA_BUNDLE) when the session is made: set them
-    before the process starts, as for any setting."""
+    signs its own requests (`_auth`)."""
     session = getattr(_pool, "session", None)
     if session is None:
-        session = _pool.session = requests.Session()
-        session.trust_env = False
-        session.verify = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True
+        session = _pool.session = _new_session()
+    return session
+
+
+def _new_session() -> requests.Session:
+    """A session that does not read the environment on each request (`trust_env` off): requests
+    would scan os.environ for proxy settings twice per call, about 8% of a publish's CPU. The
+    environment's proxies (HTTPS_PROXY, NO_PROXY, ...) are read once per X address instead
+    (`_environ_proxies`, which `_send` uses for every session), and its CA bundle
+    (REQUESTS_CA_BUNDLE, CURL_CA_BUNDLE) when the session is made: set them before the process
+    starts, as for any setting."""
+    session = requests.Session()
+    session.trust_env = False
+    session.verify = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True
     return session
 
 
@@ -623,11 +651,9 @@ class XClient:
 
     def _call(self, method: str, path: str, *, media: bool = False, **kwargs: Any) -> dict:
         """Send, record rate limits, and return the JSON body ({} when empty). Raises XError."""
-        if not self.session.trust_env:  # the pooled session: the environment's proxies, read once
-            kwargs.setdefault("proxies", dict(_environ_proxies(self.api_url)))
         response = _send(
-            self.session, method, self.api_url + path, path=path, timeout=self.timeout, auth=self.auth, hooks=self.hooks,
-            **kwargs
+            self.session, method, self.api_url + path, path=path, timeout=self.timeout,
+            proxies=_environ_proxies(self.api_url), auth=self.auth, hooks=self.hooks, **kwargs
         )
         self.last_rate_limit = _rate_limit(response)
         if not response.ok:
@@ -764,13 +790,14 @@ def _token_endpoint(
         auth = requests.auth.HTTPBasicAuth(client_id, client_secret)
     else:  # public client: identifies itself in the body
         data = {**data, "client_id": client_id}
-    with requests.Session() as session:
+    with _new_session() as session:
         response = _send(
             session,
             "POST",
             url,
             path=_path_of(url),
             timeout=timeout,
+            proxies=_environ_proxies(url),
             data=data,
             auth=auth,
             headers={"Accept": "application/json"},

@@ -123,7 +123,7 @@ def test_the_post_page_history_says_the_decision_came_through_a_link(client, lin
 
 def test_the_pending_review_email_holds_a_review_link(alice, post, settings):
     settings.SITE_URL = "https://socialhub.example.com"
-    notification_services.queue(recipient=alice, kind=Kind.POST_SUBMITTED, payload={"post": {"id": post.pk, "url": "", "excerpt": "x", "task": "t"}})
+    notification_services.queue(recipient_ids=[alice.pk], kind=Kind.POST_SUBMITTED, payload={"post": {"id": post.pk, "url": "", "excerpt": "x", "task": "t"}})
     notification_services.flush(user_id=alice.pk)
     body = mail.outbox[-1].body
     assert "https://socialhub.example.com/agency/review/" in body

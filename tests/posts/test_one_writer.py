@@ -21,8 +21,9 @@ from socials import services as socials_services
 from tests.conftest import sandbox_account, sandbox_control
 
 ROOT = Path(__file__).resolve().parents[2]
-CHANNEL_STATE = re.compile(rf'^UPDATE "{PostChannel._meta.db_table}" SET .*"state" =', re.S)
-POST_STATUS = re.compile(rf'^UPDATE "{Post._meta.db_table}" SET .*"status" =', re.S)
+# At the start of a statement, or of one of its WITH queries (a channel published with its post).
+CHANNEL_STATE = re.compile(rf'(?:^|AS \()UPDATE "{PostChannel._meta.db_table}" SET .*"state" =', re.S)
+POST_STATUS = re.compile(rf'(?:^|AS \()UPDATE "{Post._meta.db_table}" SET .*"status" =', re.S)
 
 
 class Writers:
@@ -34,7 +35,7 @@ class Writers:
 
     def __call__(self, execute, sql, params, many, context):
         for pattern, found in ((CHANNEL_STATE, self.channel_state), (POST_STATUS, self.post_status)):
-            if pattern.match(sql):
+            if pattern.search(sql):
                 found.add(self.caller())
         return execute(sql, params, many, context)
 

@@ -90,7 +90,7 @@ def test_a_scheduled_post_is_not_published_before_its_time(approved, x):
 def test_publishing_one_channel_takes_few_queries(approved, x, django_assert_max_num_queries):
     post = approved()
     tweet_created(x)
-    with django_assert_max_num_queries(12):  # 10 today (one for the thread parts)
+    with django_assert_max_num_queries(12):  # 6 today (notifications run after commit, not counted here)
         publishing.publish_post(post_id=post.pk)
     assert Post.objects.get(pk=post.pk).status == Post.Status.PUBLISHED
 

@@ -89,9 +89,9 @@ def test_every_call_uses_the_configured_timeout_and_session_factory(x):
     timeouts = []
 
     class RecordingSession(requests.Session):
-        def request(self, method, url, **kwargs):
+        def send(self, request, **kwargs):
             timeouts.append(kwargs.get("timeout"))
-            return super().request(method, url, **kwargs)
+            return super().send(request, **kwargs)
 
     xc = client(OAUTH2, timeout=(1.5, 7), session_factory=lambda credentials: RecordingSession())
     xc.get_me()
