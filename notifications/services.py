@@ -79,35 +79,37 @@ def schedule_flush(*, user_id: int, delay: float | None = None) -> None:
 
 
 def queue(*, kind: str, recipient_ids: Collection[int], payload: dict, reseller_ids: Collection[int] = ()) -> list[int]:
-    """Queue one event, in one statement: an item for each recipient's next email (and their
-    flush), unless they switched `kind` off. Returns the resellers' active webhook endpoints, for
-    the caller to deliver to. Plain SQL: it runs after every publish, where the ORM's compiling
-    its queries, and a second round trip, cost more CPU than PostgreSQL's answering them."""
-    parts, params = [], []
+    """Queue one event, in one statement on PostgreSQL (two on SQLite): an item for each
+    recipient's next email (and their flush), unless they switched `kind` off. Returns the
+    resellers' active webhook endpoints, for the caller to deliver to. Plain SQL: it runs after
+    every publish, where the ORM's compiling its queries, and a second round trip, cost more CPU
+    than PostgreSQL's answering them."""
+    statements = []  # (sql, params), each row ("queued", user id) or ("webhook", endpoint id)
     if recipient_ids:
-        field = PendingNotification._meta.get_field
-        parts.append(
-            f"WITH queued AS (INSERT INTO {PendingNotification._meta.db_table} (recipient_id, kind, payload, created_at) "
-            f"SELECT r.id, %s, %s, %s FROM (VALUES {', '.join(['(%s)'] * len(recipient_ids))}) AS r (id) "
+        payload = PendingNotification._meta.get_field("payload").get_db_prep_save(payload, connection)
+        statements.append((
+            f"INSERT INTO {PendingNotification._meta.db_table} (recipient_id, kind, payload, created_at) "
+            f"SELECT r.id, %s, %s, %s FROM ({' UNION ALL '.join(['SELECT %s AS id'] * len(recipient_ids))}) AS r "
             f"WHERE NOT EXISTS (SELECT 1 FROM {Preference._meta.db_table} AS p "
-            f"WHERE p.user_id = r.id AND p.kind = %s AND p.enabled = %s) RETURNING recipient_id) "
-            "SELECT 'queued', recipient_id FROM queued"
-        )
-        payload = field("payload").get_db_prep_save(payload, connection)
-        params += [kind, payload, timezone.now(), *recipient_ids, kind, False]
+            f"WHERE p.user_id = r.id AND p.kind = %s AND p.enabled = %s) RETURNING 'queued', recipient_id",
+            [kind, payload, timezone.now(), *recipient_ids, kind, False],
+        ))
     if reseller_ids:
-        parts.append(
+        statements.append((
             f"SELECT 'webhook', id FROM {WebhookEndpoint._meta.db_table} "
-            f"WHERE reseller_id IN ({', '.join(['%s'] * len(reseller_ids))}) AND is_active = %s"
-        )
-        params += [*reseller_ids, True]
-    if not parts:
-        return []
+            f"WHERE reseller_id IN ({', '.join(['%s'] * len(reseller_ids))}) AND is_active = %s",
+            [*reseller_ids, True],
+        ))
+    if len(statements) == 2 and connection.vendor == "postgresql":  # one round trip: the INSERT in a WITH
+        (insert, queue_params), (select, webhook_params) = statements
+        statements = [(f"WITH queued AS ({insert}) SELECT * FROM queued UNION ALL {select}",
+                       queue_params + webhook_params)]
     queued, endpoint_ids = [], []
     with transaction.mark_for_rollback_on_error(), connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(parts), params)
-        for what, pk in cursor.fetchall():
-            (queued if what == "queued" else endpoint_ids).append(pk)
+        for sql, params in statements:  # SQLite has no INSERT inside WITH: one statement each
+            cursor.execute(sql, params)
+            for what, pk in cursor.fetchall():
+                (queued if what == "queued" else endpoint_ids).append(pk)
     for user_id in sorted(queued):
         schedule_flush(user_id=user_id)
     return sorted(endpoint_ids)

@@ -790,13 +790,16 @@ def _published(
     # Recorded whatever the lease says: the tweet exists, and a row must never forget it.
     if settles is None:
         updated = _run(_published_statement(bool(result)), pk=channel.pk, now=now, **tweet)
-    else:
+    elif connection.vendor == "postgresql":
         statement = _published_and_settled_statement(bool(result))
         with transaction.mark_for_rollback_on_error(), connection.cursor() as cursor:
             cursor.execute(statement.sql, statement.bind(pk=channel.pk, post=settles.pk, now=now, **tweet))
             updated, settled = cursor.fetchone()
-        if settled:
-            settles.status, settles.published_at = Post.Status.PUBLISHED, now
+    else:  # SQLite has no UPDATE inside WITH: the two statements one after the other
+        updated = _run(_published_statement(bool(result)), pk=channel.pk, now=now, **tweet)
+        settled = _run(_settle_statement(Post.Status.PUBLISHED), post=settles.pk, now=now)
+    if settles is not None and settled:
+        settles.status, settles.published_at = Post.Status.PUBLISHED, now
     if not updated:
         log.error("Channel %s was already published when %s arrived", channel.pk, result.remote_id if result else "its last part")
     channel.state, channel.last_error, channel.error_kind = State.PUBLISHED, "", ""
@@ -825,7 +828,7 @@ def _published_statement(with_tweet: bool) -> compiled.Statement:
 @functools.cache
 def _published_and_settled_statement(with_tweet: bool) -> compiled.Statement:
     """The channel's published UPDATE and its post's settle UPDATE to published, in one statement
-    (the post's only channel): how many rows each changed."""
+    (the post's only channel; PostgreSQL): how many rows each changed."""
     channel, post = _published_statement(with_tweet), _settle_statement(Post.Status.PUBLISHED)
     return compiled.Statement(
         f"WITH channel AS ({channel.sql} RETURNING 1), post AS ({post.sql} RETURNING 1) "

@@ -1,6 +1,7 @@
-"""`scripts/run` stops everything it started: after SIGTERM no process of its web server, X sandbox,
-qcluster (sentinel, monitor, pusher, workers) or dispatcher lives on, even while a worker is busy
-with a long task."""
+"""`scripts/run`, the README's command, on the embedded default (SQLite, django-q2's ORM broker):
+an approved post due now goes out to X (the sandbox it starts), and after SIGTERM no process of its
+web server, X sandbox, qcluster (sentinel, monitor, pusher, workers) or dispatcher lives on, even
+while a worker is busy with a long task."""
 
 import os
 import signal
@@ -54,7 +55,40 @@ def wait_for(condition, timeout: float, what: str):
     raise AssertionError(f"timed out after {timeout} s waiting for {what}")
 
 
-def test_nothing_scripts_run_started_outlives_it_after_sigterm(tmp_path):
+# Run in `manage.py shell` beside scripts/run: an X account registered in its sandbox, an approved
+# post due now to it, then the post's status once it settles (or after 60 s), and the reseller's
+# notification of it.
+PUBLISH_ONE = """
+import datetime as dt, time, requests
+from django.utils import timezone
+from accounts.models import User
+from posts.models import Post, PostChannel, TaskAssign
+from socials.models import Account
+x = requests.post("{sandbox}/_sandbox/users", json={{"username": "first_x"}}, timeout=10).json()
+client = User.objects.create(username="first-client", role=User.Role.CLIENT)
+reseller = User.objects.create(username="first-reseller", role=User.Role.RESELLER)
+task = TaskAssign.objects.create(user=client, reseller=reseller, title="First")
+account = Account.objects.create(
+    user=client, provider="twitter", provider_account_id=x["id"], username=x["username"],
+    token_type=Account.TokenType.OAUTH2_USER, oauth2_access_token=x["oauth2"]["access_token"],
+    oauth2_refresh_token=x["oauth2"]["refresh_token"],
+    expires_at=timezone.now() + dt.timedelta(seconds=x["oauth2"]["expires_in"]))
+post = Post.objects.create(task=task, created_by=reseller, content="First post & more",
+                           status=Post.Status.APPROVED, schedule_at=timezone.now())
+PostChannel.objects.create(post=post, account=account)
+deadline = time.monotonic() + 60
+while time.monotonic() < deadline and post.status not in (Post.Status.PUBLISHED, Post.Status.FAILED):
+    time.sleep(0.5)
+    post.refresh_from_db()
+print("status:", post.get_status_display(), post.channels.get().last_error)
+from notifications.models import PendingNotification
+while time.monotonic() < deadline and not PendingNotification.objects.filter(recipient=reseller).exists():
+    time.sleep(0.5)  # the reseller's "published" e-mail, queued after the worker's commit
+print("reseller notified:", list(PendingNotification.objects.filter(recipient=reseller).values_list("kind", flat=True)))
+"""
+
+
+def test_scripts_run_publishes_and_nothing_it_started_outlives_it_after_sigterm(tmp_path):
     port, sandbox_port = free_port(), free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "TWITTER_", "X_"))}
     env.update(
@@ -92,8 +126,15 @@ def test_nothing_scripts_run_started_outlives_it_after_sigterm(tmp_path):
                     return None
             return family if up else None
 
-        wait_for(everything_up, 180, f"scripts/run to start everything (log: {tmp_path / 'run.log'})")
-        time.sleep(2)  # every worker is up
+        family = wait_for(everything_up, 180, f"scripts/run to start everything (log: {tmp_path / 'run.log'})")
+        started.update(family)  # from now on a failure still stops what it started (finally)
+        groups.update({pgid for _, pgid, _ in started.values()} - {os.getpgrp()})
+        published = subprocess.run(
+            [".venv/bin/python", "manage.py", "shell", "-c", PUBLISH_ONE.format(sandbox=f"http://127.0.0.1:{sandbox_port}")],
+            cwd=ROOT, env={**env, "DEBUG": "1"}, capture_output=True, text=True, timeout=120,
+        )
+        assert "status: Published" in published.stdout, published.stdout + published.stderr[-3000:]
+        assert "reseller notified: ['post_published']" in published.stdout, published.stdout
         # A worker busy with a long task (a slow send) holds qcluster's graceful stop.
         subprocess.run(
             [".venv/bin/python", "manage.py", "shell", "-c",
