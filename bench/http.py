@@ -55,6 +55,8 @@ def wrk(url: str, cookie: str, seconds: int, connections: int) -> dict:
         args[1:1] = ["-H", f"Cookie: {cookie}"]
     out = subprocess.run(args, capture_output=True, text=True, timeout=seconds + 30).stdout
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    if not re.search(r"99%\s+[\d.]+(us|ms|s|m)\s", out):
+        raise RuntimeError(f"wrk measured no latency for {url}:\n{out}")
     return {
         "rate": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
         "errors": int(errors.group(1)) if errors else 0,
@@ -64,9 +66,9 @@ def wrk(url: str, cookie: str, seconds: int, connections: int) -> dict:
 
 
 def _ms(text: str) -> float:
-    """wrk's latency ("812.00us", "14.52ms", "1.20s") in milliseconds."""
-    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()
-    return float(number) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+    """wrk's latency ("812.00us", "14.52ms", "1.20s", "1.05m") in milliseconds."""
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()
+    return float(number) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60_000}[unit]
 
 
 def measure(base: str, cookies: dict, args) -> dict:
