@@ -8,10 +8,7 @@ channel and account: for a page of 50 posts that was most of the request's CPU
 PostSerializer.
 """
 
-from django.db import connections, router
-
 from platforms.text import compose_text
-from socialhub import plain_sql
 
 from . import options as post_options
 from .media import media_url
@@ -26,6 +23,7 @@ from .models import (
     PostChannel,
     PostMedia,
     PostPart,
+    channel_rows,
 )
 from .serializers import api_times
 
@@ -92,19 +90,12 @@ def represent(posts: list[dict], request, tasks: dict[int, tuple[int, int | None
 def _channels(post_ids: list[int]) -> list[dict]:
     """The channels of these posts by id, as
     `PostChannel.objects.filter(post_id__in=post_ids).order_by("pk").values(*CHANNEL_FIELDS)` gives
-    them, read with one plain statement: through the ORM, preparing the 50 ids of a page and
-    compiling the statement cost twice what reading the channels did (socialhub/plain_sql.py)."""
+    them, read with one plain statement (models.channel_rows)."""
     from socials.models import Account
 
-    alias = router.db_for_read(PostChannel)
-    quote = connections[alias].ops.quote_name
     fields = [Account._meta.get_field("username") if name == "account__username" else PostChannel._meta.get_field(name)
               for name in CHANNEL_FIELDS]
-    columns = [f"{'a' if field.model is Account else 'c'}.{quote(field.column)}" for field in fields]
-    sql = (f"SELECT {', '.join(columns)} FROM {quote(PostChannel._meta.db_table)} c "
-           f"INNER JOIN {quote(Account._meta.db_table)} a ON a.{quote(Account._meta.pk.column)} = c.{quote('account_id')} "
-           f"WHERE c.{quote('post_id')} IN ({plain_sql.placeholders(post_ids)}) ORDER BY c.{quote('id')}")
-    return [dict(zip(CHANNEL_FIELDS, row)) for row in plain_sql.fetch(alias, sql, post_ids, fields)]
+    return [dict(zip(CHANNEL_FIELDS, row)) for row in channel_rows(post_ids, fields)]
 
 
 def _tasks(task_ids) -> dict[int, tuple[int, int | None]]:

@@ -265,8 +265,7 @@ def listed_channels(posts: list["Post"]) -> list["PostChannel"]:
     """Each post's channels as `post.channels_list`, in order, each with its post and with what a
     list shows of it (LISTED_CHANNEL_FIELDS) and of its account (LISTED_ACCOUNT_FIELDS): what
     prefetching `channels` through PostChannel.objects.select_related("account").only(<those>)
-    gives, read with one plain statement (socialhub/plain_sql.py): through the ORM, preparing the
-    page's post ids and compiling the statement cost more than reading the channels."""
+    gives, read with one plain statement (channel_rows)."""
     from socials.models import Account
 
     for post in posts:
@@ -274,24 +273,35 @@ def listed_channels(posts: list["Post"]) -> list["PostChannel"]:
     if not posts:
         return []
     alias = router.db_for_read(PostChannel)
-    quote = connections[alias].ops.quote_name
     channel_fields = [PostChannel._meta.get_field(name) for name in LISTED_CHANNEL_FIELDS]
     account_fields = [Account._meta.get_field(name) for name in LISTED_ACCOUNT_FIELDS]
-    columns = [f"c.{quote(f.column)}" for f in channel_fields] + [f"a.{quote(f.column)}" for f in account_fields]
     by_id = {post.pk: post for post in posts}
-    sql = (f"SELECT {', '.join(columns)} FROM {quote(PostChannel._meta.db_table)} c "
-           f"INNER JOIN {quote(Account._meta.db_table)} a ON a.{quote(Account._meta.pk.column)} = c.{quote('account_id')} "
-           f"WHERE c.{quote('post_id')} IN ({plain_sql.placeholders(by_id)}) ORDER BY c.{quote('id')}")
     channel_names = [f.attname for f in channel_fields]
     account_names = [f.attname for f in account_fields]
     n, channels = len(channel_fields), []
-    for row in plain_sql.fetch(alias, sql, list(by_id), channel_fields + account_fields):
+    for row in channel_rows(list(by_id), channel_fields + account_fields):
         channel = PostChannel.from_db(alias, channel_names, row[:n])
         channel.account = Account.from_db(alias, account_names, row[n:])
         channel.post = post = by_id[channel.post_id]
         post.channels_list.append(channel)
         channels.append(channel)
     return channels
+
+
+def channel_rows(post_ids: list[int], fields: list[models.Field]) -> list[tuple]:
+    """The channels of these posts (`post_ids`, not empty) in id order, each as a row of `fields`
+    (PostChannel's, and its account's), converted as the ORM converts them: one plain statement
+    (socialhub/plain_sql.py), for the lists' pages, where preparing the page's ids and compiling
+    the statement through the ORM cost more than reading the channels."""
+    from socials.models import Account
+
+    alias = router.db_for_read(PostChannel)
+    quote = connections[alias].ops.quote_name
+    columns = [f"{'a' if field.model is Account else 'c'}.{quote(field.column)}" for field in fields]
+    sql = (f"SELECT {', '.join(columns)} FROM {quote(PostChannel._meta.db_table)} c "
+           f"INNER JOIN {quote(Account._meta.db_table)} a ON a.{quote(Account._meta.pk.column)} = c.{quote('account_id')} "
+           f"WHERE c.{quote('post_id')} IN ({plain_sql.placeholders(post_ids)}) ORDER BY c.{quote('id')}")
+    return plain_sql.fetch(alias, sql, post_ids, fields)
 
 
 # What a list shows of a channel's account: its name as a label (Account.__str__), its platform.
